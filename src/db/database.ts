@@ -1,0 +1,178 @@
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
+
+/** Columns the database fills in: optional on insert, never on update. */
+type CreatedAt = ColumnType<Date, Date | undefined, never>
+/** A `date` column, read and written as an ISO date string (YYYY-MM-DD). */
+type DateOnly = string
+
+export interface MembersTable {
+  id: Generated<number>
+  email: string
+  full_name: string
+  agency: string
+  job_title: string | null
+  region: string | null
+  expertise: ColumnType<string[], string[] | undefined, string[]>
+  ask_me_about: string | null
+  bio: string | null
+  pronouns: string | null
+  is_admin: Generated<boolean>
+  email_verified_at: Date | null
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | undefined, Date>
+}
+
+export interface CommunitiesTable {
+  id: Generated<number>
+  slug: string
+  name: string
+  about: Generated<string>
+  norms: string[]
+  public_records_notice: string
+  allowed_domains: ColumnType<string[], string[] | undefined, string[]>
+  requires_approval: Generated<boolean>
+  invitation_only: Generated<boolean>
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | undefined, Date>
+}
+
+export interface RequirementsTable {
+  id: Generated<number>
+  community_id: number
+  name: string
+  description: Generated<string>
+  position: Generated<number>
+}
+
+export interface MembershipsTable {
+  id: Generated<number>
+  community_id: number
+  member_id: number
+  norms_accepted_at: Date
+  joined_at: CreatedAt
+}
+
+export interface CoordinatorTermsTable {
+  id: Generated<number>
+  community_id: number
+  member_id: number
+  starts_on: DateOnly
+  ends_on: DateOnly | null
+  created_by: number | null
+  created_at: CreatedAt
+}
+
+export type JoinRequestStatus = 'unverified' | 'pending' | 'approved' | 'rejected' | 'joined'
+
+export interface JoinRequestsTable {
+  id: Generated<number>
+  community_id: number
+  email: string
+  full_name: string
+  agency: string
+  note: Generated<string>
+  status: JoinRequestStatus
+  member_id: number | null
+  invitation_id: number | null
+  verified_at: Date | null
+  decided_at: Date | null
+  decided_by: number | null
+  decision_note: string | null
+  created_at: CreatedAt
+}
+
+export interface InvitationsTable {
+  id: Generated<number>
+  community_id: number
+  email: string
+  invited_by: number | null
+  created_at: CreatedAt
+  accepted_at: Date | null
+  revoked_at: Date | null
+}
+
+export type EmailTokenPurpose = 'sign-in' | 'verify-email' | 'invitation'
+
+export interface EmailTokensTable {
+  id: Generated<number>
+  token_hash: string
+  purpose: EmailTokenPurpose
+  email: string
+  member_id: number | null
+  join_request_id: number | null
+  invitation_id: number | null
+  expires_at: Date
+  used_at: Date | null
+  created_at: CreatedAt
+}
+
+export interface SessionsTable {
+  id_hash: string
+  member_id: number
+  created_at: CreatedAt
+  expires_at: Date
+}
+
+export type MailStatus = 'queued' | 'sent' | 'failed'
+
+export interface MailMessagesTable {
+  id: Generated<number>
+  kind: string
+  to_address: string
+  member_id: number | null
+  subject: string
+  text_body: string
+  html_body: string | null
+  ical_method: string | null
+  ical: string | null
+  status: Generated<MailStatus>
+  attempts: Generated<number>
+  last_error: string | null
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>
+  created_at: CreatedAt
+  sent_at: Date | null
+}
+
+export interface RateLimitsTable {
+  key: string
+  hits: number
+  reset_at: Date
+}
+
+export interface SiteSettingsTable {
+  key: string
+  value: string
+}
+
+/** The one description of the schema that all Kysely code is typed against. Keep in step with migrations/. */
+export interface Database {
+  members: MembersTable
+  communities: CommunitiesTable
+  requirements: RequirementsTable
+  memberships: MembershipsTable
+  coordinator_terms: CoordinatorTermsTable
+  join_requests: JoinRequestsTable
+  invitations: InvitationsTable
+  email_tokens: EmailTokensTable
+  sessions: SessionsTable
+  mail_messages: MailMessagesTable
+  rate_limits: RateLimitsTable
+  site_settings: SiteSettingsTable
+}
+
+/** A database handle or an open transaction: repository functions take either. */
+export type Db = Kysely<Database> | Transaction<Database>
+
+export type Member = Selectable<MembersTable>
+export type NewMember = Insertable<MembersTable>
+export type MemberUpdate = Updateable<MembersTable>
+export type Community = Selectable<CommunitiesTable>
+export type NewCommunity = Insertable<CommunitiesTable>
+export type CommunityUpdate = Updateable<CommunitiesTable>
+export type Requirement = Selectable<RequirementsTable>
+export type Membership = Selectable<MembershipsTable>
+export type CoordinatorTerm = Selectable<CoordinatorTermsTable>
+export type JoinRequest = Selectable<JoinRequestsTable>
+export type Invitation = Selectable<InvitationsTable>
+export type EmailToken = Selectable<EmailTokensTable>
+export type MailMessage = Selectable<MailMessagesTable>

@@ -1,0 +1,30 @@
+import { Kysely } from 'kysely'
+import { FileMigrationProvider, Migrator } from 'kysely/migration'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Database } from './database.js'
+
+export const migrationFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
+
+/** Brings the schema up to date. Migrator holds a lock, so several processes starting at once are safe. */
+export async function migrateToLatest (db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`)
+  }
+  return (results ?? []).map((r) => r.migrationName)
+}
+
+// `npm run db:migrate`
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { loadConfig } = await import('../config.js')
+  const { connect } = await import('./connect.js')
+  const config = loadConfig()
+  const conn = await connect({ databaseUrl: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite') })
+  const done = await migrateToLatest(conn.db)
+  console.log(done.length ? `Applied: ${done.join(', ')}` : 'The schema is up to date.')
+  await conn.db.destroy()
+}

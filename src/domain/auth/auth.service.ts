@@ -1,0 +1,65 @@
+import type { Db, Member } from '../../db/database.js'
+import { hashToken, randomToken } from '../../lib/tokens.js'
+import { findMemberByEmail } from '../members/members.repository.js'
+import { queueMail } from '../mail/mail.service.js'
+import { deleteSession, findEmailToken, findSessionMember, insertEmailToken, insertSession, useEmailToken } from './auth.repository.js'
+
+export const SIGN_IN_MINUTES = 15
+
+/**
+ * Emails a sign-in link if a member has this address; does nothing otherwise, so the answer the person sees
+ * never tells whether an address is known. Returns the link (printed to the console when there is no SMTP).
+ */
+export async function requestSignIn (db: Db, email: string, publicUrl: string): Promise<string | null> {
+  const member = await findMemberByEmail(db, email)
+  if (!member) return null
+  const token = randomToken()
+  await insertEmailToken(db, {
+    tokenHash: hashToken(token), purpose: 'sign-in', email: member.email, memberId: member.id,
+    expiresAt: new Date(Date.now() + SIGN_IN_MINUTES * 60_000)
+  })
+  const link = `${publicUrl}/auth/sign-in?token=${encodeURIComponent(token)}`
+  await queueMail(db, {
+    kind: 'sign-in',
+    to: member.email,
+    memberId: member.id,
+    subject: 'Your Convene sign-in link',
+    text: `Hello ${member.full_name},\n\nUse this link to sign in to Convene. It works once, for ${SIGN_IN_MINUTES} minutes:\n\n${link}\n\nIf you did not ask to sign in, ignore this message: nobody can sign in without it.\n`
+  })
+  return link
+}
+
+export type TokenProblem = 'invalid' | 'expired' | 'used'
+
+/** Checks a link token without using it (for the confirmation page that a GET shows). */
+export async function inspectToken (db: Db, token: string, purpose: 'sign-in' | 'verify-email' | 'invitation') {
+  const row = token ? await findEmailToken(db, hashToken(token), purpose) : undefined
+  if (!row) return { problem: 'invalid' as TokenProblem }
+  if (row.used_at) return { problem: 'used' as TokenProblem, row }
+  if (row.expires_at.getTime() <= Date.now()) return { problem: 'expired' as TokenProblem, row }
+  return { problem: null, row }
+}
+
+/** Uses a single-use token; exactly one of several concurrent requests succeeds. */
+export async function consumeToken (db: Db, token: string, purpose: 'sign-in' | 'verify-email' | 'invitation') {
+  const found = await inspectToken(db, token, purpose)
+  if (found.problem || !found.row) return found
+  if (!await useEmailToken(db, found.row.id)) return { problem: 'used' as TokenProblem, row: found.row }
+  return found
+}
+
+/** Starts a session and returns the cookie value (random; only its hash is stored). */
+export async function startSession (db: Db, memberId: number, days: number): Promise<{ id: string, expiresAt: Date }> {
+  const id = randomToken()
+  const expiresAt = new Date(Date.now() + days * 86_400_000)
+  await insertSession(db, hashToken(id), memberId, expiresAt)
+  return { id, expiresAt }
+}
+
+export async function sessionMember (db: Db, id: string): Promise<Member | undefined> {
+  return findSessionMember(db, hashToken(id))
+}
+
+export async function endSession (db: Db, id: string): Promise<void> {
+  await deleteSession(db, hashToken(id))
+}

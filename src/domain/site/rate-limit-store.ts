@@ -1,0 +1,38 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../../db/database.js'
+
+type Callback = (err: Error | null, result?: { current: number, ttl: number }) => void
+
+/**
+ * A @fastify/rate-limit store kept in PostgreSQL, so that several app processes behind a load balancer share
+ * one count per client (the default store counts in process memory).
+ */
+export class PgRateLimitStore {
+  constructor (private db: Kysely<Database>, private prefix = '') {}
+
+  static factory (db: Kysely<Database>) {
+    // @fastify/rate-limit constructs the store with its options; we only need the database handle.
+    return class extends PgRateLimitStore {
+      constructor () { super(db) }
+    }
+  }
+
+  incr (key: string, callback: Callback, timeWindow: number): void {
+    const k = this.prefix + key
+    this.db.insertInto('rate_limits')
+      .values({ key: k, hits: 1, reset_at: sql<Date>`now() + ${timeWindow} * interval '1 millisecond'` })
+      .onConflict((oc) => oc.column('key').doUpdateSet({
+        hits: sql<number>`case when rate_limits.reset_at <= now() then 1 else rate_limits.hits + 1 end`,
+        reset_at: sql<Date>`case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end`
+      }))
+      .returning(['hits', sql<number>`greatest(0, ceil(extract(epoch from (reset_at - now())) * 1000))::int`.as('ttl')])
+      .executeTakeFirstOrThrow()
+      .then((row) => callback(null, { current: row.hits, ttl: Number(row.ttl) }), (err) => callback(err))
+  }
+
+  /** One count per route: @fastify/rate-limit passes the route's options (with `routeInfo`) here. */
+  child (routeOptions: object): PgRateLimitStore {
+    const info = (routeOptions as { routeInfo?: { method?: string, url?: string } }).routeInfo ?? {}
+    return new PgRateLimitStore(this.db, `${this.prefix}${String(info.method ?? '')}${info.url ?? ''}:`)
+  }
+}

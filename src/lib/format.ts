@@ -1,0 +1,43 @@
+import { DateTime } from 'luxon'
+
+// Intl formatters are costly to build (luxon's toFormat builds one per call): build each once per zone.
+const cache = new Map<string, Intl.DateTimeFormat>()
+function formatter (zone: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = zone + JSON.stringify(opts)
+  let f = cache.get(key)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, ...opts })
+    cache.set(key, f)
+  }
+  return f
+}
+
+/** "Tuesday, March 10, 2026" in the zone. */
+export function date (d: Date, zone = 'UTC'): string {
+  return formatter(zone, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(d)
+}
+
+/** "12:00 PM EDT" in the zone. */
+export function time (d: Date, zone = 'UTC'): string {
+  return formatter(zone, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(d)
+}
+
+/** "Mar 10, 2026, 12:00 PM EDT" in the zone. */
+export function dateTime (d: Date, zone = 'UTC'): string {
+  return formatter(zone, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(d)
+}
+
+/** ISO 8601 for <time datetime>. */
+export function iso (d: Date): string {
+  return d.toISOString()
+}
+
+/** "March 2026" from an ISO date or a Date. */
+export function dayOnly (d: string | Date): string {
+  const dt = typeof d === 'string' ? DateTime.fromISO(d, { zone: 'UTC' }) : DateTime.fromJSDate(d, { zone: 'UTC' })
+  return dt.toLocaleString(DateTime.DATE_FULL)
+}
+
+export function plural (n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+}

@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify'
+import { consumeToken, inspectToken, requestSignIn, SIGN_IN_MINUTES } from '../../domain/auth/auth.service.js'
+import { markEmailVerified } from '../../domain/members/members.service.js'
+import { normaliseEmail, str } from '../../lib/forms.js'
+import { safeNext, tokenPageHeaders } from '../../lib/http.js'
+
+const PROBLEMS = {
+  invalid: 'This sign-in link is not valid. It may have been copied incompletely.',
+  expired: `This sign-in link has expired: links work for ${SIGN_IN_MINUTES} minutes.`,
+  used: 'This sign-in link has already been used: each link works once.'
+}
+
+export default async function authRoutes (app: FastifyInstance) {
+  app.get('/sign-in', async (request, reply) => {
+    const next = safeNext((request.query as { next?: string }).next)
+    return reply.page('auth/sign-in', { title: 'Sign in', values: { email: '', next } })
+  })
+
+  app.post('/sign-in', {
+    config: { rateLimit: { max: 10, timeWindow: '15 minutes' } }
+  }, async (request, reply) => {
+    const raw = str(request.body, 'email', 320)
+    const next = safeNext(str(request.body, 'next'))
+    const email = normaliseEmail(raw)
+    if (!email) {
+      return reply.page('auth/sign-in', {
+        title: 'Sign in',
+        values: { email: raw, next },
+        errors: { email: raw ? 'Enter an email address in the format name@agency.gov.' : 'Enter your email address.' }
+      }, 400)
+    }
+    const link = await app.db.transaction().execute((trx) => requestSignIn(trx, email, app.config.PUBLIC_URL))
+    if (link && !app.config.SMTP_URL) console.log(`Sign-in link for ${email}: ${link}${next !== '/' ? '&next=' + encodeURIComponent(next) : ''}`)
+    return reply.page('auth/check-email', { title: 'Check your email', email })
+  })
+
+  app.get('/auth/sign-in', async (request, reply) => {
+    tokenPageHeaders(reply)
+    const { token = '', next } = request.query as { token?: string, next?: string }
+    const found = await inspectToken(app.db, token, 'sign-in')
+    if (found.problem) {
+      return reply.page('auth/token-problem', { title: 'This link doesn’t work', message: PROBLEMS[found.problem] }, 400)
+    }
+    return reply.page('auth/confirm-sign-in', { title: 'Sign in to Convene', token, next: safeNext(next), email: found.row!.email })
+  })
+
+  app.post('/auth/sign-in', async (request, reply) => {
+    tokenPageHeaders(reply)
+    const token = str(request.body, 'token', 200)
+    const used = await consumeToken(app.db, token, 'sign-in')
+    if (used.problem || !used.row?.member_id) {
+      return reply.page('auth/token-problem', { title: 'This link doesn’t work', message: PROBLEMS[used.problem ?? 'invalid'] }, 400)
+    }
+    await markEmailVerified(app.db, used.row.member_id)
+    await reply.signIn(used.row.member_id)
+    return reply.flash('You are signed in.').redirect(safeNext(str(request.body, 'next')), 303)
+  })
+
+  app.post('/sign-out', async (_request, reply) => {
+    await reply.signOut()
+    return reply.flash('You are signed out.').redirect('/', 303)
+  })
+}

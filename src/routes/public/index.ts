@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify'
+import { listCommunitiesFor } from '../../domain/communities/communities.service.js'
+
+export default async function publicRoutes (app: FastifyInstance) {
+  app.get('/', async (request, reply) => {
+    const communities = await listCommunitiesFor(app.db, request.member?.id ?? null)
+    return reply.page('public/home', { title: 'Communities', communities })
+  })
+}

@@ -1,0 +1,135 @@
+import t from 'tap'
+import { Client, createTestApp, text } from '../fixtures/build-app.js'
+import { createMember } from '../fixtures/factories.js'
+
+async function lastLink (app: Client['app'], to: string): Promise<string> {
+  const mail = await app.db.selectFrom('mail_messages').selectAll().where('to_address', '=', to).orderBy('id', 'desc').executeTakeFirstOrThrow()
+  const m = /http:\/\/convene\.test(\/auth\/sign-in\?token=[\w%-]+)/.exec(mail.text_body)
+  if (!m) throw new Error('no link in ' + mail.text_body)
+  return m[1]
+}
+
+t.test('magic-link sign-in', async (t) => {
+  const { app } = await createTestApp(t)
+  const member = await createMember(app.db, { email: 'ada@nist.gov', full_name: 'Ada Analyst' })
+
+  t.test('known and unknown addresses get the same answer; only the known one gets mail', async (t) => {
+    const c = new Client(app)
+    const known = await c.post('/sign-in', { email: 'ADA@nist.gov' }, { csrfFrom: '/sign-in' })
+    const unknown = await c.post('/sign-in', { email: 'nobody@nist.gov' }, { csrfFrom: '/sign-in' })
+    t.equal(known.statusCode, 200)
+    t.equal(unknown.statusCode, 200)
+    t.equal(text(known.body).replace('ADA@nist.gov', 'X').replace('ada@nist.gov', 'X'), text(unknown.body).replace('nobody@nist.gov', 'X'))
+    t.match(text(known.body), 'Check your email')
+    const mails = await app.db.selectFrom('mail_messages').select('to_address').execute()
+    t.same(mails.map((m) => m.to_address), ['ada@nist.gov'])
+  })
+
+  t.test('a bad address re-shows the form with the input kept', async (t) => {
+    const c = new Client(app)
+    const res = await c.post('/sign-in', { email: 'not an email' }, { csrfFrom: '/sign-in' })
+    t.equal(res.statusCode, 400)
+    t.match(text(res.body), 'Enter an email address in the format')
+    t.match(res.body, 'value="not an email"')
+  })
+
+  t.test('opening the link changes nothing; the button signs in once', async (t) => {
+    const c = new Client(app)
+    await c.post('/sign-in', { email: member.email }, { csrfFrom: '/sign-in' })
+    const link = await lastLink(app, member.email)
+    const page = await c.get(link)
+    t.equal(page.statusCode, 200)
+    t.equal(page.headers['referrer-policy'], 'no-referrer')
+    t.equal(page.headers['cache-control'], 'no-store')
+    t.match(text(page.body), 'You are signing in as ada@nist.gov')
+    // A mail scanner opening the link twice more: still unused.
+    await new Client(app).get(link)
+    await new Client(app).get(link)
+    t.equal(await app.db.selectFrom('sessions').select('id_hash').execute().then((r) => r.length), 0, 'no session from a GET')
+    const token = new URL('http://x' + link).searchParams.get('token')!
+    const signIn = await c.post('/auth/sign-in', { token, next: '/' })
+    t.equal(signIn.statusCode, 303)
+    t.equal(signIn.headers.location, '/')
+    const home = await c.get('/')
+    t.match(text(home.body), 'Sign out (Ada Analyst)')
+    const again = await new Client(app).post('/auth/sign-in', { token, next: '/' }, { csrfFrom: '/sign-in' })
+    t.equal(again.statusCode, 400)
+    t.match(text(again.body), 'already been used')
+  })
+
+  t.test('an expired link is refused with a way to get a new one', async (t) => {
+    const c = new Client(app)
+    await c.post('/sign-in', { email: member.email }, { csrfFrom: '/sign-in' })
+    const link = await lastLink(app, member.email)
+    await app.db.updateTable('email_tokens').set({ expires_at: new Date(Date.now() - 1000) }).execute()
+    const page = await c.get(link)
+    t.equal(page.statusCode, 400)
+    t.match(text(page.body), 'expired')
+    t.match(page.body, 'href="/sign-in"')
+    const token = new URL('http://x' + link).searchParams.get('token')!
+    const post = await c.post('/auth/sign-in', { token })
+    t.equal(post.statusCode, 400)
+    t.notOk(c.cookies.has('convene_session'))
+  })
+
+  t.test('a tampered token is refused', async (t) => {
+    const c = new Client(app)
+    const page = await c.get('/auth/sign-in?token=abc')
+    t.equal(page.statusCode, 400)
+    t.match(text(page.body), 'not valid')
+  })
+
+  t.test('sign-out makes the old cookie useless; sign-in issues a new session id', async (t) => {
+    const c = new Client(app)
+    await c.post('/sign-in', { email: member.email }, { csrfFrom: '/sign-in' })
+    const link = await lastLink(app, member.email)
+    await c.get(link)
+    await c.post('/auth/sign-in', { token: new URL('http://x' + link).searchParams.get('token')! })
+    const first = c.cookies.get('convene_session')!
+    t.ok(first)
+    await c.post('/sign-in', { email: member.email }, { csrfFrom: '/sign-in' })
+    const link2 = await lastLink(app, member.email)
+    await c.get(link2)
+    await c.post('/auth/sign-in', { token: new URL('http://x' + link2).searchParams.get('token')! })
+    const second = c.cookies.get('convene_session')!
+    t.not(first, second, 'a new session id on sign-in')
+    const stale = new Client(app)
+    stale.cookies.set('convene_session', first)
+    t.notMatch(text((await stale.get('/')).body), 'Sign out', 'the replaced session no longer works')
+
+    const out = await c.post('/sign-out', {}, { csrfFrom: '/' })
+    t.equal(out.statusCode, 303)
+    const replay = new Client(app)
+    replay.cookies.set('convene_session', second)
+    const home = await replay.get('/')
+    t.notMatch(text(home.body), 'Sign out')
+    t.match(text(home.body), 'Sign in')
+  })
+
+  t.test('the session cookie is HttpOnly and SameSite=Lax', async (t) => {
+    const c = new Client(app)
+    await c.post('/sign-in', { email: member.email }, { csrfFrom: '/sign-in' })
+    const link = await lastLink(app, member.email)
+    await c.get(link)
+    const res = await c.post('/auth/sign-in', { token: new URL('http://x' + link).searchParams.get('token')! })
+    const cookie = res.cookies.find((x) => x.name === 'convene_session')!
+    t.equal(cookie.httpOnly, true)
+    t.equal(cookie.sameSite, 'Lax')
+  })
+
+  t.test('a POST without a CSRF token is refused with 403', async (t) => {
+    const res = await new Client(app).post('/sign-in', { email: member.email }, { csrf: false })
+    t.equal(res.statusCode, 403)
+    t.match(text(res.body), 'This form has expired or was not sent from Convene')
+  })
+
+  t.test('sign-in requests are rate limited with Retry-After', async (t) => {
+    const c = new Client(app)
+    await c.get('/sign-in')
+    let last
+    for (let i = 0; i < 12; i++) last = await c.post('/sign-in', { email: `x${i}@nist.gov` })
+    t.equal(last!.statusCode, 429)
+    t.ok(last!.headers['retry-after'])
+    t.match(text(last!.body), 'too many times')
+  })
+})
