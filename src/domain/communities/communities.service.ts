@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
 
 /** Communities for the home page: the viewer's own first, then the others (their public landing pages). */
@@ -16,4 +17,48 @@ export async function listCommunitiesFor (db: Db, memberId: number | null) {
     mine: rows.filter((r) => r.is_member),
     others: rows.filter((r) => !r.is_member)
   }
+}
+
+export const DEFAULT_NORMS = ['Be present', 'Make space, take space', 'Embrace a culture of learning']
+export const DEFAULT_PUBLIC_RECORDS_NOTICE =
+  'What you post here may be subject to public-records requests (FOIA and state open-records laws). Share what you would share in a public meeting.'
+
+export interface CommunityInput {
+  name: string
+  slug: string
+  about: string
+  requirements: string[]
+  norms: string[]
+  publicRecordsNotice: string
+  /** Email domains that may join, e.g. '*.gov', 'fbi.gov' (a leading '*.' means any subdomain). */
+  allowedDomains: string[]
+  requiresApproval: boolean
+  invitationOnly: boolean
+}
+
+/**
+ * Creates a community with its requirements; the creator becomes its first member and organizer (a term
+ * starting today). Call inside a transaction.
+ */
+export async function createCommunity (db: Db, input: CommunityInput, creatorId: number) {
+  const community = await db.insertInto('communities').values({
+    slug: input.slug,
+    name: input.name,
+    about: input.about,
+    norms: input.norms.length ? input.norms : DEFAULT_NORMS,
+    public_records_notice: input.publicRecordsNotice || DEFAULT_PUBLIC_RECORDS_NOTICE,
+    allowed_domains: input.allowedDomains,
+    requires_approval: input.requiresApproval,
+    invitation_only: input.invitationOnly
+  }).returningAll().executeTakeFirstOrThrow()
+  if (input.requirements.length) {
+    await db.insertInto('requirements')
+      .values(input.requirements.map((name, position) => ({ community_id: community.id, name, position })))
+      .execute()
+  }
+  await db.insertInto('memberships').values({ community_id: community.id, member_id: creatorId, norms_accepted_at: new Date() }).execute()
+  await db.insertInto('coordinator_terms').values({
+    community_id: community.id, member_id: creatorId, starts_on: sql<string>`current_date`, ends_on: null, created_by: creatorId
+  }).execute()
+  return community
 }
