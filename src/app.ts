@@ -9,6 +9,7 @@ import viewPlugin from './plugins/external/view.js'
 import renderPlugin from './plugins/app/render.js'
 import authPlugin from './plugins/app/auth.js'
 import errorsPlugin from './plugins/app/errors.js'
+import queuePlugin from './plugins/app/queue.js'
 import routes from './routes/index.js'
 
 export interface AppOptions {
@@ -25,6 +26,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(configPlugin, { config: opts.config })
   await fastify.register(dbPlugin, { connection: opts.connection })
   await fastify.register(secretPlugin)
+  await fastify.register(queuePlugin)
   await fastify.register(securityPlugin)
   await fastify.register(staticPlugin)
   await fastify.register(viewPlugin)

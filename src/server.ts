@@ -1,4 +1,5 @@
 import closeWithGrace from 'close-with-grace'
+import path from 'node:path'
 import { loadConfig } from './config.js'
 import { buildApp } from './build.js'
 import { setupCode } from './domain/site/site.service.js'
@@ -12,6 +13,8 @@ try {
   console.error((err as Error).message)
   process.exit(1)
 }
+// The demo keeps its data in its own folder, so that it never mixes with real data.
+if (demo && !config.DATABASE_URL) config = { ...config, DATA_DIR: path.join(config.DATA_DIR, 'demo') }
 const app = await buildApp({ config })
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
@@ -20,9 +23,10 @@ closeWithGrace({ delay: 10_000 }, async ({ err }) => {
 })
 
 if (demo) {
-  const { seedDemo } = await import('./db/seed.js')
+  const { seedDemo, DEMO } = await import('./db/seed.js')
   const links = await seedDemo(app)
-  console.log(`\nDemo data is ready. Sign in as:\n  organizer: ${links.organizer}\n  member:    ${links.member}\n  admin:     ${links.admin}\n`)
+  console.log(`\nDemo data is ready. Sign-in links (each works once, for 24 hours; restart the demo for new ones):\n` +
+    `  organizer (${DEMO.organizer.name}): ${links.organizer}\n  member    (${DEMO.member.name}): ${links.member}\n  admin     (${DEMO.admin.name}): ${links.admin}\n`)
 }
 await app.listen({ port: config.PORT, host: config.HOST })
 const where = config.DATABASE_URL ? 'the PostgreSQL server in DATABASE_URL' : `the embedded database in ${config.DATA_DIR}/pglite`

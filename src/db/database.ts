@@ -158,6 +158,12 @@ export interface Database {
   mail_messages: MailMessagesTable
   rate_limits: RateLimitsTable
   site_settings: SiteSettingsTable
+  series: SeriesTable
+  series_hosts: SeriesHostsTable
+  events: EventsTable
+  event_hosts: EventHostsTable
+  rsvps: RsvpsTable
+  check_ins: CheckInsTable
 }
 
 /** A database handle or an open transaction: repository functions take either. */
@@ -176,3 +182,108 @@ export type JoinRequest = Selectable<JoinRequestsTable>
 export type Invitation = Selectable<InvitationsTable>
 export type EmailToken = Selectable<EmailTokensTable>
 export type MailMessage = Selectable<MailMessagesTable>
+
+// Events, series, RSVPs, check-ins (migrations/2026-11-25T1000_events.ts)
+export type EventKind = 'brown-bag' | 'meetup' | 'conference' | 'workshop'
+export type EventStatus = 'draft' | 'published' | 'cancelled'
+export type RsvpStatus = 'going' | 'maybe' | 'declined' | 'waitlisted'
+
+export interface SeriesTable {
+  id: Generated<number>
+  community_id: number
+  title: string
+  summary: Generated<string>
+  why_it_matters: string
+  kind: EventKind
+  rrule: string
+  /** Wall-clock start 'YYYY-MM-DDTHH:mm' in time_zone. */
+  dtstart_local: string
+  time_zone: string
+  duration_minutes: number
+  venue_name: string | null
+  venue_address: string | null
+  venue_room: string | null
+  accessibility_notes: string | null
+  online_url: string | null
+  region: string | null
+  live_transcript_url: string | null
+  capacity: number | null
+  horizon_months: Generated<number>
+  publish_occurrences: Generated<boolean>
+  created_by: number | null
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | undefined, Date>
+}
+
+export interface SeriesHostsTable {
+  series_id: number
+  member_id: number
+}
+
+export interface EventsTable {
+  id: Generated<number>
+  community_id: number
+  series_id: number | null
+  occurrence_key: string | null
+  original_starts_at: Date | null
+  kind: EventKind
+  title: string
+  summary: Generated<string>
+  why_it_matters: string
+  starts_at: Date
+  ends_at: Date
+  time_zone: string
+  venue_name: string | null
+  venue_address: string | null
+  venue_room: string | null
+  accessibility_notes: string | null
+  online_url: string | null
+  region: string | null
+  live_transcript_url: string | null
+  recording_url: string | null
+  capacity: number | null
+  rsvp_opens_at: Date | null
+  rsvp_closes_at: Date | null
+  ask_accessibility: Generated<boolean>
+  ask_dietary: Generated<boolean>
+  status: Generated<EventStatus>
+  sequence: Generated<number>
+  edited_individually: Generated<boolean>
+  created_by: number | null
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | undefined, Date>
+}
+
+export interface EventHostsTable {
+  event_id: number
+  member_id: number
+}
+
+export interface RsvpsTable {
+  id: Generated<number>
+  event_id: number
+  member_id: number
+  status: RsvpStatus
+  listed: Generated<boolean>
+  accessibility_needs: string | null
+  dietary_needs: string | null
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | undefined, Date>
+  waitlisted_at: Date | null
+}
+
+export interface CheckInsTable {
+  id: Generated<number>
+  event_id: number
+  member_id: number
+  checked_in_at: ColumnType<Date, Date | undefined, never>
+  checked_in_by: number | null
+  walk_in: Generated<boolean>
+}
+
+export type Series = Selectable<SeriesTable>
+export type Event = Selectable<EventsTable>
+export type NewEvent = Insertable<EventsTable>
+export type EventUpdate = Updateable<EventsTable>
+export type Rsvp = Selectable<RsvpsTable>
+export type CheckIn = Selectable<CheckInsTable>

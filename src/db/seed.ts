@@ -1,6 +1,221 @@
 import type { FastifyInstance } from 'fastify'
+import { DateTime } from 'luxon'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Db } from './database.js'
+import { insertEmailToken } from '../domain/auth/auth.repository.js'
+import { createCommunity, DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../domain/communities/communities.service.js'
+import { hashToken, randomToken } from '../lib/tokens.js'
+
+/**
+ * Demo data for `npm run demo`: a site admin, two communities with organizers (current and past coordinator
+ * terms), about forty members from many agencies and regions, and pending join requests. Running it again
+ * adds nothing; it only mints fresh sign-in links. Addresses are under example.gov so no real person gets mail.
+ */
+
+export const DEMO = {
+  organizer: { name: 'Dana Whitfield', email: 'dana.whitfield@dfs.virginia.example.gov' },
+  member: { name: 'Jordan Ellis', email: 'jordan.ellis@bci.ohio.example.gov' },
+  admin: { name: 'Sam Rivera', email: 'sam.rivera@gsa.example.gov' },
+  communities: { dna: 'forensic-dna-analysts', records: 'records-managers' }
+} as const
+
+/** Demo sign-in links work for a day, so they can be opened at leisure (real ones: 15 minutes). */
+const DEMO_LINK_HOURS = 24
+
+type P = [name: string, agency: string, domain: string, title: string, region: string, expertise: string[], ask: string]
+
+// Forensic DNA Analysts: crime-lab DNA analysts, technical leaders and CODIS administrators.
+const DNA: P[] = [
+  ['Dana Whitfield', 'Virginia Department of Forensic Science', 'dfs.virginia.example.gov', 'DNA Technical Leader', 'Richmond, Virginia', ['QAS audits', 'validation', 'probabilistic genotyping'], 'Preparing for an external QAS audit'],
+  ['Luis Arroyo', 'Texas Department of Public Safety Crime Laboratory', 'dps.texas.example.gov', 'State CODIS Administrator', 'Austin, Texas', ['CODIS', 'NDIS procedures', 'familial searching'], 'NDIS uploads and keyboard searches'],
+  ['Grace Kim', 'Washington State Patrol Crime Laboratory', 'wsp.example.gov', 'Forensic Scientist 4', 'Seattle, Washington', ['Rapid DNA', 'sexual assault kits'], 'Clearing a sexual-assault-kit backlog'],
+  ['Jordan Ellis', 'Ohio Bureau of Criminal Investigation', 'bci.ohio.example.gov', 'Forensic Scientist, DNA', 'Ohio', ['STR analysis', 'mixture interpretation'], 'Moving from manual to automated extraction'],
+  ['Aisha Rahman', 'FBI Laboratory', 'fbi.example.gov', 'Biologist, DNA Casework Unit', 'Quantico, Virginia', ['mitochondrial DNA', 'hair analysis'], 'mtDNA on degraded samples'],
+  ['Michael Okafor', 'Georgia Bureau of Investigation', 'gbi.example.gov', 'Forensic Biologist', 'Atlanta, Georgia', ['Y-STR', 'serology'], 'Y-STR interpretation'],
+  ['Rachel Thompson', 'New York City Office of Chief Medical Examiner', 'ocme.nyc.example.gov', 'Criminalist III', 'New York City, New York', ['low-template DNA', 'training'], 'Designing a competency test'],
+  ['Carlos Mendoza', 'Arizona Department of Public Safety', 'azdps.example.gov', 'DNA Analyst', 'Phoenix, Arizona', ['LIMS', 'lab automation'], 'LIMS configuration for DNA workflows'],
+  ['Emily Chen', 'California Department of Justice', 'doj.ca.example.gov', 'Senior Criminalist', 'Richmond, California', ['familial searching', 'genetic genealogy policy'], 'State policy on investigative genetic genealogy'],
+  ['Daniel Brooks', 'Florida Department of Law Enforcement', 'fdle.example.gov', 'Crime Laboratory Analyst', 'Tallahassee, Florida', ['proficiency testing', 'QAS audits'], 'Proficiency test failures and corrective action'],
+  ['Priya Patel', 'Illinois State Police', 'isp.illinois.example.gov', 'Forensic Scientist III', 'Chicago, Illinois', ['probabilistic genotyping', 'STRmix'], 'Explaining likelihood ratios in court'],
+  ['Kevin O’Brien', 'Massachusetts State Police Crime Laboratory', 'msp.example.gov', 'DNA Unit Supervisor', 'Greater Boston, Massachusetts', ['lab management', 'accreditation'], 'ISO 17025 accreditation'],
+  ['Maria Santos', 'Puerto Rico Institute of Forensic Sciences', 'icf.pr.example.gov', 'Forensic Chemist, DNA', 'Puerto Rico', ['disaster victim identification', 'kinship analysis'], 'Kinship analysis after mass disasters'],
+  ['Thomas Nguyen', 'U.S. Army Criminal Investigation Laboratory', 'usacil.army.example.mil', 'DNA Examiner', 'Forest Park, Georgia', ['touch DNA', 'expert testimony'], 'Testifying as a new examiner'],
+  ['Hannah Lindqvist', 'Minnesota Bureau of Criminal Apprehension', 'bca.mn.example.gov', 'Forensic Scientist 3', 'Twin Cities, Minnesota', ['Rapid DNA', 'booking stations'], 'Rapid DNA at booking'],
+  ['Samuel Adeyemi', 'Maryland State Police Forensic Sciences Division', 'msp.maryland.example.gov', 'Forensic Scientist II', 'Maryland', ['validation', 'next-generation sequencing'], 'Validating an NGS kit'],
+  ['Olivia Martinez', 'Colorado Bureau of Investigation', 'cbi.example.gov', 'Agent in Charge, DNA', 'Denver, Colorado', ['budgeting', 'grant writing'], 'DNA Capacity Enhancement grants'],
+  ['Benjamin Harris', 'Tennessee Bureau of Investigation', 'tbi.example.gov', 'Special Agent Forensic Scientist', 'Nashville, Tennessee', ['CODIS', 'database hits'], 'Following up CODIS hits'],
+  ['Fatima Haddad', 'Michigan State Police', 'msp.michigan.example.gov', 'Forensic Scientist', 'Lansing, Michigan', ['serology', 'body fluid identification'], 'Body-fluid screening methods'],
+  ['Robert Yazzie', 'New Mexico Department of Public Safety', 'dps.nm.example.gov', 'Forensic Scientist Supervisor', 'Santa Fe, New Mexico', ['tribal partnerships', 'missing persons'], 'Missing and murdered Indigenous persons cases']
+]
+
+// Records Managers Network: agency records officers, archivists and records liaisons.
+const RECORDS: P[] = [
+  ['Patricia Nwosu', 'National Archives and Records Administration', 'nara.example.gov', 'Senior Records Analyst', 'Washington, District of Columbia', ['General Records Schedules', 'appraisal'], 'Which GRS item fits your records'],
+  ['Tom Becker', 'Department of the Interior', 'doi.example.gov', 'Departmental Records Officer', 'District of Columbia', ['records schedules', 'electronic records'], 'Getting a schedule through NARA'],
+  ['Helen Marsh', 'U.S. Department of Agriculture', 'usda.example.gov', 'Agency Records Officer', 'Kansas City, Missouri', ['email management', 'Capstone'], 'Capstone roles for email'],
+  ['Andre Jackson', 'Social Security Administration', 'ssa.example.gov', 'Records Management Specialist', 'Baltimore, Maryland', ['digitization', 'paper to electronic'], 'Planning a digitization project to the M-19-21 standards'],
+  ['Linda Park', 'Environmental Protection Agency', 'epa.example.gov', 'Records Liaison Officer', 'Research Triangle, North Carolina', ['FOIA', 'litigation holds'], 'Litigation holds without losing your mind'],
+  ['James Whitaker', 'Department of Veterans Affairs', 'va.example.gov', 'Records Officer', 'Philadelphia, Pennsylvania', ['records retention', 'federal records centers'], 'Transfers to Federal Records Centers'],
+  ['Sofia Romero', 'State of New Mexico Commission of Public Records', 'srca.nm.example.gov', 'Records Analyst', 'Santa Fe, New Mexico', ['state records schedules', 'local governments'], 'Records schedules for counties'],
+  ['Ethan Wright', 'Department of Homeland Security', 'dhs.example.gov', 'Electronic Records Manager', 'Northern Virginia, Virginia', ['electronic records', 'Microsoft 365 retention'], 'Retention labels in Microsoft 365'],
+  ['Naomi Feldman', 'Federal Reserve Board', 'frb.example.gov', 'Information Governance Lead', 'District of Columbia', ['information governance', 'metadata'], 'Building a metadata standard'],
+  ['Marcus Reed', 'U.S. Navy', 'navy.example.mil', 'Command Records Manager', 'Norfolk, Virginia', ['classified records', 'declassification'], 'Handling classified records at disposition'],
+  ['Yuki Tanaka', 'State of Hawaii Archives', 'archives.hawaii.example.gov', 'State Archivist', 'Hawaii', ['archives', 'disaster recovery'], 'Recovering water-damaged records'],
+  ['Grace Okonkwo', 'Department of Education', 'ed.example.gov', 'Records Management Program Manager', 'District of Columbia', ['training', 'records inventories'], 'Running a records inventory'],
+  ['Peter Novak', 'General Services Administration', 'gsa.example.gov', 'Records Officer', 'Kansas City, Missouri', ['records schedules', 'auditing'], 'Self-assessments (RMSA)'],
+  ['Amanda Clark', 'Texas State Library and Archives Commission', 'tsl.texas.example.gov', 'Records Management Consultant', 'Austin, Texas', ['state agencies', 'training'], 'Teaching records basics to new staff'],
+  ['Rahul Mehta', 'Department of Energy', 'doe.example.gov', 'Records Management Specialist', 'Oak Ridge, Tennessee', ['scientific records', 'permanent records'], 'Permanent scientific records'],
+  ['Christine Dubois', 'Smithsonian Institution', 'si.example.gov', 'Records Manager', 'District of Columbia', ['museum records', 'donor files'], 'Donor and accession records'],
+  ['Victor Alvarez', 'Department of Justice', 'doj.example.gov', 'Records Liaison', 'District of Columbia', ['case files', 'litigation holds'], 'Closing out case files'],
+  ['Kimberly Scott', 'City of Seattle', 'seattle.example.gov', 'City Records Manager', 'Seattle, Washington', ['public records requests', 'body-worn camera video'], 'Retention for body-worn camera video']
+]
+
+// Members of both communities: lab quality managers who also run their lab's records programme.
+const BOTH: P[] = [
+  ['Nadia Petrova', 'North Carolina State Crime Laboratory', 'ncdoj.example.gov', 'Quality Manager', 'Raleigh, North Carolina', ['quality systems', 'records retention', 'QAS audits'], 'Retention of case records in a crime lab'],
+  ['George Whitman', 'Oregon State Police Forensic Services', 'osp.example.gov', 'Quality and Records Coordinator', 'Portland, Oregon', ['document control', 'LIMS'], 'Document control in a LIMS']
+]
+
+const PENDING = {
+  dna: [
+    ['Chris Doyle', 'Kentucky State Police Central Laboratory', 'ksp.example.gov', 'New DNA analyst, six months into casework. Our lab is preparing for its first NGS validation and I would love to learn from others who have done it.'],
+    ['Lena Fischer', 'Nevada Department of Public Safety', 'dps.nv.example.gov', 'CODIS administrator for our state; we are joining NDIS Rapid DNA booking next year.'],
+    ['Omar Farouk', 'Idaho State Police Forensic Services', 'isp.idaho.example.gov', 'Technical leader. A colleague from the regional meetup in Denver suggested I join.']
+  ],
+  records: [
+    ['Beth Sullivan', 'Department of Transportation', 'dot.example.gov', 'Newly appointed records liaison for our operating administration.'],
+    ['Ivan Petrov', 'State of Alaska Archives', 'archives.alaska.example.gov', 'We are rewriting our general schedule and would like to compare notes with federal colleagues.']
+  ]
+} as const
+
+function emailFor (name: string, domain: string): string {
+  return `${name.toLowerCase().normalize('NFD').replace(/[^a-z ]/g, '').trim().replace(/\s+/g, '.')}@${domain}`
+}
+
+async function insertPeople (trx: Db, people: P[], byEmail: Map<string, number>): Promise<number[]> {
+  const ids: number[] = []
+  for (const [name, agency, domain, title, region, expertise, ask] of people) {
+    const email = emailFor(name, domain)
+    let id = byEmail.get(email)
+    if (id === undefined) {
+      const row = await trx.insertInto('members').values({
+        email, full_name: name, agency, job_title: title, region, expertise, ask_me_about: ask,
+        bio: `${title} at ${agency}. ${expertise.length ? 'Works mostly on ' + expertise.join(', ') + '.' : ''}`,
+        email_verified_at: new Date()
+      }).returning('id').executeTakeFirstOrThrow()
+      id = row.id
+      byEmail.set(email, id)
+    }
+    ids.push(id)
+  }
+  return ids
+}
+
+async function createDemoData (trx: Db): Promise<void> {
+  const today = DateTime.utc().startOf('day')
+  const iso = (d: DateTime) => d.toISODate()!
+  const byEmail = new Map<string, number>()
+
+  await trx.insertInto('members').values({
+    email: DEMO.admin.email, full_name: DEMO.admin.name, agency: 'General Services Administration',
+    job_title: 'Convene site administrator', region: 'District of Columbia', expertise: ['communities of practice'],
+    is_admin: true, email_verified_at: new Date()
+  }).execute()
+
+  const dnaIds = await insertPeople(trx, DNA, byEmail)
+  const recordsIds = await insertPeople(trx, RECORDS, byEmail)
+  const bothIds = await insertPeople(trx, BOTH, byEmail)
+  // Pronouns and a longer bio for a few, as real profiles have.
+  await trx.updateTable('members').set({ pronouns: 'she/her' }).where('id', 'in', [dnaIds[0], recordsIds[0], dnaIds[6]]).execute()
+  await trx.updateTable('members').set({ pronouns: 'they/them' }).where('id', '=', dnaIds[3]).execute()
+  await trx.updateTable('members').set({ pronouns: 'he/him' }).where('id', 'in', [dnaIds[1], recordsIds[1]]).execute()
+
+  const communities = [
+    {
+      slug: DEMO.communities.dna,
+      name: 'Forensic DNA Analysts',
+      about: 'DNA analysts, technical leaders and CODIS administrators from public crime laboratories. We meet monthly online and twice a year in person to compare methods, validations and audit findings.',
+      requirements: ['FBI Quality Assurance Standards for DNA Databasing Laboratories', 'FBI Quality Assurance Standards for Forensic DNA Testing Laboratories'],
+      organizers: [dnaIds[0], dnaIds[1]],
+      pastOrganizer: dnaIds[2],
+      members: [...dnaIds, ...bothIds],
+      pending: PENDING.dna
+    },
+    {
+      slug: DEMO.communities.records,
+      name: 'Records Managers Network',
+      about: 'Records officers, liaisons and archivists from federal, state and local government. We share how we apply the schedules, manage electronic records and prepare for transfers.',
+      requirements: ['NARA General Records Schedules', '36 CFR Chapter XII, Subchapter B (Records Management)'],
+      organizers: [recordsIds[0], recordsIds[1]],
+      pastOrganizer: recordsIds[2],
+      members: [...recordsIds, ...bothIds],
+      pending: PENDING.records
+    }
+  ]
+
+  for (const [i, c] of communities.entries()) {
+    const created = await createCommunity(trx, {
+      slug: c.slug, name: c.name, about: c.about, requirements: c.requirements, norms: DEFAULT_NORMS,
+      publicRecordsNotice: DEFAULT_PUBLIC_RECORDS_NOTICE, allowedDomains: ['*.gov', '*.mil'], requiresApproval: true, invitationOnly: false
+    }, c.organizers[0])
+    // The creator's term (from createCommunity) becomes a one-year term that began five months ago.
+    await trx.updateTable('coordinator_terms')
+      .set({ starts_on: iso(today.minus({ months: 5 })), ends_on: iso(today.plus({ months: 7 })) })
+      .where('community_id', '=', created.id).where('member_id', '=', c.organizers[0]).execute()
+    await trx.insertInto('coordinator_terms').values([
+      { community_id: created.id, member_id: c.organizers[1], starts_on: iso(today.minus({ months: 2 })), ends_on: iso(today.plus({ months: 10 })), created_by: c.organizers[0] },
+      // The coordinator before: the role rotates.
+      { community_id: created.id, member_id: c.pastOrganizer, starts_on: iso(today.minus({ months: 17 })), ends_on: iso(today.minus({ months: 5, days: 1 })), created_by: null }
+    ]).execute()
+    const others = c.members.filter((id) => id !== c.organizers[0])
+    await trx.insertInto('memberships').values(others.map((memberId, n) => {
+      const joined = today.minus({ days: 20 + ((n * 37 + i * 11) % 500) }).toJSDate()
+      return { community_id: created.id, member_id: memberId, joined_at: joined, norms_accepted_at: joined }
+    })).execute()
+    // As after the join flow's verify step: the requester has a (verified) account and waits for an organizer.
+    for (const [n, [name, agency, domain, note]] of c.pending.entries()) {
+      const verified = today.minus({ days: n + 1 }).toJSDate()
+      const requester = await trx.insertInto('members').values({ email: emailFor(name, domain), full_name: name, agency, email_verified_at: verified })
+        .returning(['id', 'email']).executeTakeFirstOrThrow()
+      await trx.insertInto('join_requests').values({
+        community_id: created.id, email: requester.email, full_name: name, agency, note,
+        status: 'pending', member_id: requester.id, verified_at: verified, created_at: verified
+      }).execute()
+    }
+  }
+}
+
+async function signInLink (app: FastifyInstance, email: string): Promise<string> {
+  const member = await app.db.selectFrom('members').select(['id', 'email']).where('email', '=', email).executeTakeFirstOrThrow()
+  const token = randomToken()
+  await insertEmailToken(app.db, {
+    tokenHash: hashToken(token), purpose: 'sign-in', email: member.email, memberId: member.id,
+    expiresAt: new Date(Date.now() + DEMO_LINK_HOURS * 3_600_000)
+  })
+  return `${app.config.PUBLIC_URL}/auth/sign-in?token=${encodeURIComponent(token)}`
+}
 
 /** Demo data; returns sign-in links for a demo organizer, member and admin. */
-export async function seedDemo (_app: FastifyInstance): Promise<{ organizer: string, member: string, admin: string }> {
-  throw new Error('not yet')
+export async function seedDemo (app: FastifyInstance): Promise<{ organizer: string, member: string, admin: string }> {
+  const present = await app.db.selectFrom('communities').select('id').where('slug', '=', DEMO.communities.dna).executeTakeFirst()
+  if (!present) await app.db.transaction().execute((trx) => createDemoData(trx))
+  return {
+    organizer: await signInLink(app, DEMO.organizer.email),
+    member: await signInLink(app, DEMO.member.email),
+    admin: await signInLink(app, DEMO.admin.email)
+  }
+}
+
+// `npm run db:seed`: the same demo data (and its own data folder) as `npm run demo`, without starting the server.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { loadConfig } = await import('../config.js')
+  const { buildApp } = await import('../build.js')
+  const config = loadConfig()
+  if (!config.DATABASE_URL) config.DATA_DIR = path.join(config.DATA_DIR, 'demo')
+  const app = await buildApp({ config: { ...config, WORKER: false }, logger: false })
+  const links = await seedDemo(app)
+  await app.close()
+  console.log(`Demo data is ready. Start it with \`npm run demo\` (which prints fresh links), or sign in now as:\n` +
+    `  organizer (${DEMO.organizer.name}): ${links.organizer}\n  member    (${DEMO.member.name}): ${links.member}\n  admin     (${DEMO.admin.name}): ${links.admin}`)
 }

@@ -17,3 +17,114 @@ export async function viewerStanding (db: Db, communityId: number, memberId: num
   ]).executeTakeFirstOrThrow()
   return { isMember: Boolean(row.is_member), isOrganizer: Boolean(row.is_organizer) }
 }
+
+/** Today's date on the database server, as an ISO date: terms are compared with it. */
+export async function today (db: Db): Promise<string> {
+  const row = await db.selectNoFrom(sql<string>`to_char(current_date, 'YYYY-MM-DD')`.as('d')).executeTakeFirstOrThrow()
+  return row.d
+}
+
+export async function slugTaken (db: Db, slug: string): Promise<boolean> {
+  const row = await db.selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirst()
+  return Boolean(row)
+}
+
+/** Locks the community's row for the rest of the transaction (serialises changes to its organizers). */
+export async function lockCommunity (db: Db, id: number): Promise<void> {
+  await db.selectFrom('communities').select('id').where('id', '=', id).forUpdate().execute()
+}
+
+export async function listRequirements (db: Db, communityId: number) {
+  return db.selectFrom('requirements').select(['id', 'name', 'description'])
+    .where('community_id', '=', communityId).orderBy('position').orderBy('id').execute()
+}
+
+export async function updateCommunityRow (db: Db, id: number, changes: {
+  name: string, about: string, norms: string[], public_records_notice: string, allowed_domains: string[],
+  requires_approval: boolean, invitation_only: boolean
+}): Promise<void> {
+  await db.updateTable('communities').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute()
+}
+
+/**
+ * Makes the community's requirements exactly `names`, in order. Rows whose name stays are kept (other areas
+ * tag events and talks with requirement ids), removed names are deleted, new names inserted.
+ */
+export async function syncRequirements (db: Db, communityId: number, names: string[]): Promise<void> {
+  const existing = await listRequirements(db, communityId)
+  const keep = new Map(existing.map((r) => [r.name, r.id]))
+  const gone = existing.filter((r) => !names.includes(r.name)).map((r) => r.id)
+  if (gone.length) await db.deleteFrom('requirements').where('id', 'in', gone).execute()
+  for (const [position, name] of names.entries()) {
+    const id = keep.get(name)
+    if (id !== undefined) await db.updateTable('requirements').set({ position }).where('id', '=', id).execute()
+    else await db.insertInto('requirements').values({ community_id: communityId, name, position }).execute()
+  }
+}
+
+/** Members who hold a coordinator term covering today. */
+export async function listCurrentOrganizers (db: Db, communityId: number) {
+  return db.selectFrom('coordinator_terms').innerJoin('members', 'members.id', 'coordinator_terms.member_id')
+    .select(['members.id', 'members.full_name', 'members.agency', 'members.email'])
+    .distinct()
+    .where('coordinator_terms.community_id', '=', communityId)
+    .where('coordinator_terms.starts_on', '<=', sql<string>`current_date`)
+    .where((w) => w.or([w('coordinator_terms.ends_on', 'is', null), w('coordinator_terms.ends_on', '>=', sql<string>`current_date`)]))
+    .orderBy('members.full_name')
+    .execute()
+}
+
+/** Every term of the community, newest first, with the holder's name. */
+export async function listTerms (db: Db, communityId: number) {
+  return db.selectFrom('coordinator_terms').innerJoin('members', 'members.id', 'coordinator_terms.member_id')
+    .select(['coordinator_terms.id', 'coordinator_terms.member_id', 'members.full_name', 'members.agency',
+      sql<string>`to_char(coordinator_terms.starts_on, 'YYYY-MM-DD')`.as('starts_on'),
+      sql<string | null>`to_char(coordinator_terms.ends_on, 'YYYY-MM-DD')`.as('ends_on')])
+    .where('coordinator_terms.community_id', '=', communityId)
+    .orderBy('coordinator_terms.starts_on', 'desc').orderBy('coordinator_terms.id', 'desc')
+    .execute()
+}
+
+export async function findTerm (db: Db, communityId: number, termId: number) {
+  return db.selectFrom('coordinator_terms')
+    .select(['id', 'member_id', sql<string>`to_char(starts_on, 'YYYY-MM-DD')`.as('starts_on'),
+      sql<string | null>`to_char(ends_on, 'YYYY-MM-DD')`.as('ends_on')])
+    .where('community_id', '=', communityId).where('id', '=', termId)
+    .executeTakeFirst()
+}
+
+/** Terms of this member that overlap [startsOn, endsOn] (endsOn null = open-ended). */
+export async function overlappingTerms (db: Db, communityId: number, memberId: number, startsOn: string, endsOn: string | null) {
+  let q = db.selectFrom('coordinator_terms').select('id')
+    .where('community_id', '=', communityId).where('member_id', '=', memberId)
+    .where((w) => w.or([w('ends_on', 'is', null), w('ends_on', '>=', startsOn)]))
+  if (endsOn) q = q.where('starts_on', '<=', endsOn)
+  return q.execute()
+}
+
+export async function insertTerm (db: Db, row: { communityId: number, memberId: number, startsOn: string, endsOn: string | null, createdBy: number }): Promise<void> {
+  await db.insertInto('coordinator_terms').values({
+    community_id: row.communityId, member_id: row.memberId, starts_on: row.startsOn, ends_on: row.endsOn, created_by: row.createdBy
+  }).execute()
+}
+
+export async function setTermEnd (db: Db, termId: number, endsOn: string): Promise<void> {
+  await db.updateTable('coordinator_terms').set({ ends_on: endsOn }).where('id', '=', termId).execute()
+}
+
+export async function deleteTerm (db: Db, termId: number): Promise<void> {
+  await db.deleteFrom('coordinator_terms').where('id', '=', termId).execute()
+}
+
+/** The member with this address if they belong to the community. */
+export async function findCommunityMemberByEmail (db: Db, communityId: number, email: string) {
+  return db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
+    .select(['members.id', 'members.full_name', 'members.email'])
+    .where('memberships.community_id', '=', communityId)
+    .where((eb) => eb(eb.fn('lower', ['members.email']), '=', email.toLowerCase()))
+    .executeTakeFirst()
+}
+
+export async function findCommunityById (db: Db, id: number): Promise<Community | undefined> {
+  return db.selectFrom('communities').selectAll().where('id', '=', id).executeTakeFirst()
+}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
+import { syncRequirements, updateCommunityRow } from './communities.repository.js'
 
 /** Communities for the home page: the viewer's own first, then the others (their public landing pages). */
 export async function listCommunitiesFor (db: Db, memberId: number | null) {
@@ -7,7 +8,7 @@ export async function listCommunitiesFor (db: Db, memberId: number | null) {
     .select(['communities.id', 'slug', 'name', 'about'])
     .select((eb) => [
       memberId === null
-        ? eb.val(false).as('is_member')
+        ? sql<boolean>`false`.as('is_member')
         : eb.exists(eb.selectFrom('memberships').select('memberships.id')
           .whereRef('memberships.community_id', '=', 'communities.id').where('memberships.member_id', '=', memberId)).as('is_member')
     ])
@@ -61,4 +62,18 @@ export async function createCommunity (db: Db, input: CommunityInput, creatorId:
     community_id: community.id, member_id: creatorId, starts_on: sql<string>`current_date`, ends_on: null, created_by: creatorId
   }).execute()
   return community
+}
+
+/** Saves the settings an organizer edits (everything but the slug). Call inside a transaction. */
+export async function updateCommunitySettings (db: Db, communityId: number, input: CommunityInput): Promise<void> {
+  await updateCommunityRow(db, communityId, {
+    name: input.name,
+    about: input.about,
+    norms: input.norms,
+    public_records_notice: input.publicRecordsNotice,
+    allowed_domains: input.allowedDomains,
+    requires_approval: input.requiresApproval,
+    invitation_only: input.invitationOnly
+  })
+  await syncRequirements(db, communityId, input.requirements)
 }

@@ -1,5 +1,5 @@
 import type { Db, MailMessage } from '../../db/database.js'
-import { insertMail, type OutgoingMail } from './mail.repository.js'
+import { countMail, findMail, insertMail, listMail, type OutgoingMail } from './mail.repository.js'
 
 export type { OutgoingMail }
 
@@ -9,4 +9,18 @@ export type { OutgoingMail }
  */
 export async function queueMail (db: Db, mail: OutgoingMail): Promise<MailMessage> {
   return insertMail(db, mail)
+}
+
+export const MAILBOX_PAGE_SIZE = 50
+
+/** One page of the dev mailbox, newest first. */
+export async function mailboxPage (db: Db, page: number) {
+  const total = await countMail(db)
+  const pages = Math.max(1, Math.ceil(total / MAILBOX_PAGE_SIZE))
+  const messages = page <= pages ? await listMail(db, MAILBOX_PAGE_SIZE, (page - 1) * MAILBOX_PAGE_SIZE) : []
+  return { messages, total, page, pages }
+}
+
+export async function mailboxMessage (db: Db, id: number): Promise<MailMessage | undefined> {
+  return findMail(db, id)
 }

@@ -19,3 +19,38 @@ export async function adminExists (db: Db): Promise<boolean> {
   const row = await db.selectFrom('members').select('id').where('is_admin', '=', true).limit(1).executeTakeFirst()
   return row !== undefined
 }
+
+/** Claims the setup code: deletes it if it is this code. Only one of several concurrent setups gets true. */
+export async function claimSetting (db: Db, key: string, value: string): Promise<boolean> {
+  const r = await db.deleteFrom('site_settings').where('key', '=', key).where('value', '=', value).executeTakeFirst()
+  return Number(r.numDeletedRows) === 1
+}
+
+export async function listAdmins (db: Db) {
+  return db.selectFrom('members').select(['id', 'full_name', 'agency', 'email'])
+    .where('is_admin', '=', true).orderBy('full_name').orderBy('id').execute()
+}
+
+/** Locks the site admins' rows (so that two removals cannot leave none) and returns their ids. */
+export async function lockAdminIds (db: Db): Promise<number[]> {
+  const rows = await db.selectFrom('members').select('id').where('is_admin', '=', true).orderBy('id').forUpdate().execute()
+  return rows.map((r) => r.id)
+}
+
+export async function setAdmin (db: Db, memberId: number, isAdmin: boolean): Promise<void> {
+  await db.updateTable('members').set({ is_admin: isAdmin, updated_at: new Date() }).where('id', '=', memberId).execute()
+}
+
+/** Every community with its member count and current organizers' count, by name. */
+export async function listCommunitiesWithCounts (db: Db) {
+  return db.selectFrom('communities as c')
+    .select(['c.id', 'c.slug', 'c.name', 'c.created_at'])
+    .select((eb) => [
+      eb.selectFrom('memberships as m').whereRef('m.community_id', '=', 'c.id')
+        .select((e) => e.fn.countAll<number>().as('n')).as('member_count'),
+      eb.selectFrom('join_requests as j').whereRef('j.community_id', '=', 'c.id').where('j.status', '=', 'pending')
+        .select((e) => e.fn.countAll<number>().as('n')).as('pending_count')
+    ])
+    .orderBy('c.name')
+    .execute()
+}

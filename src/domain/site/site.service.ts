@@ -1,6 +1,15 @@
 import type { Db } from '../../db/database.js'
 import { randomToken, safeEqual } from '../../lib/tokens.js'
-import { adminExists, deleteSetting, getSetting, putSettingOnce } from './site.repository.js'
+import { check, normaliseEmail, str } from '../../lib/forms.js'
+import { findCommunityBySlug } from '../communities/communities.repository.js'
+import { createCommunity, DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../communities/communities.service.js'
+import { validateCommunityForm } from '../communities/settings.js'
+import { findMemberByEmail, findMemberById, insertMember, updateMember } from '../members/members.repository.js'
+import { PROFILE_LIMITS } from '../members/members.service.js'
+import {
+  adminExists, claimSetting, deleteSetting, getSetting, listAdmins, listCommunitiesWithCounts, lockAdminIds,
+  putSettingOnce, setAdmin
+} from './site.repository.js'
 
 export async function siteSecret (db: Db): Promise<string> {
   return putSettingOnce(db, 'secret', randomToken(32))
@@ -18,9 +27,131 @@ export async function setupCode (db: Db): Promise<string | null> {
 
 export async function checkSetupCode (db: Db, given: string): Promise<boolean> {
   const code = await getSetting(db, 'setup_code')
-  return code !== undefined && safeEqual(code, given.trim().toUpperCase())
+  return code !== undefined && safeEqual(code, normaliseCode(given))
 }
 
 export async function finishSetup (db: Db): Promise<void> {
   await deleteSetting(db, 'setup_code')
+}
+
+/** Whether the first-run setup page is open: no site admin exists yet. */
+export async function needsSetup (db: Db): Promise<boolean> {
+  return !await adminExists(db)
+}
+
+function normaliseCode (given: string): string {
+  return given.trim().toUpperCase()
+}
+
+/** The first-run form as typed. */
+export interface SetupForm {
+  code: string
+  email: string
+  full_name: string
+  agency: string
+  name: string
+  slug: string
+  about: string
+  requirements: string
+  allowed_domains: string
+}
+
+export const DEFAULT_SETUP_DOMAINS = '*.gov, *.mil'
+
+export function readSetupForm (body: unknown): SetupForm {
+  const get = (name: string) => str(body, name, 20_000)
+  return {
+    code: get('code'),
+    email: get('email'),
+    full_name: get('full_name'),
+    agency: get('agency'),
+    name: get('name'),
+    slug: get('slug').toLowerCase(),
+    about: get('about'),
+    requirements: get('requirements'),
+    allowed_domains: get('allowed_domains')
+  }
+}
+
+/** Checks the form (not the code); returns the community input and the admin's normalised email. */
+export function validateSetup (form: SetupForm) {
+  const errors: Record<string, string> = {}
+  if (!form.code) errors.code = 'Enter the setup code printed in the server’s console when Convene started.'
+  const email = normaliseEmail(form.email)
+  if (!email) errors.email = form.email ? 'Enter an email address in the format name@agency.gov.' : 'Enter your email address.'
+  check(errors, 'full_name', form.full_name, 'your full name', { required: true, max: PROFILE_LIMITS.full_name })
+  check(errors, 'agency', form.agency, 'your agency', { required: true, max: PROFILE_LIMITS.agency })
+  const community = validateCommunityForm({
+    slug: form.slug,
+    name: form.name,
+    about: form.about,
+    requirements: form.requirements,
+    norms: DEFAULT_NORMS.join('\n'),
+    public_records_notice: DEFAULT_PUBLIC_RECORDS_NOTICE,
+    allowed_domains: form.allowed_domains,
+    requires_approval: true,
+    invitation_only: false
+  })
+  for (const [field, message] of Object.entries(community.errors)) errors[field] ??= message
+  if (!form.about) errors.about ??= 'Say in a sentence or two what the community is about: people read it before asking to join.'
+  return { errors, email: email ?? '', community: community.input }
+}
+
+export const SETUP_CODE_WRONG = 'That setup code is not right. Copy the code from the server’s console (it is printed when Convene starts) and try again.'
+
+export type SetupResult =
+  | { ok: true, memberId: number, slug: string }
+  | { ok: false, status: number, errors: Record<string, string> }
+
+/**
+ * Creates the site admin and the first community, and retires the setup code — all or nothing. Call inside a
+ * transaction. The code is claimed (deleted) first, so of two people submitting at once only one succeeds.
+ */
+export async function completeSetup (db: Db, form: SetupForm): Promise<SetupResult> {
+  const { errors, email, community } = validateSetup(form)
+  if (Object.keys(errors).length) return { ok: false, status: 400, errors }
+  if (await findCommunityBySlug(db, community.slug)) {
+    return { ok: false, status: 400, errors: { slug: 'That address is taken. Choose another short name.' } }
+  }
+  // Nothing is written before the claim; everything after it succeeds or throws (and the transaction rolls back).
+  if (await adminExists(db) || !await claimSetting(db, 'setup_code', normaliseCode(form.code))) {
+    return { ok: false, status: 403, errors: { code: SETUP_CODE_WRONG } }
+  }
+  const existing = await findMemberByEmail(db, email)
+  const admin = existing
+    ? (await updateMember(db, existing.id, { full_name: form.full_name, agency: form.agency, is_admin: true }), existing)
+    : await insertMember(db, { email, full_name: form.full_name, agency: form.agency, is_admin: true, email_verified_at: null })
+  const created = await createCommunity(db, community, admin.id)
+  await finishSetup(db)
+  return { ok: true, memberId: admin.id, slug: created.slug }
+}
+
+/** The site admin page: communities with their member counts, and the site admins. */
+export async function adminOverview (db: Db) {
+  const [communities, admins] = [await listCommunitiesWithCounts(db), await listAdmins(db)]
+  return {
+    communities: communities.map((c) => ({ ...c, member_count: Number(c.member_count ?? 0), pending_count: Number(c.pending_count ?? 0) })),
+    admins
+  }
+}
+
+/** Makes an existing member a site admin. Returns an error message for the form, or null. */
+export async function makeAdmin (db: Db, rawEmail: string): Promise<{ error: string } | { name: string }> {
+  const email = normaliseEmail(rawEmail)
+  if (!email) return { error: rawEmail ? 'Enter an email address in the format name@agency.gov.' : 'Enter the email address of the member to make a site admin.' }
+  const member = await findMemberByEmail(db, email)
+  if (!member) return { error: `No member has the address ${email}. They need to join a community (or be invited) first.` }
+  if (member.is_admin) return { error: `${member.full_name} is already a site admin.` }
+  await setAdmin(db, member.id, true)
+  return { name: member.full_name }
+}
+
+/** Removes a site admin, never the last one. Call inside a transaction (the admins' rows are locked). */
+export async function removeAdmin (db: Db, memberId: number): Promise<{ error: string } | { name: string }> {
+  const ids = await lockAdminIds(db)
+  if (!ids.includes(memberId)) return { error: 'That member is not a site admin.' }
+  if (ids.length <= 1) return { error: 'Convene needs at least one site admin: make someone else a site admin first.' }
+  await setAdmin(db, memberId, false)
+  const member = await findMemberById(db, memberId)
+  return { name: member!.full_name }
 }

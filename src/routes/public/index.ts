@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { listCommunitiesFor } from '../../domain/communities/communities.service.js'
+import { needsSetup } from '../../domain/site/site.service.js'
 
 export default async function publicRoutes (app: FastifyInstance) {
   app.get('/', async (request, reply) => {
     const communities = await listCommunitiesFor(app.db, request.member?.id ?? null)
-    return reply.page('public/home', { title: 'Communities', communities })
+    const setupNeeded = !request.member && await needsSetup(app.db)
+    return reply.page('public/home', { title: 'Communities', communities, setupNeeded })
   })
 }

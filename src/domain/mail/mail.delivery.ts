@@ -1,0 +1,111 @@
+import nodemailer, { type SendMailOptions } from 'nodemailer'
+import type { Db, MailMessage } from '../../db/database.js'
+import { claimDueMail, hasDueMail, markMailAttemptFailed, markMailSent } from './mail.repository.js'
+
+/** What delivery needs from a nodemailer transport (tests may pass their own). */
+export interface MailTransport {
+  sendMail (message: SendMailOptions): Promise<unknown>
+  close? (): void
+}
+
+export interface MailSender {
+  transport: MailTransport
+  /** 'smtp' sends to SMTP_URL; 'mailbox' keeps mail in the table for the admin's dev mailbox. */
+  mode: 'smtp' | 'mailbox'
+  from: string
+}
+
+/**
+ * With an SMTP URL: nodemailer's SMTP transport with short timeouts (a stuck server must not hold a message
+ * longer than its claim). Without: the dev mailbox — the message is still composed (so a broken message fails
+ * here as it would over SMTP) but goes nowhere; it stays readable at /dev/mailbox.
+ */
+export function createMailSender (smtpUrl: string, from: string): MailSender {
+  if (smtpUrl) {
+    return {
+      mode: 'smtp',
+      from,
+      transport: nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 })
+    }
+  }
+  return { mode: 'mailbox', from, transport: nodemailer.createTransport({ streamTransport: true, buffer: true }) }
+}
+
+/** The message as nodemailer sends it: one recipient; an iCalendar part inside multipart/alternative. */
+export function composeMail (row: MailMessage, from: string): SendMailOptions {
+  return {
+    from,
+    to: row.to_address,
+    subject: row.subject,
+    text: row.text_body,
+    ...(row.html_body ? { html: row.html_body } : {}),
+    ...(row.ical ? { icalEvent: { method: row.ical_method ?? 'PUBLISH', content: row.ical } } : {}),
+    headers: { 'X-Convene-Kind': row.kind }
+  }
+}
+
+export const MAX_ATTEMPTS = 10
+const BASE_DELAY_MS = 60_000
+const MAX_DELAY_MS = 4 * 60 * 60_000
+/** How long a claimed message is reserved for the process sending it (longer than any SMTP timeout). */
+const CLAIM_MS = 10 * 60_000
+
+/** The wait before the next attempt after `attempts` failures: 1 min, 2, 4, … at most 4 hours. */
+export function retryDelayMs (attempts: number): number {
+  return Math.min(BASE_DELAY_MS * 2 ** Math.max(0, attempts - 1), MAX_DELAY_MS)
+}
+
+export interface DeliveryOptions {
+  /** Defaults to the current time (tests move it forward). */
+  now?: Date
+  batchSize?: number
+  maxAttempts?: number
+}
+
+export interface DeliveryResult {
+  sent: number
+  retrying: number
+  failed: number
+}
+
+/**
+ * Delivers the messages due now, once (one batch): each is sent and marked sent, or its error is recorded and it
+ * is retried later with exponential back-off, or marked 'failed' after `maxAttempts`. Never throws for a send
+ * failure. Safe to run in several processes at once (rows are claimed with FOR UPDATE SKIP LOCKED).
+ */
+export async function deliverDueMail (db: Db, sender: MailSender, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
+  const now = opts.now ?? new Date()
+  const maxAttempts = opts.maxAttempts ?? MAX_ATTEMPTS
+  const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 }
+  const claimed = await claimDueMail(db, now, new Date(now.getTime() + CLAIM_MS), opts.batchSize ?? 20)
+  for (const row of claimed) {
+    try {
+      await sender.transport.sendMail(composeMail(row, sender.from))
+      await markMailSent(db, row.id, new Date())
+      result.sent++
+    } catch (err) {
+      const attempts = row.attempts + 1
+      const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000) || 'Unknown error'
+      const next = attempts >= maxAttempts ? null : new Date(now.getTime() + retryDelayMs(attempts))
+      await markMailAttemptFailed(db, row.id, message, next)
+      if (next) result.retrying++
+      else result.failed++
+    }
+  }
+  return result
+}
+
+/** Delivers batches until nothing is due (bounded, so one run cannot go on forever). */
+export async function deliverAllDueMail (db: Db, sender: MailSender, opts: DeliveryOptions & { maxBatches?: number } = {}): Promise<DeliveryResult> {
+  const total: DeliveryResult = { sent: 0, retrying: 0, failed: 0 }
+  for (let i = 0; i < (opts.maxBatches ?? 50); i++) {
+    const r = await deliverDueMail(db, sender, opts)
+    total.sent += r.sent
+    total.retrying += r.retrying
+    total.failed += r.failed
+    if (r.sent + r.retrying + r.failed === 0) break
+  }
+  return total
+}
+
+export { hasDueMail }

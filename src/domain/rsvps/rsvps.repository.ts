@@ -1,0 +1,96 @@
+import { sql } from 'kysely'
+import type { Db, Rsvp, RsvpStatus } from '../../db/database.js'
+
+export async function findRsvp (db: Db, eventId: number, memberId: number): Promise<Rsvp | undefined> {
+  return db.selectFrom('rsvps').selectAll().where('event_id', '=', eventId).where('member_id', '=', memberId).executeTakeFirst()
+}
+
+export async function countGoing (db: Db, eventId: number): Promise<number> {
+  const row = await db.selectFrom('rsvps').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('event_id', '=', eventId).where('status', '=', 'going').executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export interface RsvpWrite {
+  eventId: number
+  memberId: number
+  status: RsvpStatus
+  listed: boolean
+  accessibilityNeeds: string | null
+  dietaryNeeds: string | null
+  /** Keep the member's place when they were already waitlisted; otherwise a new place at the end. */
+  keepWaitlistPlace: boolean
+}
+
+/** One row per (event, member): a second submit updates the first. Call with the event's row locked. */
+export async function upsertRsvp (db: Db, w: RsvpWrite): Promise<Rsvp> {
+  // clock_timestamp(), not now(): now() is when the transaction began, before it waited for the event lock.
+  const waitlistedAt = w.status !== 'waitlisted'
+    ? sql<Date | null>`null`
+    : w.keepWaitlistPlace ? sql<Date>`coalesce(rsvps.waitlisted_at, clock_timestamp())` : sql<Date>`clock_timestamp()`
+  return db.insertInto('rsvps').values({
+    event_id: w.eventId,
+    member_id: w.memberId,
+    status: w.status,
+    listed: w.listed,
+    accessibility_needs: w.accessibilityNeeds,
+    dietary_needs: w.dietaryNeeds,
+    waitlisted_at: w.status === 'waitlisted' ? sql<Date>`clock_timestamp()` : null
+  }).onConflict((oc) => oc.columns(['event_id', 'member_id']).doUpdateSet({
+    status: w.status,
+    listed: w.listed,
+    accessibility_needs: w.accessibilityNeeds,
+    dietary_needs: w.dietaryNeeds,
+    waitlisted_at: waitlistedAt,
+    updated_at: sql<Date>`clock_timestamp()`
+  })).returningAll().executeTakeFirstOrThrow()
+}
+
+/** The earliest `n` waitlisted, in arrival order. */
+export async function nextWaitlisted (db: Db, eventId: number, n: number) {
+  return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
+    .select(['rsvps.id', 'rsvps.member_id', 'members.email', 'members.full_name'])
+    .where('rsvps.event_id', '=', eventId).where('rsvps.status', '=', 'waitlisted')
+    .orderBy('rsvps.waitlisted_at').orderBy('rsvps.id').limit(n).execute()
+}
+
+export async function markGoing (db: Db, rsvpIds: number[]): Promise<void> {
+  if (!rsvpIds.length) return
+  await db.updateTable('rsvps').set({ status: 'going', waitlisted_at: null, updated_at: sql<Date>`clock_timestamp()` })
+    .where('id', 'in', rsvpIds).execute()
+}
+
+/** Who's going, as members see it: only those who chose to be listed. */
+export async function listListedGoing (db: Db, eventId: number) {
+  return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
+    .select(['members.id', 'members.full_name', 'members.agency'])
+    .where('rsvps.event_id', '=', eventId).where('rsvps.status', '=', 'going').where('rsvps.listed', '=', true)
+    .orderBy('members.full_name').limit(500).execute()
+}
+
+export async function countByStatus (db: Db, eventId: number): Promise<Record<RsvpStatus, number>> {
+  const rows = await db.selectFrom('rsvps').select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('event_id', '=', eventId).groupBy('status').execute()
+  const out: Record<RsvpStatus, number> = { going: 0, maybe: 0, declined: 0, waitlisted: 0 }
+  for (const r of rows) out[r.status] = Number(r.n)
+  return out
+}
+
+/** Everyone who answered, with their answers and check-in: the organizers' attendee list. */
+export async function listAttendees (db: Db, eventId: number) {
+  return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
+    .leftJoin('check_ins', (j) => j.onRef('check_ins.event_id', '=', 'rsvps.event_id').onRef('check_ins.member_id', '=', 'rsvps.member_id'))
+    .select(['members.id as member_id', 'members.full_name', 'members.agency', 'members.email', 'rsvps.status', 'rsvps.listed',
+      'rsvps.accessibility_needs', 'rsvps.dietary_needs', 'rsvps.created_at', 'rsvps.waitlisted_at', 'check_ins.checked_in_at'])
+    .where('rsvps.event_id', '=', eventId)
+    .orderBy(sql`case rsvps.status when 'going' then 0 when 'waitlisted' then 1 when 'maybe' then 2 else 3 end`)
+    .orderBy('rsvps.waitlisted_at').orderBy('members.full_name')
+    .execute()
+}
+
+/** Members to tell about a change to the event (going, maybe or waitlisted). */
+export async function listInterested (db: Db, eventId: number) {
+  return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
+    .select(['members.id', 'members.email', 'members.full_name'])
+    .where('rsvps.event_id', '=', eventId).where('rsvps.status', 'in', ['going', 'maybe', 'waitlisted']).execute()
+}

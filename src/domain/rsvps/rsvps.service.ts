@@ -1,0 +1,129 @@
+import type { Db, Event, RsvpStatus } from '../../db/database.js'
+import { dateTime } from '../../lib/format.js'
+import { queueMail } from '../mail/mail.service.js'
+import { lockEvent } from '../events/events.repository.js'
+import { countGoing, findRsvp, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
+
+export type RsvpChoice = 'going' | 'maybe' | 'declined'
+export const RSVP_CHOICES: RsvpChoice[] = ['going', 'maybe', 'declined']
+
+export interface RsvpRequest {
+  eventId: number
+  memberId: number
+  choice: RsvpChoice
+  listed?: boolean
+  /** Left out: keep the earlier answer (e.g. an RSVP from a link carries none). */
+  accessibilityNeeds?: string | null
+  dietaryNeeds?: string | null
+}
+
+export type RsvpOutcome =
+  | { ok: true, status: RsvpStatus, previous: RsvpStatus | null, promoted: number[] }
+  | { ok: false, message: string }
+
+/** Why the event takes no new answers at `now` (null when it does). "Can't go" stays possible until it ends. */
+export function rsvpProblem (event: Event, now: Date, choice: RsvpChoice = 'going'): string | null {
+  if (event.status === 'cancelled') return 'This event was cancelled, so it takes no RSVPs.'
+  if (event.status !== 'published') return 'This event is not published yet, so it takes no RSVPs.'
+  if (now >= event.ends_at) return 'This event has ended.'
+  if (choice === 'declined') return null
+  if (event.rsvp_opens_at && now < event.rsvp_opens_at) {
+    return `RSVPs open on ${dateTime(event.rsvp_opens_at, event.time_zone)}.`
+  }
+  if (event.rsvp_closes_at && now >= event.rsvp_closes_at) {
+    return `RSVPs closed on ${dateTime(event.rsvp_closes_at, event.time_zone)}. You can still tell the organizers you can’t go.`
+  }
+  return null
+}
+
+/** An answer to an attendee question: left out (undefined) keeps the earlier one; empty clears it. */
+function answer (given: string | null | undefined, earlier: string | null | undefined): string | null {
+  return given === undefined ? (earlier ?? null) : (given || null)
+}
+
+/**
+ * Records a member's answer. Takes the event's row lock first, so seat counting and the insert are one
+ * decision: with a capacity, "going" beyond it becomes "waitlisted" in arrival order, and a seat given up
+ * goes to the earliest waitlisted member (who is mailed). Call inside a transaction.
+ */
+export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now = new Date()): Promise<RsvpOutcome> {
+  const event = await lockEvent(trx, req.eventId)
+  if (!event) return { ok: false, message: 'We couldn’t find that event.' }
+  const problem = rsvpProblem(event, now, req.choice)
+  if (problem) return { ok: false, message: problem }
+
+  const existing = await findRsvp(trx, event.id, req.memberId)
+  const previous = existing?.status ?? null
+  let status: RsvpStatus = req.choice
+  if (req.choice === 'going' && previous !== 'going' && event.capacity !== null) {
+    status = (await countGoing(trx, event.id)) < event.capacity ? 'going' : 'waitlisted'
+  }
+  await upsertRsvp(trx, {
+    eventId: event.id,
+    memberId: req.memberId,
+    status,
+    listed: req.listed ?? true,
+    accessibilityNeeds: event.ask_accessibility ? answer(req.accessibilityNeeds, existing?.accessibility_needs) : null,
+    dietaryNeeds: event.ask_dietary ? answer(req.dietaryNeeds, existing?.dietary_needs) : null,
+    keepWaitlistPlace: previous === 'waitlisted'
+  })
+  const promoted = previous === 'going' && status !== 'going' ? await fillFromWaitlist(trx, event, publicUrl) : []
+  return { ok: true, status, previous, promoted }
+}
+
+/**
+ * Gives free seats to the earliest waitlisted members and queues a notice for each. The caller holds the
+ * event's row lock (`lockEvent`) in the same transaction. Returns the promoted members' ids.
+ */
+export async function fillFromWaitlist (trx: Db, event: Event, publicUrl: string): Promise<number[]> {
+  if (event.status !== 'published') return []
+  const free = event.capacity === null ? 100_000 : event.capacity - await countGoing(trx, event.id)
+  if (free <= 0) return []
+  const next = await nextWaitlisted(trx, event.id, free)
+  if (!next.length) return []
+  await markGoing(trx, next.map((r) => r.id))
+  const community = await trx.selectFrom('communities').select('slug').where('id', '=', event.community_id).executeTakeFirstOrThrow()
+  const url = `${publicUrl}/c/${community.slug}/events/${event.id}`
+  for (const r of next) {
+    await queueMail(trx, {
+      kind: 'rsvp-promoted',
+      to: r.email,
+      memberId: r.member_id,
+      subject: `A place opened up: you’re going to ${event.title}`,
+      text: `Hello ${r.full_name},\n\nA place opened up at "${event.title}" on ${dateTime(event.starts_at, event.time_zone)} ` +
+        `and you were next on the waitlist, so you are now going.\n\n` +
+        `If you can no longer come, please change your answer so the next person can have the place:\n${url}\n`
+    })
+  }
+  return next.map((r) => r.member_id)
+}
+
+/**
+ * A CSV cell. Cells beginning with = + - @ (or tab / carriage return) are prefixed with ' so a spreadsheet
+ * shows them as text instead of running them as formulas (CSV injection).
+ */
+export function csvCell (value: unknown): string {
+  let s = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value)
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+export interface AttendeeRow {
+  full_name: string
+  agency: string
+  email: string
+  status: RsvpStatus
+  listed: boolean
+  accessibility_needs: string | null
+  dietary_needs: string | null
+  created_at: Date
+  checked_in_at: Date | null
+}
+
+/** The organizers' attendee export (CRLF line ends, as RFC 4180 and spreadsheets expect). */
+export function attendeesCsv (rows: AttendeeRow[]): string {
+  const header = ['Name', 'Agency', 'Email', 'RSVP', 'Listed', 'Accessibility needs', 'Dietary needs', 'Answered at', 'Checked in at']
+  const lines = [header, ...rows.map((r) => [r.full_name, r.agency, r.email, r.status, r.listed ? 'yes' : 'no',
+    r.accessibility_needs, r.dietary_needs, r.created_at, r.checked_in_at])]
+  return lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n'
+}

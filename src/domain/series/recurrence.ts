@@ -1,0 +1,111 @@
+import rrule from 'rrule'
+import { DateTime, IANAZone } from 'luxon'
+
+const { RRule } = rrule
+
+/*
+ * Recurrence expansion that does not depend on the process's time zone.
+ *
+ * `rrule` with a TZID gives results that shift with the server's TZ. So we expand the rule on *floating*
+ * wall-clock times (a JS Date whose UTC fields are the local wall clock) with no tzid, then place each result
+ * in the series' zone with luxon. A weekly 12:00 America/New_York series therefore stays at 12:00 local across
+ * daylight-saving changes, whatever TZ the process runs in.
+ */
+
+export interface SeriesRule {
+  /** RRULE body without DTSTART, e.g. 'FREQ=MONTHLY;BYDAY=+2TU'. */
+  rrule: string
+  /** Local wall-clock first start, 'YYYY-MM-DDTHH:mm'. */
+  dtstartLocal: string
+  timeZone: string
+  durationMinutes: number
+}
+
+export interface Occurrence {
+  /** The occurrence's original local start, 'YYYY-MM-DDTHH:mm' (stable identity for exceptions). */
+  key: string
+  startsAt: Date
+  endsAt: Date
+}
+
+const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/
+/** Most occurrences one expansion may produce: a guard against a rule like FREQ=MINUTELY. */
+export const MAX_OCCURRENCES = 500
+
+export function isValidZone (zone: string): boolean {
+  return zone.length > 0 && IANAZone.isValidZone(zone)
+}
+
+function floating (local: string): Date {
+  const m = LOCAL_RE.exec(local)
+  if (!m) throw new Error(`Not a local date-time: ${local}`)
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]))
+}
+
+function keyOf (f: Date): string {
+  return f.toISOString().slice(0, 16)
+}
+
+/** The instant of a local wall-clock time in a zone (a time skipped by a DST change moves forward). */
+export function localToInstant (local: string, zone: string): Date {
+  const f = floating(local)
+  return DateTime.fromObject({
+    year: f.getUTCFullYear(), month: f.getUTCMonth() + 1, day: f.getUTCDate(), hour: f.getUTCHours(), minute: f.getUTCMinutes()
+  }, { zone }).toJSDate()
+}
+
+/** 'YYYY-MM-DDTHH:mm' of an instant in a zone. */
+export function instantToLocal (d: Date, zone: string): string {
+  return DateTime.fromJSDate(d, { zone }).toFormat("yyyy-LL-dd'T'HH:mm")
+}
+
+/** Occurrences starting in [from, until), in order. Throws on a rule `rrule` can't parse. */
+export function expand (rule: SeriesRule, from: Date, until: Date): Occurrence[] {
+  const options = RRule.parseString(rule.rrule)
+  const r = new RRule({ ...options, dtstart: floating(rule.dtstartLocal), tzid: null })
+  // Widen the floating window by a day each side (zones are at most ±14 h), then filter on real instants.
+  const day = 86_400_000
+  const lo = floating(instantToLocal(from, rule.timeZone))
+  const hi = floating(instantToLocal(until, rule.timeZone))
+  const out: Occurrence[] = []
+  r.between(new Date(lo.getTime() - day), new Date(hi.getTime() + day), true, (_d, i) => i < MAX_OCCURRENCES * 2)
+    .forEach((f) => {
+      const key = keyOf(f)
+      const startsAt = localToInstant(key, rule.timeZone)
+      if (startsAt < from || startsAt >= until || out.length >= MAX_OCCURRENCES) return
+      const endsAt = DateTime.fromJSDate(startsAt, { zone: rule.timeZone }).plus({ minutes: rule.durationMinutes }).toJSDate()
+      out.push({ key, startsAt, endsAt })
+    })
+  return out
+}
+
+export type RulePattern = 'weekly' | 'monthly-weekday' | 'monthly-day'
+
+const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU']
+
+/**
+ * The RRULE for the organizer's simple form, anchored on the first date:
+ * weekly on its weekday every `interval` weeks; monthly on its nth weekday (the 5th becomes "last");
+ * or monthly on its day of the month — each every `interval` months.
+ */
+export function buildRule (pattern: RulePattern, interval: number, firstDate: string): string {
+  const d = DateTime.fromISO(firstDate, { zone: 'UTC' })
+  if (!d.isValid) throw new Error(`Not a date: ${firstDate}`)
+  const n = Math.max(1, Math.floor(interval))
+  const weekday = WEEKDAYS[d.weekday - 1]
+  if (pattern === 'weekly') return `FREQ=WEEKLY;INTERVAL=${n};BYDAY=${weekday}`
+  if (pattern === 'monthly-weekday') {
+    const nth = Math.ceil(d.day / 7)
+    return `FREQ=MONTHLY;INTERVAL=${n};BYDAY=${nth >= 5 ? '-1' : '+' + nth}${weekday}`
+  }
+  return `FREQ=MONTHLY;INTERVAL=${n};BYMONTHDAY=${d.day}`
+}
+
+/** "every 2 months on the 2nd Tuesday" — for pages. */
+export function describeRule (rule: string): string {
+  try {
+    return RRule.fromString(rule).toText()
+  } catch {
+    return rule
+  }
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify'
+import { adminOverview, makeAdmin, removeAdmin } from '../../domain/site/site.service.js'
+import { notFound } from '../../lib/errors.js'
+import { str } from '../../lib/forms.js'
+
+/** The site admin's index: communities, and who the site admins are. Everyone else gets 404. */
+export default async function adminRoutes (app: FastifyInstance) {
+  app.addHook('preHandler', app.requireAdmin)
+
+  app.get('/admin', async (_request, reply) => {
+    return reply.page('admin/index', { title: 'Site admin', ...await adminOverview(app.db) })
+  })
+
+  app.post('/admin/admins', async (request, reply) => {
+    const email = str(request.body, 'email', 320)
+    const result = await app.db.transaction().execute((trx) => makeAdmin(trx, email))
+    if ('error' in result) {
+      return reply.page('admin/index', {
+        title: 'Site admin', ...await adminOverview(app.db), values: { email }, errors: { email: result.error }
+      }, 400)
+    }
+    return reply.flash(`${result.name} is now a site admin.`).redirect('/admin', 303)
+  })
+
+  app.post('/admin/admins/:id/remove', async (request, reply) => {
+    const raw = (request.params as { id: string }).id
+    if (!/^\d{1,9}$/.test(raw)) throw notFound()
+    const memberId = Number(raw)
+    const result = await app.db.transaction().execute((trx) => removeAdmin(trx, memberId))
+    if ('error' in result) {
+      return reply.page('admin/index', { title: 'Site admin', ...await adminOverview(app.db), removeError: result.error }, 400)
+    }
+    const self = memberId === request.member!.id
+    return reply.flash(self ? 'You are no longer a site admin.' : `${result.name} is no longer a site admin.`)
+      .redirect(self ? '/' : '/admin', 303)
+  })
+}

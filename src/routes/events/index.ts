@@ -1,0 +1,237 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Event, EventKind } from '../../db/database.js'
+import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
+import { findEvent, listHosts, listRegions, listUpcoming, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
+import {
+  cancelEvent, COMMON_ZONES, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
+} from '../../domain/events/events.service.js'
+import { countByStatus, findRsvp, listAttendees, listListedGoing } from '../../domain/rsvps/rsvps.repository.js'
+import { attendeesCsv, respond, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
+import { describeRule } from '../../domain/series/recurrence.js'
+import { createSeries, findSeries, readSeriesForm, RULE_PATTERNS, seriesOccurrences } from '../../domain/series/series.service.js'
+import { notFound } from '../../lib/errors.js'
+import { bool, str } from '../../lib/forms.js'
+
+function idParam (request: FastifyRequest, name = 'id'): number {
+  const raw = (request.params as Record<string, string>)[name] ?? ''
+  if (!/^\d{1,9}$/.test(raw)) throw notFound('event')
+  return Number(raw)
+}
+
+/** A field that may be absent from the form (undefined), as opposed to sent empty (''). */
+function optional (body: unknown, name: string): string | undefined {
+  return body && typeof body === 'object' && name in body ? str(body, name, 1000) : undefined
+}
+
+const zoneOptions = (current: string) => [...new Set([...(current ? [current] : []), ...COMMON_ZONES])].map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))
+const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
+
+/** Events, series, RSVPs and check-in: members' pages under /c/:slug/events, organizers' under /c/:slug/orga. */
+export default async function eventRoutes (app: FastifyInstance) {
+  const member = { preHandler: app.requireCommunityMember }
+  const organizer = { preHandler: app.requireOrganizer }
+
+  /** The event of this community, or 404; drafts exist only for organizers. */
+  async function loadEvent (request: FastifyRequest): Promise<Event> {
+    const event = await findEvent(app.db, request.community.id, idParam(request))
+    const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
+    if (!event || (event.status === 'draft' && !canOrganize)) throw notFound('event')
+    return event
+  }
+
+  // ---- Members: list, event page, RSVP
+
+  app.get('/c/:slug/events', member, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>
+    const filters: EventFilters = {}
+    const values = { kind: q.kind ?? '', region: q.region ?? '', mode: q.mode ?? '', from: q.from ?? '', to: q.to ?? '' }
+    if (EVENT_KINDS.some((k) => k.value === values.kind)) filters.kind = values.kind as EventKind
+    if (values.region) filters.region = values.region.slice(0, 200)
+    if (values.mode === 'in-person' || values.mode === 'online') filters.mode = values.mode as EventMode
+    if (/^\d{4}-\d{2}-\d{2}$/.test(values.from)) filters.from = values.from
+    if (/^\d{4}-\d{2}-\d{2}$/.test(values.to)) filters.to = values.to
+    const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
+    const [events, regions] = await Promise.all([
+      listUpcoming(app.db, request.community.id, new Date(), { filters, includeDrafts: canOrganize }),
+      listRegions(app.db, request.community.id)
+    ])
+    return reply.page('events/list', { title: `Events · ${request.community.name}`, community: request.community, events, regions, values, canOrganize, kinds: EVENT_KINDS })
+  })
+
+  async function showEvent (request: FastifyRequest, reply: FastifyReply, event: Event, extra: { problem?: string } = {}, status = 200) {
+    const memberId = request.member!.id
+    const [hosts, going, counts, mine] = await Promise.all([
+      listHosts(app.db, event.id), listListedGoing(app.db, event.id), countByStatus(app.db, event.id), findRsvp(app.db, event.id, memberId)
+    ])
+    const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
+    return reply.page('events/show', {
+      title: event.title,
+      community: request.community,
+      event,
+      hosts,
+      going,
+      counts,
+      mine,
+      canOrganize,
+      kindLabel: EVENT_KINDS.find((k) => k.value === event.kind)?.label ?? event.kind,
+      closed: rsvpProblem(event, new Date()),
+      captionsMissing: lacksCaptions(event),
+      ...extra
+    }, status)
+  }
+
+  app.get('/c/:slug/events/:id', member, async (request, reply) => {
+    return showEvent(request, reply, await loadEvent(request))
+  })
+
+  const RSVP_MESSAGES: Record<string, string> = {
+    going: 'You’re going. See you there!',
+    waitlisted: 'The event is full, so you’re on the waitlist. We’ll email you if a place opens up.',
+    maybe: 'You answered maybe.',
+    declined: 'You answered that you can’t go.'
+  }
+
+  app.post('/c/:slug/events/:id/rsvp', member, async (request, reply) => {
+    const event = await loadEvent(request)
+    const choice = str(request.body, 'choice') as RsvpChoice
+    if (!RSVP_CHOICES.includes(choice)) return showEvent(request, reply, event, { problem: 'Choose going, maybe or can’t go.' }, 400)
+    const outcome = await app.db.transaction().execute((trx) => respond(trx, {
+      eventId: event.id,
+      memberId: request.member!.id,
+      choice,
+      listed: !bool(request.body, 'unlisted'),
+      accessibilityNeeds: optional(request.body, 'accessibility_needs'),
+      dietaryNeeds: optional(request.body, 'dietary_needs')
+    }, app.config.PUBLIC_URL))
+    if (!outcome.ok) return showEvent(request, reply, event, { problem: outcome.message }, 409)
+    return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+  })
+
+  // ---- Organizers: create, edit, publish, cancel
+
+  const eventForm = (request: FastifyRequest, reply: FastifyReply, data: { event?: Event, values: Record<string, unknown>, errors?: Record<string, string> }, status = 200) =>
+    reply.page('orga/events/form', {
+      title: data.event ? `Edit ${data.event.title}` : 'New event',
+      community: request.community,
+      kindOptions,
+      zoneOptions: zoneOptions(String(data.values.time_zone ?? '')),
+      errors: {},
+      ...data
+    }, status)
+
+  app.get('/c/:slug/orga/events/new', organizer, async (request, reply) => {
+    return eventForm(request, reply, { values: { time_zone: 'America/New_York', ask_accessibility: true } })
+  })
+
+  app.post('/c/:slug/orga/events/new', organizer, async (request, reply) => {
+    const form = readEventForm(request.body)
+    if (!form.input) return eventForm(request, reply, { values: form.values, errors: form.errors }, 400)
+    const input = form.input
+    const event = await app.db.transaction().execute((trx) => createEvent(trx, request.community.id, input, request.member!.id))
+    return reply.flash('Draft saved. Check it, then publish it.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+  })
+
+  app.get('/c/:slug/orga/events/:id/edit', organizer, async (request, reply) => {
+    const event = await loadEvent(request)
+    return eventForm(request, reply, { event, values: eventFormValues(event) })
+  })
+
+  app.post('/c/:slug/orga/events/:id/edit', organizer, async (request, reply) => {
+    const event = await loadEvent(request)
+    const form = readEventForm(request.body)
+    if (!form.input) return eventForm(request, reply, { event, values: form.values, errors: form.errors }, 400)
+    const input = form.input
+    const { promoted } = await app.db.transaction().execute((trx) => updateEvent(trx, event.id, input, app.config.PUBLIC_URL))
+    const note = promoted.length ? ` ${promoted.length} waitlisted ${promoted.length === 1 ? 'member is' : 'members are'} now going and have been emailed.` : ''
+    return reply.flash(`Changes saved.${note}`).redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+  })
+
+  app.post('/c/:slug/orga/events/:id/publish', organizer, async (request, reply) => {
+    const event = await loadEvent(request)
+    if (event.status !== 'draft') return reply.flash('This event is not a draft.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+    if (lacksCaptions(event) && str(request.body, 'confirm') !== 'yes') {
+      return reply.page('orga/events/confirm-publish', { title: 'Publish without live captions?', community: request.community, event })
+    }
+    await app.db.transaction().execute((trx) => publishEvent(trx, event.id))
+    return reply.flash('Published: members can now see it and RSVP.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+  })
+
+  app.post('/c/:slug/orga/events/:id/cancel', organizer, async (request, reply) => {
+    const event = await loadEvent(request)
+    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id, app.config.PUBLIC_URL))
+    return reply.flash('Event cancelled. Everyone who said they were coming has been emailed.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+  })
+
+  // ---- Organizers: attendees and CSV
+
+  app.get('/c/:slug/orga/events/:id/attendees', organizer, async (request, reply) => {
+    const event = await loadEvent(request)
+    const [attendees, counts] = await Promise.all([listAttendees(app.db, event.id), countByStatus(app.db, event.id)])
+    return reply.page('orga/events/attendees', { title: `Attendees · ${event.title}`, community: request.community, event, attendees, counts })
+  })
+
+  app.get('/c/:slug/orga/events/:id/attendees.csv', organizer, async (request, reply) => {
+    const event = await loadEvent(request)
+    const csv = attendeesCsv(await listAttendees(app.db, event.id))
+    return reply.header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="attendees-${event.id}.csv"`)
+      .header('Cache-Control', 'no-store')
+      .send(csv)
+  })
+
+  // ---- Organizers: check-in at the door
+
+  app.get('/c/:slug/orga/events/:id/check-in', organizer, async (request, reply) => {
+    const event = await loadEvent(request)
+    const q = String((request.query as { q?: string }).q ?? '').trim().slice(0, 100)
+    const [rows, candidates, arrived] = await Promise.all([
+      doorList(app.db, event.id, q), walkInCandidates(app.db, request.community.id, event.id, q), countCheckIns(app.db, event.id)
+    ])
+    return reply.page('orga/events/check-in', { title: `Check-in · ${event.title}`, community: request.community, event, rows, candidates, arrived, q })
+  })
+
+  app.post('/c/:slug/orga/events/:id/check-in', organizer, async (request, reply) => {
+    const event = await loadEvent(request)
+    const memberId = Number(str(request.body, 'member_id', 12))
+    const q = str(request.body, 'q', 100)
+    const back = `/c/${request.community.slug}/orga/events/${event.id}/check-in${q ? '?q=' + encodeURIComponent(q) : ''}`
+    if (!Number.isSafeInteger(memberId) || memberId < 1) return reply.flash('Choose a person to check in.').redirect(back, 303)
+    if (str(request.body, 'undo') === 'yes') {
+      await undoCheckIn(app.db, event.id, memberId)
+      return reply.flash('Check-in undone.').redirect(back, 303)
+    }
+    const result = await checkIn(app.db, { eventId: event.id, communityId: request.community.id, memberId, by: request.member!.id, walkIn: bool(request.body, 'walk_in') })
+    const messages = { 'checked-in': 'Checked in.', already: 'Already checked in.', 'not-a-member': 'Only members of this community can be checked in.' }
+    return reply.flash(messages[result]).redirect(back, 303)
+  })
+
+  // ---- Organizers: series
+
+  const seriesForm = (request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors: Record<string, string> = {}, status = 200) =>
+    reply.page('orga/series/form', {
+      title: 'New series', community: request.community, values, errors, kindOptions, zoneOptions: zoneOptions(String(values.time_zone ?? '')),
+      patternOptions: RULE_PATTERNS
+    }, status)
+
+  app.get('/c/:slug/orga/series/new', organizer, async (request, reply) => {
+    return seriesForm(request, reply, { time_zone: 'America/New_York', interval: '1', duration_minutes: '60', pattern: 'monthly-weekday', publish: 'yes' })
+  })
+
+  app.post('/c/:slug/orga/series/new', organizer, async (request, reply) => {
+    const form = readSeriesForm(request.body)
+    if (!form.input) return seriesForm(request, reply, form.values, form.errors, 400)
+    const input = form.input
+    const { series, created } = await app.db.transaction().execute((trx) => createSeries(trx, request.community.id, input, request.member!.id))
+    return reply.flash(`Series created with ${created} ${created === 1 ? 'occurrence' : 'occurrences'} for the next 12 months.`)
+      .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
+  })
+
+  app.get('/c/:slug/orga/series/:id', organizer, async (request, reply) => {
+    const series = await findSeries(app.db, request.community.id, idParam(request))
+    if (!series) throw notFound('series')
+    const occurrences = await seriesOccurrences(app.db, series.id)
+    return reply.page('orga/series/show', {
+      title: series.title, community: request.community, series, occurrences, rule: describeRule(series.rrule)
+    })
+  })
+}
