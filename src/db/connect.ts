@@ -33,6 +33,9 @@ export interface ConnectOptions {
 export async function connect (opts: ConnectOptions): Promise<Connection> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 })
+    // An idle connection dropped by the server (restart, failover) must not crash the process; the pool
+    // replaces it on the next query.
+    pool.on('error', (err) => { console.error(`PostgreSQL connection lost: ${err.message}`) })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', pool }
   }

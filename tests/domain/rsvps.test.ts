@@ -22,13 +22,7 @@ function input (over: Partial<EventInput> = {}): EventInput {
 
 t.test('RSVPs', async (t) => {
   const database = await createTestDatabase()
-  t.teardown(async () => {
-    // pg's Pool.end() resolves before its sockets have closed; dropping the database at once (with force) then
-    // kills them mid-close and the pool reports it as an error. Let them close first.
-    await database.connection.db.destroy()
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    await database.drop()
-  })
+  t.teardown(() => database.drop())
   const db: Kysely<Database> = database.connection.db
   const organizer = await createMember(db, { full_name: 'Olive Organizer' })
   const community = await createCommunity(db, { organizer })

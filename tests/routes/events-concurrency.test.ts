@@ -10,8 +10,6 @@ t.test('200 members RSVP at once through the page for 20 seats', async (t) => {
   const { app } = await createTestApp(t, { database })
   t.teardown(async () => {
     await app.close()
-    // pg's Pool.end() resolves before its sockets close; let them close before dropping the database with force.
-    await new Promise((resolve) => setTimeout(resolve, 300))
     await database.drop()
   })
   const db = app.db
