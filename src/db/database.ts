@@ -164,6 +164,7 @@ export interface Database {
   event_hosts: EventHostsTable
   rsvps: RsvpsTable
   check_ins: CheckInsTable
+  rsvp_link_versions: RsvpLinkVersionsTable
 }
 
 /** A database handle or an open transaction: repository functions take either. */
@@ -287,3 +288,11 @@ export type NewEvent = Insertable<EventsTable>
 export type EventUpdate = Updateable<EventsTable>
 export type Rsvp = Selectable<RsvpsTable>
 export type CheckIn = Selectable<CheckInsTable>
+
+// Revocable signed RSVP links (migrations/2026-11-25T1100_rsvp_links.ts)
+export interface RsvpLinkVersionsTable {
+  event_id: number
+  member_id: number
+  version: Generated<number>
+  updated_at: ColumnType<Date, Date | undefined, Date>
+}

@@ -6,10 +6,19 @@ import type { Db } from './database.js'
 import { insertEmailToken } from '../domain/auth/auth.repository.js'
 import { createCommunity, DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../domain/communities/communities.service.js'
 import { hashToken, randomToken } from '../lib/tokens.js'
+import type { EventKind } from './database.js'
+import { checkIn } from '../domain/events/check-ins.service.js'
+import { setHosts, updateEventRow } from '../domain/events/events.repository.js'
+import { createEvent, publishEvent, type EventInput, type PlaceInput } from '../domain/events/events.service.js'
+import { respond, type RsvpChoice } from '../domain/rsvps/rsvps.service.js'
+import { buildRule, localToInstant } from '../domain/series/recurrence.js'
+import { createSeries, materialiseSeries } from '../domain/series/series.service.js'
 
 /**
  * Demo data for `npm run demo`: a site admin, two communities with organizers (current and past coordinator
- * terms), about forty members from many agencies and regions, and pending join requests. Running it again
+ * terms), about forty members from many agencies and regions, and pending join requests; and for each community
+ * a monthly brown-bag series, an every-other-month IdeaLab series, a past and a full upcoming meetup (with a
+ * waitlist) and a two-day conference, with RSVPs and check-ins on past events. Running it again
  * adds nothing; it only mints fresh sign-in links. Addresses are under example.gov so no real person gets mail.
  */
 
@@ -186,6 +195,218 @@ async function createDemoData (trx: Db): Promise<void> {
   }
 }
 
+// ---- Events (issue 3): series, one-off events, RSVPs, a waitlist and check-ins, past and upcoming.
+
+interface EventsSpec {
+  brownBag: { title: string, summary: string, why: string }
+  ideaLab: { title: string, summary: string, why: string, zone: string, time: string }
+  meetup: { title: string, summary: string, why: string, zone: string, venue: string, address: string, region: string }
+  fullMeetup: { title: string, summary: string, why: string, zone: string, venue: string, address: string, region: string }
+  conference: { title: string, summary: string, why: string, zone: string, venue: string, address: string, region: string }
+}
+
+const EVENTS: Record<string, EventsSpec> = {
+  [DEMO.communities.dna]: {
+    brownBag: {
+      title: 'DNA brown-bag',
+      summary: 'An hour over lunch: one lab presents a validation, an audit finding or a tricky case, then open questions.',
+      why: 'Hear how another lab solved the problem you have this month, and ask them directly.'
+    },
+    ideaLab: {
+      title: 'DNA IdeaLab', zone: 'America/Chicago', time: '14:00',
+      summary: 'A working session every other month: bring a half-formed idea (a new workflow, a training, a shared SOP) and leave with collaborators.',
+      why: 'Ideas that need more than one lab get a room and people to carry them.'
+    },
+    meetup: {
+      title: 'Mid-Atlantic DNA meetup', zone: 'America/New_York', venue: 'Virginia Department of Forensic Science, Central Laboratory',
+      address: '700 North 5th Street, Richmond, VA 23219', region: 'Mid-Atlantic',
+      summary: 'Half a day of lab tours and short talks on probabilistic genotyping in court.',
+      why: 'Meet the analysts in neighbouring states you email about proficiency tests.'
+    },
+    fullMeetup: {
+      title: 'Rapid DNA roundtable (Twin Cities)', zone: 'America/Chicago', venue: 'Minnesota BCA Forensic Science Laboratory',
+      address: '1430 Maryland Avenue East, Saint Paul, MN 55106', region: 'Midwest',
+      summary: 'A small-room roundtable on Rapid DNA at booking: what the first states learned.',
+      why: 'Rapid DNA at booking changes your lab’s CODIS workload; hear it first from the states already doing it.'
+    },
+    conference: {
+      title: 'Forensic DNA Analysts annual conference', zone: 'America/Denver', venue: 'Colorado Convention Center',
+      address: '700 14th Street, Denver, CO 80202', region: 'Mountain',
+      summary: 'Two days of sessions on NGS validation, genetic genealogy policy, backlog reduction and testimony.',
+      why: 'The one time a year the whole community is in one place: the sessions are chosen by members.'
+    }
+  },
+  [DEMO.communities.records]: {
+    brownBag: {
+      title: 'Records brown-bag',
+      summary: 'An hour over lunch: an agency walks through a schedule, a transfer or an email-management change.',
+      why: 'See how another agency got its schedule through, before you start yours.'
+    },
+    ideaLab: {
+      title: 'Records IdeaLab', zone: 'America/Denver', time: '13:00',
+      summary: 'Every other month, a working session on shared tools: crosswalks, training decks, inventory templates.',
+      why: 'Build the template once, together, instead of fifty times alone.'
+    },
+    meetup: {
+      title: 'Capital-region records meetup', zone: 'America/New_York', venue: 'National Archives Building, Jefferson Room',
+      address: '700 Pennsylvania Avenue NW, Washington, DC 20408', region: 'Capital region',
+      summary: 'An afternoon on Microsoft 365 retention labels, with a demo from two agencies.',
+      why: 'Retention in Microsoft 365 is where most of us are stuck; see two working setups.'
+    },
+    fullMeetup: {
+      title: 'Records disaster-recovery workshop (Kansas City)', zone: 'America/Chicago', venue: 'National Archives at Kansas City',
+      address: '400 West Pershing Road, Kansas City, MO 64108', region: 'Midwest',
+      summary: 'Hands-on: recovering water-damaged paper records, limited to a small group.',
+      why: 'When the pipes burst you will not have time to learn this.'
+    },
+    conference: {
+      title: 'Records Managers Network annual conference', zone: 'America/New_York', venue: 'Walter E. Washington Convention Center',
+      address: '801 Mount Vernon Place NW, Washington, DC 20001', region: 'Capital region',
+      summary: 'Two days on electronic records, Capstone, the General Records Schedules and transfers to NARA.',
+      why: 'Meet the records officers you only know by email, and the NARA analysts who review your schedules.'
+    }
+  }
+}
+
+const NO_PLACE: PlaceInput = {
+  venueName: null, venueAddress: null, venueRoom: null, accessibilityNotes: null, onlineUrl: null, region: null, liveTranscriptUrl: null, capacity: null
+}
+
+/** The nth (1-based) given weekday (1 = Monday) of the month containing `d`, as YYYY-MM-DD. */
+function nthWeekday (d: DateTime, n: number, weekday: number): string {
+  const first = d.startOf('month')
+  return first.plus({ days: (weekday - first.weekday + 7) % 7 + 7 * (n - 1) }).toISODate()!
+}
+
+async function rsvpAll (trx: Db, eventId: number, memberIds: number[], choice: RsvpChoice, publicUrl: string, at: Date): Promise<void> {
+  for (const memberId of memberIds) await respond(trx, { eventId, memberId, choice }, publicUrl, at)
+}
+
+/** Everyone going came, but for the last one (a no-show); plus one walk-in. Check-ins are the attendance record. */
+async function checkInGoing (trx: Db, communityId: number, eventId: number, by: number, walkIn?: number): Promise<void> {
+  const going = await trx.selectFrom('rsvps').select('member_id').where('event_id', '=', eventId).where('status', '=', 'going').orderBy('id').execute()
+  for (const r of going.slice(0, -1)) await checkIn(trx, { eventId, communityId, memberId: r.member_id, by, walkIn: false })
+  if (walkIn !== undefined) await checkIn(trx, { eventId, communityId, memberId: walkIn, by, walkIn: true })
+}
+
+async function oneOff (trx: Db, communityId: number, creator: number, input: Partial<EventInput> & { kind: EventKind, title: string, startsAt: Date, endsAt: Date, timeZone: string }): Promise<number> {
+  const event = await createEvent(trx, communityId, {
+    ...NO_PLACE, summary: '', whyItMatters: '', recordingUrl: null, rsvpClosesAt: null, askAccessibility: false, askDietary: false, ...input
+  }, creator)
+  await publishEvent(trx, event.id)
+  return event.id
+}
+
+async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec, publicUrl: string, now: Date): Promise<void> {
+  const organizers = (await trx.selectFrom('coordinator_terms').select('member_id').where('community_id', '=', communityId)
+    .where('starts_on', '<=', DateTime.fromJSDate(now).toISODate()!).where('ends_on', '>=', DateTime.fromJSDate(now).toISODate()!)
+    .orderBy('starts_on').execute()).map((r) => r.member_id)
+  const [host, coHost] = organizers
+  const people = (await trx.selectFrom('memberships').select('member_id').where('community_id', '=', communityId)
+    .where('member_id', 'not in', organizers).orderBy('member_id').execute()).map((r) => r.member_id)
+  const demoMember = await trx.selectFrom('members').select('id').where('email', '=', DEMO.member.email).executeTakeFirstOrThrow()
+  // The demo member first where they belong, so signing in as them shows RSVPs and a waitlist place.
+  const crowd = people.includes(demoMember.id) ? [demoMember.id, ...people.filter((id) => id !== demoMember.id)] : people
+  const slug = (await trx.selectFrom('communities').select('slug').where('id', '=', communityId).executeTakeFirstOrThrow()).slug
+  const days = (n: number) => n * 86_400_000
+  const nyNow = DateTime.fromJSDate(now, { zone: 'America/New_York' })
+
+  // Monthly brown-bag: 2nd Tuesday, 12:00 New York, online with captions; begun five months ago.
+  const seriesStart = nyNow.minus({ months: 5 })
+  const brownBagFirst = nthWeekday(seriesStart, 2, 2)
+  const brownBag = await createSeries(trx, communityId, {
+    ...NO_PLACE, kind: 'brown-bag', title: spec.brownBag.title, summary: spec.brownBag.summary, whyItMatters: spec.brownBag.why,
+    onlineUrl: `https://meet.example.gov/${slug}/brown-bag`, liveTranscriptUrl: `https://captions.example.gov/${slug}/brown-bag`,
+    region: 'Online', durationMinutes: 60, rrule: buildRule('monthly-weekday', 1, brownBagFirst), dtstartLocal: `${brownBagFirst}T12:00`,
+    timeZone: 'America/New_York', publishOccurrences: true
+  }, host, localToInstant(`${brownBagFirst}T00:00`, 'America/New_York'))
+  await materialiseSeries(trx, brownBag.series, now) // and on to the 12-month horizon from today
+
+  // Every other month: the IdeaLab (3rd Thursday), begun seven months ago.
+  const ideaFirst = nthWeekday(nyNow.minus({ months: 7 }), 3, 4)
+  const ideaLab = await createSeries(trx, communityId, {
+    ...NO_PLACE, kind: 'workshop', title: spec.ideaLab.title, summary: spec.ideaLab.summary, whyItMatters: spec.ideaLab.why,
+    onlineUrl: `https://meet.example.gov/${slug}/idealab`, liveTranscriptUrl: `https://captions.example.gov/${slug}/idealab`,
+    region: 'Online', capacity: 30, durationMinutes: 90, rrule: buildRule('monthly-weekday', 2, ideaFirst), dtstartLocal: `${ideaFirst}T${spec.ideaLab.time}`,
+    timeZone: spec.ideaLab.zone, publishOccurrences: true
+  }, host, localToInstant(`${ideaFirst}T00:00`, spec.ideaLab.zone))
+  await materialiseSeries(trx, ideaLab.series, now)
+  await trx.insertInto('series_hosts').values({ series_id: ideaLab.series.id, member_id: coHost }).execute()
+  await trx.insertInto('event_hosts').columns(['event_id', 'member_id'])
+    .expression((eb) => eb.selectFrom('events').select(['events.id', eb.val(coHost).as('member_id')]).where('series_id', '=', ideaLab.series.id))
+    .execute()
+
+  // Series occurrences: past ones with answers, check-ins and a recording; the next ones with answers.
+  for (const [n, seriesId] of [brownBag.series.id, ideaLab.series.id].entries()) {
+    const occurrences = await trx.selectFrom('events').select(['id', 'starts_at']).where('series_id', '=', seriesId).orderBy('starts_at').execute()
+    const past = occurrences.filter((o) => o.starts_at < now)
+    const next = occurrences.filter((o) => o.starts_at >= now).slice(0, 2)
+    for (const [i, o] of past.entries()) {
+      const before = new Date(o.starts_at.getTime() - days(5))
+      await rsvpAll(trx, o.id, crowd.slice(1 + (i + n) % 4, 8 + (i + n) % 4), 'going', publicUrl, before)
+      await rsvpAll(trx, o.id, crowd.slice(12, 14), 'maybe', publicUrl, before)
+      await checkInGoing(trx, communityId, o.id, host)
+      await updateEventRow(trx, o.id, { recording_url: `https://video.example.gov/${slug}/${seriesId}-${i + 1}` })
+    }
+    for (const [i, o] of next.entries()) {
+      const before = new Date(Math.min(now.getTime(), o.starts_at.getTime() - days(1)))
+      await rsvpAll(trx, o.id, crowd.slice(i, 6 + i), 'going', publicUrl, before)
+      await rsvpAll(trx, o.id, crowd.slice(9, 11), 'maybe', publicUrl, before)
+      await rsvpAll(trx, o.id, crowd.slice(11, 12), 'declined', publicUrl, before)
+    }
+  }
+
+  // A past regional meetup, in person: answers, check-ins and a walk-in.
+  const at = (zone: string, inDays: number, time: string) => localToInstant(`${DateTime.fromJSDate(now, { zone }).plus({ days: inDays }).toISODate()!}T${time}`, zone)
+  const m = spec.meetup
+  const pastMeetup = await oneOff(trx, communityId, host, {
+    kind: 'meetup', title: m.title, summary: m.summary, whyItMatters: m.why, timeZone: m.zone,
+    startsAt: at(m.zone, -45, '13:00'), endsAt: at(m.zone, -45, '17:00'), venueName: m.venue, venueAddress: m.address,
+    venueRoom: 'Training room B', accessibilityNotes: 'Step-free entrance on the north side; an ASL interpreter on request.', region: m.region, capacity: 40,
+    recordingUrl: `https://video.example.gov/${slug}/meetup-notes`
+  })
+  await rsvpAll(trx, pastMeetup, crowd.slice(0, 10), 'going', publicUrl, at(m.zone, -60, '09:00'))
+  await rsvpAll(trx, pastMeetup, crowd.slice(10, 12), 'declined', publicUrl, at(m.zone, -60, '09:00'))
+  await checkInGoing(trx, communityId, pastMeetup, coHost, crowd[14])
+
+  // An upcoming small-room meetup that is full, with a waitlist (the demo member is first on it).
+  const f = spec.fullMeetup
+  const full = await oneOff(trx, communityId, coHost, {
+    kind: 'meetup', title: f.title, summary: f.summary, whyItMatters: f.why, timeZone: f.zone,
+    startsAt: at(f.zone, 24, '09:30'), endsAt: at(f.zone, 24, '12:30'), venueName: f.venue, venueAddress: f.address,
+    venueRoom: 'Conference room 2', accessibilityNotes: 'Accessible parking by the main entrance.', region: f.region, capacity: 8,
+    askAccessibility: true, askDietary: true
+  })
+  await rsvpAll(trx, full, crowd.slice(1, 9), 'going', publicUrl, now)
+  await rsvpAll(trx, full, [crowd[0], ...crowd.slice(9, 12)], 'going', publicUrl, now)
+  await rsvpAll(trx, full, crowd.slice(12, 14), 'maybe', publicUrl, now)
+
+  // A two-day conference, hybrid, hosted by both organizers.
+  const c = spec.conference
+  const conference = await oneOff(trx, communityId, host, {
+    kind: 'conference', title: c.title, summary: c.summary, whyItMatters: c.why, timeZone: c.zone,
+    startsAt: at(c.zone, 110, '09:00'), endsAt: at(c.zone, 111, '17:00'), venueName: c.venue, venueAddress: c.address,
+    venueRoom: 'Meeting rooms 201–205', accessibilityNotes: 'Captioned main stage, quiet room, step-free throughout.', region: c.region, capacity: 150,
+    onlineUrl: `https://meet.example.gov/${slug}/conference`, liveTranscriptUrl: `https://captions.example.gov/${slug}/conference`,
+    rsvpClosesAt: at(c.zone, 100, '23:59'), askAccessibility: true, askDietary: true
+  })
+  await setHosts(trx, conference, [host, coHost])
+  await rsvpAll(trx, conference, crowd.slice(0, 12), 'going', publicUrl, now)
+  await respond(trx, { eventId: conference, memberId: crowd[12], choice: 'going', accessibilityNeeds: 'Live captions on the main stage, please.', dietaryNeeds: 'Vegetarian' }, publicUrl, now)
+  await rsvpAll(trx, conference, crowd.slice(13, 16), 'maybe', publicUrl, now)
+}
+
+/** Adds the events of each demo community that has none yet (so a database seeded before events gets them too). */
+async function seedDemoEvents (app: FastifyInstance, now = new Date()): Promise<void> {
+  for (const [slug, spec] of Object.entries(EVENTS)) {
+    const community = await app.db.selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirst()
+    if (!community) continue
+    const any = await app.db.selectFrom('events').select('id').where('community_id', '=', community.id).limit(1).executeTakeFirst()
+    if (any) continue
+    await app.db.transaction().execute((trx) => createDemoEvents(trx, community.id, spec, app.config.PUBLIC_URL, now))
+  }
+}
+
 async function signInLink (app: FastifyInstance, email: string): Promise<string> {
   const member = await app.db.selectFrom('members').select(['id', 'email']).where('email', '=', email).executeTakeFirstOrThrow()
   const token = randomToken()
@@ -200,6 +421,7 @@ async function signInLink (app: FastifyInstance, email: string): Promise<string>
 export async function seedDemo (app: FastifyInstance): Promise<{ organizer: string, member: string, admin: string }> {
   const present = await app.db.selectFrom('communities').select('id').where('slug', '=', DEMO.communities.dna).executeTakeFirst()
   if (!present) await app.db.transaction().execute((trx) => createDemoData(trx))
+  await seedDemoEvents(app)
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),

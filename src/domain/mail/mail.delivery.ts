@@ -1,6 +1,6 @@
 import nodemailer, { type SendMailOptions } from 'nodemailer'
 import type { Db, MailMessage } from '../../db/database.js'
-import { claimDueMail, hasDueMail, markMailAttemptFailed, markMailSent } from './mail.repository.js'
+import { claimDueMail, databaseNow, hasDueMail, markMailAttemptFailed, markMailSent } from './mail.repository.js'
 
 /** What delivery needs from a nodemailer transport (tests may pass their own). */
 export interface MailTransport {
@@ -74,7 +74,9 @@ export interface DeliveryResult {
  * failure. Safe to run in several processes at once (rows are claimed with FOR UPDATE SKIP LOCKED).
  */
 export async function deliverDueMail (db: Db, sender: MailSender, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
-  const now = opts.now ?? new Date()
+  // The database's clock, not this process's: next_attempt_at defaults to the database's now(), and several
+  // app processes may disagree by a few milliseconds.
+  const now = opts.now ?? await databaseNow(db)
   const maxAttempts = opts.maxAttempts ?? MAX_ATTEMPTS
   const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 }
   const claimed = await claimDueMail(db, now, new Date(now.getTime() + CLAIM_MS), opts.batchSize ?? 20)

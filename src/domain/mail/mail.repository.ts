@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db, MailMessage } from '../../db/database.js'
 
 export interface OutgoingMail {
@@ -85,4 +86,9 @@ export async function countMail (db: Db): Promise<number> {
 
 export async function findMail (db: Db, id: number): Promise<MailMessage | undefined> {
   return db.selectFrom('mail_messages').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function databaseNow (db: Db): Promise<Date> {
+  const row = await db.selectNoFrom(sql<Date>`clock_timestamp()`.as('now')).executeTakeFirstOrThrow()
+  return row.now
 }
