@@ -133,3 +133,26 @@ t.test('magic-link sign-in', async (t) => {
     t.match(text(last!.body), 'too many times')
   })
 })
+
+t.test('behind a TLS proxy the session cookie is Secure', async (t) => {
+  const { app } = await createTestApp(t, { config: { TRUST_PROXY: 'true' } })
+  const member = await createMember(app.db, { email: 'tls@nist.gov' })
+  const c = new Client(app)
+  await c.post('/sign-in', { email: member.email }, { csrfFrom: '/sign-in' })
+  const link = await lastLink(app, member.email)
+  await c.get(link)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/auth/sign-in',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-forwarded-proto': 'https',
+      cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    },
+    payload: new URLSearchParams({ token: new URL('http://x' + link).searchParams.get('token')!, _csrf: c.lastCsrf! }).toString()
+  })
+  t.equal(res.statusCode, 303)
+  const cookie = res.cookies.find((x) => x.name === 'convene_session')!
+  t.equal(cookie.secure, true, 'Secure over https')
+  t.equal(cookie.httpOnly, true)
+})
