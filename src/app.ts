@@ -10,6 +10,7 @@ import renderPlugin from './plugins/app/render.js'
 import authPlugin from './plugins/app/auth.js'
 import errorsPlugin from './plugins/app/errors.js'
 import queuePlugin from './plugins/app/queue.js'
+import schedulesPlugin from './plugins/app/schedules.js'
 import routes from './routes/index.js'
 
 export interface AppOptions {
@@ -27,6 +28,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(dbPlugin, { connection: opts.connection })
   await fastify.register(secretPlugin)
   await fastify.register(queuePlugin)
+  await fastify.register(schedulesPlugin)
   await fastify.register(securityPlugin)
   await fastify.register(staticPlugin)
   await fastify.register(viewPlugin)

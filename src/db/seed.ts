@@ -332,9 +332,8 @@ async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec,
   }, host, localToInstant(`${ideaFirst}T00:00`, spec.ideaLab.zone))
   await materialiseSeries(trx, ideaLab.series, now)
   await trx.insertInto('series_hosts').values({ series_id: ideaLab.series.id, member_id: coHost }).execute()
-  await trx.insertInto('event_hosts').columns(['event_id', 'member_id'])
-    .expression((eb) => eb.selectFrom('events').select(['events.id', eb.val(coHost).as('member_id')]).where('series_id', '=', ideaLab.series.id))
-    .execute()
+  const ideaEvents = await trx.selectFrom('events').select('id').where('series_id', '=', ideaLab.series.id).execute()
+  await trx.insertInto('event_hosts').values(ideaEvents.map((e) => ({ event_id: e.id, member_id: coHost }))).execute()
 
   // Series occurrences: past ones with answers, check-ins and a recording; the next ones with answers.
   for (const [n, seriesId] of [brownBag.series.id, ideaLab.series.id].entries()) {

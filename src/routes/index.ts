@@ -9,6 +9,7 @@ import communityRoutes from './communities/index.js'
 import orgaRoutes from './orga/index.js'
 import adminCommunityRoutes from './admin/communities.js'
 import eventRoutes from './events/index.js'
+import rsvpLinkRoutes from './rsvp-links/index.js'
 
 /** Every route folder, one encapsulated plugin each (see src/routes/README.md). */
 export default async function routes (app: FastifyInstance) {
@@ -22,4 +23,5 @@ export default async function routes (app: FastifyInstance) {
   await app.register(orgaRoutes)
   await app.register(adminCommunityRoutes)
   await app.register(eventRoutes)
+  await app.register(rsvpLinkRoutes)
 }

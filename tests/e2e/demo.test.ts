@@ -1,18 +1,25 @@
 import t, { type Test } from 'tap'
 import { sql } from 'kysely'
+import { DateTime } from 'luxon'
 import { DEMO, seedDemo } from '../../src/db/seed.js'
 import { viewerStanding } from '../../src/domain/communities/communities.repository.js'
 import { Client, createTestApp, PUBLIC_URL, text } from '../fixtures/build-app.js'
+import { signInAs } from '../fixtures/factories.js'
 
 async function counts (app: Client['app']) {
-  const n = async (table: 'members' | 'communities' | 'memberships' | 'coordinator_terms' | 'join_requests') =>
+  const n = async (table: 'members' | 'communities' | 'memberships' | 'coordinator_terms' | 'join_requests' | 'series' | 'events' | 'event_hosts' | 'rsvps' | 'check_ins') =>
     Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
   return {
     members: await n('members'),
     communities: await n('communities'),
     memberships: await n('memberships'),
     terms: await n('coordinator_terms'),
-    requests: await n('join_requests')
+    requests: await n('join_requests'),
+    series: await n('series'),
+    events: await n('events'),
+    hosts: await n('event_hosts'),
+    rsvps: await n('rsvps'),
+    checkIns: await n('check_ins')
   }
 }
 
@@ -59,6 +66,94 @@ t.test('demo data', async (t) => {
         .where('member_id', 'in', pending.map((p) => p.member_id!)).execute()
       t.equal(inside.length, 0, 'requesters are not members yet')
     }
+  })
+
+  t.test('each community has series, meetups and a conference, past and upcoming, with RSVPs, a waitlist and check-ins', async (t) => {
+    const now = new Date()
+    for (const c of await app.db.selectFrom('communities').select(['id', 'name', 'slug']).execute()) {
+      const series = await app.db.selectFrom('series').selectAll().where('community_id', '=', c.id).orderBy('id').execute()
+      t.equal(series.length, 2, `${c.name}: two series`)
+      const [brownBag, ideaLab] = series
+      t.equal(brownBag.kind, 'brown-bag')
+      t.equal(brownBag.rrule, 'FREQ=MONTHLY;INTERVAL=1;BYDAY=+2TU', 'monthly on the 2nd Tuesday')
+      t.ok(brownBag.online_url && brownBag.live_transcript_url, 'online, with a join link and a live-transcript link')
+      t.match(ideaLab.rrule, 'INTERVAL=2', 'the IdeaLab meets every other month')
+
+      const occ = await app.db.selectFrom('events').selectAll().where('series_id', '=', brownBag.id).orderBy('starts_at').execute()
+      const upcoming = occ.filter((e) => e.starts_at > now)
+      const past = occ.filter((e) => e.ends_at < now)
+      t.ok(upcoming.length >= 11, `${c.name}: ${upcoming.length} upcoming brown-bags (12-month horizon)`)
+      t.ok(past.length >= 4, `${c.name}: ${past.length} past brown-bags`)
+      for (const e of upcoming) {
+        const local = DateTime.fromJSDate(e.starts_at, { zone: 'America/New_York' })
+        t.equal(local.toFormat('ccc HH:mm'), 'Tue 12:00', `brown-bag ${local.toISODate()} at 12:00 New York time`)
+        t.ok(local.day >= 8 && local.day <= 14, 'on the 2nd Tuesday')
+        t.equal(e.status, 'published')
+      }
+      const ideaDates = (await app.db.selectFrom('events').select('starts_at').where('series_id', '=', ideaLab.id).orderBy('starts_at').execute())
+        .map((e) => DateTime.fromJSDate(e.starts_at, { zone: ideaLab.time_zone }))
+      t.ok(ideaDates.length >= 8, 'IdeaLab sessions past and upcoming')
+      t.ok(ideaDates.slice(1).every((d, i) => Math.round(d.startOf('month').diff(ideaDates[i].startOf('month'), 'months').months) === 2), 'two months apart')
+
+      const events = await app.db.selectFrom('events').selectAll().where('community_id', '=', c.id).where('series_id', 'is', null).orderBy('starts_at').execute()
+      const meetups = events.filter((e) => e.kind === 'meetup')
+      t.ok(meetups.some((e) => e.ends_at < now) && meetups.some((e) => e.starts_at > now), 'a past and an upcoming meetup')
+      t.ok(meetups.every((e) => e.venue_name && e.region), 'meetups are in person, in a region')
+      const conference = events.find((e) => e.kind === 'conference')!
+      t.ok(conference, 'a conference')
+      const confDays = DateTime.fromJSDate(conference.ends_at, { zone: conference.time_zone }).startOf('day')
+        .diff(DateTime.fromJSDate(conference.starts_at, { zone: conference.time_zone }).startOf('day'), 'days').days
+      t.equal(confDays, 1, 'the conference runs over two days')
+      t.equal((await app.db.selectFrom('event_hosts').select('member_id').where('event_id', '=', conference.id).execute()).length, 2, 'with two hosts')
+      t.ok(events.every((e) => e.status === 'published'))
+
+      const status = async (eventId: number, s: string) => Number((await app.db.selectFrom('rsvps').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('event_id', '=', eventId).where('status', '=', s as 'going').executeTakeFirstOrThrow()).n)
+      const full = meetups.find((e) => e.starts_at > now && e.capacity !== null)!
+      t.equal(await status(full.id, 'going'), full.capacity, `${c.name}: an upcoming event is full`)
+      t.ok(await status(full.id, 'waitlisted') > 0, 'with a waitlist')
+      t.ok(await status(conference.id, 'going') >= 10, 'members are going to the conference')
+      t.ok(await status(upcoming[0].id, 'going') > 0, 'and to the next brown-bag')
+
+      const pastMeetup = meetups.find((e) => e.ends_at < now)!
+      const checkIns = await app.db.selectFrom('check_ins').select(['member_id', 'walk_in']).where('event_id', '=', pastMeetup.id).execute()
+      t.ok(checkIns.length >= 5, `${c.name}: ${checkIns.length} check-ins at the past meetup`)
+      t.ok(checkIns.some((x) => x.walk_in), 'including a walk-in')
+      const pastBrownBagCheckIns = await app.db.selectFrom('check_ins').select('id').where('event_id', '=', past[past.length - 1].id).execute()
+      t.ok(pastBrownBagCheckIns.length > 0, 'the last brown-bag has check-ins')
+      t.equal((await app.db.selectFrom('check_ins').select('id').where('event_id', 'in', upcoming.map((e) => e.id)).execute()).length, 0, 'no check-ins on events to come')
+    }
+
+    const dna = await app.db.selectFrom('communities').select('id').where('slug', '=', DEMO.communities.dna).executeTakeFirstOrThrow()
+    const jordan = await app.db.selectFrom('members').select('id').where('email', '=', DEMO.member.email).executeTakeFirstOrThrow()
+    const waitlisted = await app.db.selectFrom('rsvps').innerJoin('events', 'events.id', 'rsvps.event_id').select('events.title')
+      .where('events.community_id', '=', dna.id).where('rsvps.member_id', '=', jordan.id).where('rsvps.status', '=', 'waitlisted').execute()
+    t.equal(waitlisted.length, 1, 'the demo member is on a waitlist')
+  })
+
+  t.test('members see the events; the organizer sees attendees and the check-in page', async (t) => {
+    const person = (email: string) => app.db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirstOrThrow()
+    const m = new Client(app)
+    await signInAs(m, await person(DEMO.member.email))
+    const home = await m.get(`/c/${DEMO.communities.dna}`)
+    t.match(home.body, `href="/c/${DEMO.communities.dna}/events"`, 'the community home links to the events')
+    const list = await m.get(`/c/${DEMO.communities.dna}/events`)
+    t.equal(list.statusCode, 200)
+    t.match(text(list.body), 'DNA brown-bag')
+    t.match(text(list.body), 'Forensic DNA Analysts annual conference')
+    t.match(text(list.body), 'Rapid DNA roundtable (Twin Cities)')
+
+    const o = new Client(app)
+    await signInAs(o, await person(DEMO.organizer.email))
+    const dna = await app.db.selectFrom('communities').select('id').where('slug', '=', DEMO.communities.dna).executeTakeFirstOrThrow()
+    const past = await app.db.selectFrom('events').select('id').where('community_id', '=', dna.id).where('kind', '=', 'meetup')
+      .where('ends_at', '<', new Date()).executeTakeFirstOrThrow()
+    const door = await o.get(`/c/${DEMO.communities.dna}/orga/events/${past.id}/check-in`)
+    t.equal(door.statusCode, 200)
+    t.match(text(door.body), 'Mid-Atlantic DNA meetup')
+    const attendees = await o.get(`/c/${DEMO.communities.dna}/orga/events/${past.id}/attendees`)
+    t.equal(attendees.statusCode, 200)
+    t.match(text(attendees.body), DEMO.member.name)
   })
 
   t.test('the organizer link signs in as the demo organizer, who organizes a community', async (t) => {

@@ -120,3 +120,10 @@ export async function answerFromLink (trx: Db, secret: string, token: string, pu
   const outcome = await respond(trx, { eventId, memberId, choice: choiceOf(link.claims.purpose), listed: earlier?.listed ?? true }, publicUrl, now)
   return { kind: 'answered', link, outcome }
 }
+
+/** The event page's path (`/c/slug/events/id`), or null: for the page after a link's answer. */
+export async function eventPath (db: Db, eventId: number): Promise<string | null> {
+  const row = await db.selectFrom('events').innerJoin('communities', 'communities.id', 'events.community_id')
+    .select(['communities.slug', 'events.id']).where('events.id', '=', eventId).executeTakeFirst()
+  return row ? `/c/${row.slug}/events/${row.id}` : null
+}

@@ -6,6 +6,8 @@ import { acceptInvitation, acceptNorms, inspectInvitation, inspectJoinLink, INVI
   requestToJoin, verifyJoin, VERIFY_HOURS, type JoinOutcome } from '../../domain/memberships/join.service.js'
 import { bool, check, normaliseEmail, str } from '../../lib/forms.js'
 import { tokenPageHeaders } from '../../lib/http.js'
+import { upcomingEvents } from '../../domain/events/events.service.js'
+import { dateTime } from '../../lib/format.js'
 
 const VERIFY_PROBLEMS = {
   invalid: 'This link is not valid. It may have been copied incompletely.',
@@ -62,8 +64,9 @@ export default async function communityRoutes (app: FastifyInstance) {
       const organizers = await listCurrentOrganizers(app.db, community.id)
       return reply.page('communities/home', {
         title: community.name, community, requirements, organizers, standing: s,
-        // Upcoming events: the events area fills `upcoming` with [{ href, title, when }].
-        upcoming: null
+        upcoming: (await upcomingEvents(app.db, community.id, 5)).map((e) => ({
+          href: `/c/${community.slug}/events/${e.id}`, title: e.title, when: dateTime(e.starts_at, e.time_zone)
+        }))
       })
     }
     const status = request.member ? await joinStatus(app.db, community.id, request.member.id) : null

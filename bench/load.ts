@@ -1,0 +1,52 @@
+/**
+ * The load generator, run as a child process by bench/run.ts so that the server process's memory is the app's
+ * alone. Reads a LoadSpec (JSON) from the IPC channel, runs autocannon, and sends back the result.
+ */
+import autocannon, { type Request as CannonRequest, type Result } from 'autocannon'
+
+export interface Browser { cookie: string, csrf: string }
+
+export interface LoadSpec {
+  url: string
+  connections: number
+  seconds: number
+  method: 'GET' | 'POST'
+  /** Each request goes to one of these paths, chosen at random. */
+  paths: string[]
+  /** Each request is sent as one of these signed-in browsers, chosen at random (none: no cookie). */
+  browsers: Browser[]
+  /** For a POST: form fields, each with the values to choose from at random; `_csrf` is added. */
+  form?: Record<string, string[]>
+}
+
+const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]
+
+export async function runLoad (spec: LoadSpec): Promise<Result> {
+  const request: CannonRequest = {
+    method: spec.method,
+    setupRequest: (req) => {
+      const who = spec.browsers.length ? pick(spec.browsers) : null
+      const headers: Record<string, string> = who ? { cookie: who.cookie } : {}
+      let body: string | undefined
+      if (spec.form) {
+        const fields = new URLSearchParams()
+        for (const [name, values] of Object.entries(spec.form)) fields.set(name, pick(values))
+        if (who) fields.set('_csrf', who.csrf)
+        body = fields.toString()
+        headers['content-type'] = 'application/x-www-form-urlencoded'
+      }
+      return { ...req, path: pick(spec.paths), headers, body }
+    }
+  }
+  return autocannon({ url: spec.url, connections: spec.connections, duration: spec.seconds, requests: [request], timeout: 30 })
+}
+
+if (process.send) {
+  process.once('message', (spec: LoadSpec) => {
+    runLoad(spec).then((result) => {
+      process.send!({ result }, () => process.exit(0))
+    }, (err: Error) => {
+      process.send!({ error: err.message }, () => process.exit(1))
+    })
+  })
+}

@@ -1,0 +1,349 @@
+/**
+ * `npm run bench`: seeds a large community (50,000 members, 2,000 events, 200,000 RSVPs), then measures the
+ * event page, the events list and the RSVP POST with autocannon, each beside a bare Fastify route measured in
+ * the same process, and reports requests/s, p99 latency, ratios and the process's peak memory against the
+ * targets. It reports; it does not fail: the exit code is 0 even when a target is missed.
+ *
+ * DATABASE_URL set → a fresh database `convene_bench_<pid>` on that server (created and dropped here);
+ * otherwise the embedded database in a temporary folder. BENCH_SECONDS shortens each run (default 10).
+ */
+import type { Result } from 'autocannon'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import { fork } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { buildApp } from '../src/build.js'
+import { loadConfig } from '../src/config.js'
+import { startSession } from '../src/domain/auth/auth.service.js'
+import type { Browser, LoadSpec } from './load.js'
+
+const MEMBERS = 50_000
+const EVENTS = 2_000
+const RSVPS_PER_EVENT = 100 // × 2,000 events = 200,000 RSVPs
+const RSVP_SESSIONS = 200
+const CONNECTIONS = 50
+const SECONDS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 10) || 10)
+const SLUG = 'bench'
+const MB = 1024 * 1024
+
+// ---- Memory: sampled every 100 ms, plus the kernel's high-water mark.
+
+let peakRss = process.memoryUsage().rss
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }, 100)
+sampler.unref()
+
+/** The process's peak resident set size in bytes (the larger of our samples and the OS's maxRSS, in KiB). */
+function peakMemory (): number {
+  return Math.max(peakRss, process.resourceUsage().maxRSS * 1024)
+}
+
+// ---- Queries: every statement the app sends to the PostgreSQL server is counted and timed (round trip).
+
+interface QueryStat { count: number, ms: number }
+let queryStats = new Map<string, QueryStat>()
+const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown
+;(pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
+  const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string } | undefined)?.text ?? '')
+  const start = performance.now()
+  const out = originalQuery.apply(this, args)
+  if (out && typeof (out as Promise<unknown>).finally === 'function') {
+    void (out as Promise<unknown>).finally(() => {
+      const s = queryStats.get(text) ?? { count: 0, ms: 0 }
+      s.count++
+      s.ms += performance.now() - start
+      queryStats.set(text, s)
+    }).catch(() => {})
+  }
+  return out
+}
+
+// ---- Database: a throwaway one on the server, or an embedded one in a temporary folder.
+
+function serverUrl (base: string, database: string): string {
+  const u = new URL(base)
+  u.pathname = '/' + database
+  return u.toString()
+}
+
+async function onServer (base: string, statement: string): Promise<void> {
+  const c = new pg.Client({ connectionString: serverUrl(base, 'postgres') })
+  await c.connect()
+  try { await c.query(statement) } finally { await c.end() }
+}
+
+// ---- Seeding: set-based SQL, a handful of statements.
+
+async function seed (app: FastifyInstance): Promise<{ communityId: number }> {
+  const db = app.db
+  await sql`
+    insert into members (email, full_name, agency, job_title, region, email_verified_at)
+    select 'member' || g || '@agency' || (g % 40) || '.gov', 'Member ' || g, 'Agency ' || (g % 40), 'Analyst',
+           (array['Northeast', 'Midwest', 'South', 'West'])[1 + g % 4], now()
+    from generate_series(1, ${MEMBERS}) g`.execute(db)
+
+  const community = await sql<{ id: number }>`
+    insert into communities (slug, name, about, norms, public_records_notice, requires_approval)
+    values (${SLUG}, 'Benchmark Community', 'A large community for the benchmark.',
+            array['Be kind.', 'Assume good faith.'], 'Messages may be public records.', false)
+    returning id`.execute(db)
+  const communityId = community.rows[0].id
+
+  await sql`
+    insert into memberships (community_id, member_id, norms_accepted_at)
+    select ${communityId}, id, now() from members`.execute(db)
+
+  // Spread evenly from ~500 days ago to ~500 days ahead; every 5th has a capacity; a mix of venues and links.
+  await sql`
+    insert into events (community_id, kind, title, summary, why_it_matters, starts_at, ends_at, time_zone,
+                        venue_name, venue_address, online_url, region, capacity, status, created_by)
+    select ${communityId},
+           (array['brown-bag', 'meetup', 'conference', 'workshop'])[1 + g % 4],
+           'Event ' || g, 'What we will talk about at event ' || g || '.',
+           'Why event ' || g || ' matters to the community.',
+           date_trunc('hour', now()) - interval '500 days' + g * interval '12 hours',
+           date_trunc('hour', now()) - interval '500 days' + g * interval '12 hours' + interval '90 minutes',
+           (array['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles'])[1 + g % 4],
+           case when g % 2 = 0 then 'Main Building' end,
+           case when g % 2 = 0 then '1 Federal Plaza, Washington, DC' end,
+           case when g % 3 = 0 then 'https://meet.example.gov/' || g end,
+           (array['Northeast', 'Midwest', 'South', 'West'])[1 + g % 4],
+           case when g % 5 = 0 then 150 end,
+           'published', (select min(id) from members)
+    from generate_series(1, ${EVENTS}) g`.execute(db)
+
+  // 100 distinct members per event (499 is coprime with 50,000, so k ↦ 499·k mod 50,000 never repeats).
+  await sql`
+    insert into rsvps (event_id, member_id, status, listed)
+    select e.id, m.base + ((e.id * 37 + k * 499) % ${MEMBERS}),
+           case when k % 10 = 0 then 'maybe' when k % 17 = 0 then 'declined' else 'going' end,
+           k % 7 <> 0
+    from events e
+    cross join generate_series(1, ${RSVPS_PER_EVENT}) k
+    cross join (select min(id) as base from members) m`.execute(db)
+
+  await sql`analyze`.execute(db)
+  return { communityId }
+}
+
+// ---- Measuring
+
+interface Target {
+  name: string
+  rps: number
+  p99: number
+  avgLatency: number
+  requests: number
+  statusCodes: Record<string, number>
+  errors: number
+  timeouts: number
+}
+
+function summarize (name: string, r: Result): Target {
+  return {
+    name,
+    rps: Math.round(r.requests.average),
+    p99: r.latency.p99,
+    avgLatency: r.latency.average,
+    requests: r.requests.total,
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, Number(s.count)])),
+    errors: r.errors,
+    timeouts: r.timeouts
+  }
+}
+
+interface Measured extends Target {
+  queriesPerRequest: number | null
+  topQueries: { sql: string, count: number, meanMs: number, totalMs: number }[]
+}
+
+const loadScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'load.ts')
+
+/** Runs the load in a child process (so this process's memory is the server's alone). */
+async function measure (name: string, spec: Omit<LoadSpec, 'connections' | 'seconds'>, countQueries: boolean): Promise<Measured> {
+  process.stdout.write(`Measuring ${name} for ${SECONDS} s… `)
+  queryStats = new Map()
+  const child = fork(loadScript, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const result = await new Promise<Result>((resolve, reject) => {
+    child.once('message', (m: { result?: Result, error?: string }) => m.result ? resolve(m.result) : reject(new Error(m.error)))
+    child.once('exit', (code) => { if (code) reject(new Error(`The load generator exited with ${code}.`)) })
+    child.send({ ...spec, connections: CONNECTIONS, seconds: SECONDS } satisfies LoadSpec)
+  })
+  const stats = [...queryStats].map(([sql, s]) => ({ sql: sql.replace(/\s+/g, ' '), count: s.count, meanMs: +(s.ms / s.count).toFixed(2), totalMs: Math.round(s.ms) }))
+  const queries = stats.reduce((n, s) => n + s.count, 0)
+  const t = summarize(name, result)
+  console.log(`${t.rps} req/s, p99 ${t.p99} ms`)
+  return {
+    ...t,
+    queriesPerRequest: countQueries && t.requests ? +(queries / t.requests).toFixed(1) : null,
+    topQueries: stats.sort((a, b) => b.totalMs - a.totalMs).slice(0, 5)
+  }
+}
+
+function cookiesFrom (res: Response): Map<string, string> {
+  const jar = new Map<string, string>()
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(';')
+    const eq = pair.indexOf('=')
+    jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim())
+  }
+  return jar
+}
+
+/** Signs a member in (a real session row) and fetches a page for its CSRF cookie and token. */
+async function browserFor (app: FastifyInstance, base: string, memberId: number, page: string): Promise<Browser> {
+  const { id } = await startSession(app.db, memberId, 1)
+  const res = await fetch(base + page, { headers: { cookie: `convene_session=${id}` } })
+  const html = await res.text()
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1]
+  const csrfCookie = cookiesFrom(res).get('convene_csrf')
+  if (res.status !== 200 || !token || !csrfCookie) throw new Error(`Could not get a CSRF token from ${page} (status ${res.status}).`)
+  return { cookie: `convene_session=${id}; convene_csrf=${csrfCookie}`, csrf: token }
+}
+
+// ---- Main
+
+async function main (): Promise<void> {
+  const started = Date.now()
+  const serverBase = process.env.DATABASE_URL ?? ''
+  const dbName = `convene_bench_${process.pid}`
+  const tmpDir = serverBase ? '' : fs.mkdtempSync(path.join(os.tmpdir(), 'convene-bench-'))
+  if (serverBase) await onServer(serverBase, `create database ${dbName}`)
+
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    WORKER: 'false',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PUBLIC_URL: 'http://127.0.0.1',
+    SECRET: crypto.randomBytes(32).toString('hex'),
+    DATABASE_URL: serverBase ? serverUrl(serverBase, dbName) : '',
+    DATA_DIR: tmpDir || undefined
+  }, false)
+
+  let app: FastifyInstance | undefined
+  const bare = Fastify({ logger: false })
+  try {
+    app = await buildApp({ config, logger: false })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+
+    bare.get('/bare', async () => 'ok')
+    await bare.listen({ host: '127.0.0.1', port: 0 })
+    const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`
+
+    console.log(`Database: ${serverBase ? `PostgreSQL server (${dbName})` : `embedded (${tmpDir})`}`)
+    const seedStart = Date.now()
+    const { communityId } = await seed(app)
+    console.log(`Seeded ${MEMBERS} members, ${EVENTS} events, ${EVENTS * RSVPS_PER_EVENT} RSVPs in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`)
+
+    const events = await app.db.selectFrom('events').select(['id', 'ends_at'])
+      .where('community_id', '=', communityId).orderBy('id').execute()
+    const allEventIds = events.map((e) => e.id)
+    const soon = Date.now() + 86_400_000
+    const openEventIds = events.filter((e) => e.ends_at.getTime() > soon).map((e) => e.id)
+    const memberIds = (await app.db.selectFrom('memberships').select('member_id')
+      .where('community_id', '=', communityId).orderBy('member_id').execute()).map((r) => r.member_id)
+
+    // Pages: one signed-in member looking at events across the community's history.
+    const reader = await browserFor(app, base, memberIds[0], `/c/${SLUG}/events`)
+    // RSVPs: many members, each with their own session and CSRF token, answering upcoming events.
+    const rsvpers: Browser[] = []
+    for (let i = 0; i < RSVP_SESSIONS; i++) {
+      rsvpers.push(await browserFor(app, base, memberIds[Math.floor((i + 0.5) * memberIds.length / RSVP_SESSIONS)], `/c/${SLUG}/events/${openEventIds[0]}`))
+    }
+
+    // A quick check that each target answers as a browser would see it, so the figures measure real pages.
+    const check = async (what: string, url: string, init: RequestInit, expected: number) => {
+      const res = await fetch(url, { ...init, redirect: 'manual' })
+      await res.arrayBuffer()
+      if (res.status !== expected) throw new Error(`${what} answered ${res.status}, expected ${expected}.`)
+    }
+    await check('The event page', `${base}/c/${SLUG}/events/${allEventIds[0]}`, { headers: { cookie: reader.cookie } }, 200)
+    await check('The events list', `${base}/c/${SLUG}/events`, { headers: { cookie: reader.cookie } }, 200)
+    await check('The RSVP POST', `${base}/c/${SLUG}/events/${openEventIds[0]}/rsvp`, {
+      method: 'POST',
+      headers: { cookie: rsvpers[0].cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ choice: 'going', _csrf: rsvpers[0].csrf }).toString()
+    }, 303)
+
+    const memoryBeforeLoad = peakMemory()
+    const pg = Boolean(serverBase)
+    const bareResult = await measure('bare route', { url: bareUrl, method: 'GET', paths: ['/bare'], browsers: [] }, false)
+    // The event page: one signed-in member looking at events across the community's history.
+    const page = await measure('event page', { url: base, method: 'GET', paths: allEventIds.map((id) => `/c/${SLUG}/events/${id}`), browsers: [reader] }, pg)
+    const list = await measure('events list', { url: base, method: 'GET', paths: [`/c/${SLUG}/events`], browsers: [reader] }, pg)
+    // RSVPs: many members answering upcoming events.
+    const rsvp = await measure('RSVP POST', {
+      url: base, method: 'POST', paths: openEventIds.map((id) => `/c/${SLUG}/events/${id}/rsvp`), browsers: rsvpers, form: { choice: ['going', 'maybe', 'declined'] }
+    }, pg)
+    const peak = peakMemory()
+
+    const targets = [
+      { target: 'event page throughput ≥ 15% of bare', value: page.rps / bareResult.rps, pass: page.rps / bareResult.rps >= 0.15 },
+      { target: 'event page p99 < 50 ms', value: page.p99, pass: page.p99 < 50 },
+      { target: 'RSVP POST p99 < 100 ms', value: rsvp.p99, pass: rsvp.p99 < 100 },
+      { target: 'peak memory < 250 MB', value: Math.round(peak / MB), pass: peak < 250 * MB }
+    ]
+
+    // ---- Report
+    const rows = [bareResult, page, list, rsvp]
+    const pad = (s: string, n: number) => s.padEnd(n)
+    const lpad = (s: string, n: number) => s.padStart(n)
+    console.log('')
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s per target, ${serverBase ? 'PostgreSQL server' : 'embedded database'}, Node ${process.version}`)
+    console.log(`${pad('target', 14)}${lpad('req/s', 9)}${lpad('p99 ms', 9)}${lpad('× bare req/s', 14)}${lpad('× bare p99', 12)}${lpad('queries/req', 13)}  status codes`)
+    for (const r of rows) {
+      const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}:${n}`).join(' ') + (r.errors ? ` errors:${r.errors}` : '') + (r.timeouts ? ` timeouts:${r.timeouts}` : '')
+      console.log(`${pad(r.name, 14)}${lpad(String(r.rps), 9)}${lpad(String(r.p99), 9)}${lpad((r.rps / bareResult.rps).toFixed(3), 14)}${lpad((r.p99 / Math.max(bareResult.p99, 1)).toFixed(1), 12)}${lpad(r.queriesPerRequest === null ? '-' : String(r.queriesPerRequest), 13)}  ${codes}`)
+    }
+    if (serverBase) {
+      console.log('\nSlowest statements by total time (count, mean round trip):')
+      for (const r of rows.slice(1)) {
+        console.log(`  ${r.name}:`)
+        for (const q of r.topQueries.slice(0, 3)) console.log(`    ${String(q.count).padStart(7)} × ${q.meanMs.toFixed(2).padStart(6)} ms  ${q.sql.slice(0, 110)}`)
+      }
+    }
+    console.log(`Peak memory (RSS of the server process; the load generator runs in a child process): ${(peak / MB).toFixed(0)} MB (${(memoryBeforeLoad / MB).toFixed(0)} MB before the load)`)
+    console.log('')
+    for (const t of targets) {
+      const shown = t.target.startsWith('event page throughput') ? `${(t.value * 100).toFixed(1)}%` : t.target.startsWith('peak') ? `${t.value} MB` : `${t.value} ms`
+      console.log(`${t.pass ? 'PASS' : 'MISS'}  ${pad(t.target, 38)} ${shown}`)
+    }
+
+    const report = {
+      date: new Date().toISOString(),
+      database: serverBase ? 'postgres' : 'pglite',
+      node: process.version,
+      connections: CONNECTIONS,
+      secondsPerTarget: SECONDS,
+      seed: { members: MEMBERS, events: EVENTS, rsvps: EVENTS * RSVPS_PER_EVENT },
+      results: rows.map((r) => ({ ...r, rpsRatioToBare: r.rps / bareResult.rps, p99RatioToBare: r.p99 / Math.max(bareResult.p99, 1) })),
+      peakMemoryMB: Math.round(peak / MB),
+      memoryBeforeLoadMB: Math.round(memoryBeforeLoad / MB),
+      targets,
+      totalSeconds: Math.round((Date.now() - started) / 1000)
+    }
+    const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results')
+    fs.mkdirSync(dir, { recursive: true })
+    const file = path.join(dir, `${report.date.replace(/[:.]/g, '-')}.json`)
+    fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
+    console.log(`\nWritten to ${path.relative(process.cwd(), file)}`)
+  } finally {
+    await bare.close()
+    if (app) await app.close()
+    if (serverBase) await onServer(serverBase, `drop database if exists ${dbName} with (force)`)
+    if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true })
+  }
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,32 @@
+import fp from 'fastify-plugin'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/database.js'
+import type { JobQueue } from '../../domain/jobs/queue.js'
+import { materialiseAllSeries } from '../../domain/series/series.service.js'
+
+/** Daily: roll every series' horizon forward, so a series always has its occurrences ~12 months ahead. */
+export const SERIES_HORIZON_JOB = 'series.extend-horizon'
+/** 03:15 UTC every day: a quiet hour for US communities. */
+export const SERIES_HORIZON_CRON = '15 3 * * *'
+
+interface Logger {
+  info (obj: unknown, msg?: string): void
+}
+
+/** The handler of the daily series job (exported so tests run it without waiting for cron). */
+export function seriesHorizonHandler (db: Kysely<Database>, log: Logger) {
+  return async (): Promise<void> => {
+    const created = await materialiseAllSeries(db)
+    if (created) log.info({ created }, 'series horizon extended')
+  }
+}
+
+export function registerSchedules (queue: JobQueue, db: Kysely<Database>, log: Logger): void {
+  void queue.work(SERIES_HORIZON_JOB, seriesHorizonHandler(db, log), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
+  void queue.schedule(SERIES_HORIZON_JOB, SERIES_HORIZON_CRON)
+}
+
+/** Scheduled jobs of the app (cron, UTC): they run in the worker process only (see plugins/app/queue.ts). */
+export default fp(async (app) => {
+  registerSchedules(app.queue, app.db, app.log)
+}, { name: 'schedules', dependencies: ['queue', 'db'] })
