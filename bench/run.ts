@@ -35,7 +35,11 @@ const MB = 1024 * 1024
 // ---- Memory: sampled every 100 ms, plus the kernel's high-water mark.
 
 let peakRss = process.memoryUsage().rss
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }, 100)
+let atPeak = process.memoryUsage()
+const sampler = setInterval(() => {
+  const m = process.memoryUsage()
+  if (m.rss > peakRss) { peakRss = m.rss; atPeak = m }
+}, 100)
 sampler.unref()
 
 /** The process's peak resident set size in bytes (the larger of our samples and the OS's maxRSS, in KiB). */
@@ -127,7 +131,8 @@ async function seed (app: FastifyInstance): Promise<{ communityId: number }> {
     cross join generate_series(1, ${RSVPS_PER_EVENT}) k
     cross join (select min(id) as base from members) m`.execute(db)
 
-  await sql`analyze`.execute(db)
+  // As autovacuum would leave them: statistics, and a visibility map for index-only scans.
+  await sql`vacuum analyze`.execute(db)
   return { communityId }
 }
 
@@ -158,6 +163,9 @@ function summarize (name: string, r: Result): Target {
 }
 
 interface Measured extends Target {
+  /** CPU time of this (server) process per request, and its CPU use over the run (100 = one core). */
+  serverCpuMsPerRequest: number | null
+  serverCpuPercent: number
   queriesPerRequest: number | null
   topQueries: { sql: string, count: number, meanMs: number, totalMs: number }[]
 }
@@ -168,18 +176,22 @@ const loadScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'load
 async function measure (name: string, spec: Omit<LoadSpec, 'connections' | 'seconds'>, countQueries: boolean): Promise<Measured> {
   process.stdout.write(`Measuring ${name} for ${SECONDS} s… `)
   queryStats = new Map()
+  const cpuBefore = process.cpuUsage()
   const child = fork(loadScript, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const result = await new Promise<Result>((resolve, reject) => {
     child.once('message', (m: { result?: Result, error?: string }) => m.result ? resolve(m.result) : reject(new Error(m.error)))
     child.once('exit', (code) => { if (code) reject(new Error(`The load generator exited with ${code}.`)) })
     child.send({ ...spec, connections: CONNECTIONS, seconds: SECONDS } satisfies LoadSpec)
   })
+  const cpu = process.cpuUsage(cpuBefore)
   const stats = [...queryStats].map(([sql, s]) => ({ sql: sql.replace(/\s+/g, ' '), count: s.count, meanMs: +(s.ms / s.count).toFixed(2), totalMs: Math.round(s.ms) }))
   const queries = stats.reduce((n, s) => n + s.count, 0)
   const t = summarize(name, result)
   console.log(`${t.rps} req/s, p99 ${t.p99} ms`)
   return {
     ...t,
+    serverCpuMsPerRequest: t.requests ? +((cpu.user + cpu.system) / 1000 / t.requests).toFixed(2) : null,
+    serverCpuPercent: Math.round((cpu.user + cpu.system) / 10_000 / SECONDS),
     queriesPerRequest: countQueries && t.requests ? +(queries / t.requests).toFixed(1) : null,
     topQueries: stats.sort((a, b) => b.totalMs - a.totalMs).slice(0, 5)
   }
@@ -297,11 +309,11 @@ async function main (): Promise<void> {
     const pad = (s: string, n: number) => s.padEnd(n)
     const lpad = (s: string, n: number) => s.padStart(n)
     console.log('')
-    console.log(`${CONNECTIONS} connections, ${SECONDS} s per target, ${serverBase ? 'PostgreSQL server' : 'embedded database'}, Node ${process.version}`)
-    console.log(`${pad('target', 14)}${lpad('req/s', 9)}${lpad('p99 ms', 9)}${lpad('× bare req/s', 14)}${lpad('× bare p99', 12)}${lpad('queries/req', 13)}  status codes`)
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s per target, ${serverBase ? 'PostgreSQL server' : 'embedded database'}, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`)
+    console.log(`${pad('target', 14)}${lpad('req/s', 9)}${lpad('p99 ms', 9)}${lpad('× bare req/s', 14)}${lpad('× bare p99', 12)}${lpad('queries/req', 13)}${lpad('CPU ms/req', 12)}${lpad('CPU %', 7)}  status codes`)
     for (const r of rows) {
       const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}:${n}`).join(' ') + (r.errors ? ` errors:${r.errors}` : '') + (r.timeouts ? ` timeouts:${r.timeouts}` : '')
-      console.log(`${pad(r.name, 14)}${lpad(String(r.rps), 9)}${lpad(String(r.p99), 9)}${lpad((r.rps / bareResult.rps).toFixed(3), 14)}${lpad((r.p99 / Math.max(bareResult.p99, 1)).toFixed(1), 12)}${lpad(r.queriesPerRequest === null ? '-' : String(r.queriesPerRequest), 13)}  ${codes}`)
+      console.log(`${pad(r.name, 14)}${lpad(String(r.rps), 9)}${lpad(String(r.p99), 9)}${lpad((r.rps / bareResult.rps).toFixed(3), 14)}${lpad((r.p99 / Math.max(bareResult.p99, 1)).toFixed(1), 12)}${lpad(r.queriesPerRequest === null ? '-' : String(r.queriesPerRequest), 13)}${lpad(String(r.serverCpuMsPerRequest), 12)}${lpad(String(r.serverCpuPercent), 7)}  ${codes}`)
     }
     if (serverBase) {
       console.log('\nSlowest statements by total time (count, mean round trip):')
@@ -310,7 +322,7 @@ async function main (): Promise<void> {
         for (const q of r.topQueries.slice(0, 3)) console.log(`    ${String(q.count).padStart(7)} × ${q.meanMs.toFixed(2).padStart(6)} ms  ${q.sql.slice(0, 110)}`)
       }
     }
-    console.log(`Peak memory (RSS of the server process; the load generator runs in a child process): ${(peak / MB).toFixed(0)} MB (${(memoryBeforeLoad / MB).toFixed(0)} MB before the load)`)
+    console.log(`Peak memory (RSS of the server process; the load generator runs in a child process): ${(peak / MB).toFixed(0)} MB (${(memoryBeforeLoad / MB).toFixed(0)} MB before the load; at the peak sample: V8 heap ${(atPeak.heapUsed / MB).toFixed(0)} MB used of ${(atPeak.heapTotal / MB).toFixed(0)} MB, external ${(atPeak.external / MB).toFixed(0)} MB)`)
     console.log('')
     for (const t of targets) {
       const shown = t.target.startsWith('event page throughput') ? `${(t.value * 100).toFixed(1)}%` : t.target.startsWith('peak') ? `${t.value} MB` : `${t.value} ms`
@@ -321,12 +333,15 @@ async function main (): Promise<void> {
       date: new Date().toISOString(),
       database: serverBase ? 'postgres' : 'pglite',
       node: process.version,
+      cpus: os.cpus().length,
+      loadAverage: os.loadavg(),
       connections: CONNECTIONS,
       secondsPerTarget: SECONDS,
       seed: { members: MEMBERS, events: EVENTS, rsvps: EVENTS * RSVPS_PER_EVENT },
       results: rows.map((r) => ({ ...r, rpsRatioToBare: r.rps / bareResult.rps, p99RatioToBare: r.p99 / Math.max(bareResult.p99, 1) })),
       peakMemoryMB: Math.round(peak / MB),
       memoryBeforeLoadMB: Math.round(memoryBeforeLoad / MB),
+      memoryAtPeakSampleMB: Object.fromEntries(Object.entries(atPeak).map(([k, v]) => [k, Math.round(v / MB)])),
       targets,
       totalSeconds: Math.round((Date.now() - started) / 1000)
     }

@@ -16,10 +16,14 @@ export interface MembersTable {
   ask_me_about: string | null
   bio: string | null
   pronouns: string | null
+  /** IANA zone the member reads times in (migrations/2026-11-25T1300_event_speakers.ts); null = none chosen. */
+  time_zone: string | null
   is_admin: Generated<boolean>
   email_verified_at: Date | null
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | undefined, Date>
+  /** Calendar-feed URL version (migrations/2026-11-25T1200_calendar_feeds.ts): bumped to revoke the old URL. */
+  feed_version: Generated<number>
 }
 
 export interface CommunitiesTable {
@@ -242,6 +246,8 @@ export interface EventsTable {
   region: string | null
   live_transcript_url: string | null
   recording_url: string | null
+  /** migrations/2026-11-25T1300_event_speakers.ts */
+  speaker_name: string | null
   capacity: number | null
   rsvp_opens_at: Date | null
   rsvp_closes_at: Date | null

@@ -10,6 +10,7 @@ import orgaRoutes from './orga/index.js'
 import adminCommunityRoutes from './admin/communities.js'
 import eventRoutes from './events/index.js'
 import rsvpLinkRoutes from './rsvp-links/index.js'
+import calendarRoutes from './calendar/index.js'
 
 /** Every route folder, one encapsulated plugin each (see src/routes/README.md). */
 export default async function routes (app: FastifyInstance) {
@@ -24,4 +25,5 @@ export default async function routes (app: FastifyInstance) {
   await app.register(adminCommunityRoutes)
   await app.register(eventRoutes)
   await app.register(rsvpLinkRoutes)
+  await app.register(calendarRoutes)
 }
