@@ -16,10 +16,13 @@ import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { buildApp } from '../src/build.js'
 import { loadConfig } from '../src/config.js'
+import { connect, type Connection } from '../src/db/connect.js'
 import { startSession } from '../src/domain/auth/auth.service.js'
 import type { Browser, LoadSpec } from './load.js'
 
@@ -31,6 +34,7 @@ const CONNECTIONS = 50
 const SECONDS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 10) || 10)
 const SLUG = 'bench'
 const MB = 1024 * 1024
+const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 0) || 0
 
 // ---- Memory: sampled every 100 ms, plus the kernel's high-water mark.
 
@@ -166,9 +170,14 @@ interface Measured extends Target {
   /** CPU time of this (server) process per request, and its CPU use over the run (100 = one core). */
   serverCpuMsPerRequest: number | null
   serverCpuPercent: number
+  /** Requests waiting for a connection from the app's pg pool, sampled every 100 ms. */
+  poolWaitingMean: number | null
+  poolWaitingMax: number | null
   queriesPerRequest: number | null
   topQueries: { sql: string, count: number, meanMs: number, totalMs: number }[]
 }
+
+let poolOf: pg.Pool | undefined
 
 const loadScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'load.ts')
 
@@ -177,6 +186,8 @@ async function measure (name: string, spec: Omit<LoadSpec, 'connections' | 'seco
   process.stdout.write(`Measuring ${name} for ${SECONDS} s… `)
   queryStats = new Map()
   const cpuBefore = process.cpuUsage()
+  const waiting: number[] = []
+  const poolSampler = setInterval(() => { if (poolOf) waiting.push(poolOf.waitingCount) }, 100)
   const child = fork(loadScript, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const result = await new Promise<Result>((resolve, reject) => {
     child.once('message', (m: { result?: Result, error?: string }) => m.result ? resolve(m.result) : reject(new Error(m.error)))
@@ -184,12 +195,15 @@ async function measure (name: string, spec: Omit<LoadSpec, 'connections' | 'seco
     child.send({ ...spec, connections: CONNECTIONS, seconds: SECONDS } satisfies LoadSpec)
   })
   const cpu = process.cpuUsage(cpuBefore)
+  clearInterval(poolSampler)
   const stats = [...queryStats].map(([sql, s]) => ({ sql: sql.replace(/\s+/g, ' '), count: s.count, meanMs: +(s.ms / s.count).toFixed(2), totalMs: Math.round(s.ms) }))
   const queries = stats.reduce((n, s) => n + s.count, 0)
   const t = summarize(name, result)
   console.log(`${t.rps} req/s, p99 ${t.p99} ms`)
   return {
     ...t,
+    poolWaitingMean: poolOf && waiting.length ? +(waiting.reduce((a, b) => a + b, 0) / waiting.length).toFixed(1) : null,
+    poolWaitingMax: poolOf && waiting.length ? Math.max(...waiting) : null,
     serverCpuMsPerRequest: t.requests ? +((cpu.user + cpu.system) / 1000 / t.requests).toFixed(2) : null,
     serverCpuPercent: Math.round((cpu.user + cpu.system) / 10_000 / SECONDS),
     queriesPerRequest: countQueries && t.requests ? +(queries / t.requests).toFixed(1) : null,
@@ -240,9 +254,13 @@ async function main (): Promise<void> {
   }, false)
 
   let app: FastifyInstance | undefined
+  let connection: Connection | undefined
   const bare = Fastify({ logger: false })
   try {
-    app = await buildApp({ config, logger: false })
+    // BENCH_POOL_SIZE tries another pool size on the server (the app's own default is 10).
+    if (serverBase && POOL_SIZE) connection = await connect({ databaseUrl: config.DATABASE_URL, poolSize: POOL_SIZE })
+    app = await buildApp({ config, connection, logger: false })
+    poolOf = app.dbConnection.pool
     await app.listen({ host: '127.0.0.1', port: 0 })
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
@@ -296,6 +314,10 @@ async function main (): Promise<void> {
       url: base, method: 'POST', paths: openEventIds.map((id) => `/c/${SLUG}/events/${id}/rsvp`), browsers: rsvpers, form: { choice: ['going', 'maybe', 'declined'] }
     }, pg)
     const peak = peakMemory()
+    // What stays after a full collection: tells retained memory (a leak, caches) from the collector's headroom.
+    v8.setFlagsFromString('--expose-gc')
+    ;(vm.runInNewContext('gc') as () => void)()
+    const afterGc = process.memoryUsage()
 
     const targets = [
       { target: 'event page throughput ≥ 15% of bare', value: page.rps / bareResult.rps, pass: page.rps / bareResult.rps >= 0.15 },
@@ -309,11 +331,11 @@ async function main (): Promise<void> {
     const pad = (s: string, n: number) => s.padEnd(n)
     const lpad = (s: string, n: number) => s.padStart(n)
     console.log('')
-    console.log(`${CONNECTIONS} connections, ${SECONDS} s per target, ${serverBase ? 'PostgreSQL server' : 'embedded database'}, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`)
-    console.log(`${pad('target', 14)}${lpad('req/s', 9)}${lpad('p99 ms', 9)}${lpad('× bare req/s', 14)}${lpad('× bare p99', 12)}${lpad('queries/req', 13)}${lpad('CPU ms/req', 12)}${lpad('CPU %', 7)}  status codes`)
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s per target, ${serverBase ? 'PostgreSQL server' : 'embedded database'}, pg pool ${poolOf ? poolOf.options.max : '-'}, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`)
+    console.log(`${pad('target', 14)}${lpad('req/s', 9)}${lpad('p99 ms', 9)}${lpad('× bare req/s', 14)}${lpad('× bare p99', 12)}${lpad('queries/req', 13)}${lpad('CPU ms/req', 12)}${lpad('CPU %', 7)}${lpad('pool wait', 11)}  status codes`)
     for (const r of rows) {
       const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}:${n}`).join(' ') + (r.errors ? ` errors:${r.errors}` : '') + (r.timeouts ? ` timeouts:${r.timeouts}` : '')
-      console.log(`${pad(r.name, 14)}${lpad(String(r.rps), 9)}${lpad(String(r.p99), 9)}${lpad((r.rps / bareResult.rps).toFixed(3), 14)}${lpad((r.p99 / Math.max(bareResult.p99, 1)).toFixed(1), 12)}${lpad(r.queriesPerRequest === null ? '-' : String(r.queriesPerRequest), 13)}${lpad(String(r.serverCpuMsPerRequest), 12)}${lpad(String(r.serverCpuPercent), 7)}  ${codes}`)
+      console.log(`${pad(r.name, 14)}${lpad(String(r.rps), 9)}${lpad(String(r.p99), 9)}${lpad((r.rps / bareResult.rps).toFixed(3), 14)}${lpad((r.p99 / Math.max(bareResult.p99, 1)).toFixed(1), 12)}${lpad(r.queriesPerRequest === null ? '-' : String(r.queriesPerRequest), 13)}${lpad(String(r.serverCpuMsPerRequest), 12)}${lpad(String(r.serverCpuPercent), 7)}${lpad(r.poolWaitingMean === null ? '-' : `${r.poolWaitingMean}/${r.poolWaitingMax}`, 11)}  ${codes}`)
     }
     if (serverBase) {
       console.log('\nSlowest statements by total time (count, mean round trip):')
@@ -322,7 +344,7 @@ async function main (): Promise<void> {
         for (const q of r.topQueries.slice(0, 3)) console.log(`    ${String(q.count).padStart(7)} × ${q.meanMs.toFixed(2).padStart(6)} ms  ${q.sql.slice(0, 110)}`)
       }
     }
-    console.log(`Peak memory (RSS of the server process; the load generator runs in a child process): ${(peak / MB).toFixed(0)} MB (${(memoryBeforeLoad / MB).toFixed(0)} MB before the load; at the peak sample: V8 heap ${(atPeak.heapUsed / MB).toFixed(0)} MB used of ${(atPeak.heapTotal / MB).toFixed(0)} MB, external ${(atPeak.external / MB).toFixed(0)} MB)`)
+    console.log(`Peak memory (RSS of the server process; the load generator runs in a child process): ${(peak / MB).toFixed(0)} MB (${(memoryBeforeLoad / MB).toFixed(0)} MB before the load; at the peak sample: V8 heap ${(atPeak.heapUsed / MB).toFixed(0)} MB used of ${(atPeak.heapTotal / MB).toFixed(0)} MB, external ${(atPeak.external / MB).toFixed(0)} MB; after a full GC: RSS ${(afterGc.rss / MB).toFixed(0)} MB, heap used ${(afterGc.heapUsed / MB).toFixed(0)} MB)`)
     console.log('')
     for (const t of targets) {
       const shown = t.target.startsWith('event page throughput') ? `${(t.value * 100).toFixed(1)}%` : t.target.startsWith('peak') ? `${t.value} MB` : `${t.value} ms`
@@ -341,6 +363,7 @@ async function main (): Promise<void> {
       results: rows.map((r) => ({ ...r, rpsRatioToBare: r.rps / bareResult.rps, p99RatioToBare: r.p99 / Math.max(bareResult.p99, 1) })),
       peakMemoryMB: Math.round(peak / MB),
       memoryBeforeLoadMB: Math.round(memoryBeforeLoad / MB),
+      memoryAfterGcMB: Object.fromEntries(Object.entries(afterGc).map(([k, v]) => [k, Math.round(v / MB)])),
       memoryAtPeakSampleMB: Object.fromEntries(Object.entries(atPeak).map(([k, v]) => [k, Math.round(v / MB)])),
       targets,
       totalSeconds: Math.round((Date.now() - started) / 1000)
@@ -353,6 +376,7 @@ async function main (): Promise<void> {
   } finally {
     await bare.close()
     if (app) await app.close()
+    if (connection) await connection.db.destroy()
     if (serverBase) await onServer(serverBase, `drop database if exists ${dbName} with (force)`)
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true })
   }
