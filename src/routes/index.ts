@@ -9,6 +9,7 @@ import communityRoutes from './communities/index.js'
 import orgaRoutes from './orga/index.js'
 import adminCommunityRoutes from './admin/communities.js'
 import eventRoutes from './events/index.js'
+import seriesRoutes from './events/series.js'
 import rsvpLinkRoutes from './rsvp-links/index.js'
 import calendarRoutes from './calendar/index.js'
 
@@ -24,6 +25,7 @@ export default async function routes (app: FastifyInstance) {
   await app.register(orgaRoutes)
   await app.register(adminCommunityRoutes)
   await app.register(eventRoutes)
+  await app.register(seriesRoutes)
   await app.register(rsvpLinkRoutes)
   await app.register(calendarRoutes)
 }

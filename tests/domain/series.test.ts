@@ -106,8 +106,8 @@ t.test('series: materialise, exceptions, edits', async (t) => {
   await t.test('the series page flags an occurrence with no host', async (t) => {
     await db.deleteFrom('event_hosts').where('event_id', '=', future[3].id).execute()
     const occ = await seriesOccurrences(db, series.id, now)
-    t.same(occ.find((o) => o.id === future[3].id)!.flags, ['has no host'])
-    t.same(occ.find((o) => o.id === future[4].id)!.flags, [])
+    t.same(occ.find((o) => o.id === future[3].id)!.flags, ['has no host', 'has no speaker'])
+    t.same(occ.find((o) => o.id === future[4].id)!.flags, ['has no speaker'])
   })
 
   await t.test('the series form checks its fields', async (t) => {

@@ -141,12 +141,15 @@ export function unfold (text: string): string {
 
 // ---- the calendar
 
-function attributes (e: CalendarEntry, method: CalendarMethod): EventAttributes {
+// DTSTAMP: `ics` reads `timestamp` (ms) but its types omit it.
+type Attributes = EventAttributes & { timestamp: number }
+
+function attributes (e: CalendarEntry, method: CalendarMethod): Attributes {
   const zone = zoneFor(e.timeZone)
   // `ics` writes a string date verbatim; the TZID= prefix is moved into the property's parameters afterwards.
   const when = (d: Date) => zone ? `TZID=${zone.tzid}:${wallClock(d, e.timeZone)}` : utcStamp(d)
   const status = method === 'CANCEL' ? 'CANCELLED' : e.status
-  const attrs: EventAttributes = {
+  const attrs: Attributes = {
     uid: e.uid,
     sequence: e.sequence,
     timestamp: e.stamp.getTime(),
@@ -193,6 +196,8 @@ export function buildCalendar ({ method, entries, calendarName }: BuildCalendarI
       zonesWritten = true
     }
     if (line.startsWith('PRODID:')) line = `PRODID:${PRODID}`
+    // `ics` quotes every parameter; enumerated values are written bare, as clients (Outlook) expect them.
+    if (line.startsWith('ATTENDEE;')) line = line.replace(/;(ROLE|PARTSTAT|CUTYPE)="([A-Z-]+)"/g, ';$1=$2')
     out.push(foldLine(line))
   }
   return out.join('\r\n') + '\r\n'

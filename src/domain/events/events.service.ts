@@ -40,6 +40,8 @@ export interface EventInput extends PlaceInput {
   endsAt: Date
   timeZone: string
   recordingUrl: string | null
+  /** Who speaks (free text). Optional so callers that predate it need not set it. */
+  speakerName?: string | null
   rsvpClosesAt: Date | null
   askAccessibility: boolean
   askDietary: boolean
@@ -113,6 +115,9 @@ export function readEventForm (body: unknown): { values: FormValues, errors: Rec
   if (!DATE_RE.test(endDate) || !DateTime.fromISO(endDate).isValid) errors.end_date = 'Enter the end date as YYYY-MM-DD.'
   if (!TIME_RE.test(endTime)) errors.end_time = 'Enter the end time as HH:MM (24-hour).'
   const recordingUrl = url(body, 'recording_url', 'the recording or transcript link', values, errors)
+  const speakerName = str(body, 'speaker_name', 1000)
+  values.speaker_name = speakerName
+  check(errors, 'speaker_name', speakerName, 'the speaker', { max: 200 })
   const closesDate = str(body, 'rsvp_closes_date', 10)
   values.rsvp_closes_date = closesDate
   if (closesDate && !DATE_RE.test(closesDate)) errors.rsvp_closes_date = 'Enter the date RSVPs close as YYYY-MM-DD, or leave it empty.'
@@ -142,6 +147,7 @@ export function readEventForm (body: unknown): { values: FormValues, errors: Rec
       endsAt,
       timeZone,
       recordingUrl,
+      speakerName: speakerName || null,
       rsvpClosesAt,
       askAccessibility,
       askDietary
@@ -171,6 +177,7 @@ export function eventFormValues (e: Event): FormValues {
     region: e.region ?? '',
     live_transcript_url: e.live_transcript_url ?? '',
     recording_url: e.recording_url ?? '',
+    speaker_name: e.speaker_name ?? '',
     capacity: e.capacity === null ? '' : String(e.capacity),
     rsvp_closes_date: e.rsvp_closes_at ? DateTime.fromJSDate(e.rsvp_closes_at, { zone: e.time_zone }).toISODate()! : '',
     ask_accessibility: e.ask_accessibility,
@@ -195,6 +202,7 @@ function columns (input: EventInput) {
     region: input.region,
     live_transcript_url: input.liveTranscriptUrl,
     recording_url: input.recordingUrl,
+    speaker_name: input.speakerName ?? null,
     capacity: input.capacity,
     rsvp_closes_at: input.rsvpClosesAt,
     ask_accessibility: input.askAccessibility,
@@ -266,4 +274,39 @@ export async function cancelEvent (trx: Db, eventId: number, publicUrl: string):
  */
 export async function upcomingEvents (db: Db, communityId: number, limit = 5, now = new Date()) {
   return listUpcoming(db, communityId, now, { limit, publishedOnly: true })
+}
+
+/**
+ * A new draft with the same details and hosts as the event (not part of any series; no recording, since that
+ * belongs to the event that happened). The organizer then sets its date on the edit form.
+ */
+export async function copyEvent (trx: Db, eventId: number, creatorId: number): Promise<Event> {
+  const e = await trx.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirstOrThrow()
+  const copy = await insertEvent(trx, {
+    community_id: e.community_id,
+    kind: e.kind,
+    title: e.title,
+    summary: e.summary,
+    why_it_matters: e.why_it_matters,
+    starts_at: e.starts_at,
+    ends_at: e.ends_at,
+    time_zone: e.time_zone,
+    venue_name: e.venue_name,
+    venue_address: e.venue_address,
+    venue_room: e.venue_room,
+    accessibility_notes: e.accessibility_notes,
+    online_url: e.online_url,
+    region: e.region,
+    live_transcript_url: e.live_transcript_url,
+    speaker_name: e.speaker_name,
+    capacity: e.capacity,
+    rsvp_closes_at: e.rsvp_closes_at,
+    ask_accessibility: e.ask_accessibility,
+    ask_dietary: e.ask_dietary,
+    status: 'draft',
+    created_by: creatorId
+  })
+  const hosts = await trx.selectFrom('event_hosts').select('member_id').where('event_id', '=', eventId).execute()
+  await setHosts(trx, copy.id, hosts.length ? hosts.map((h) => h.member_id) : [creatorId])
+  return copy
 }

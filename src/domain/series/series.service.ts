@@ -195,17 +195,23 @@ export async function moveOccurrence (trx: Db, eventId: number, newStartLocal: s
   }).where('id', '=', eventId).returningAll().executeTakeFirstOrThrow()
 }
 
-/** Upcoming occurrences of a series with what is missing (no host, no join link for an online kind). */
+/**
+ * Upcoming occurrences of a series with the number going and what is missing (no host, no speaker, no join
+ * link for a brown-bag).
+ */
 export async function seriesOccurrences (db: Db, seriesId: number, now = new Date(), limit = 24) {
   const rows = await db.selectFrom('events')
-    .select(['id', 'title', 'starts_at', 'ends_at', 'time_zone', 'status', 'edited_individually', 'online_url', 'venue_name', 'kind'])
+    .select(['id', 'title', 'starts_at', 'ends_at', 'time_zone', 'status', 'edited_individually', 'online_url', 'venue_name', 'kind', 'speaker_name'])
     .select((eb) => eb.exists(eb.selectFrom('event_hosts').select('event_hosts.member_id').whereRef('event_hosts.event_id', '=', 'events.id')).as('has_host'))
+    .select((eb) => eb.selectFrom('rsvps').select((e2) => e2.fn.countAll<number>().as('n'))
+      .whereRef('rsvps.event_id', '=', 'events.id').where('rsvps.status', '=', 'going').as('going_count'))
     .where('series_id', '=', seriesId).where('ends_at', '>', now)
     .orderBy('starts_at').limit(limit).execute()
   return rows.map((r) => ({
     ...r,
     flags: [
       ...(r.has_host ? [] : ['has no host']),
+      ...(r.speaker_name ? [] : ['has no speaker']),
       ...(r.kind === 'brown-bag' && !r.online_url ? ['has no join link'] : [])
     ]
   }))

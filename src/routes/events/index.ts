@@ -3,12 +3,14 @@ import type { Event, EventKind } from '../../db/database.js'
 import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
 import { findEvent, listHosts, listRegions, listUpcoming, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
 import {
-  cancelEvent, COMMON_ZONES, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
+  cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
 } from '../../domain/events/events.service.js'
+import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../domain/events/hosts.service.js'
+import { viewerTimes } from '../../domain/events/time-zones.js'
+import { setHosts } from '../../domain/events/events.repository.js'
 import { countByStatus, findRsvp, listAttendees, listListedGoing } from '../../domain/rsvps/rsvps.repository.js'
 import { attendeesCsv, respond, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
-import { describeRule } from '../../domain/series/recurrence.js'
-import { createSeries, findSeries, readSeriesForm, RULE_PATTERNS, seriesOccurrences } from '../../domain/series/series.service.js'
+import { createSeries, readSeriesForm, RULE_PATTERNS } from '../../domain/series/series.service.js'
 import { notFound } from '../../lib/errors.js'
 import { bool, str } from '../../lib/forms.js'
 
@@ -76,6 +78,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       kindLabel: EVENT_KINDS.find((k) => k.value === event.kind)?.label ?? event.kind,
       closed: rsvpProblem(event, new Date()),
       captionsMissing: lacksCaptions(event),
+      viewerTimes: viewerTimes(event, request.member!.time_zone),
       ...extra
     }, status)
   }
@@ -109,39 +112,60 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   // ---- Organizers: create, edit, publish, cancel
 
-  const eventForm = (request: FastifyRequest, reply: FastifyReply, data: { event?: Event, values: Record<string, unknown>, errors?: Record<string, string> }, status = 200) =>
-    reply.page('orga/events/form', {
+  /** The event form; `hosts` is what the hosts checkboxes show (the event's hosts, or the form as sent). */
+  const eventForm = async (request: FastifyRequest, reply: FastifyReply, data: { event?: Event, values: Record<string, unknown>, hosts: HostsForm, errors?: Record<string, string> }, status = 200) => {
+    const current = data.event ? (await listHosts(app.db, data.event.id)).map((h) => h.id) : [request.member!.id]
+    const offered = [...current, ...data.hosts.hosts.map(Number)].filter((n) => Number.isSafeInteger(n))
+    return reply.page('orga/events/form', {
       title: data.event ? `Edit ${data.event.title}` : 'New event',
       community: request.community,
       kindOptions,
       zoneOptions: zoneOptions(String(data.values.time_zone ?? '')),
+      hostChoices: await hostChoices(app.db, request.community.id, offered),
       errors: {},
-      ...data
+      ...data,
+      values: { ...data.values, ...data.hosts }
     }, status)
+  }
 
   app.get('/c/:slug/orga/events/new', organizer, async (request, reply) => {
-    return eventForm(request, reply, { values: { time_zone: 'America/New_York', ask_accessibility: true } })
+    return eventForm(request, reply, { values: { time_zone: 'America/New_York', ask_accessibility: true }, hosts: hostsFormValues([request.member!.id]) })
   })
 
   app.post('/c/:slug/orga/events/new', organizer, async (request, reply) => {
     const form = readEventForm(request.body)
-    if (!form.input) return eventForm(request, reply, { values: form.values, errors: form.errors }, 400)
+    const hostsForm = readHostsForm(request.body)
+    const hosts = await resolveHosts(app.db, request.community.id, hostsForm, [request.member!.id])
+    if (!form.input || !hosts.hostIds) return eventForm(request, reply, { values: form.values, hosts: hostsForm, errors: { ...form.errors, ...hosts.errors } }, 400)
     const input = form.input
-    const event = await app.db.transaction().execute((trx) => createEvent(trx, request.community.id, input, request.member!.id))
+    const hostIds = hosts.hostIds
+    const event = await app.db.transaction().execute(async (trx) => {
+      const created = await createEvent(trx, request.community.id, input, request.member!.id)
+      await setHosts(trx, created.id, hostIds)
+      return created
+    })
     return reply.flash('Draft saved. Check it, then publish it.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
   })
 
   app.get('/c/:slug/orga/events/:id/edit', organizer, async (request, reply) => {
     const event = await loadEvent(request)
-    return eventForm(request, reply, { event, values: eventFormValues(event) })
+    const hosts = (await listHosts(app.db, event.id)).map((h) => h.id)
+    return eventForm(request, reply, { event, values: eventFormValues(event), hosts: hostsFormValues(hosts) })
   })
 
   app.post('/c/:slug/orga/events/:id/edit', organizer, async (request, reply) => {
     const event = await loadEvent(request)
     const form = readEventForm(request.body)
-    if (!form.input) return eventForm(request, reply, { event, values: form.values, errors: form.errors }, 400)
+    const hostsForm = readHostsForm(request.body)
+    const hosts = await resolveHosts(app.db, request.community.id, hostsForm, (await listHosts(app.db, event.id)).map((h) => h.id))
+    if (!form.input || !hosts.hostIds) return eventForm(request, reply, { event, values: form.values, hosts: hostsForm, errors: { ...form.errors, ...hosts.errors } }, 400)
     const input = form.input
-    const { promoted } = await app.db.transaction().execute((trx) => updateEvent(trx, event.id, input, app.config.PUBLIC_URL))
+    const hostIds = hosts.hostIds
+    const { promoted } = await app.db.transaction().execute(async (trx) => {
+      const result = await updateEvent(trx, event.id, input, app.config.PUBLIC_URL)
+      await setHosts(trx, event.id, hostIds)
+      return result
+    })
     const note = promoted.length ? ` ${promoted.length} waitlisted ${promoted.length === 1 ? 'member is' : 'members are'} now going and have been emailed.` : ''
     return reply.flash(`Changes saved.${note}`).redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
   })
@@ -154,6 +178,13 @@ export default async function eventRoutes (app: FastifyInstance) {
     }
     await app.db.transaction().execute((trx) => publishEvent(trx, event.id))
     return reply.flash('Published: members can now see it and RSVP.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+  })
+
+  app.post('/c/:slug/orga/events/:id/copy', organizer, async (request, reply) => {
+    const event = await loadEvent(request)
+    const copy = await app.db.transaction().execute((trx) => copyEvent(trx, event.id, request.member!.id))
+    return reply.flash('This is a copy, saved as a draft. Set its date and details, then save.')
+      .redirect(`/c/${request.community.slug}/orga/events/${copy.id}/edit`, 303)
   })
 
   app.post('/c/:slug/orga/events/:id/cancel', organizer, async (request, reply) => {
@@ -224,14 +255,5 @@ export default async function eventRoutes (app: FastifyInstance) {
     const { series, created } = await app.db.transaction().execute((trx) => createSeries(trx, request.community.id, input, request.member!.id))
     return reply.flash(`Series created with ${created} ${created === 1 ? 'occurrence' : 'occurrences'} for the next 12 months.`)
       .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
-  })
-
-  app.get('/c/:slug/orga/series/:id', organizer, async (request, reply) => {
-    const series = await findSeries(app.db, request.community.id, idParam(request))
-    if (!series) throw notFound('series')
-    const occurrences = await seriesOccurrences(app.db, series.id)
-    return reply.page('orga/series/show', {
-      title: series.title, community: request.community, series, occurrences, rule: describeRule(series.rrule)
-    })
   })
 }

@@ -1,24 +1,33 @@
 import type { FastifyInstance } from 'fastify'
 import {
-  directoryPage, memberPageFor, PROFILE_LIMITS, profileToForm, readProfileForm, saveProfile
+  directoryPage, memberPageFor, PROFILE_LIMITS, profileToForm, readProfileForm, saveProfile, validateProfile
 } from '../../domain/members/members.service.js'
 import { US_STATES_AND_TERRITORIES } from '../../domain/members/regions.js'
 import { notFound } from '../../lib/errors.js'
+import { ALL_ZONES, readTimeZone, saveMemberTimeZone } from '../../domain/events/time-zones.js'
+import { feedLinks } from '../../domain/calendar/feeds.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]
 
 /** Profiles (your own), member pages (for members who share a community) and each community's directory. */
 export default async function memberRoutes (app: FastifyInstance) {
-  const profilePage = { title: 'Your profile', limits: PROFILE_LIMITS, stateOptions: STATE_OPTIONS }
+  const zoneOptions = [{ value: '', label: '- Each event’s own time zone only -' }, ...ALL_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]
+  const profilePage = { title: 'Your profile', limits: PROFILE_LIMITS, stateOptions: STATE_OPTIONS, zoneOptions }
 
   app.get('/profile', { preHandler: app.requireMember }, async (request, reply) => {
-    return reply.page('members/profile', { ...profilePage, values: profileToForm(request.member!) })
+    const calendarFeed = await feedLinks(app.db, app.secret, app.config.PUBLIC_URL, request.member!)
+    return reply.page('members/profile', { ...profilePage, values: { ...profileToForm(request.member!), time_zone: request.member!.time_zone ?? '' }, calendarFeed })
   })
 
   app.post('/profile', { preHandler: app.requireMember }, async (request, reply) => {
     const form = readProfileForm(request.body)
-    const errors = await saveProfile(app.db, request.member!.id, form)
-    if (Object.keys(errors).length) return reply.page('members/profile', { ...profilePage, values: form, errors }, 400)
+    const zone = readTimeZone(request.body)
+    const errors = zone.error ? { ...validateProfile(form).errors, time_zone: zone.error } : await saveProfile(app.db, request.member!.id, form)
+    if (Object.keys(errors).length) {
+      const calendarFeed = await feedLinks(app.db, app.secret, app.config.PUBLIC_URL, request.member!)
+      return reply.page('members/profile', { ...profilePage, values: { ...form, time_zone: zone.value }, errors, calendarFeed }, 400)
+    }
+    await saveMemberTimeZone(app.db, request.member!.id, zone.value || null)
     return reply.flash('Your profile is saved.').redirect(`/members/${request.member!.id}`, 303)
   })
 
