@@ -140,7 +140,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
       await setSeriesHosts(trx, series.id, hostIds)
       return count
     })
-    return reply.flash(`Series saved. ${n === 1 ? '1 upcoming meeting was' : `${n} upcoming meetings were`} updated; past meetings and meetings changed on their own were left as they were.`)
+    return reply.flash(`Series saved. ${n === 1 ? '1 upcoming meeting was' : `${n} upcoming meetings were`} updated. Past meetings and meetings changed on their own were left as they were.`)
       .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
   })
 
