@@ -11,6 +11,7 @@ import authPlugin from './plugins/app/auth.js'
 import errorsPlugin from './plugins/app/errors.js'
 import queuePlugin from './plugins/app/queue.js'
 import schedulesPlugin from './plugins/app/schedules.js'
+import calendarMailPlugin from './plugins/app/calendar-mail.js'
 import routes from './routes/index.js'
 
 export interface AppOptions {
@@ -29,6 +30,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(secretPlugin)
   await fastify.register(queuePlugin)
   await fastify.register(schedulesPlugin)
+  await fastify.register(calendarMailPlugin)
   await fastify.register(securityPlugin)
   await fastify.register(staticPlugin)
   await fastify.register(viewPlugin)

@@ -169,6 +169,8 @@ export interface Database {
   rsvps: RsvpsTable
   check_ins: CheckInsTable
   rsvp_link_versions: RsvpLinkVersionsTable
+  calendar_invites: CalendarInvitesTable
+  reminders_sent: RemindersSentTable
 }
 
 /** A database handle or an open transaction: repository functions take either. */
@@ -256,6 +258,8 @@ export interface EventsTable {
   status: Generated<EventStatus>
   sequence: Generated<number>
   edited_individually: Generated<boolean>
+  /** Minutes before the start for reminders (migrations/2026-11-25T1400_invites_reminders.ts). */
+  reminder_offsets_minutes: Generated<number[]>
   created_by: number | null
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | undefined, Date>
@@ -301,4 +305,22 @@ export interface RsvpLinkVersionsTable {
   member_id: number
   version: Generated<number>
   updated_at: ColumnType<Date, Date | undefined, Date>
+}
+
+// Calendar invites held and reminders sent (migrations/2026-11-25T1400_invites_reminders.ts)
+export type InviteMethod = 'REQUEST' | 'CANCEL'
+
+export interface CalendarInvitesTable {
+  event_id: number
+  member_id: number
+  sequence: number
+  method: InviteMethod
+  sent_at: ColumnType<Date, Date | undefined, Date>
+}
+
+export interface RemindersSentTable {
+  event_id: number
+  member_id: number
+  offset_minutes: number
+  sent_at: ColumnType<Date, Date | undefined, never>
 }

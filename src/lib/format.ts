@@ -1,30 +1,39 @@
 import { DateTime } from 'luxon'
 
-// Intl formatters are costly to build (luxon's toFormat builds one per call): build each once per zone.
-const cache = new Map<string, Intl.DateTimeFormat>()
+// Intl formatters are costly to build (luxon's toFormat builds one per call): build each once per zone. Keyed
+// by the options object itself (the constants below), so a lookup costs no string building.
+const cache = new Map<Intl.DateTimeFormatOptions, Map<string, Intl.DateTimeFormat>>()
 function formatter (zone: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = zone + JSON.stringify(opts)
-  let f = cache.get(key)
+  let byZone = cache.get(opts)
+  if (!byZone) {
+    byZone = new Map()
+    cache.set(opts, byZone)
+  }
+  let f = byZone.get(zone)
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone: zone, ...opts })
-    cache.set(key, f)
+    byZone.set(zone, f)
   }
   return f
 }
 
+const DATE: Intl.DateTimeFormatOptions = { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }
+const TIME: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }
+const DATE_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }
+
 /** "Tuesday, March 10, 2026" in the zone. */
 export function date (d: Date, zone = 'UTC'): string {
-  return formatter(zone, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(d)
+  return formatter(zone, DATE).format(d)
 }
 
 /** "12:00 PM EDT" in the zone. */
 export function time (d: Date, zone = 'UTC'): string {
-  return formatter(zone, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(d)
+  return formatter(zone, TIME).format(d)
 }
 
 /** "Mar 10, 2026, 12:00 PM EDT" in the zone. */
 export function dateTime (d: Date, zone = 'UTC'): string {
-  return formatter(zone, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(d)
+  return formatter(zone, DATE_TIME).format(d)
 }
 
 /** ISO 8601 for <time datetime>. */

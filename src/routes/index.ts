@@ -12,6 +12,8 @@ import eventRoutes from './events/index.js'
 import seriesRoutes from './events/series.js'
 import rsvpLinkRoutes from './rsvp-links/index.js'
 import calendarRoutes from './calendar/index.js'
+import inviteRoutes from './invites/index.js'
+import inboundRoutes from './inbound/index.js'
 
 /** Every route folder, one encapsulated plugin each (see src/routes/README.md). */
 export default async function routes (app: FastifyInstance) {
@@ -28,4 +30,6 @@ export default async function routes (app: FastifyInstance) {
   await app.register(seriesRoutes)
   await app.register(rsvpLinkRoutes)
   await app.register(calendarRoutes)
+  await app.register(inviteRoutes)
+  await app.register(inboundRoutes)
 }

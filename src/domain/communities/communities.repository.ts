@@ -5,6 +5,29 @@ export async function findCommunityBySlug (db: Db, slug: string): Promise<Commun
   return db.selectFrom('communities').selectAll().where('slug', '=', slug).executeTakeFirst()
 }
 
+/**
+ * The community named by `slug` and the viewer's standing in it, in one round trip (the guards run it on every
+ * community page). Without a viewer both flags are false.
+ */
+export async function findCommunityWithStanding (db: Db, slug: string, memberId: number | null):
+Promise<{ community: Community, isMember: boolean, isOrganizer: boolean } | undefined> {
+  const row = await db.selectFrom('communities').selectAll('communities')
+    .select((eb) => memberId === null
+      ? [sql<boolean>`false`.as('viewer_is_member'), sql<boolean>`false`.as('viewer_is_organizer')]
+      : [
+          eb.exists(eb.selectFrom('memberships').select('memberships.id')
+            .whereRef('memberships.community_id', '=', 'communities.id').where('memberships.member_id', '=', memberId)).as('viewer_is_member'),
+          eb.exists(eb.selectFrom('coordinator_terms').select('coordinator_terms.id')
+            .whereRef('coordinator_terms.community_id', '=', 'communities.id').where('coordinator_terms.member_id', '=', memberId)
+            .where('coordinator_terms.starts_on', '<=', sql<string>`current_date`)
+            .where((w) => w.or([w('coordinator_terms.ends_on', 'is', null), w('coordinator_terms.ends_on', '>=', sql<string>`current_date`)]))).as('viewer_is_organizer')
+        ])
+    .where('communities.slug', '=', slug).executeTakeFirst()
+  if (!row) return undefined
+  const { viewer_is_member: isMember, viewer_is_organizer: isOrganizer, ...community } = row
+  return { community: community as Community, isMember: Boolean(isMember), isOrganizer: Boolean(isOrganizer) }
+}
+
 /** Whether the member belongs to the community, and whether they hold an organizer term today. */
 export async function viewerStanding (db: Db, communityId: number, memberId: number): Promise<{ isMember: boolean, isOrganizer: boolean }> {
   const row = await db.selectNoFrom((eb) => [

@@ -1,4 +1,5 @@
-import type { Db, Event, EventKind, EventUpdate, NewEvent } from '../../db/database.js'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
+import type { Db, Event, EventKind, EventUpdate, NewEvent, Rsvp, RsvpStatus } from '../../db/database.js'
 
 export type EventMode = 'in-person' | 'online'
 
@@ -13,6 +14,64 @@ export interface EventFilters {
 
 export async function findEvent (db: Db, communityId: number, id: number): Promise<Event | undefined> {
   return db.selectFrom('events').selectAll().where('community_id', '=', communityId).where('id', '=', id).executeTakeFirst()
+}
+
+export interface PersonRow { id: number, full_name: string, agency: string }
+
+/** Everything the event page shows, read in one round trip (see `findEventPage`). */
+export interface EventPage {
+  event: Event
+  hosts: PersonRow[]
+  /** Going and listed, by name (at most 500). */
+  going: PersonRow[]
+  counts: Record<RsvpStatus, number>
+  /** The viewer's own answer. */
+  mine: Pick<Rsvp, 'id' | 'status' | 'listed' | 'accessibility_needs' | 'dietary_needs' | 'waitlisted_at'> | undefined
+}
+
+/**
+ * The event page in one query: the event, its RSVP counts, the viewer's RSVP, its hosts and who's going
+ * (listed). Undefined when the community has no such event.
+ */
+export async function findEventPage (db: Db, communityId: number, id: number, viewerId: number): Promise<EventPage | undefined> {
+  const row = await db.selectFrom('events')
+    .innerJoinLateral((eb) => eb.selectFrom('rsvps').select((e2) => [
+      e2.fn.countAll<number>().filterWhere('rsvps.status', '=', 'going').as('n_going'),
+      e2.fn.countAll<number>().filterWhere('rsvps.status', '=', 'maybe').as('n_maybe'),
+      e2.fn.countAll<number>().filterWhere('rsvps.status', '=', 'declined').as('n_declined'),
+      e2.fn.countAll<number>().filterWhere('rsvps.status', '=', 'waitlisted').as('n_waitlisted')
+    ]).whereRef('rsvps.event_id', '=', 'events.id').as('c'), (join) => join.onTrue())
+    .leftJoin('rsvps as mine', (join) => join.onRef('mine.event_id', '=', 'events.id').on('mine.member_id', '=', viewerId))
+    .selectAll('events')
+    .select(['c.n_going', 'c.n_maybe', 'c.n_declined', 'c.n_waitlisted', 'mine.id as mine_id', 'mine.status as mine_status',
+      'mine.listed as mine_listed', 'mine.accessibility_needs as mine_accessibility_needs', 'mine.dietary_needs as mine_dietary_needs',
+      'mine.waitlisted_at as mine_waitlisted_at'])
+    .select((eb) => [
+      jsonArrayFrom(eb.selectFrom('event_hosts').innerJoin('members', 'members.id', 'event_hosts.member_id')
+        .select(['members.id', 'members.full_name', 'members.agency'])
+        .whereRef('event_hosts.event_id', '=', 'events.id').orderBy('members.full_name')).as('hosts'),
+      jsonArrayFrom(eb.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
+        .select(['members.id', 'members.full_name', 'members.agency'])
+        .whereRef('rsvps.event_id', '=', 'events.id').where('rsvps.status', '=', 'going').where('rsvps.listed', '=', true)
+        .orderBy('members.full_name').limit(500)).as('going')
+    ])
+    .where('events.community_id', '=', communityId).where('events.id', '=', id)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const {
+    n_going: going, n_maybe: maybe, n_declined: declined, n_waitlisted: waitlisted, hosts, going: goingList,
+    mine_id: mineId, mine_status: mineStatus, mine_listed: mineListed, mine_accessibility_needs: accessibilityNeeds,
+    mine_dietary_needs: dietaryNeeds, mine_waitlisted_at: waitlistedAt, ...event
+  } = row
+  return {
+    event,
+    hosts,
+    going: goingList,
+    counts: { going: Number(going), maybe: Number(maybe), declined: Number(declined), waitlisted: Number(waitlisted) },
+    mine: mineId === null || mineStatus === null || mineListed === null
+      ? undefined
+      : { id: mineId, status: mineStatus, listed: mineListed, accessibility_needs: accessibilityNeeds, dietary_needs: dietaryNeeds, waitlisted_at: waitlistedAt }
+  }
 }
 
 /** Locks the event's row until the transaction ends: every seat decision for the event goes through this. */
@@ -32,7 +91,7 @@ export async function updateEventRow (db: Db, id: number, changes: EventUpdate):
  * Events that have not ended, soonest first, with the number going. Members see published and cancelled
  * events; organizers also drafts.
  */
-export async function listUpcoming (db: Db, communityId: number, now: Date, opts: { filters?: EventFilters, includeDrafts?: boolean, publishedOnly?: boolean, limit?: number } = {}) {
+export async function listUpcoming (db: Db, communityId: number, now: Date, opts: { filters?: EventFilters, includeDrafts?: boolean, publishedOnly?: boolean, limit?: number, offset?: number } = {}) {
   const f = opts.filters ?? {}
   let q = db.selectFrom('events')
     .select(['id', 'title', 'kind', 'summary', 'starts_at', 'ends_at', 'time_zone', 'venue_name', 'online_url', 'region', 'status', 'capacity', 'series_id'])
@@ -48,13 +107,20 @@ export async function listUpcoming (db: Db, communityId: number, now: Date, opts
   if (f.mode === 'online') q = q.where('online_url', 'is not', null)
   if (f.from) q = q.where('starts_at', '>=', new Date(`${f.from}T00:00:00Z`))
   if (f.to) q = q.where('starts_at', '<', new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000))
-  return q.orderBy('starts_at').orderBy('id').limit(opts.limit ?? 200).execute()
+  q = q.orderBy('starts_at').orderBy('id').limit(opts.limit ?? 200)
+  if (opts.offset) q = q.offset(opts.offset)
+  return q.execute()
 }
 
-/** The regions the community's upcoming events are in (for the filter). */
-export async function listRegions (db: Db, communityId: number): Promise<string[]> {
-  const rows = await db.selectFrom('events').select('region').distinct()
-    .where('community_id', '=', communityId).where('region', 'is not', null).orderBy('region').execute()
+/**
+ * The regions the community's upcoming events are in (for the filter): only events that have not ended (as
+ * `listUpcoming`), so past years of events are not read on every visit.
+ */
+export async function listRegions (db: Db, communityId: number, now = new Date(), opts: { includeDrafts?: boolean } = {}): Promise<string[]> {
+  let q = db.selectFrom('events').select('region').distinct()
+    .where('community_id', '=', communityId).where('ends_at', '>', now).where('region', 'is not', null)
+  if (!opts.includeDrafts) q = q.where('status', '!=', 'draft')
+  const rows = await q.orderBy('region').execute()
   return rows.map((r) => r.region!)
 }
 

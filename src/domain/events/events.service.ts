@@ -1,10 +1,9 @@
 import { DateTime } from 'luxon'
 import type { Db, Event, EventKind } from '../../db/database.js'
-import { dateTime } from '../../lib/format.js'
 import { bool, check, str } from '../../lib/forms.js'
-import { queueMail } from '../mail/mail.service.js'
+import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invites/invites.service.js'
+import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../reminders/offsets.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
-import { listInterested } from '../rsvps/rsvps.repository.js'
 import { isValidZone, localToInstant } from '../series/recurrence.js'
 import { insertEvent, listUpcoming, lockEvent, setHosts, updateEventRow } from './events.repository.js'
 
@@ -45,6 +44,8 @@ export interface EventInput extends PlaceInput {
   rsvpClosesAt: Date | null
   askAccessibility: boolean
   askDietary: boolean
+  /** Minutes before the start for reminders. Left out: keep the event's (new events: a day and an hour). */
+  reminderOffsets?: number[]
 }
 
 export type FormValues = Record<string, string | boolean>
@@ -124,6 +125,11 @@ export function readEventForm (body: unknown): { values: FormValues, errors: Rec
   const askAccessibility = bool(body, 'ask_accessibility')
   const askDietary = bool(body, 'ask_dietary')
   Object.assign(values, { ask_accessibility: askAccessibility, ask_dietary: askDietary })
+  // A form without the field (older pages, scripts) keeps the event's reminders; present and empty = none.
+  const hasReminders = typeof body === 'object' && body !== null && 'reminders' in body
+  const reminders = hasReminders ? readOffsets(str(body, 'reminders', 200)) : { text: formatOffsets(DEFAULT_OFFSETS), offsets: undefined }
+  values.reminders = reminders.text
+  if ('error' in reminders && reminders.error) errors.reminders = reminders.error
   if (Object.keys(errors).length) return { values, errors }
 
   const startsAt = localToInstant(`${startDate}T${startTime}`, timeZone)
@@ -150,7 +156,8 @@ export function readEventForm (body: unknown): { values: FormValues, errors: Rec
       speakerName: speakerName || null,
       rsvpClosesAt,
       askAccessibility,
-      askDietary
+      askDietary,
+      reminderOffsets: reminders.offsets
     }
   }
 }
@@ -181,7 +188,8 @@ export function eventFormValues (e: Event): FormValues {
     capacity: e.capacity === null ? '' : String(e.capacity),
     rsvp_closes_date: e.rsvp_closes_at ? DateTime.fromJSDate(e.rsvp_closes_at, { zone: e.time_zone }).toISODate()! : '',
     ask_accessibility: e.ask_accessibility,
-    ask_dietary: e.ask_dietary
+    ask_dietary: e.ask_dietary,
+    reminders: formatOffsets(e.reminder_offsets_minutes)
   }
 }
 
@@ -206,7 +214,8 @@ function columns (input: EventInput) {
     capacity: input.capacity,
     rsvp_closes_at: input.rsvpClosesAt,
     ask_accessibility: input.askAccessibility,
-    ask_dietary: input.askDietary
+    ask_dietary: input.askDietary,
+    ...(input.reminderOffsets ? { reminder_offsets_minutes: input.reminderOffsets } : {})
   }
 }
 
@@ -229,6 +238,8 @@ export async function updateEvent (trx: Db, eventId: number, input: EventInput, 
     sequence: before.sequence + 1,
     edited_individually: before.edited_individually || before.series_id !== null
   })
+  // A change of time or place reaches everyone who answered or holds the invite (an invite update for holders).
+  await notifyEventChanged(trx, event, publicUrl, eventChanges(before, event))
   const promoted = await fillFromWaitlist(trx, event, publicUrl)
   return { event, promoted }
 }
@@ -246,26 +257,15 @@ export async function publishEvent (trx: Db, eventId: number): Promise<Event> {
 
 /**
  * Cancels the event (or one occurrence of a series) and tells everyone who answered going, maybe or
- * waitlisted. Their RSVPs are kept as the record.
+ * waitlisted or holds its invite, once each. Their RSVPs are kept as the record.
  */
 export async function cancelEvent (trx: Db, eventId: number, publicUrl: string): Promise<Event> {
   const before = await lockEvent(trx, eventId)
   if (!before) throw new Error(`event ${eventId} not found`)
   if (before.status === 'cancelled') return before
   const event = await updateEventRow(trx, eventId, { status: 'cancelled', sequence: before.sequence + 1 })
-  if (before.status === 'published') {
-    const community = await trx.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirstOrThrow()
-    for (const m of await listInterested(trx, eventId)) {
-      await queueMail(trx, {
-        kind: 'event-cancelled',
-        to: m.email,
-        memberId: m.id,
-        subject: `Cancelled: ${event.title}`,
-        text: `Hello ${m.full_name},\n\n"${event.title}" on ${dateTime(event.starts_at, event.time_zone)} has been cancelled by the organizers of ${community.name}.\n\n` +
-          `${publicUrl}/c/${community.slug}/events\n`
-      })
-    }
-  }
+  // Holders of the invite get a METHOD:CANCEL (STATUS:CANCELLED); others who answered, the plain notice.
+  if (before.status === 'published') await notifyEventCancelled(trx, event, publicUrl)
   return event
 }
 
@@ -303,6 +303,7 @@ export async function copyEvent (trx: Db, eventId: number, creatorId: number): P
     rsvp_closes_at: e.rsvp_closes_at,
     ask_accessibility: e.ask_accessibility,
     ask_dietary: e.ask_dietary,
+    reminder_offsets_minutes: e.reminder_offsets_minutes,
     status: 'draft',
     created_by: creatorId
   })

@@ -11,6 +11,19 @@ export async function countGoing (db: Db, eventId: number): Promise<number> {
   return Number(row.n)
 }
 
+/** The member's RSVP (if any) and the number going, in one round trip. */
+export async function findRsvpAndCountGoing (db: Db, eventId: number, memberId: number): Promise<{ rsvp: Rsvp | undefined, going: number }> {
+  const row = await db.selectFrom('events')
+    .leftJoin('rsvps', (j) => j.onRef('rsvps.event_id', '=', 'events.id').on('rsvps.member_id', '=', memberId))
+    .selectAll('rsvps')
+    .select((eb) => eb.selectFrom('rsvps as g').select((e2) => e2.fn.countAll<number>().as('n'))
+      .whereRef('g.event_id', '=', 'events.id').where('g.status', '=', 'going').as('going_count'))
+    .where('events.id', '=', eventId).executeTakeFirst()
+  if (!row) return { rsvp: undefined, going: 0 }
+  const { going_count: going, ...rsvp } = row
+  return { rsvp: rsvp.id === null ? undefined : rsvp as Rsvp, going: Number(going ?? 0) }
+}
+
 export interface RsvpWrite {
   eventId: number
   memberId: number

@@ -1,14 +1,16 @@
 import type { Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
-import { queueMail } from '../mail/mail.service.js'
+import { afterAnswer, promotionMail } from '../invites/invites.service.js'
 import { lockEvent } from '../events/events.repository.js'
-import { countGoing, findRsvp, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
+import { countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
 
 export type RsvpChoice = 'going' | 'maybe' | 'declined'
 export const RSVP_CHOICES: RsvpChoice[] = ['going', 'maybe', 'declined']
 
 export interface RsvpRequest {
   eventId: number
+  /** When given, an event of another community counts as not found (the route reads no event before). */
+  communityId?: number
   memberId: number
   choice: RsvpChoice
   listed?: boolean
@@ -48,15 +50,16 @@ function answer (given: string | null | undefined, earlier: string | null | unde
  */
 export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now = new Date()): Promise<RsvpOutcome> {
   const event = await lockEvent(trx, req.eventId)
-  if (!event) return { ok: false, message: 'We couldn’t find that event.' }
+  if (!event || (req.communityId !== undefined && event.community_id !== req.communityId)) return { ok: false, message: 'We couldn’t find that event.' }
   const problem = rsvpProblem(event, now, req.choice)
   if (problem) return { ok: false, message: problem }
 
-  const existing = await findRsvp(trx, event.id, req.memberId)
+  // One statement after the lock (a statement begun before the lock was granted would count from a stale snapshot).
+  const { rsvp: existing, going } = await findRsvpAndCountGoing(trx, event.id, req.memberId)
   const previous = existing?.status ?? null
   let status: RsvpStatus = req.choice
   if (req.choice === 'going' && previous !== 'going' && event.capacity !== null) {
-    status = (await countGoing(trx, event.id)) < event.capacity ? 'going' : 'waitlisted'
+    status = going < event.capacity ? 'going' : 'waitlisted'
   }
   await upsertRsvp(trx, {
     eventId: event.id,
@@ -67,34 +70,24 @@ export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now
     dietaryNeeds: event.ask_dietary ? answer(req.dietaryNeeds, existing?.dietary_needs) : null,
     keepWaitlistPlace: previous === 'waitlisted'
   })
-  const promoted = previous === 'going' && status !== 'going' ? await fillFromWaitlist(trx, event, publicUrl) : []
+  const member = await trx.selectFrom('members').select(['id', 'email', 'full_name']).where('id', '=', req.memberId).executeTakeFirstOrThrow()
+  await afterAnswer(trx, event, member, status, previous, now)
+  const promoted = previous === 'going' && status !== 'going' ? await fillFromWaitlist(trx, event, publicUrl, now) : []
   return { ok: true, status, previous, promoted }
 }
 
 /**
- * Gives free seats to the earliest waitlisted members and queues a notice for each. The caller holds the
- * event's row lock (`lockEvent`) in the same transaction. Returns the promoted members' ids.
+ * Gives free seats to the earliest waitlisted members and queues a notice for each (with the calendar invite).
+ * The caller holds the event's row lock (`lockEvent`) in the same transaction. Returns the promoted members' ids.
  */
-export async function fillFromWaitlist (trx: Db, event: Event, publicUrl: string): Promise<number[]> {
+export async function fillFromWaitlist (trx: Db, event: Event, publicUrl: string, now = new Date()): Promise<number[]> {
   if (event.status !== 'published') return []
   const free = event.capacity === null ? 100_000 : event.capacity - await countGoing(trx, event.id)
   if (free <= 0) return []
   const next = await nextWaitlisted(trx, event.id, free)
   if (!next.length) return []
   await markGoing(trx, next.map((r) => r.id))
-  const community = await trx.selectFrom('communities').select('slug').where('id', '=', event.community_id).executeTakeFirstOrThrow()
-  const url = `${publicUrl}/c/${community.slug}/events/${event.id}`
-  for (const r of next) {
-    await queueMail(trx, {
-      kind: 'rsvp-promoted',
-      to: r.email,
-      memberId: r.member_id,
-      subject: `A place opened up: you’re going to ${event.title}`,
-      text: `Hello ${r.full_name},\n\nA place opened up at "${event.title}" on ${dateTime(event.starts_at, event.time_zone)} ` +
-        `and you were next on the waitlist, so you are now going.\n\n` +
-        `If you can no longer come, please change your answer so the next person can have the place:\n${url}\n`
-    })
-  }
+  for (const r of next) await promotionMail(trx, event, { id: r.member_id, email: r.email, full_name: r.full_name }, publicUrl, now)
   return next.map((r) => r.member_id)
 }
 

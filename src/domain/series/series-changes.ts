@@ -1,10 +1,8 @@
 import { DateTime } from 'luxon'
 import type { Db, Event, Series } from '../../db/database.js'
-import { dateTime } from '../../lib/format.js'
 import { str } from '../../lib/forms.js'
 import { cancelEvent, readCommonFields, type FormValues } from '../events/events.service.js'
-import { queueMail } from '../mail/mail.service.js'
-import { listInterested } from '../rsvps/rsvps.repository.js'
+import { notifyEventChanged } from '../invites/invites.service.js'
 import { buildRule, expand, instantToLocal, isValidZone, localToInstant, type RulePattern } from './recurrence.js'
 import { materialiseSeries, RULE_PATTERNS, type SeriesContent } from './series.service.js'
 
@@ -114,19 +112,12 @@ export function scheduleFormValues (s: Series, next: { id: number, starts_at: Da
   }
 }
 
-/** Tells everyone who answered going, maybe or waitlisted that a meeting's time changed. */
+/**
+ * Tells everyone who answered going, maybe or waitlisted (or holds the invite) that a meeting's time changed:
+ * once each, as an invite update for holders (src/domain/invites/).
+ */
 export async function notifyTimeChanged (trx: Db, event: Event, publicUrl: string): Promise<void> {
-  const community = await trx.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirstOrThrow()
-  for (const m of await listInterested(trx, event.id)) {
-    await queueMail(trx, {
-      kind: 'event-moved',
-      to: m.email,
-      memberId: m.id,
-      subject: `New time: ${event.title}`,
-      text: `Hello ${m.full_name},\n\n"${event.title}" (${community.name}) now starts ${dateTime(event.starts_at, event.time_zone)}. ` +
-        `Your answer is kept; change it on the event page if the new time does not suit you.\n\n${publicUrl}/c/${community.slug}/events/${event.id}\n`
-    })
-  }
+  await notifyEventChanged(trx, event, publicUrl, { time: true })
 }
 
 /** A schedule change that can't apply (a message for the form, under `field`). */

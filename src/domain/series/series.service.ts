@@ -4,6 +4,7 @@ import type { Database, Db, EventKind, Series } from '../../db/database.js'
 import { str } from '../../lib/forms.js'
 import { readCommonFields, type FormValues, type PlaceInput } from '../events/events.service.js'
 import { lockEvent } from '../events/events.repository.js'
+import { eventChanges, notifyEventChanged } from '../invites/invites.service.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
 import { buildRule, expand, isValidZone, localToInstant, type RulePattern } from './recurrence.js'
 
@@ -162,7 +163,7 @@ export async function findSeries (db: Db, communityId: number, id: number) {
 export async function editSeries (trx: Db, seriesId: number, content: SeriesContent, publicUrl: string, now = new Date()): Promise<number> {
   await trx.updateTable('series').set({ ...contentColumns(content), duration_minutes: content.durationMinutes, updated_at: new Date() })
     .where('id', '=', seriesId).execute()
-  const targets = await trx.selectFrom('events').select('id')
+  const targets = await trx.selectFrom('events').selectAll()
     .where('series_id', '=', seriesId).where('starts_at', '>', now)
     .where('edited_individually', '=', false).where('status', '!=', 'cancelled')
     .orderBy('id').forUpdate().execute()
@@ -174,9 +175,12 @@ export async function editSeries (trx: Db, seriesId: number, content: SeriesCont
     sequence: sql<number>`sequence + 1`,
     updated_at: new Date()
   }).where('id', 'in', ids).execute()
-  for (const id of ids) {
-    const event = await lockEvent(trx, id)
-    if (event) await fillFromWaitlist(trx, event, publicUrl)
+  for (const before of targets) {
+    const event = await lockEvent(trx, before.id)
+    if (!event) continue
+    // A new place or length reaches attendees once each (an invite update for those holding the invite).
+    await notifyEventChanged(trx, event, publicUrl, eventChanges(before, event), now)
+    await fillFromWaitlist(trx, event, publicUrl)
   }
   return ids.length
 }

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Community, Member } from '../../db/database.js'
 import { endSession, sessionMember, startSession } from '../../domain/auth/auth.service.js'
-import { findCommunityBySlug, viewerStanding } from '../../domain/communities/communities.repository.js'
+import { findCommunityWithStanding } from '../../domain/communities/communities.repository.js'
 import { HttpError, notFound } from '../../lib/errors.js'
 
 declare module 'fastify' {
@@ -69,12 +69,11 @@ export default fp(async (app) => {
 
   async function load (request: FastifyRequest): Promise<void> {
     const slug = (request.params as { slug?: string }).slug ?? ''
-    const community = await findCommunityBySlug(app.db, slug)
-    if (!community) throw notFound('community')
-    request.community = community
-    const isAdmin = Boolean(request.member?.is_admin)
-    const standing = request.member ? await viewerStanding(app.db, community.id, request.member.id) : { isMember: false, isOrganizer: false }
-    request.standing = { ...standing, isAdmin }
+    // One round trip for the community and the viewer's standing in it.
+    const found = await findCommunityWithStanding(app.db, slug, request.member?.id ?? null)
+    if (!found) throw notFound('community')
+    request.community = found.community
+    request.standing = { isMember: found.isMember, isOrganizer: found.isOrganizer, isAdmin: Boolean(request.member?.is_admin) }
   }
   app.decorate('loadCommunity', async (request: FastifyRequest) => { await load(request) })
   app.decorate('requireCommunityMember', async (request: FastifyRequest) => {

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event, EventKind } from '../../db/database.js'
 import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
-import { findEvent, listHosts, listRegions, listUpcoming, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
+import { findEvent, findEventPage, listHosts, listRegions, listUpcoming, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
 import {
   cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
 } from '../../domain/events/events.service.js'
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../domain/events/hosts.service.js'
 import { viewerTimes } from '../../domain/events/time-zones.js'
 import { setHosts } from '../../domain/events/events.repository.js'
-import { countByStatus, findRsvp, listAttendees, listListedGoing } from '../../domain/rsvps/rsvps.repository.js'
+import { countByStatus, listAttendees } from '../../domain/rsvps/rsvps.repository.js'
 import { attendeesCsv, respond, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
 import { createSeries, readSeriesForm, RULE_PATTERNS } from '../../domain/series/series.service.js'
 import { notFound } from '../../lib/errors.js'
@@ -27,6 +27,9 @@ function optional (body: unknown, name: string): string | undefined {
 
 const zoneOptions = (current: string) => [...new Set([...(current ? [current] : []), ...COMMON_ZONES])].map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
+
+/** Events per page of the events list. */
+const EVENTS_PER_PAGE = 25
 
 /** Events, series, RSVPs and check-in: members' pages under /c/:slug/events, organizers' under /c/:slug/orga. */
 export default async function eventRoutes (app: FastifyInstance) {
@@ -53,19 +56,35 @@ export default async function eventRoutes (app: FastifyInstance) {
     if (/^\d{4}-\d{2}-\d{2}$/.test(values.from)) filters.from = values.from
     if (/^\d{4}-\d{2}-\d{2}$/.test(values.to)) filters.to = values.to
     const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
-    const [events, regions] = await Promise.all([
-      listUpcoming(app.db, request.community.id, new Date(), { filters, includeDrafts: canOrganize }),
-      listRegions(app.db, request.community.id)
+    const page = /^\d{1,5}$/.test(q.page ?? '') && Number(q.page) >= 1 ? Number(q.page) : 1
+    const now = new Date()
+    // One more than a page tells whether there is a next page.
+    const [rows, regions] = await Promise.all([
+      listUpcoming(app.db, request.community.id, now, { filters, includeDrafts: canOrganize, limit: EVENTS_PER_PAGE + 1, offset: (page - 1) * EVENTS_PER_PAGE }),
+      listRegions(app.db, request.community.id, now, { includeDrafts: canOrganize })
     ])
-    return reply.page('events/list', { title: `Events · ${request.community.name}`, community: request.community, events, regions, values, canOrganize, kinds: EVENT_KINDS })
+    // A region chosen earlier stays in the select even when no upcoming event is in it any more.
+    if (filters.region && !regions.includes(filters.region)) regions.push(filters.region)
+    const pageUrl = (n: number) => {
+      const params = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== ''))
+      if (n > 1) params.set('page', String(n))
+      const qs = params.toString()
+      return `/c/${request.community.slug}/events${qs ? '?' + qs : ''}`
+    }
+    const events = rows.slice(0, EVENTS_PER_PAGE)
+    return reply.page('events/list', {
+      title: page > 1 ? `Events (page ${page}) · ${request.community.name}` : `Events · ${request.community.name}`,
+      community: request.community, events, regions, values, canOrganize, kinds: EVENT_KINDS,
+      page, previousUrl: page > 1 ? pageUrl(page - 1) : null, nextUrl: rows.length > EVENTS_PER_PAGE ? pageUrl(page + 1) : null, firstUrl: pageUrl(1)
+    })
   })
 
-  async function showEvent (request: FastifyRequest, reply: FastifyReply, event: Event, extra: { problem?: string } = {}, status = 200) {
-    const memberId = request.member!.id
-    const [hosts, going, counts, mine] = await Promise.all([
-      listHosts(app.db, event.id), listListedGoing(app.db, event.id), countByStatus(app.db, event.id), findRsvp(app.db, event.id, memberId)
-    ])
+  /** The event page (one query for the event, its counts, hosts, who's going and the viewer's answer); 404 as `loadEvent`. */
+  async function showEvent (request: FastifyRequest, reply: FastifyReply, extra: { problem?: string } = {}, status = 200) {
     const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
+    const found = await findEventPage(app.db, request.community.id, idParam(request), request.member!.id)
+    if (!found || (found.event.status === 'draft' && !canOrganize)) throw notFound('event')
+    const { event, hosts, going, counts, mine } = found
     return reply.page('events/show', {
       title: event.title,
       community: request.community,
@@ -84,7 +103,7 @@ export default async function eventRoutes (app: FastifyInstance) {
   }
 
   app.get('/c/:slug/events/:id', member, async (request, reply) => {
-    return showEvent(request, reply, await loadEvent(request))
+    return showEvent(request, reply)
   })
 
   const RSVP_MESSAGES: Record<string, string> = {
@@ -95,19 +114,22 @@ export default async function eventRoutes (app: FastifyInstance) {
   }
 
   app.post('/c/:slug/events/:id/rsvp', member, async (request, reply) => {
-    const event = await loadEvent(request)
+    // No read before the transaction: `respond` locks the event and checks its community; on any failure the
+    // event page (re-read) answers 404 for an event the member may not see, as `loadEvent` would.
+    const eventId = idParam(request)
     const choice = str(request.body, 'choice') as RsvpChoice
-    if (!RSVP_CHOICES.includes(choice)) return showEvent(request, reply, event, { problem: 'Choose going, maybe or can’t go.' }, 400)
+    if (!RSVP_CHOICES.includes(choice)) return showEvent(request, reply, { problem: 'Choose going, maybe or can’t go.' }, 400)
     const outcome = await app.db.transaction().execute((trx) => respond(trx, {
-      eventId: event.id,
+      eventId,
+      communityId: request.community.id,
       memberId: request.member!.id,
       choice,
       listed: !bool(request.body, 'unlisted'),
       accessibilityNeeds: optional(request.body, 'accessibility_needs'),
       dietaryNeeds: optional(request.body, 'dietary_needs')
     }, app.config.PUBLIC_URL))
-    if (!outcome.ok) return showEvent(request, reply, event, { problem: outcome.message }, 409)
-    return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+    if (!outcome.ok) return showEvent(request, reply, { problem: outcome.message }, 409)
+    return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(`/c/${request.community.slug}/events/${eventId}`, 303)
   })
 
   // ---- Organizers: create, edit, publish, cancel

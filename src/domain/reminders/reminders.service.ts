@@ -1,0 +1,82 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../../db/database.js'
+import { dateTime } from '../../lib/format.js'
+import { eventUrl } from '../calendar/ics.js'
+import { eventDetailsText } from '../invites/invites.service.js'
+import type { MailSite } from '../invites/site.js'
+import { queueMail } from '../mail/mail.service.js'
+import { rsvpLinkUrls } from '../rsvps/rsvp-links.js'
+import { formatOffsets } from './offsets.js'
+
+/*
+ * Reminders before each event to those going (offsets per event, default a day and an hour). A scheduled job
+ * runs `sendDueReminders` every minute. `reminders_sent` (event, member, offset) is unique, and the mail is
+ * queued only when that row was inserted, in the same transaction: a reminder is never sent twice, even with
+ * several workers. Cancelled (and draft) events get none; an event that has started gets none.
+ */
+
+export const REMINDERS_JOB = 'reminders.send'
+export const REMINDERS_CRON = '* * * * *'
+
+/** One offset and how it reads in a mail ("in 1 day"). */
+function inWords (minutes: number): string {
+  return `in ${formatOffsets([minutes])}`
+}
+
+/**
+ * One pass: for every published event that has not started and has an offset whose time has come, queues one
+ * reminder per member going who has not had one for that offset. When several offsets are due at once (the
+ * member answered late, or the worker was down), only the nearest one is mailed and the others are recorded
+ * as done — one mail, not a burst. One transaction per event. Returns the number of mails queued.
+ */
+export async function sendDueReminders (db: Kysely<Database>, site: MailSite, now = new Date()): Promise<number> {
+  const events = await db.selectFrom('events').select('id')
+    .where('status', '=', 'published')
+    .where('starts_at', '>', now)
+    .where(sql<boolean>`exists (select 1 from unnest(events.reminder_offsets_minutes) as o(m) where events.starts_at - make_interval(mins => o.m) <= ${now})`)
+    .orderBy('starts_at').execute()
+  let queued = 0
+  for (const { id } of events) {
+    queued += await db.transaction().execute(async (trx) => {
+      // The row lock orders this pass with a cancellation in progress: a cancelled event gets nothing.
+      const event = await trx.selectFrom('events').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+      if (!event || event.status !== 'published' || event.starts_at <= now) return 0
+      const due = event.reminder_offsets_minutes.filter((m) => event.starts_at.getTime() - m * 60_000 <= now.getTime())
+      if (!due.length) return 0
+      const nearest = Math.min(...due)
+      const going = await trx.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
+        .innerJoin('memberships', (j) => j.onRef('memberships.member_id', '=', 'members.id').on('memberships.community_id', '=', event.community_id))
+        .select(['members.id', 'members.email', 'members.full_name'])
+        .where('rsvps.event_id', '=', event.id).where('rsvps.status', '=', 'going')
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('reminders_sent').select('reminders_sent.member_id')
+          .whereRef('reminders_sent.member_id', '=', 'members.id').where('reminders_sent.event_id', '=', event.id)
+          .where('reminders_sent.offset_minutes', '=', nearest))))
+        .orderBy('members.id').execute()
+      if (!going.length) return 0
+      const community = await trx.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirstOrThrow()
+      const url = eventUrl(site.publicUrl, community.slug, event.id)
+      let n = 0
+      for (const m of going) {
+        const inserted = await trx.insertInto('reminders_sent')
+          .values(due.map((offset) => ({ event_id: event.id, member_id: m.id, offset_minutes: offset })))
+          .onConflict((oc) => oc.columns(['event_id', 'member_id', 'offset_minutes']).doNothing())
+          .returning('offset_minutes').execute()
+        // Mail only when the nearest due offset is new for this member (a larger one alone is stale).
+        if (!inserted.some((r) => r.offset_minutes === nearest)) continue
+        const links = await rsvpLinkUrls(trx, site.secret, site.publicUrl, event.id, m.id)
+        await queueMail(trx, {
+          kind: 'event-reminder',
+          to: m.email,
+          memberId: m.id,
+          subject: `Reminder: ${event.title}, ${inWords(nearest)}`,
+          text: `Hello ${m.full_name},\n\nA reminder: you are going to "${event.title}" (${community.name}), which starts ` +
+            `${dateTime(event.starts_at, event.time_zone)}.\n\n${eventDetailsText(event, url)}\n\n` +
+            `If you can no longer come, tell the organizers so someone else can have your place:\nCan’t go: ${links.declined}\n`
+        })
+        n++
+      }
+      return n
+    })
+  }
+  return queued
+}
