@@ -69,7 +69,8 @@ async function calendarOf (raw: string) {
 }
 
 function input (over: Partial<EventInput> = {}): EventInput {
-  const startsAt = new Date(Date.now() + 10 * DAY)
+  // Whole minutes, as the event form gives them (calendar times carry no milliseconds).
+  const startsAt = new Date(Math.floor((Date.now() + 10 * DAY) / 60_000) * 60_000)
   return {
     kind: 'meetup', title: 'Validation roundtable', summary: '', whyItMatters: 'Share validation plans.',
     startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3_600_000), timeZone: 'America/New_York',

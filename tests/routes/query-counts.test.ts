@@ -54,7 +54,7 @@ t.test('hot pages use a fixed number of queries', async (t) => {
       select ${community.id}, 'meetup', 'Meetup ' || lpad(g::text, 3, '0'), 'We learn together.',
              date_trunc('hour', now()) + g * interval '1 day', date_trunc('hour', now()) + g * interval '1 day' + interval '1 hour',
              'America/New_York', 'https://meet.example.gov/' || g, (array['Northeast', 'West'])[1 + g % 2], 'published', ${orga.id}
-      from generate_series(${from}, ${from + n - 1}) g`.execute(db)
+      from generate_series(${from}::int, ${from + n - 1}::int) g`.execute(db)
   }
   const eventId = async (title: string) => (await db.selectFrom('events').select('id').where('title', '=', title).executeTakeFirstOrThrow()).id
   const addRsvps = async (id: number, n: number) => {

@@ -124,7 +124,7 @@ t.test('series pages for organizers', async (t) => {
     const moved = await db.selectFrom('events').selectAll().where('id', '=', future[2].id).executeTakeFirstOrThrow()
     t.equal(local(moved.starts_at).toFormat("yyyy-LL-dd'T'HH:mm"), `${day}T15:30`)
     t.equal(moved.edited_individually, true)
-    const mail = await db.selectFrom('mail_messages').selectAll().where('kind', '=', 'event-moved').execute()
+    const mail = await db.selectFrom('mail_messages').selectAll().where('kind', 'in', ['event-updated', 'event-changed']).execute()
     t.same(mail.map((m) => m.member_id), [ada.id], 'the member going is told the new time')
 
     const badCancel = await organizer.post(`${seriesUrl}/cancel-occurrence`, { event_id: '' })

@@ -198,6 +198,8 @@ export function buildCalendar ({ method, entries, calendarName }: BuildCalendarI
     if (line.startsWith('PRODID:')) line = `PRODID:${PRODID}`
     // `ics` quotes every parameter; enumerated values are written bare, as clients (Outlook) expect them.
     if (line.startsWith('ATTENDEE;')) line = line.replace(/;(ROLE|PARTSTAT|CUTYPE)="([A-Z-]+)"/g, ';$1=$2')
+    // `ics` writes ORGANIZER as MAILTO: and ATTENDEE as mailto:; one spelling, so clients comparing them agree.
+    if (line.startsWith('ORGANIZER')) line = line.replace(/:MAILTO:/, ':mailto:')
     out.push(foldLine(line))
   }
   return out.join('\r\n') + '\r\n'

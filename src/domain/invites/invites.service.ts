@@ -239,12 +239,20 @@ export interface InviteListResult {
   notMembers: string[]
 }
 
-/** Splits a pasted list (commas, semicolons, spaces, new lines; "Name <a@b>" too) into addresses. */
+/**
+ * Splits a pasted list into addresses, in order and without repeats: entries are separated by commas,
+ * semicolons or new lines; an entry in the form `"Name" <a@b>` or `Name <a@b>` gives the address in brackets,
+ * any other entry each of its words (so a list separated by spaces works too).
+ */
 export function parseEmailList (text: string): string[] {
   const out: string[] = []
-  for (const raw of text.split(/[\s,;]+/)) {
-    const s = raw.replace(/^[<"'(]+|[>"')]+$/g, '').trim()
-    if (s && !out.includes(s.toLowerCase())) out.push(s.toLowerCase())
+  for (const entry of text.split(/[,;\r\n]+/)) {
+    const bracketed = /<([^<>]*)>/.exec(entry)
+    const words = bracketed ? [bracketed[1]] : entry.split(/\s+/)
+    for (const word of words) {
+      const s = word.replace(/^["'(]+|["')]+$/g, '').trim().toLowerCase()
+      if (s && !out.includes(s)) out.push(s)
+    }
   }
   return out
 }
@@ -260,15 +268,11 @@ export async function inviteList (trx: Db, site: MailSite, event: Event, input: 
   if (input.everyone) {
     members = await allMembers(trx, event.community_id)
   } else {
-    const valid = new Map<string, string>()
-    for (const raw of input.emails) {
-      const email = normaliseEmail(raw)
-      if (email) valid.set(email, raw)
-      else notMembers.push(raw)
-    }
-    members = await membersByEmail(trx, event.community_id, [...valid.keys()])
+    const asked = input.emails.map((raw) => ({ raw, email: normaliseEmail(raw) }))
+    members = await membersByEmail(trx, event.community_id, asked.flatMap((a) => a.email ? [a.email] : []))
     const found = new Set(members.map((m) => m.email))
-    for (const [email, raw] of valid) if (!found.has(email)) notMembers.push(raw)
+    // In the order they were pasted, so the organizer finds them in their list.
+    for (const a of asked) if (!a.email || !found.has(a.email)) notMembers.push(a.raw)
   }
   const community = await communityOf(trx, event)
   const state = await answersAndInvites(trx, event.id, members.map((m) => m.id))

@@ -43,7 +43,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     const choices = occurrences.filter((o) => o.status !== 'cancelled' && o.starts_at > now)
       .map((o) => ({ value: String(o.id), label: `${instantToLocal(o.starts_at, o.time_zone).replace('T', ' ')} (${o.time_zone.replace(/_/g, ' ')})` }))
     return reply.page('orga/series/show', {
-      title: series.title,
+      title: `Series: ${series.title}`,
       community: request.community,
       series,
       occurrences,
@@ -106,7 +106,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     const hosts = data.hosts ?? hostsFormValues(currentHosts)
     const schedule = data.schedule ?? scheduleFormValues(series, occurrences.find((o) => o.status !== 'cancelled'))
     return reply.page('orga/series/edit', {
-      title: `Edit ${series.title}`,
+      title: `Edit series: ${series.title}`,
       community: request.community,
       series,
       values: { ...(data.values ?? seriesFormValues(series)), ...hosts },
