@@ -9,7 +9,10 @@ import { hashToken, randomToken } from '../lib/tokens.js'
 import type { EventKind } from './database.js'
 import { checkIn } from '../domain/events/check-ins.service.js'
 import { setHosts, updateEventRow } from '../domain/events/events.repository.js'
-import { createEvent, publishEvent, type EventInput, type PlaceInput } from '../domain/events/events.service.js'
+import { cancelEvent, createEvent, eventFormValues, publishEvent, readEventForm, updateEvent, type EventInput, type PlaceInput } from '../domain/events/events.service.js'
+import { inviteList } from '../domain/invites/invites.service.js'
+import { mailSite } from '../domain/invites/site.js'
+import { sendDueReminders } from '../domain/reminders/reminders.service.js'
 import { respond, type RsvpChoice } from '../domain/rsvps/rsvps.service.js'
 import { buildRule, localToInstant } from '../domain/series/recurrence.js'
 import { createSeries, materialiseSeries } from '../domain/series/series.service.js'
@@ -393,17 +396,68 @@ async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec,
   await rsvpAll(trx, conference, crowd.slice(0, 12), 'going', publicUrl, now)
   await respond(trx, { eventId: conference, memberId: crowd[12], choice: 'going', accessibilityNeeds: 'Live captions on the main stage, please.', dietaryNeeds: 'Vegetarian' }, publicUrl, now)
   await rsvpAll(trx, conference, crowd.slice(13, 16), 'maybe', publicUrl, now)
+
+  await createCalendarDemo(trx, communityId, { host, crowd, slug, ideaLabSeriesId: ideaLab.series.id, conference, at, publicUrl, now })
+}
+
+/**
+ * What the calendar side does with the events above, so the dev mailbox holds one of each kind of message
+ * (issue 4): the RSVPs above already sent invites (REQUEST); here the conference moves to another room (an
+ * update: same UID, higher SEQUENCE, to everyone holding the invite), the second upcoming IdeaLab is cancelled
+ * (METHOD:CANCEL), the organizers invite the whole community to a drop-in clinic tomorrow, and a draft online
+ * event still lacks its captions link (the organizers' events list warns about it). Reminders for the clinic
+ * are queued by `seedDemoEvents` once this transaction has committed.
+ */
+async function createCalendarDemo (trx: Db, communityId: number, d: {
+  host: number, crowd: number[], slug: string, ideaLabSeriesId: number, conference: number,
+  at: (zone: string, inDays: number, time: string) => Date, publicUrl: string, now: Date
+}): Promise<void> {
+  const site = mailSite()
+  const conference = await trx.selectFrom('events').selectAll().where('id', '=', d.conference).executeTakeFirstOrThrow()
+  const moved = readEventForm({ ...eventFormValues(conference), venue_room: 'Ballroom C (moved from rooms 201–205: more people are coming)' })
+  if (moved.input) await updateEvent(trx, conference.id, moved.input, d.publicUrl)
+
+  const ideaLabs = await trx.selectFrom('events').select('id').where('series_id', '=', d.ideaLabSeriesId)
+    .where('starts_at', '>', d.now).orderBy('starts_at').limit(2).execute()
+  if (ideaLabs[1]) await cancelEvent(trx, ideaLabs[1].id, d.publicUrl)
+
+  // Tomorrow, an hour before the start of the working day in New York: inside the one-day reminder.
+  const startsAt = new Date(Math.ceil((d.now.getTime() + 20 * 3_600_000) / 1_800_000) * 1_800_000)
+  const clinic = await oneOff(trx, communityId, d.host, {
+    kind: 'workshop', title: d.slug === DEMO.communities.dna ? 'Probabilistic genotyping drop-in clinic' : 'Retention-schedule drop-in clinic',
+    summary: 'Bring a case or a question; two experienced members answer for an hour.',
+    whyItMatters: 'A half-hour with a peer can save a week of guessing.', timeZone: 'America/New_York',
+    startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000),
+    onlineUrl: `https://meet.example.gov/${d.slug}/clinic`, liveTranscriptUrl: `https://captions.example.gov/${d.slug}/clinic`, region: 'Online'
+  })
+  if (site) {
+    const event = await trx.selectFrom('events').selectAll().where('id', '=', clinic).executeTakeFirstOrThrow()
+    await inviteList(trx, site, event, { everyone: true, emails: [] }, d.now)
+  }
+  await rsvpAll(trx, clinic, d.crowd.slice(0, 5), 'going', d.publicUrl, d.now)
+
+  await createEvent(trx, communityId, {
+    ...NO_PLACE, kind: 'brown-bag', title: d.slug === DEMO.communities.dna ? 'Mixture interpretation brown-bag (draft)' : 'Email management brown-bag (draft)',
+    summary: 'Planned; the speaker is confirmed, the captioner not yet.', whyItMatters: 'Asked for by members in the last survey.',
+    startsAt: d.at('America/New_York', 40, '12:00'), endsAt: d.at('America/New_York', 40, '13:00'), timeZone: 'America/New_York',
+    onlineUrl: `https://meet.example.gov/${d.slug}/draft`, region: 'Online', recordingUrl: null, rsvpClosesAt: null, askAccessibility: false, askDietary: false
+  }, d.host)
 }
 
 /** Adds the events of each demo community that has none yet (so a database seeded before events gets them too). */
 async function seedDemoEvents (app: FastifyInstance, now = new Date()): Promise<void> {
+  let added = false
   for (const [slug, spec] of Object.entries(EVENTS)) {
     const community = await app.db.selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirst()
     if (!community) continue
     const any = await app.db.selectFrom('events').select('id').where('community_id', '=', community.id).limit(1).executeTakeFirst()
     if (any) continue
     await app.db.transaction().execute((trx) => createDemoEvents(trx, community.id, spec, app.config.PUBLIC_URL, now))
+    added = true
   }
+  // The reminders now due (the drop-in clinics tomorrow), as the worker's minutely job would queue them.
+  const site = mailSite()
+  if (added && site) await sendDueReminders(app.db, site, now)
 }
 
 async function signInLink (app: FastifyInstance, email: string): Promise<string> {

@@ -19,11 +19,17 @@ function formatter (zone: string, opts: Intl.DateTimeFormatOptions): Intl.DateTi
 
 const DATE: Intl.DateTimeFormatOptions = { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }
 const TIME: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }
+const SHORT_DATE: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' }
 const DATE_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }
 
 /** "Tuesday, March 10, 2026" in the zone. */
 export function date (d: Date, zone = 'UTC'): string {
   return formatter(zone, DATE).format(d)
+}
+
+/** "Mar 10, 2026" in the zone. */
+export function shortDate (d: Date, zone = 'UTC'): string {
+  return formatter(zone, SHORT_DATE).format(d)
 }
 
 /** "12:00 PM EDT" in the zone. */

@@ -159,7 +159,7 @@ t.test('every file: CRLF, VERSION, PRODID, METHOD, and the per-event properties'
     t.match(u, `\r\nSTATUS:${method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}\r\n`)
     t.match(u, `\r\nURL:${PUBLIC_URL}/c/dna/events/${e.id}\r\n`)
     t.match(u, '\r\nLOCATION:State Crime Lab\\, Room 2\\, 1 Main St\\, Richmond\\, VA (and online)\r\n')
-    t.match(u, '\r\nORGANIZER;CN="DNA Analysts":MAILTO:convene+dna@agency.gov\r\n')
+    t.match(u, '\r\nORGANIZER;CN="DNA Analysts":mailto:convene+dna@agency.gov\r\n')
     resetZones()
     const [p] = parse(text).events
     t.equal(p.uid, `event-${e.id}@convene.agency.gov`)
@@ -183,7 +183,7 @@ t.test('invites: ATTENDEE with RSVP=TRUE and PARTSTAT; cancellations', async (t)
   t.equal(attendee.getParameter('partstat'), 'ACCEPTED')
   t.equal(attendee.getParameter('rsvp'), 'TRUE')
   t.equal(attendee.getFirstValue(), 'mailto:ada@lab.gov')
-  t.equal(p.organizer, 'MAILTO:convene+dna@agency.gov')
+  t.equal(p.organizer, 'mailto:convene+dna@agency.gov')
 
   t.equal(partstatFor('maybe'), 'TENTATIVE')
   t.equal(partstatFor('waitlisted'), 'TENTATIVE')

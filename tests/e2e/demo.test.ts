@@ -105,7 +105,8 @@ t.test('demo data', async (t) => {
         .diff(DateTime.fromJSDate(conference.starts_at, { zone: conference.time_zone }).startOf('day'), 'days').days
       t.equal(confDays, 1, 'the conference runs over two days')
       t.equal((await app.db.selectFrom('event_hosts').select('member_id').where('event_id', '=', conference.id).execute()).length, 2, 'with two hosts')
-      t.ok(events.every((e) => e.status === 'published'))
+      t.same(events.filter((e) => e.status !== 'published').map((e) => [e.status, e.kind, Boolean(e.online_url), e.live_transcript_url]),
+        [['draft', 'brown-bag', true, null]], 'all published but one online draft that still lacks captions')
 
       const status = async (eventId: number, s: string) => Number((await app.db.selectFrom('rsvps').select((eb) => eb.fn.countAll<number>().as('n'))
         .where('event_id', '=', eventId).where('status', '=', s as 'going').executeTakeFirstOrThrow()).n)
@@ -154,6 +155,40 @@ t.test('demo data', async (t) => {
     const attendees = await o.get(`/c/${DEMO.communities.dna}/orga/events/${past.id}/attendees`)
     t.equal(attendees.statusCode, 200)
     t.match(text(attendees.body), DEMO.member.name)
+  })
+
+  t.test('the dev mailbox holds the invites, updates, cancellations and reminders the demo caused', async (t) => {
+    const kinds = await app.db.selectFrom('mail_messages').select(['kind', 'ical_method']).select((eb) => eb.fn.countAll<number>().as('n'))
+      .groupBy(['kind', 'ical_method']).execute()
+    const n = (kind: string, method: string | null) => Number(kinds.find((k) => k.kind === kind && k.ical_method === method)?.n ?? 0)
+    t.ok(n('calendar-invite', 'REQUEST') >= 20, `invites from RSVPs and from the organizers’ list (${n('calendar-invite', 'REQUEST')})`)
+    t.ok(n('event-updated', 'REQUEST') >= 10, `the conference’s new room reaches those holding its invite (${n('event-updated', 'REQUEST')})`)
+    t.ok(n('event-cancelled', 'CANCEL') >= 2, `the cancelled IdeaLab leaves calendars (${n('event-cancelled', 'CANCEL')})`)
+    t.ok(n('event-reminder', null) >= 5, `reminders for tomorrow’s clinics (${n('event-reminder', null)})`)
+
+    const admin = new Client(app)
+    await signInAs(admin, await app.db.selectFrom('members').selectAll().where('email', '=', DEMO.admin.email).executeTakeFirstOrThrow())
+    const box = await admin.get('/dev/mailbox')
+    t.equal(box.statusCode, 200)
+    t.match(text(box.body), 'Reminder: ')
+    for (const kind of ['event-updated', 'event-cancelled', 'calendar-invite'] as const) {
+      const m = await app.db.selectFrom('mail_messages').select(['id', 'ical_method']).where('kind', '=', kind).orderBy('id').executeTakeFirstOrThrow()
+      const page = await admin.get(`/dev/mailbox/${m.id}`)
+      t.equal(page.statusCode, 200)
+      t.match(text(page.body), `Calendar invitation (${m.ical_method})`, `${kind}: the calendar part is shown`)
+      const file = await admin.get(`/dev/mailbox/${m.id}/invite.ics`)
+      t.equal(file.statusCode, 200)
+      t.match(file.headers['content-type'], 'text/calendar')
+      t.match(file.body, `METHOD:${m.ical_method}`, `${kind}: and downloadable`)
+    }
+  })
+
+  t.test('the organizer sees the draft that lacks captions', async (t) => {
+    const o = new Client(app)
+    await signInAs(o, await app.db.selectFrom('members').selectAll().where('email', '=', DEMO.organizer.email).executeTakeFirstOrThrow())
+    const list = text((await o.get(`/c/${DEMO.communities.dna}/events`)).body)
+    t.match(list, '1 upcoming online event has no live captions')
+    t.match(list, 'Mixture interpretation brown-bag (draft)')
   })
 
   t.test('the organizer link signs in as the demo organizer, who organizes a community', async (t) => {

@@ -1,6 +1,7 @@
 import { createEvents, type EventAttributes } from 'ics'
 import { tzlib_get_ical_block as vtimezoneBlock } from 'timezones-ical-library'
 import type { Community, Event, RsvpStatus } from '../../db/database.js'
+import { accessLinks } from '../events/access-links.js'
 
 /*
  * iCalendar (RFC 5545 / iTIP RFC 5546) for every calendar Convene sends or serves: downloads, feeds, invites,
@@ -273,6 +274,16 @@ export function eventLocation (e: Pick<Event, 'venue_name' | 'venue_room' | 'ven
   return e.online_url ? `${place} (and online)` : place
 }
 
+/** "Join online: …", "Live captions: …" (until the end), then "Recording or transcript: …": one per line. */
+export function accessLinksText (e: Pick<Event, 'online_url' | 'live_transcript_url' | 'recording_url' | 'ends_at'>, now = new Date()): string {
+  const links = accessLinks(e, now)
+  const lines: string[] = []
+  if (links.join) lines.push(`Join online: ${links.join}`)
+  if (links.captions) lines.push(`Live captions: ${links.captions}`)
+  if (links.afterwards) lines.push(`${links.afterwards.label}: ${links.afterwards.url}`)
+  return lines.join('\n')
+}
+
 /** DESCRIPTION (plain text): why it matters, summary, join, captions or transcript, RSVP links, event page. */
 export function eventDescription (e: CalendarEvent, url: string, opts: { now?: Date, rsvpLinks?: { going: string, declined: string }, note?: string } = {}): string {
   const now = opts.now ?? new Date()
@@ -281,16 +292,8 @@ export function eventDescription (e: CalendarEvent, url: string, opts: { now?: D
   if (opts.note) parts.push(opts.note)
   parts.push(`Why this matters: ${e.why_it_matters}`)
   if (e.summary.trim()) parts.push(e.summary.trim())
-  const links: string[] = []
-  if (e.online_url) links.push(`Join online: ${e.online_url}`)
-  if (now < e.ends_at) {
-    if (e.live_transcript_url) links.push(`Live captions: ${e.live_transcript_url}`)
-  } else if (e.recording_url) {
-    links.push(`Recording or transcript: ${e.recording_url}`)
-  } else if (e.live_transcript_url) {
-    links.push(`Transcript: ${e.live_transcript_url}`)
-  }
-  if (links.length) parts.push(links.join('\n'))
+  const links = accessLinksText(e, now)
+  if (links) parts.push(links)
   if (opts.rsvpLinks && e.status !== 'cancelled') parts.push(`Going: ${opts.rsvpLinks.going}\nCan’t go: ${opts.rsvpLinks.declined}`)
   parts.push(`Event page: ${url}`)
   return parts.join('\n\n')

@@ -113,6 +113,17 @@ export async function listUpcoming (db: Db, communityId: number, now: Date, opts
 }
 
 /**
+ * Upcoming online or hybrid events (drafts too) with no live-transcript (captions) link, soonest first: the
+ * organizers' list of captions still to arrange.
+ */
+export async function listLackingCaptions (db: Db, communityId: number, now: Date, limit = 20) {
+  return db.selectFrom('events').select(['id', 'title', 'starts_at', 'time_zone', 'status'])
+    .where('community_id', '=', communityId).where('ends_at', '>', now).where('status', '!=', 'cancelled')
+    .where('online_url', 'is not', null).where('live_transcript_url', 'is', null)
+    .orderBy('starts_at').orderBy('id').limit(limit).execute()
+}
+
+/**
  * The regions the community's upcoming events are in (for the filter): only events that have not ended (as
  * `listUpcoming`), so past years of events are not read on every visit.
  */

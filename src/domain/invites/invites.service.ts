@@ -1,7 +1,7 @@
 import type { Community, Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
 import { normaliseEmail } from '../../lib/forms.js'
-import { buildCalendar, eventLocation, eventUrl, toCalendarEntry } from '../calendar/ics.js'
+import { accessLinksText, buildCalendar, eventLocation, eventUrl, toCalendarEntry } from '../calendar/ics.js'
 import { queueMail } from '../mail/mail.service.js'
 import { rsvpLinkUrls } from '../rsvps/rsvp-links.js'
 import { allMembers, answersAndInvites, findInvite, listRecipients, membersByEmail, recordInvite } from './invites.repository.js'
@@ -29,8 +29,8 @@ export function eventDetailsText (event: Event, url: string): string {
     `When: ${dateTime(event.starts_at, event.time_zone)} to ${dateTime(event.ends_at, event.time_zone)}`,
     `Where: ${eventLocation(event)}`
   ]
-  if (event.online_url) lines.push(`Join online: ${event.online_url}`)
-  if (event.live_transcript_url) lines.push(`Live captions: ${event.live_transcript_url}`)
+  const links = accessLinksText(event)
+  if (links) lines.push(links)
   lines.push(`Event page: ${url}`)
   return lines.join('\n')
 }

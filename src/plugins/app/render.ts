@@ -12,6 +12,18 @@ declare module 'fastify' {
 
 const FLASH_COOKIE = 'convene_flash'
 
+/**
+ * The <title>: the page's title, then its community (pages of two communities must not share a title: people
+ * with several tabs, and screen readers, tell pages apart by it), then Convene.
+ */
+function documentTitle (data: Record<string, unknown>): string {
+  const title = typeof data.title === 'string' ? data.title : ''
+  const community = (data.community as { name?: unknown } | undefined)?.name
+  const parts = [title]
+  if (typeof community === 'string' && !title.includes(community)) parts.push(community)
+  return [...parts.filter(Boolean), 'Convene'].join(' · ')
+}
+
 export default fp(async (app) => {
   app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}, status = 200) {
     const request = this.request
@@ -24,6 +36,7 @@ export default fp(async (app) => {
     }
     this.code(status).header('Content-Type', 'text/html; charset=utf-8')
     return this.view(template, {
+      documentTitle: documentTitle(data),
       member: request.member,
       csrfToken: this.generateCsrf(),
       flash,

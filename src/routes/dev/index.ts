@@ -28,7 +28,7 @@ export default async function devRoutes (app: FastifyInstance) {
   app.get('/dev/mailbox/:id', async (request, reply) => {
     const message = await mailboxMessage(app.db, messageId(request.params))
     if (!message) throw notFound('message')
-    return reply.page('dev/message', { title: message.subject, message })
+    return reply.page('dev/message', { title: `${message.subject} (to ${message.to_address})`, message })
   })
 
   app.get('/dev/mailbox/:id/invite.ics', async (request, reply) => {

@@ -1,17 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event, EventKind } from '../../db/database.js'
 import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
-import { findEvent, findEventPage, listHosts, listRegions, listUpcoming, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
+import { findEvent, findEventPage, listHosts, listLackingCaptions, listRegions, listUpcoming, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
 import {
   cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
 } from '../../domain/events/events.service.js'
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../domain/events/hosts.service.js'
 import { viewerTimes } from '../../domain/events/time-zones.js'
+import { accessLinks } from '../../domain/events/access-links.js'
 import { setHosts } from '../../domain/events/events.repository.js'
 import { countByStatus, listAttendees } from '../../domain/rsvps/rsvps.repository.js'
 import { attendeesCsv, respond, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
 import { createSeries, readSeriesForm, RULE_PATTERNS } from '../../domain/series/series.service.js'
 import { notFound } from '../../lib/errors.js'
+import { shortDate } from '../../lib/format.js'
 import { bool, str } from '../../lib/forms.js'
 
 function idParam (request: FastifyRequest, name = 'id'): number {
@@ -59,9 +61,10 @@ export default async function eventRoutes (app: FastifyInstance) {
     const page = /^\d{1,5}$/.test(q.page ?? '') && Number(q.page) >= 1 ? Number(q.page) : 1
     const now = new Date()
     // One more than a page tells whether there is a next page.
-    const [rows, regions] = await Promise.all([
+    const [rows, regions, lackingCaptions] = await Promise.all([
       listUpcoming(app.db, request.community.id, now, { filters, includeDrafts: canOrganize, limit: EVENTS_PER_PAGE + 1, offset: (page - 1) * EVENTS_PER_PAGE }),
-      listRegions(app.db, request.community.id, now, { includeDrafts: canOrganize })
+      listRegions(app.db, request.community.id, now, { includeDrafts: canOrganize }),
+      canOrganize ? listLackingCaptions(app.db, request.community.id, now) : []
     ])
     // A region chosen earlier stays in the select even when no upcoming event is in it any more.
     if (filters.region && !regions.includes(filters.region)) regions.push(filters.region)
@@ -74,7 +77,7 @@ export default async function eventRoutes (app: FastifyInstance) {
     const events = rows.slice(0, EVENTS_PER_PAGE)
     return reply.page('events/list', {
       title: page > 1 ? `Events (page ${page}) · ${request.community.name}` : `Events · ${request.community.name}`,
-      community: request.community, events, regions, values, canOrganize, kinds: EVENT_KINDS,
+      community: request.community, events, regions, values, canOrganize, kinds: EVENT_KINDS, lackingCaptions,
       page, previousUrl: page > 1 ? pageUrl(page - 1) : null, nextUrl: rows.length > EVENTS_PER_PAGE ? pageUrl(page + 1) : null, firstUrl: pageUrl(1)
     })
   })
@@ -86,7 +89,8 @@ export default async function eventRoutes (app: FastifyInstance) {
     if (!found || (found.event.status === 'draft' && !canOrganize)) throw notFound('event')
     const { event, hosts, going, counts, mine } = found
     return reply.page('events/show', {
-      title: event.title,
+      // The date too: every occurrence of a series has the same title.
+      title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,
       community: request.community,
       event,
       hosts,
@@ -97,6 +101,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       kindLabel: EVENT_KINDS.find((k) => k.value === event.kind)?.label ?? event.kind,
       closed: rsvpProblem(event, new Date()),
       captionsMissing: lacksCaptions(event),
+      links: accessLinks(event),
       viewerTimes: viewerTimes(event, request.member!.time_zone),
       ...extra
     }, status)
