@@ -1,19 +1,37 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { buildApp } from '../../src/build.js'
 import { setupCode } from '../../src/domain/site/site.service.js'
 import { Client, testConfig, text } from '../fixtures/build-app.js'
 
-// This is about the embedded database's files on disk; on a PostgreSQL server (DATABASE_URL) there is nothing
-// of ours to restart, so the test is skipped there.
+// A stop and a start keep everything: on the embedded database its files in DATA_DIR, on a server (DATABASE_URL)
+// a new empty database that the first start migrates.
 const onServer = Boolean(process.env.DATABASE_URL)
 
-t.test('restart keeps the data (embedded PGlite in a data folder; skipped with DATABASE_URL)', { skip: onServer ? 'about the embedded database only' : false }, async (t) => {
+async function serverDatabase (t: Test): Promise<string> {
+  const adminUrl = new URL(process.env.DATABASE_URL!)
+  adminUrl.pathname = '/postgres'
+  const name = `convene_restart_${process.pid}_${crypto.randomBytes(4).toString('hex')}`
+  const run = async (query: string) => {
+    const c = new pg.Client({ connectionString: adminUrl.toString() })
+    await c.connect()
+    try { await c.query(query) } finally { await c.end() }
+  }
+  await run(`create database ${name}`)
+  t.teardown(() => run(`drop database if exists ${name} with (force)`))
+  const url = new URL(process.env.DATABASE_URL!)
+  url.pathname = '/' + name
+  return url.toString()
+}
+
+t.test(`restart keeps the data (${onServer ? 'PostgreSQL server' : 'embedded PGlite in a data folder'})`, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convene-restart-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const config = testConfig({ DATA_DIR: dir })
+  const config = testConfig(onServer ? { DATABASE_URL: await serverDatabase(t) } : { DATA_DIR: dir })
 
   // First start: a fresh data folder is created and migrated; setup creates the admin and a community.
   const first = await buildApp({ config, logger: false })
@@ -29,7 +47,7 @@ t.test('restart keeps the data (embedded PGlite in a data folder; skipped with D
   await c.post('/profile', { full_name: 'Ada Admin', agency: 'NIST', job_title: 'Records Officer' }, { csrfFrom: '/profile' })
   await first.close()
   closed = true
-  t.ok(fs.existsSync(path.join(dir, 'pglite')), 'the database lives in <DATA_DIR>/pglite')
+  if (!onServer) t.ok(fs.existsSync(path.join(dir, 'pglite')), 'the database lives in <DATA_DIR>/pglite')
 
   // Second start on the same folder: everything is still there, including the session.
   const second = await buildApp({ config, logger: false })
