@@ -21,12 +21,14 @@ export async function up (db: Kysely<any>): Promise<void> {
     .execute()
 
   // One row per reminder sent: the unique key is what makes "never twice" hold, even with several workers.
+  // The start it was sent for is part of the key: an event moved to a new time gets its reminders again.
   await db.schema.createTable('reminders_sent')
     .addColumn('event_id', 'integer', (c) => c.notNull().references('events.id').onDelete('cascade'))
     .addColumn('member_id', 'integer', (c) => c.notNull().references('members.id').onDelete('cascade'))
     .addColumn('offset_minutes', 'integer', (c) => c.notNull())
+    .addColumn('for_starts_at', 'timestamptz', (c) => c.notNull())
     .addColumn('sent_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('reminders_sent_pkey', ['event_id', 'member_id', 'offset_minutes'])
+    .addPrimaryKeyConstraint('reminders_sent_pkey', ['event_id', 'member_id', 'offset_minutes', 'for_starts_at'])
     .execute()
 }
 

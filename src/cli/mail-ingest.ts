@@ -1,6 +1,7 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { ingestCalendarReply, type InboundDeps, type IngestResult } from '../domain/inbound/inbound.service.js'
 
@@ -59,7 +60,17 @@ export async function main (input: NodeJS.ReadableStream = process.stdin, io: Cl
     const { loadConfig } = await import('../config.js')
     const { connect } = await import('../db/connect.js')
     config = loadConfig()
-    conn = await connect({ databaseUrl: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite'), poolSize: 2 })
+    const dataDir = path.join(config.DATA_DIR, 'pglite')
+    // Opening a folder that does not exist would create an empty database and "handle" mail into nothing.
+    if (!config.DATABASE_URL && !fs.existsSync(dataDir)) {
+      throw new Error(`there is no Convene database in ${dataDir}: set DATA_DIR (or DATABASE_URL) as for npm start`)
+    }
+    conn = await connect({ databaseUrl: config.DATABASE_URL, dataDir, poolSize: 2 })
+    const migrated = await sql<{ ok: boolean }>`select to_regclass('public.events') is not null as ok`.execute(conn.db)
+    if (!migrated.rows[0]?.ok) {
+      await conn.db.destroy()
+      throw new Error('the database has no Convene tables: start Convene once (npm start) or run npm run db:migrate')
+    }
   } catch (err) {
     io.err(`mail:ingest could not start (the mail server will retry): ${(err as Error).message}`)
     return EX_TEMPFAIL

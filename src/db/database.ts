@@ -322,5 +322,7 @@ export interface RemindersSentTable {
   event_id: number
   member_id: number
   offset_minutes: number
+  /** The event's start the reminder was for (a moved event is reminded again). */
+  for_starts_at: Date
   sent_at: ColumnType<Date, Date | undefined, never>
 }

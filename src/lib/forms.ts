@@ -14,7 +14,9 @@ export function str (body: unknown, name: string, max = 2000): string {
 
 /** A checkbox: present with any value means checked. */
 export function bool (body: unknown, name: string): boolean {
-  const v = body && typeof body === 'object' ? (body as Body)[name] : undefined
+  const v: unknown = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined
+  // Booleans too: form values read back from a row (`eventFormValues`) go through the same reader.
+  if (typeof v === 'boolean') return v
   return v !== undefined && v !== '' && v !== 'false'
 }
 

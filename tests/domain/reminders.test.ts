@@ -1,8 +1,9 @@
 import t from 'tap'
+import { DateTime } from 'luxon'
 import { Client, createTestApp, PUBLIC_URL, text } from '../fixtures/build-app.js'
 import { addMembership, createCommunity, createMember, signInAs } from '../fixtures/factories.js'
 import type { Event, Member } from '../../src/db/database.js'
-import { cancelEvent, createEvent, eventFormValues, publishEvent, type EventInput } from '../../src/domain/events/events.service.js'
+import { cancelEvent, createEvent, eventFormValues, publishEvent, readEventForm, updateEvent, type EventInput } from '../../src/domain/events/events.service.js'
 import { sendDueReminders } from '../../src/domain/reminders/reminders.service.js'
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../../src/domain/reminders/offsets.js'
 import { respond, type RsvpChoice } from '../../src/domain/rsvps/rsvps.service.js'
@@ -165,11 +166,28 @@ t.test('reminders', async (t) => {
     const late = new Date(e.starts_at.getTime() - 30 * MINUTE)
     t.equal(await pass(late), 1, 'one mail, not two')
     const mails = await reminders(e)
-    t.same(mails.map((m) => m.subject), [`Reminder: ${e.title}, in 1 hour`])
+    t.same(mails.map((m) => m.subject), [`Reminder: ${e.title}, in 30 minutes`], 'the subject says the time actually left')
     const done = await db.selectFrom('reminders_sent').select('offset_minutes').where('event_id', '=', e.id).where('member_id', '=', ada.id).orderBy('offset_minutes').execute()
     t.same(done.map((r) => r.offset_minutes), [60, 1440], 'both offsets recorded as done')
     t.equal(await pass(new Date(late.getTime() + MINUTE)), 0, 'and neither is sent later')
     t.equal((await reminders(e)).length, 1)
+  })
+
+  await t.test('an event moved to a new time is reminded again before the new time', async (t) => {
+    const e = await event()
+    const ada = await member('Ada Moved')
+    await answer(e, ada, 'going')
+    t.equal(await pass(before(e, 1440)), 1, 'the day-before reminder for the first date')
+    const later = DateTime.fromJSDate(e.starts_at, { zone: e.time_zone }).plus({ days: 2 }).toISODate()!
+    const form = readEventForm({ ...eventFormValues(e), start_date: later, end_date: later })
+    t.same(form.errors, {})
+    const { event: moved } = await db.transaction().execute((trx) => updateEvent(trx, e.id, form.input!, PUBLIC_URL))
+    t.equal(moved.starts_at.getTime(), e.starts_at.getTime() + 2 * DAY)
+    t.same(moved.ask_accessibility, e.ask_accessibility, 'the other fields are kept')
+    t.equal(await pass(new Date(before(e, 1440).getTime() + MINUTE)), 0, 'nothing more at the old time')
+    t.equal(await pass(before(moved, 1440)), 1, 'a day before the new start: reminded again')
+    t.equal(await pass(before(moved, 1440)), 0, 'once')
+    t.equal((await reminders(e)).length, 2)
   })
 
   await t.test('a cancelled event and a draft get no reminders', async (t) => {

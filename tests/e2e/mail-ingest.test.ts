@@ -166,6 +166,15 @@ t.test('mail:ingest, a separate process reading one message on stdin', async (t)
     const run = await unreachable
     t.equal(run.code, 75)
     t.equal(run.stdout.trim(), '', 'no result on stdout')
-    t.match(run.stderr, 'mail:ingest failed, the message was not handled (the mail server will retry)')
+    t.match(run.stderr, /mail:ingest (failed, the message was not handled|could not start) \(the mail server will retry\)/)
   })
+})
+
+t.test('a DATA_DIR without a Convene database: exit 75 with the reason, and no empty database is made', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convene-ingest-none-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const run = await ingest('Subject: hello\r\n\r\nhi\r\n', { PUBLIC_URL, MAIL_FROM, DATA_DIR: dir, DATABASE_URL: '' })
+  t.equal(run.code, 75)
+  t.match(run.stderr, `there is no Convene database in ${path.join(dir, 'pglite')}: set DATA_DIR (or DATABASE_URL) as for npm start`)
+  t.notOk(fs.existsSync(path.join(dir, 'pglite')), 'the folder was not created')
 })

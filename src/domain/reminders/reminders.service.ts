@@ -10,17 +10,25 @@ import { formatOffsets } from './offsets.js'
 
 /*
  * Reminders before each event to those going (offsets per event, default a day and an hour). A scheduled job
- * runs `sendDueReminders` every minute. `reminders_sent` (event, member, offset) is unique, and the mail is
- * queued only when that row was inserted, in the same transaction: a reminder is never sent twice, even with
- * several workers. Cancelled (and draft) events get none; an event that has started gets none.
+ * runs `sendDueReminders` every minute. `reminders_sent` (event, member, offset, start) is unique, and the mail
+ * is queued only when that row was inserted, in the same transaction: a reminder is never sent twice, even with
+ * several workers — but an event moved to a new start is reminded again for it. Cancelled (and draft) events get none; an event that has started gets none.
  */
 
 export const REMINDERS_JOB = 'reminders.send'
 export const REMINDERS_CRON = '* * * * *'
 
-/** One offset and how it reads in a mail ("in 1 day"). */
-function inWords (minutes: number): string {
-  return `in ${formatOffsets([minutes])}`
+/**
+ * How long until the start, as a reminder's subject says it ("in 1 day", "in 1 hour", "in 25 minutes"): the
+ * offset when the reminder goes on time, the time actually left when it goes late (the member answered late,
+ * or the worker was down).
+ */
+export function timeLeftInWords (offsetMinutes: number, minutesLeft: number): string {
+  if (minutesLeft >= offsetMinutes - 5) return `in ${formatOffsets([offsetMinutes])}`
+  const rounded = minutesLeft >= 2880 ? Math.round(minutesLeft / 1440) * 1440
+    : minutesLeft >= 120 ? Math.round(minutesLeft / 60) * 60
+      : Math.max(5, Math.round(minutesLeft / 5) * 5)
+  return `in ${formatOffsets([rounded])}`
 }
 
 /**
@@ -50,7 +58,7 @@ export async function sendDueReminders (db: Kysely<Database>, site: MailSite, no
         .where('rsvps.event_id', '=', event.id).where('rsvps.status', '=', 'going')
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('reminders_sent').select('reminders_sent.member_id')
           .whereRef('reminders_sent.member_id', '=', 'members.id').where('reminders_sent.event_id', '=', event.id)
-          .where('reminders_sent.offset_minutes', '=', nearest))))
+          .where('reminders_sent.offset_minutes', '=', nearest).where('reminders_sent.for_starts_at', '=', event.starts_at))))
         .orderBy('members.id').execute()
       if (!going.length) return 0
       const community = await trx.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirstOrThrow()
@@ -58,8 +66,8 @@ export async function sendDueReminders (db: Kysely<Database>, site: MailSite, no
       let n = 0
       for (const m of going) {
         const inserted = await trx.insertInto('reminders_sent')
-          .values(due.map((offset) => ({ event_id: event.id, member_id: m.id, offset_minutes: offset })))
-          .onConflict((oc) => oc.columns(['event_id', 'member_id', 'offset_minutes']).doNothing())
+          .values(due.map((offset) => ({ event_id: event.id, member_id: m.id, offset_minutes: offset, for_starts_at: event.starts_at })))
+          .onConflict((oc) => oc.columns(['event_id', 'member_id', 'offset_minutes', 'for_starts_at']).doNothing())
           .returning('offset_minutes').execute()
         // Mail only when the nearest due offset is new for this member (a larger one alone is stale).
         if (!inserted.some((r) => r.offset_minutes === nearest)) continue
@@ -68,7 +76,7 @@ export async function sendDueReminders (db: Kysely<Database>, site: MailSite, no
           kind: 'event-reminder',
           to: m.email,
           memberId: m.id,
-          subject: `Reminder: ${event.title}, ${inWords(nearest)}`,
+          subject: `Reminder: ${event.title}, ${timeLeftInWords(nearest, (event.starts_at.getTime() - now.getTime()) / 60_000)}`,
           text: `Hello ${m.full_name},\n\nA reminder: you are going to "${event.title}" (${community.name}), which starts ` +
             `${dateTime(event.starts_at, event.time_zone)}.\n\n${eventDetailsText(event, url)}\n\n` +
             `If you can no longer come, tell the organizers so someone else can have your place:\nCan’t go: ${links.declined}\n`
