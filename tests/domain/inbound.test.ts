@@ -9,20 +9,13 @@ import { respond } from '../../src/domain/rsvps/rsvps.service.js'
 import { eventUid } from '../../src/domain/calendar/ics.js'
 import { ingestCalendarReply, type InboundLog } from '../../src/domain/inbound/inbound.service.js'
 import { eventIdFromUid, readCalendar } from '../../src/domain/inbound/calendar-reply.js'
+import { eventInput } from '../fixtures/events.js'
 
 const PUBLIC_URL = 'http://convene.test'
 const config = { PUBLIC_URL, MAIL_FROM: 'Convene <convene@agency.gov>' }
 const DAY = 86_400_000
 
-function input (over: Partial<EventInput> = {}): EventInput {
-  const startsAt = new Date(Date.now() + 7 * DAY)
-  return {
-    kind: 'meetup', title: 'Regional meetup', summary: '', whyItMatters: 'Meet the people who do your job.',
-    startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3_600_000), timeZone: 'America/New_York',
-    venueName: 'Library', venueAddress: '1 Main St', venueRoom: null, accessibilityNotes: null, onlineUrl: null, region: 'Northeast',
-    liveTranscriptUrl: null, recordingUrl: null, capacity: null, rsvpClosesAt: null, askAccessibility: false, askDietary: false, ...over
-  }
-}
+const input = (over: Partial<EventInput> = {}) => eventInput({ askAccessibility: false, ...over })
 
 t.test('pure helpers', async (t) => {
   t.equal(eventIdFromUid('event-42@convene.test', PUBLIC_URL), 42)

@@ -1,8 +1,6 @@
 import t from 'tap'
-import type { AddressInfo } from 'node:net'
 import ICAL from 'ical.js'
 import { simpleParser } from 'mailparser'
-import { SMTPServer } from 'smtp-server'
 import { createTestApp, PUBLIC_URL } from '../fixtures/build-app.js'
 import { createCommunity, createMember } from '../fixtures/factories.js'
 import type { Member } from '../../src/db/database.js'
@@ -12,6 +10,7 @@ import { createMailSender, deliverDueMail } from '../../src/domain/mail/mail.del
 import { createSeries, editSeries, moveOccurrence } from '../../src/domain/series/series.service.js'
 import { notifyTimeChanged } from '../../src/domain/series/series-changes.js'
 import { inviteList, parseEmailList } from '../../src/domain/invites/invites.service.js'
+import { startSmtp } from '../fixtures/smtp.js'
 
 // Calendar invites by email: one message per person with text/calendar; method=REQUEST, updates with a higher
 // SEQUENCE and the same UID, CANCEL with STATUS:CANCELLED — sent through a real SMTP server, parsed by ical.js.
@@ -19,27 +18,6 @@ import { inviteList, parseEmailList } from '../../src/domain/invites/invites.ser
 const DAY = 86_400_000
 const FROM = 'Convene <convene@convene.test>'
 
-interface Received { to: string[], raw: string }
-
-async function startSmtp () {
-  const received: Received[] = []
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData (stream, session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (c: Buffer) => chunks.push(c))
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') })
-        callback()
-      })
-    }
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const port = (server.server.address() as AddressInfo).port
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
-}
 
 /** The calendar part of a received message, parsed by ical.js, and its Content-Type header. */
 async function calendarOf (raw: string) {

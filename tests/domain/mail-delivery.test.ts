@@ -1,43 +1,15 @@
 import t from 'tap'
 import net, { type AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { createMember } from '../fixtures/factories.js'
 import { queueMail } from '../../src/domain/mail/mail.service.js'
 import { createMailSender, deliverDueMail, retryDelayMs } from '../../src/domain/mail/mail.delivery.js'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
+import { startSmtp } from '../fixtures/smtp.js'
 
 // Delivery against a real SMTP server (the smtp-server package) on 127.0.0.1, on both databases.
 
-interface Received { from: string, to: string[], raw: string }
-
-async function startSmtp (port = 0): Promise<{ url: string, port: number, received: Received[], close: () => Promise<void> }> {
-  const received: Received[] = []
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData (stream, session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (c: Buffer) => chunks.push(c))
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8')
-        })
-        callback()
-      })
-    }
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => resolve())
-  })
-  const actual = (server.server.address() as AddressInfo).port
-  return { url: `smtp://127.0.0.1:${actual}`, port: actual, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
-}
 
 /** A port with nothing listening on it (for "the SMTP server is down"). */
 async function closedPort (): Promise<number> {

@@ -6,19 +6,12 @@ import { createCommunity, createMember } from '../fixtures/factories.js'
 import { cancelEvent, createEvent, readEventForm, updateEvent, type EventInput } from '../../src/domain/events/events.service.js'
 import { respond, attendeesCsv, csvCell, type RsvpChoice } from '../../src/domain/rsvps/rsvps.service.js'
 import { checkIn, doorList, undoCheckIn, walkInCandidates } from '../../src/domain/events/check-ins.service.js'
+import { eventInput } from '../fixtures/events.js'
 
 const URL_BASE = 'http://convene.test'
 const DAY = 86_400_000
 
-function input (over: Partial<EventInput> = {}): EventInput {
-  const startsAt = new Date(Date.now() + 7 * DAY)
-  return {
-    kind: 'meetup', title: 'Regional meetup', summary: '', whyItMatters: 'Meet the people who do your job.',
-    startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3_600_000), timeZone: 'America/New_York',
-    venueName: 'Library', venueAddress: '1 Main St', venueRoom: null, accessibilityNotes: null, onlineUrl: null, region: 'Northeast',
-    liveTranscriptUrl: null, recordingUrl: null, capacity: null, rsvpClosesAt: null, askAccessibility: true, askDietary: false, ...over
-  }
-}
+const input = eventInput
 
 t.test('RSVPs', async (t) => {
   const database = await createTestDatabase()

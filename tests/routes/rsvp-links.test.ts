@@ -6,18 +6,11 @@ import { requestSignIn } from '../../src/domain/auth/auth.service.js'
 import { readRsvpToken, revokeRsvpLinks, rsvpLinkUrls, signRsvpToken } from '../../src/domain/rsvps/rsvp-links.js'
 import { SESSION_COOKIE } from '../../src/plugins/app/auth.js'
 import { seriesHorizonHandler } from '../../src/plugins/app/schedules.js'
+import { eventInput } from '../fixtures/events.js'
 
 const DAY = 86_400_000
 
-function input (over: Partial<EventInput> = {}): EventInput {
-  const startsAt = new Date(Date.now() + 7 * DAY)
-  return {
-    kind: 'meetup', title: 'Regional meetup', summary: '', whyItMatters: 'Meet the people who do your job.',
-    startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3_600_000), timeZone: 'America/New_York',
-    venueName: 'Library', venueAddress: '1 Main St', venueRoom: null, accessibilityNotes: null, onlineUrl: null, region: 'Northeast',
-    liveTranscriptUrl: null, recordingUrl: null, capacity: null, rsvpClosesAt: null, askAccessibility: true, askDietary: false, ...over
-  }
-}
+const input = eventInput
 
 t.test('RSVP from a signed link', async (t) => {
   const { app } = await createTestApp(t)
