@@ -5,7 +5,27 @@ export function tokenPageHeaders (reply: FastifyReply): FastifyReply {
   return reply.header('Referrer-Policy', 'no-referrer').header('Cache-Control', 'no-store')
 }
 
-/** A local path to return to after sign-in; anything else (another site, //host) becomes '/'. */
+/**
+ * A local path to return to after sign-in; anything else becomes '/': another site, `//host`, and paths with a
+ * backslash, white space or control characters (browsers drop tabs and new lines, so `/\t/evil.com` would
+ * become `//evil.com`).
+ */
 export function safeNext (raw: unknown): string {
-  return typeof raw === 'string' && /^\/(?![/\\])/.test(raw) ? raw : '/'
+  return typeof raw === 'string' && raw.length <= 500 && /^\/(?![/\\])[^\\\s\p{Cc}]*$/u.test(raw) ? raw : '/'
+}
+
+/**
+ * A request's strings as the app's readers expect them: NUL characters removed (nobody types one, and
+ * PostgreSQL refuses them in text), everywhere in arrays and objects; with `firstOfRepeated`, a repeated
+ * parameter (`?token=a&token=b`) keeps its first value, since every page reads one value per query parameter.
+ */
+export function cleanInput (value: unknown, opts: { firstOfRepeated?: boolean } = {}): unknown {
+  if (typeof value === 'string') return value.includes('\0') ? value.replace(/\0/g, '') : value
+  if (Array.isArray(value)) return opts.firstOfRepeated ? cleanInput(value[0]) : value.map((v) => cleanInput(v))
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) out[cleanInput(k) as string] = cleanInput(v, opts)
+    return out
+  }
+  return value
 }

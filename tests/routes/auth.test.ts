@@ -1,6 +1,7 @@
 import t from 'tap'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { createMember } from '../fixtures/factories.js'
+import { safeNext } from '../../src/lib/http.js'
 
 async function lastLink (app: Client['app'], to: string): Promise<string> {
   const mail = await app.db.selectFrom('mail_messages').selectAll().where('to_address', '=', to).orderBy('id', 'desc').executeTakeFirstOrThrow()
@@ -12,6 +13,8 @@ async function lastLink (app: Client['app'], to: string): Promise<string> {
 t.test('magic-link sign-in', async (t) => {
   const { app } = await createTestApp(t)
   const member = await createMember(app.db, { email: 'ada@nist.gov', full_name: 'Ada Analyst' })
+  // Each test asks for Ada's links again: start each with fresh rate-limit counts.
+  t.beforeEach(async () => { await app.db.deleteFrom('rate_limits').execute() })
 
   t.test('known and unknown addresses get the same answer; only the known one gets mail', async (t) => {
     const c = new Client(app)
@@ -123,14 +126,52 @@ t.test('magic-link sign-in', async (t) => {
     t.match(text(res.body), 'This form has expired or was not sent from Convene')
   })
 
-  t.test('sign-in requests are rate limited with Retry-After', async (t) => {
+  t.test('sign-in requests are rate limited with Retry-After: strictly per address, generously per IP', async (t) => {
     const c = new Client(app)
     await c.get('/sign-in')
+    const statuses: number[] = []
     let last
-    for (let i = 0; i < 12; i++) last = await c.post('/sign-in', { email: `x${i}@nist.gov` })
-    t.equal(last!.statusCode, 429)
-    t.ok(last!.headers['retry-after'])
+    for (let i = 0; i < 6; i++) {
+      last = await c.post('/sign-in', { email: 'Same.Person@nist.gov' })
+      statuses.push(last.statusCode)
+    }
+    t.same(statuses, [200, 200, 200, 200, 200, 429], 'one mailbox gets at most 5 links in 15 minutes')
+    t.ok(Number(last!.headers['retry-after']) > 0, 'with Retry-After')
     t.match(text(last!.body), 'too many times')
+    t.equal(await app.db.selectFrom('email_tokens').select('id').where('email', '=', 'same.person@nist.gov').execute().then((r) => r.length), 0,
+      'an unknown address gets no token either way')
+
+    // 40 colleagues behind one agency NAT address each ask once: none is turned away.
+    const colleagues: number[] = []
+    for (let i = 0; i < 40; i++) colleagues.push((await c.post('/sign-in', { email: `colleague${i}@nist.gov` })).statusCode)
+    t.same([...new Set(colleagues)], [200], 'forty different people from one IP all get through')
+    // But one IP can't ask for links without end.
+    let ipLast
+    for (let i = 0; i < 20; i++) ipLast = await c.post('/sign-in', { email: `spray${i}@nist.gov` })
+    t.equal(ipLast!.statusCode, 429, 'past 60 requests from one IP in 15 minutes')
+  })
+
+  t.test('the emailed link brings the member back to the page that asked them to sign in', async (t) => {
+    const c = new Client(app)
+    await c.get('/sign-in?next=%2Fc%2Fdna%2Fevents%2F7')
+    const res = await c.post('/sign-in', { email: member.email, next: '/c/dna/events/7' })
+    t.equal(res.statusCode, 200)
+    const mail = await app.db.selectFrom('mail_messages').select('text_body').where('kind', '=', 'sign-in').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    const link = /(http:\/\/convene\.test\/auth\/sign-in\?\S+)/.exec(mail.text_body)![1]
+    t.match(link, '&next=%2Fc%2Fdna%2Fevents%2F7', 'the mailed link carries where to go next')
+    const page = await c.get(link.slice('http://convene.test'.length))
+    t.equal(page.statusCode, 200)
+    const token = new URL(link).searchParams.get('token')!
+    const done = await c.post('/auth/sign-in', { token, next: '/c/dna/events/7' })
+    t.equal(done.statusCode, 303)
+    t.equal(done.headers.location, '/c/dna/events/7')
+  })
+
+  t.test('where to go next is a local path only', async (t) => {
+    for (const evil of ['//evil.com', '/\\evil.com', '/\t/evil.com', '/\n/evil.com', 'https://evil.com', '/ok path']) {
+      t.equal(safeNext(evil), '/', JSON.stringify(evil))
+    }
+    t.equal(safeNext('/c/dna/events/7?x=1#top'), '/c/dna/events/7?x=1#top')
   })
 })
 

@@ -196,16 +196,22 @@ t.test('joining a community', async (t) => {
     t.equal((await c.post('/join/verify', { token })).statusCode, 400)
   })
 
-  t.test('requests to join are rate limited with Retry-After', async (t) => {
+  t.test('requests to join are rate limited with Retry-After: per address, and per IP', async (t) => {
     const c = new Client(app)
     await c.get('/c/dna/join')
     const statuses: number[] = []
     let last
     for (let i = 0; i < 6; i++) {
-      last = await c.post('/c/dna/join', { email: `burst${i}@agency.gov`, full_name: 'B', agency: 'A' })
+      last = await c.post('/c/dna/join', { email: 'burst@agency.gov', full_name: 'B', agency: 'A' })
       statuses.push(last.statusCode)
     }
-    t.same(statuses, [200, 200, 200, 200, 200, 429])
+    t.same(statuses, [200, 200, 200, 200, 200, 429], 'one address at most 5 times in 15 minutes')
+    t.ok(Number(last!.headers['retry-after']) > 0)
+    t.match(text(last!.body), 'too many times')
+    const others: number[] = []
+    for (let i = 0; i < 30; i++) others.push((await c.post('/c/dna/join', { email: `colleague${i}@agency.gov`, full_name: 'B', agency: 'A' })).statusCode)
+    t.same(others.slice(0, 24), Array(24).fill(200), 'colleagues behind the same IP get through')
+    t.equal(others.at(-1), 429, 'but not without end: at most 30 requests per IP in 15 minutes')
     t.ok(Number(last!.headers['retry-after']) > 0)
     t.match(text(last!.body), 'too many times')
   })

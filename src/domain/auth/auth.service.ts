@@ -9,8 +9,9 @@ export const SIGN_IN_MINUTES = 15
 /**
  * Emails a sign-in link if a member has this address; does nothing otherwise, so the answer the person sees
  * never tells whether an address is known. Returns the link (printed to the console when there is no SMTP).
+ * `next` must already be a safe local path (`safeNext`).
  */
-export async function requestSignIn (db: Db, email: string, publicUrl: string): Promise<string | null> {
+export async function requestSignIn (db: Db, email: string, publicUrl: string, next = '/'): Promise<string | null> {
   const member = await findMemberByEmail(db, email)
   if (!member) return null
   const token = randomToken()
@@ -18,7 +19,8 @@ export async function requestSignIn (db: Db, email: string, publicUrl: string): 
     tokenHash: hashToken(token), purpose: 'sign-in', email: member.email, memberId: member.id,
     expiresAt: new Date(Date.now() + SIGN_IN_MINUTES * 60_000)
   })
-  const link = `${publicUrl}/auth/sign-in?token=${encodeURIComponent(token)}`
+  // `next` (a local path, from safeNext) brings them back to the page that asked them to sign in.
+  const link = `${publicUrl}/auth/sign-in?token=${encodeURIComponent(token)}${next !== '/' ? `&next=${encodeURIComponent(next)}` : ''}`
   await queueMail(db, {
     kind: 'sign-in',
     to: member.email,

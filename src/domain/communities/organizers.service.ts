@@ -1,13 +1,11 @@
 import { DateTime } from 'luxon'
 import type { Db } from '../../db/database.js'
+import { isIsoDate } from '../../lib/forms.js'
 import { deleteTerm, findCommunityMemberByEmail, findTerm, insertTerm, listCurrentOrganizers, lockCommunity,
   overlappingTerms, setTermEnd, today } from './communities.repository.js'
 
 export type OrganizerResult = { ok: true, message: string } | { ok: false, errors: Record<string, string> }
 
-function isoDate (s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s).isValid
-}
 
 /**
  * Gives a member of the community an organizer term. Call inside a transaction.
@@ -18,9 +16,9 @@ export async function addOrganizer (db: Db, communityId: number, form: { email: 
   const startsOn = form.starts_on || await today(db)
   const endsOn = form.ends_on || null
   if (!form.email) errors.email = 'Enter the email address of the member who will organize.'
-  if (!isoDate(startsOn)) errors.starts_on = 'Enter the start date as a real date, like 2026-01-31.'
-  if (endsOn && !isoDate(endsOn)) errors.ends_on = 'Enter the end date as a real date, like 2026-12-31, or leave it empty.'
-  else if (endsOn && isoDate(startsOn) && endsOn < startsOn) errors.ends_on = 'The end date must be on or after the start date.'
+  if (!isIsoDate(startsOn)) errors.starts_on = 'Enter the start date as a real date, like 2026-01-31.'
+  if (endsOn && !isIsoDate(endsOn)) errors.ends_on = 'Enter the end date as a real date, like 2026-12-31, or leave it empty.'
+  else if (endsOn && isIsoDate(startsOn) && endsOn < startsOn) errors.ends_on = 'The end date must be on or after the start date.'
   if (Object.keys(errors).length) return { ok: false, errors }
   const member = await findCommunityMemberByEmail(db, communityId, form.email)
   if (!member) return { ok: false, errors: { email: `No member of this community has the address ${form.email}. Invite them first, then make them an organizer.` } }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import type { Db, Event, EventKind } from '../../db/database.js'
-import { bool, check, str } from '../../lib/forms.js'
+import { bool, check, isClockTime, isIsoDate, str } from '../../lib/forms.js'
 import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invites/invites.service.js'
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../reminders/offsets.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
@@ -51,8 +51,6 @@ export interface EventInput extends PlaceInput {
 export type FormValues = Record<string, string | boolean>
 
 const URL_RE = /^https:\/\/[^\s<>"]+$/
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
-const TIME_RE = /^\d{2}:\d{2}$/
 
 function url (body: unknown, name: string, label: string, values: FormValues, errors: Record<string, string>): string | null {
   const v = str(body, name, 1000)
@@ -111,17 +109,17 @@ export function readEventForm (body: unknown): { values: FormValues, errors: Rec
   const endDate = str(body, 'end_date', 10) || startDate
   const endTime = str(body, 'end_time', 5)
   Object.assign(values, { start_date: startDate, start_time: startTime, end_date: str(body, 'end_date', 10), end_time: endTime })
-  if (!DATE_RE.test(startDate) || !DateTime.fromISO(startDate).isValid) errors.start_date = 'Enter the start date as YYYY-MM-DD.'
-  if (!TIME_RE.test(startTime)) errors.start_time = 'Enter the start time as HH:MM (24-hour).'
-  if (!DATE_RE.test(endDate) || !DateTime.fromISO(endDate).isValid) errors.end_date = 'Enter the end date as YYYY-MM-DD.'
-  if (!TIME_RE.test(endTime)) errors.end_time = 'Enter the end time as HH:MM (24-hour).'
+  if (!isIsoDate(startDate)) errors.start_date = 'Enter the start date as YYYY-MM-DD.'
+  if (!isClockTime(startTime)) errors.start_time = 'Enter the start time as HH:MM (24-hour).'
+  if (!isIsoDate(endDate)) errors.end_date = 'Enter the end date as YYYY-MM-DD.'
+  if (!isClockTime(endTime)) errors.end_time = 'Enter the end time as HH:MM (24-hour).'
   const recordingUrl = url(body, 'recording_url', 'the recording or transcript link', values, errors)
   const speakerName = str(body, 'speaker_name', 1000)
   values.speaker_name = speakerName
   check(errors, 'speaker_name', speakerName, 'the speaker', { max: 200 })
   const closesDate = str(body, 'rsvp_closes_date', 10)
   values.rsvp_closes_date = closesDate
-  if (closesDate && !DATE_RE.test(closesDate)) errors.rsvp_closes_date = 'Enter the date RSVPs close as YYYY-MM-DD, or leave it empty.'
+  if (closesDate && !isIsoDate(closesDate)) errors.rsvp_closes_date = 'Enter the date RSVPs close as YYYY-MM-DD, or leave it empty.'
   const askAccessibility = bool(body, 'ask_accessibility')
   const askDietary = bool(body, 'ask_dietary')
   Object.assign(values, { ask_accessibility: askAccessibility, ask_dietary: askDietary })

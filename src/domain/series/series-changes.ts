@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import type { Db, Event, Series } from '../../db/database.js'
-import { str } from '../../lib/forms.js'
+import { isClockTime, isIsoDate, str } from '../../lib/forms.js'
 import { cancelEvent, readCommonFields, type FormValues } from '../events/events.service.js'
 import { notifyEventChanged } from '../invites/invites.service.js'
 import { buildRule, expand, instantToLocal, isValidZone, localToInstant, type RulePattern } from './recurrence.js'
@@ -11,8 +11,6 @@ import { materialiseSeries, RULE_PATTERNS, type SeriesContent } from './series.s
  * schedule "from this meeting on" (a split: the old series ends before that meeting, a new one starts there).
  */
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
-const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/
 
 /** The series edit form's values for an existing series. */
 export function seriesFormValues (s: Series): FormValues {
@@ -87,8 +85,8 @@ export function readScheduleForm (body: unknown): { values: FormValues, errors: 
   if (!/^\d{1,9}$/.test(from)) errors.from_event = 'Choose the first meeting the new schedule applies to.'
   if (!RULE_PATTERNS.some((p) => p.value === pattern)) errors.pattern = 'Choose how often the series meets.'
   if (!/^\d+$/.test(interval) || +interval < 1 || +interval > 12) errors.interval = 'Enter how many weeks or months apart, from 1 to 12.'
-  if (!DATE_RE.test(firstDate) || !DateTime.fromISO(firstDate).isValid) errors.first_date = 'Enter the new first date as YYYY-MM-DD.'
-  if (!TIME_RE.test(startTime)) errors.start_time = 'Enter the start time as HH:MM (24-hour).'
+  if (!isIsoDate(firstDate)) errors.first_date = 'Enter the new first date as YYYY-MM-DD.'
+  if (!isClockTime(startTime)) errors.start_time = 'Enter the start time as HH:MM (24-hour).'
   if (!isValidZone(timeZone)) errors.time_zone = 'Choose a time zone, such as America/New_York.'
   if (Object.keys(errors).length) return { values, errors }
   return {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import type { Database, Db, EventKind, Series } from '../../db/database.js'
-import { str } from '../../lib/forms.js'
+import { isClockTime, isIsoDate, str } from '../../lib/forms.js'
 import { readCommonFields, type FormValues, type PlaceInput } from '../events/events.service.js'
 import { lockEvent } from '../events/events.repository.js'
 import { eventChanges, notifyEventChanged } from '../invites/invites.service.js'
@@ -44,8 +44,8 @@ export function readSeriesForm (body: unknown): { values: FormValues, errors: Re
   Object.assign(values, { pattern, interval, first_date: firstDate, start_time: startTime, duration_minutes: duration, time_zone: timeZone, publish: publish ? 'yes' : 'no' })
   if (!RULE_PATTERNS.some((p) => p.value === pattern)) errors.pattern = 'Choose how often the series meets.'
   if (!/^\d+$/.test(interval) || +interval < 1 || +interval > 12) errors.interval = 'Enter how many weeks or months apart, from 1 to 12.'
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(firstDate) || !DateTime.fromISO(firstDate).isValid) errors.first_date = 'Enter the first date as YYYY-MM-DD.'
-  if (!/^\d{2}:\d{2}$/.test(startTime)) errors.start_time = 'Enter the start time as HH:MM (24-hour).'
+  if (!isIsoDate(firstDate)) errors.first_date = 'Enter the first date as YYYY-MM-DD.'
+  if (!isClockTime(startTime)) errors.start_time = 'Enter the start time as HH:MM (24-hour).'
   if (!/^\d+$/.test(duration) || +duration < 5 || +duration > 24 * 60) errors.duration_minutes = 'Enter the length in minutes, from 5 to 1440.'
   if (!isValidZone(timeZone)) errors.time_zone = 'Choose a time zone, such as America/New_York.'
   if (Object.keys(errors).length) return { values, errors }

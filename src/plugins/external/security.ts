@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import csrf from '@fastify/csrf-protection'
@@ -6,6 +7,8 @@ import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import qs from 'node:querystring'
 import { PgRateLimitStore } from '../../domain/site/rate-limit-store.js'
+import { HttpError } from '../../lib/errors.js'
+import { cleanInput } from '../../lib/http.js'
 
 /**
  * Cookies, form bodies, CSRF, security headers and rate limits: the ecosystem plugins every route relies on.
@@ -20,6 +23,12 @@ export default fp(async (app) => {
     cookieKey: 'convene_csrf',
     cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', signed: true, secure: 'auto' },
     getToken: (req) => ((req.body as Record<string, string> | undefined)?._csrf) ?? (req.headers['x-csrf-token'] as string | undefined)
+  })
+  // Cleaned once for every route rather than in each form reader (see cleanInput).
+  app.addHook('preValidation', async (request) => {
+    request.query = cleanInput(request.query, { firstOfRepeated: true })
+    request.params = cleanInput(request.params)
+    request.body = cleanInput(request.body)
   })
   app.addHook('preHandler', (request, reply, done) => {
     const routeConfig = request.routeOptions.config as { csrf?: boolean }
@@ -47,4 +56,34 @@ export default fp(async (app) => {
     store: PgRateLimitStore.factory(app.db),
     keyGenerator: (req) => req.ip
   })
+
+  // Per address, on top of the routes' per-IP limits: a whole agency behind one NAT address (or a venue's
+  // Wi-Fi) shares an IP, so the IP limit is generous; what must stay small is how often one mailbox is sent
+  // links, whoever asks.
+  const perAddress = app.createRateLimit({
+    keyGenerator: (req) => `address:${req.routeOptions.url ?? ''}:${req.rateLimitAddress ?? ''}`,
+    max: ADDRESS_LIMIT.max,
+    timeWindow: ADDRESS_LIMIT.window
+  })
+  app.decorate('limitPerAddress', async (request: FastifyRequest, reply: FastifyReply, address: string) => {
+    request.rateLimitAddress = address
+    const limit = await perAddress(request)
+    if (!limit.isAllowed && limit.isExceeded) {
+      reply.header('retry-after', String(limit.ttlInSeconds))
+      throw new HttpError(429, 'Too many requests for this address.')
+    }
+  })
 }, { name: 'security', dependencies: ['db', 'secret'] })
+
+/** Links mailed to one address, per form, per 15 minutes. */
+export const ADDRESS_LIMIT = { max: 5, window: '15 minutes' }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Throws a 429 (with Retry-After) when this form was sent for `address` too often lately. */
+    limitPerAddress (request: FastifyRequest, reply: FastifyReply, address: string): Promise<void>
+  }
+  interface FastifyRequest {
+    rateLimitAddress?: string
+  }
+}

@@ -17,7 +17,8 @@ export default async function authRoutes (app: FastifyInstance) {
   })
 
   app.post('/sign-in', {
-    config: { rateLimit: { max: 10, timeWindow: '15 minutes' } }
+    // Per IP, generous (many people share an agency's address); per mailbox, strict (limitPerAddress).
+    config: { rateLimit: { max: 60, timeWindow: '15 minutes' } }
   }, async (request, reply) => {
     const raw = str(request.body, 'email', 320)
     const next = safeNext(str(request.body, 'next'))
@@ -29,8 +30,9 @@ export default async function authRoutes (app: FastifyInstance) {
         errors: { email: raw ? 'Enter an email address in the format name@agency.gov.' : 'Enter your email address.' }
       }, 400)
     }
-    const link = await app.db.transaction().execute((trx) => requestSignIn(trx, email, app.config.PUBLIC_URL))
-    if (link && !app.config.SMTP_URL) console.log(`Sign-in link for ${email}: ${link}${next !== '/' ? '&next=' + encodeURIComponent(next) : ''}`)
+    await app.limitPerAddress(request, reply, email)
+    const link = await app.db.transaction().execute((trx) => requestSignIn(trx, email, app.config.PUBLIC_URL, next))
+    if (link && !app.config.SMTP_URL) console.log(`Sign-in link for ${email}: ${link}`)
     return reply.page('auth/check-email', { title: 'Check your email', email })
   })
 

@@ -88,7 +88,8 @@ export default async function communityRoutes (app: FastifyInstance) {
 
   app.post('/c/:slug/join', {
     preHandler: app.loadCommunity,
-    config: { rateLimit: { max: 5, timeWindow: '15 minutes' } }
+    // Per IP, generous (a whole agency may share one); per mailbox, strict (limitPerAddress below).
+    config: { rateLimit: { max: 30, timeWindow: '15 minutes' } }
   }, async (request, reply) => {
     const community = request.community
     const member = request.member
@@ -120,6 +121,7 @@ export default async function communityRoutes (app: FastifyInstance) {
     if (Object.keys(errors).length) {
       return reply.page('communities/join', { title: `Ask to join ${community.name}`, community, policy: describePolicy(community), values, errors }, 400)
     }
+    await app.limitPerAddress(request, reply, email!)
     const outcome = await app.db.transaction().execute((trx) =>
       requestToJoin(trx, community, { email: email!, fullName: values.full_name, agency: values.agency, note: values.note }, app.config.PUBLIC_URL))
     if (outcome.kind === 'check-email' && !app.config.SMTP_URL) console.log(`Link to confirm ${email} for ${community.name}: ${outcome.link}`)

@@ -14,7 +14,7 @@ import { attendeesCsv, respond, rsvpProblem, RSVP_CHOICES, type RsvpChoice } fro
 import { createSeries, readSeriesForm, RULE_PATTERNS } from '../../domain/series/series.service.js'
 import { notFound } from '../../lib/errors.js'
 import { shortDate } from '../../lib/format.js'
-import { bool, str } from '../../lib/forms.js'
+import { bool, isIsoDate, parseId, str } from '../../lib/forms.js'
 
 function idParam (request: FastifyRequest, name = 'id'): number {
   const raw = (request.params as Record<string, string>)[name] ?? ''
@@ -55,8 +55,8 @@ export default async function eventRoutes (app: FastifyInstance) {
     if (EVENT_KINDS.some((k) => k.value === values.kind)) filters.kind = values.kind as EventKind
     if (values.region) filters.region = values.region.slice(0, 200)
     if (values.mode === 'in-person' || values.mode === 'online') filters.mode = values.mode as EventMode
-    if (/^\d{4}-\d{2}-\d{2}$/.test(values.from)) filters.from = values.from
-    if (/^\d{4}-\d{2}-\d{2}$/.test(values.to)) filters.to = values.to
+    if (isIsoDate(values.from)) filters.from = values.from
+    if (isIsoDate(values.to)) filters.to = values.to
     const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
     const page = /^\d{1,5}$/.test(q.page ?? '') && Number(q.page) >= 1 ? Number(q.page) : 1
     const now = new Date()
@@ -250,10 +250,10 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   app.post('/c/:slug/orga/events/:id/check-in', organizer, async (request, reply) => {
     const event = await loadEvent(request)
-    const memberId = Number(str(request.body, 'member_id', 12))
+    const memberId = parseId(str(request.body, 'member_id', 12))
     const q = str(request.body, 'q', 100)
     const back = `/c/${request.community.slug}/orga/events/${event.id}/check-in${q ? '?q=' + encodeURIComponent(q) : ''}`
-    if (!Number.isSafeInteger(memberId) || memberId < 1) return reply.flash('Choose a person to check in.').redirect(back, 303)
+    if (memberId === null) return reply.flash('Choose a person to check in.').redirect(back, 303)
     if (str(request.body, 'undo') === 'yes') {
       await undoCheckIn(app.db, event.id, memberId)
       return reply.flash('Check-in undone.').redirect(back, 303)

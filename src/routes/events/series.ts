@@ -9,7 +9,7 @@ import {
 } from '../../domain/series/series-changes.js'
 import { editSeries, findSeries, moveOccurrence, RULE_PATTERNS, seriesOccurrences } from '../../domain/series/series.service.js'
 import { notFound } from '../../lib/errors.js'
-import { str } from '../../lib/forms.js'
+import { isClockTime, isIsoDate, str } from '../../lib/forms.js'
 
 function idParam (request: FastifyRequest, name = 'id'): number {
   const raw = (request.params as Record<string, string>)[name] ?? ''
@@ -82,8 +82,8 @@ export default async function seriesRoutes (app: FastifyInstance) {
     const errors: Record<string, string> = {}
     const event = await upcomingOf(series, raw)
     if (!event || event.status === 'cancelled') errors.event_id = 'Choose an upcoming meeting to move.'
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) errors.new_date = 'Enter the new date as YYYY-MM-DD.'
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) errors.new_time = 'Enter the new start time as HH:MM (24-hour).'
+    if (!isIsoDate(date)) errors.new_date = 'Enter the new date as YYYY-MM-DD.'
+    if (!isClockTime(time)) errors.new_time = 'Enter the new start time as HH:MM (24-hour).'
     if (!errors.new_date && !errors.new_time && event && new Date(`${date}T${time}:00Z`).getTime() < Date.now() - 2 * 86_400_000) {
       errors.new_date = 'Enter a date in the future.'
     }
