@@ -8,7 +8,10 @@ export async function buildApp (opts: AppOptions & { logger?: boolean | object }
     logger: opts.logger ?? { level: opts.config.LOG_LEVEL },
     trustProxy: opts.config.TRUST_PROXY,
     routerOptions: { ignoreTrailingSlash: true },
-    bodyLimit: 1024 * 1024
+    bodyLimit: 1024 * 1024,
+    // A new embedded database runs initdb and the migrations (~5 s, more on a busy small machine); Fastify's
+    // default of 10 s per plugin is too tight for that first start.
+    pluginTimeout: 120_000
   })
   await fastify.register(fp(app), opts)
   await fastify.ready()

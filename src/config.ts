@@ -25,7 +25,7 @@ export interface Config {
 const schema = {
   type: 'object',
   properties: {
-    NODE_ENV: { type: 'string', default: 'development' },
+    NODE_ENV: { type: 'string', default: 'production' },
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
     HOST: { type: 'string', default: '127.0.0.1' },
     PUBLIC_URL: { type: 'string', default: '', pattern: '^(https?://[^\\s/]+(/[^\\s]*)?)?$' },

@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon'
-import type { Db } from '../../db/database.js'
+import type { Kysely } from 'kysely'
+import type { Database, Db } from '../../db/database.js'
 import { isIsoDate } from '../../lib/forms.js'
+import { queueMail } from '../mail/mail.service.js'
 import { deleteTerm, findCommunityMemberByEmail, findTerm, insertTerm, listCurrentOrganizers, lockCommunity,
   overlappingTerms, setTermEnd, today } from './communities.repository.js'
 
 export type OrganizerResult = { ok: true, message: string } | { ok: false, errors: Record<string, string> }
-
 
 /**
  * Gives a member of the community an organizer term. Call inside a transaction.
@@ -54,4 +55,76 @@ export async function endTerm (db: Db, communityId: number, termId: number): Pro
   if (term.starts_on > yesterday) await deleteTerm(db, termId)
   else await setTermEnd(db, termId, yesterday)
   return { ok: true }
+}
+
+/** How long a lapsing last term is extended when nobody takes over. */
+export const EXTENSION_MONTHS = 3
+/** The organizers page warns this many days before the last term ends with nobody to take over. */
+export const HANDOVER_WARNING_DAYS = 30
+
+/**
+ * The last day on which the community has an organizer, if every term ends (null: someone holds an open-ended
+ * term or terms reach on without a gap; a date: nobody organizes after it). Terms are contiguous coverage
+ * from today: a term that starts the day after another ends continues it.
+ */
+export function coverageEnds (terms: Array<{ starts_on: string, ends_on: string | null }>, today: string): string | null | 'none' {
+  const sorted = terms.filter((t) => t.ends_on === null || t.ends_on >= today).sort((a, b) => a.starts_on.localeCompare(b.starts_on))
+  let covered: string | null = null
+  for (const t of sorted) {
+    const reaches = covered === null ? today : DateTime.fromISO(covered).plus({ days: 1 }).toISODate()!
+    if (t.starts_on > reaches) break
+    if (t.ends_on === null) return null
+    if (covered === null || t.ends_on > covered) covered = t.ends_on
+  }
+  return covered ?? 'none'
+}
+
+/**
+ * For the organizers page: the last day anyone organizes, when it is within HANDOVER_WARNING_DAYS (and what
+ * happens then), or null when the community is covered beyond that.
+ */
+export function handoverWarning (terms: Array<{ starts_on: string, ends_on: string | null }>, today: string): { lastDay: string, extensionMonths: number } | null {
+  const ends = coverageEnds(terms, today)
+  if (ends === null) return null
+  const lastDay = ends === 'none' ? today : ends
+  return lastDay <= DateTime.fromISO(today).plus({ days: HANDOVER_WARNING_DAYS }).toISODate()! ? { lastDay, extensionMonths: EXTENSION_MONTHS } : null
+}
+
+/**
+ * The daily safety net for "a community always keeps at least one organizer": where every term ends today
+ * (or all have ended — the job did not run), the latest term is extended by EXTENSION_MONTHS and its holder
+ * is told, so the community is never left without a coordinator. Returns the communities changed.
+ */
+export async function keepAnOrganizer (db: Kysely<Database>, publicUrl: string): Promise<number> {
+  const communities = await db.selectFrom('communities').select(['id', 'slug', 'name']).orderBy('id').execute()
+  let changed = 0
+  for (const c of communities) {
+    changed += await db.transaction().execute(async (trx) => {
+      await lockCommunity(trx, c.id)
+      const now = await today(trx)
+      const terms = await trx.selectFrom('coordinator_terms').innerJoin('memberships', (j) => j.onRef('memberships.member_id', '=', 'coordinator_terms.member_id')
+        .onRef('memberships.community_id', '=', 'coordinator_terms.community_id'))
+        .select(['coordinator_terms.id', 'coordinator_terms.member_id', 'coordinator_terms.starts_on', 'coordinator_terms.ends_on'])
+        .where('coordinator_terms.community_id', '=', c.id).orderBy('coordinator_terms.ends_on', 'desc').execute()
+      const ends = coverageEnds(terms, now)
+      if (ends === null || (ends !== 'none' && ends > now)) return 0
+      // The latest term to have ended (or ending today); nulls sort first in "desc", but they never reach here.
+      const last = terms.find((t) => t.starts_on <= now)
+      if (!last) return 0
+      const until = DateTime.fromISO(now).plus({ months: EXTENSION_MONTHS }).toISODate()!
+      await trx.updateTable('coordinator_terms').set({ ends_on: until }).where('id', '=', last.id).execute()
+      const holder = await trx.selectFrom('members').select(['id', 'email', 'full_name']).where('id', '=', last.member_id).executeTakeFirstOrThrow()
+      await queueMail(trx, {
+        kind: 'term-extended',
+        to: holder.email,
+        memberId: holder.id,
+        subject: `Your organizer term for ${c.name} is extended to ${until}`,
+        text: `Hello ${holder.full_name},\n\nYour term as an organizer of ${c.name} was ending and nobody is set to take over, so ` +
+          `Convene has kept it going until ${until}: a community always keeps at least one organizer.\n\n` +
+          `To hand over, add the next coordinator on the organizers page, then end your term:\n${publicUrl}/c/${c.slug}/orga/organizers\n`
+      })
+      return 1
+    })
+  }
+  return changed
 }

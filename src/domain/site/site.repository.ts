@@ -54,3 +54,17 @@ export async function listCommunitiesWithCounts (db: Db) {
     .orderBy('c.name')
     .execute()
 }
+
+/**
+ * Deletes what has expired: sessions, link tokens a week after they expired (so "this link was already used"
+ * and "expired" can still be told apart for a while), and rate-limit counters. Returns the rows deleted.
+ */
+export async function deleteExpired (db: Db, now = new Date()): Promise<number> {
+  const weekAgo = new Date(now.getTime() - 7 * 86_400_000)
+  const counts = await Promise.all([
+    db.deleteFrom('sessions').where('expires_at', '<', now).executeTakeFirst(),
+    db.deleteFrom('email_tokens').where('expires_at', '<', weekAgo).executeTakeFirst(),
+    db.deleteFrom('rate_limits').where('reset_at', '<', now).executeTakeFirst()
+  ])
+  return counts.reduce((n, r) => n + Number(r.numDeletedRows), 0)
+}

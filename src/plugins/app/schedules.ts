@@ -2,7 +2,9 @@ import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import type { JobQueue } from '../../domain/jobs/queue.js'
+import { keepAnOrganizer } from '../../domain/communities/organizers.service.js'
 import { materialiseAllSeries } from '../../domain/series/series.service.js'
+import { deleteExpired } from '../../domain/site/site.repository.js'
 
 /** Daily: roll every series' horizon forward, so a series always has its occurrences ~12 months ahead. */
 export const SERIES_HORIZON_JOB = 'series.extend-horizon'
@@ -21,12 +23,27 @@ export function seriesHorizonHandler (db: Kysely<Database>, log: Logger) {
   }
 }
 
-export function registerSchedules (queue: JobQueue, db: Kysely<Database>, log: Logger): void {
+/** Daily housekeeping: expired sessions, tokens and rate-limit counters go; no community is left without an organizer. */
+export const HOUSEKEEPING_JOB = 'site.housekeeping'
+/** 00:20 UTC: just after midnight, so a term ending "today" in US zones is extended before anyone notices. */
+export const HOUSEKEEPING_CRON = '20 0 * * *'
+
+export function housekeepingHandler (db: Kysely<Database>, log: Logger, publicUrl: string) {
+  return async (): Promise<void> => {
+    const deleted = await deleteExpired(db)
+    const extended = await keepAnOrganizer(db, publicUrl)
+    if (deleted || extended) log.info({ deleted, extended }, 'housekeeping')
+  }
+}
+
+export function registerSchedules (queue: JobQueue, db: Kysely<Database>, log: Logger, publicUrl: string): void {
   void queue.work(SERIES_HORIZON_JOB, seriesHorizonHandler(db, log), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
   void queue.schedule(SERIES_HORIZON_JOB, SERIES_HORIZON_CRON)
+  void queue.work(HOUSEKEEPING_JOB, housekeepingHandler(db, log, publicUrl), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
+  void queue.schedule(HOUSEKEEPING_JOB, HOUSEKEEPING_CRON)
 }
 
 /** Scheduled jobs of the app (cron, UTC): they run in the worker process only (see plugins/app/queue.ts). */
 export default fp(async (app) => {
-  registerSchedules(app.queue, app.db, app.log)
-}, { name: 'schedules', dependencies: ['queue', 'db'] })
+  registerSchedules(app.queue, app.db, app.log, app.config.PUBLIC_URL)
+}, { name: 'schedules', dependencies: ['queue', 'db', 'config'] })

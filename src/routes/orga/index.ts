@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { listRequirements, listTerms, today } from '../../domain/communities/communities.repository.js'
 import { updateCommunitySettings } from '../../domain/communities/communities.service.js'
-import { addOrganizer, endTerm } from '../../domain/communities/organizers.service.js'
+import { addOrganizer, endTerm, handoverWarning } from '../../domain/communities/organizers.service.js'
 import { communityToForm, validateCommunityForm, type CommunityForm } from '../../domain/communities/settings.js'
 import { approveRequest, declineRequest, inviteByEmail } from '../../domain/memberships/join.service.js'
 import { listInvitations, listPendingRequests } from '../../domain/memberships/memberships.repository.js'
@@ -84,6 +84,7 @@ export default async function orgaRoutes (app: FastifyInstance) {
       community: request.community,
       section: 'organizers',
       today: now,
+      handover: handoverWarning(terms, now),
       current: terms.filter(isCurrent),
       upcoming: terms.filter((t) => t.starts_on > now),
       past: terms.filter((t) => t.ends_on !== null && t.ends_on < now)
