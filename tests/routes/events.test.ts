@@ -208,10 +208,16 @@ t.test('events pages', async (t) => {
     const bad = await organizer.post(`${base}/orga/series/new`, { title: 'Brown-bag', kind: 'brown-bag', pattern: 'monthly-weekday', interval: '1', first_date: '', start_time: '12:00', duration_minutes: '60', time_zone: 'America/New_York', online_url: 'https://meet.example.gov/m' })
     t.equal(bad.statusCode, 400)
     t.match(text(bad.body), 'Enter the first date as YYYY-MM-DD.')
-    const created = await organizer.post(`${base}/orga/series/new`, {
+    const fields = {
       title: 'Monthly brown-bag', kind: 'brown-bag', why_it_matters: 'Practice from peers.', pattern: 'monthly-weekday', interval: '1',
       first_date: inDays(3), start_time: '12:00', duration_minutes: '60', time_zone: 'America/New_York', online_url: 'https://meet.example.gov/m', publish: 'yes'
-    })
+    }
+    const ask = await organizer.post(`${base}/orga/series/new`, fields)
+    t.equal(ask.statusCode, 200, 'online meetings with no captions link: asked first')
+    t.match(text(ask.body), 'Publish without live captions?')
+    t.match(ask.body, 'value="Monthly brown-bag"', 'the form is kept')
+    t.equal(await db.selectFrom('series').select('id').where('title', '=', 'Monthly brown-bag').executeTakeFirst(), undefined, 'nothing created yet')
+    const created = await organizer.post(`${base}/orga/series/new`, { ...fields, publish_without_captions: 'yes' })
     t.equal(created.statusCode, 303)
     const page = text((await organizer.get(created.headers.location as string)).body)
     t.match(page, /Series created with 1[23] occurrences for the next 12 months\./)

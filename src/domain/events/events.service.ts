@@ -42,6 +42,8 @@ export interface EventInput extends PlaceInput {
   /** Who speaks (free text). Optional so callers that predate it need not set it. */
   speakerName?: string | null
   rsvpClosesAt: Date | null
+  /** RSVPs open at the start of that day in the event's zone. Left out: keep the event's (new events: open now). */
+  rsvpOpensAt?: Date | null
   askAccessibility: boolean
   askDietary: boolean
   /** Minutes before the start for reminders. Left out: keep the event's (new events: a day and an hour). */
@@ -120,6 +122,12 @@ export function readEventForm (body: unknown): { values: FormValues, errors: Rec
   const closesDate = str(body, 'rsvp_closes_date', 10)
   values.rsvp_closes_date = closesDate
   if (closesDate && !isIsoDate(closesDate)) errors.rsvp_closes_date = 'Enter the date RSVPs close as YYYY-MM-DD, or leave it empty.'
+  const hasOpens = typeof body === 'object' && body !== null && 'rsvp_opens_date' in body
+  const opensDate = str(body, 'rsvp_opens_date', 10)
+  values.rsvp_opens_date = opensDate
+  if (opensDate && !isIsoDate(opensDate)) errors.rsvp_opens_date = 'Enter the date RSVPs open as YYYY-MM-DD, or leave it empty to open them now.'
+  else if (opensDate && closesDate && isIsoDate(closesDate) && opensDate > closesDate) errors.rsvp_opens_date = 'RSVPs must open before they close.'
+  else if (opensDate && isIsoDate(startDate) && opensDate > startDate) errors.rsvp_opens_date = 'RSVPs must open on or before the day the event starts.'
   const askAccessibility = bool(body, 'ask_accessibility')
   const askDietary = bool(body, 'ask_dietary')
   Object.assign(values, { ask_accessibility: askAccessibility, ask_dietary: askDietary })
@@ -138,6 +146,7 @@ export function readEventForm (body: unknown): { values: FormValues, errors: Rec
   }
   // RSVPs close at the end of that day in the event's zone.
   const rsvpClosesAt = closesDate ? DateTime.fromISO(closesDate, { zone: timeZone }).endOf('day').toJSDate() : null
+  const rsvpOpensAt = !hasOpens ? undefined : opensDate ? DateTime.fromISO(opensDate, { zone: timeZone }).startOf('day').toJSDate() : null
   return {
     values,
     errors,
@@ -153,6 +162,7 @@ export function readEventForm (body: unknown): { values: FormValues, errors: Rec
       recordingUrl,
       speakerName: speakerName || null,
       rsvpClosesAt,
+      rsvpOpensAt,
       askAccessibility,
       askDietary,
       reminderOffsets: reminders.offsets
@@ -185,6 +195,7 @@ export function eventFormValues (e: Event): FormValues {
     speaker_name: e.speaker_name ?? '',
     capacity: e.capacity === null ? '' : String(e.capacity),
     rsvp_closes_date: e.rsvp_closes_at ? DateTime.fromJSDate(e.rsvp_closes_at, { zone: e.time_zone }).toISODate()! : '',
+    rsvp_opens_date: e.rsvp_opens_at ? DateTime.fromJSDate(e.rsvp_opens_at, { zone: e.time_zone }).toISODate()! : '',
     ask_accessibility: e.ask_accessibility,
     ask_dietary: e.ask_dietary,
     reminders: formatOffsets(e.reminder_offsets_minutes)
@@ -213,7 +224,8 @@ function columns (input: EventInput) {
     rsvp_closes_at: input.rsvpClosesAt,
     ask_accessibility: input.askAccessibility,
     ask_dietary: input.askDietary,
-    ...(input.reminderOffsets ? { reminder_offsets_minutes: input.reminderOffsets } : {})
+    ...(input.reminderOffsets ? { reminder_offsets_minutes: input.reminderOffsets } : {}),
+    ...(input.rsvpOpensAt !== undefined ? { rsvp_opens_at: input.rsvpOpensAt } : {})
   }
 }
 
@@ -299,6 +311,7 @@ export async function copyEvent (trx: Db, eventId: number, creatorId: number): P
     speaker_name: e.speaker_name,
     capacity: e.capacity,
     rsvp_closes_at: e.rsvp_closes_at,
+    rsvp_opens_at: e.rsvp_opens_at,
     ask_accessibility: e.ask_accessibility,
     ask_dietary: e.ask_dietary,
     reminder_offsets_minutes: e.reminder_offsets_minutes,

@@ -10,6 +10,7 @@ import { viewerTimes } from '../../domain/events/time-zones.js'
 import { accessLinks } from '../../domain/events/access-links.js'
 import { setHosts } from '../../domain/events/events.repository.js'
 import { countByStatus, listAttendees } from '../../domain/rsvps/rsvps.repository.js'
+import { revokeRsvpLinks } from '../../domain/rsvps/rsvp-links.js'
 import { attendeesCsv, respond, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
 import { createSeries, readSeriesForm, RULE_PATTERNS } from '../../domain/series/series.service.js'
 import { notFound } from '../../lib/errors.js'
@@ -135,6 +136,15 @@ export default async function eventRoutes (app: FastifyInstance) {
     }, app.config.PUBLIC_URL))
     if (!outcome.ok) return showEvent(request, reply, { problem: outcome.message }, 409)
     return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(`/c/${request.community.slug}/events/${eventId}`, 303)
+  })
+
+  // A member who forwarded an invite, or fears a mailbox was read, turns off the "Going" / "Can't go" links
+  // in every mail they got for this event; the next mail brings links that work.
+  app.post('/c/:slug/events/:id/rsvp-links/revoke', member, async (request, reply) => {
+    const event = await loadEvent(request)
+    await revokeRsvpLinks(app.db, event.id, request.member!.id)
+    return reply.flash('The “Going” and “Can’t go” links in the emails you got for this event no longer work. Answer here, or with the links in the next email.')
+      .redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
   })
 
   // ---- Organizers: create, edit, publish, cancel
@@ -265,10 +275,10 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   // ---- Organizers: series
 
-  const seriesForm = (request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors: Record<string, string> = {}, status = 200) =>
+  const seriesForm = (request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors: Record<string, string> = {}, status = 200, extra: { captionsWarning?: boolean } = {}) =>
     reply.page('orga/series/form', {
       title: 'New series', community: request.community, values, errors, kindOptions, zoneOptions: zoneOptions(String(values.time_zone ?? '')),
-      patternOptions: RULE_PATTERNS
+      patternOptions: RULE_PATTERNS, ...extra
     }, status)
 
   app.get('/c/:slug/orga/series/new', organizer, async (request, reply) => {
@@ -279,6 +289,11 @@ export default async function eventRoutes (app: FastifyInstance) {
     const form = readSeriesForm(request.body)
     if (!form.input) return seriesForm(request, reply, form.values, form.errors, 400)
     const input = form.input
+    // As for one event: publishing online meetings with no captions link asks first.
+    if (input.publishOccurrences && lacksCaptions({ online_url: input.onlineUrl, live_transcript_url: input.liveTranscriptUrl }) &&
+      str(request.body, 'publish_without_captions') !== 'yes') {
+      return seriesForm(request, reply, form.values, {}, 200, { captionsWarning: true })
+    }
     const { series, created } = await app.db.transaction().execute((trx) => createSeries(trx, request.community.id, input, request.member!.id))
     return reply.flash(`Series created with ${created} ${created === 1 ? 'occurrence' : 'occurrences'} for the next 12 months.`)
       .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
