@@ -68,6 +68,42 @@ t.test('live-transcript links', async (t) => {
     t.match(plain.body, 'href="https://captions.example.gov/bb"', 'the captions service keeps the transcript at the same address')
   })
 
+  await t.test('without a zone in the profile, the browser’s zone (cookie) shows times where the viewer is', async (t) => {
+    const e = await make({ title: 'Zone check' })
+    const c = new Client(app)
+    await signInAs(c, ada)
+    t.notMatch(text((await c.get(`${base}/events/${e.id}`)).body), 'In your time zone', 'no zone known: the event’s own time only')
+    c.cookies.set('convene_tz', 'America/Los_Angeles')
+    t.match(text((await c.get(`${base}/events/${e.id}`)).body), 'In your time zone (America/Los Angeles)')
+    c.cookies.set('convene_tz', 'Not/AZone')
+    t.notMatch(text((await c.get(`${base}/events/${e.id}`)).body), 'In your time zone', 'a made-up zone is ignored')
+    await db.updateTable('members').set({ time_zone: 'Europe/London' }).where('id', '=', ada.id).execute()
+    c.cookies.set('convene_tz', 'America/Los_Angeles')
+    t.match(text((await c.get(`${base}/events/${e.id}`)).body), 'In your time zone (Europe/London)', 'the profile’s zone wins')
+    await db.updateTable('members').set({ time_zone: null }).where('id', '=', ada.id).execute()
+  })
+
+  await t.test('past events, latest first, with their recordings', async (t) => {
+    const list = await member.get(`${base}/events?when=past`)
+    t.equal(list.statusCode, 200)
+    const shown = text(list.body)
+    t.match(shown, 'Past events')
+    t.match(list.body, '<a class="usa-link" href="https://video.example.gov/r1">Recording or transcript<span class="usa-sr-only"> of Recorded</span></a>')
+    t.match(list.body, 'href="https://captions.example.gov/bb">Transcript<span class="usa-sr-only"> of Not recorded', 'the transcript when there is no recording')
+    t.notMatch(shown, 'Captioned brown-bag', 'upcoming events are not in the past list')
+    t.match(text((await member.get(`${base}/events`)).body), 'Captioned brown-bag')
+    t.notMatch(text((await member.get(`${base}/events`)).body), 'Not recorded', 'nor past ones in the upcoming list')
+  })
+
+  await t.test('the date filter counts days where the viewer is', async (t) => {
+    await db.updateTable('members').set({ time_zone: 'America/Los_Angeles' }).where('id', '=', ada.id).execute()
+    // 23:30 in Los Angeles on 10 March 2027 is already 11 March in UTC.
+    const late = await make({ title: 'Late-night clinic', timeZone: 'America/Los_Angeles', startsAt: new Date('2027-03-11T07:30:00Z'), endsAt: new Date('2027-03-11T08:30:00Z') })
+    t.match(text((await member.get(`${base}/events?from=2027-03-10&to=2027-03-10`)).body), late.title)
+    t.notMatch(text((await member.get(`${base}/events?from=2027-03-11&to=2027-03-11`)).body), late.title)
+    await db.updateTable('members').set({ time_zone: null }).where('id', '=', ada.id).execute()
+  })
+
   await t.test('organizers see which upcoming online events lack captions; members do not', async (t) => {
     const missing = await make({ title: 'Uncaptioned brown-bag', liveTranscriptUrl: null })
     const draft = await make({ title: 'Uncaptioned draft', liveTranscriptUrl: null }, false)

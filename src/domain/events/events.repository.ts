@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { Db, Event, EventKind, EventUpdate, NewEvent, Rsvp, RsvpStatus } from '../../db/database.js'
 
@@ -7,9 +8,15 @@ export interface EventFilters {
   kind?: EventKind
   region?: string
   mode?: EventMode
-  /** ISO dates (YYYY-MM-DD), inclusive, compared in UTC. */
+  /** ISO dates (YYYY-MM-DD), inclusive, as days in `zone` (the viewer's; default UTC). */
   from?: string
   to?: string
+  zone?: string
+}
+
+/** Midnight starting the day `iso` in `zone`, as an instant. */
+function dayStart (iso: string, zone = 'UTC'): Date {
+  return DateTime.fromISO(iso, { zone }).startOf('day').toJSDate()
 }
 
 export async function findEvent (db: Db, communityId: number, id: number): Promise<Event | undefined> {
@@ -88,28 +95,35 @@ export async function updateEventRow (db: Db, id: number, changes: EventUpdate):
 }
 
 /**
- * Events that have not ended, soonest first, with the number going. Members see published and cancelled
- * events; organizers also drafts.
+ * A page of the community's events: `upcoming` (not ended, soonest first) or `past` (ended, latest first),
+ * with the number going. Members see published and cancelled events; organizers also drafts.
  */
-export async function listUpcoming (db: Db, communityId: number, now: Date, opts: { filters?: EventFilters, includeDrafts?: boolean, publishedOnly?: boolean, limit?: number, offset?: number } = {}) {
+export async function listEvents (db: Db, communityId: number, now: Date, opts: { when?: 'upcoming' | 'past', filters?: EventFilters, includeDrafts?: boolean, publishedOnly?: boolean, limit?: number, offset?: number } = {}) {
   const f = opts.filters ?? {}
+  const past = opts.when === 'past'
   let q = db.selectFrom('events')
-    .select(['id', 'title', 'kind', 'summary', 'starts_at', 'ends_at', 'time_zone', 'venue_name', 'online_url', 'region', 'status', 'capacity', 'series_id'])
+    .select(['id', 'title', 'kind', 'summary', 'starts_at', 'ends_at', 'time_zone', 'venue_name', 'online_url', 'region', 'status', 'capacity', 'series_id',
+      'recording_url', 'live_transcript_url'])
     .select((eb) => eb.selectFrom('rsvps').select((e2) => e2.fn.countAll<number>().as('n'))
       .whereRef('rsvps.event_id', '=', 'events.id').where('rsvps.status', '=', 'going').as('going_count'))
     .where('community_id', '=', communityId)
-    .where('ends_at', '>', now)
+    .where('ends_at', past ? '<=' : '>', now)
   if (opts.publishedOnly) q = q.where('status', '=', 'published')
   else if (!opts.includeDrafts) q = q.where('status', '!=', 'draft')
   if (f.kind) q = q.where('kind', '=', f.kind)
   if (f.region) q = q.where('region', '=', f.region)
   if (f.mode === 'in-person') q = q.where('venue_name', 'is not', null)
   if (f.mode === 'online') q = q.where('online_url', 'is not', null)
-  if (f.from) q = q.where('starts_at', '>=', new Date(`${f.from}T00:00:00Z`))
-  if (f.to) q = q.where('starts_at', '<', new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000))
-  q = q.orderBy('starts_at').orderBy('id').limit(opts.limit ?? 200)
+  if (f.from) q = q.where('starts_at', '>=', dayStart(f.from, f.zone))
+  if (f.to) q = q.where('starts_at', '<', DateTime.fromJSDate(dayStart(f.to, f.zone)).plus({ days: 1 }).toJSDate())
+  q = q.orderBy('starts_at', past ? 'desc' : 'asc').orderBy('id', past ? 'desc' : 'asc').limit(opts.limit ?? 200)
   if (opts.offset) q = q.offset(opts.offset)
   return q.execute()
+}
+
+/** Events that have not ended, soonest first (see `listEvents`). */
+export async function listUpcoming (db: Db, communityId: number, now: Date, opts: Omit<Parameters<typeof listEvents>[3], 'when'> = {}) {
+  return listEvents(db, communityId, now, { ...opts, when: 'upcoming' })
 }
 
 /**

@@ -3,12 +3,18 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Community, Member } from '../../db/database.js'
 import { endSession, sessionMember, startSession } from '../../domain/auth/auth.service.js'
 import { findCommunityWithStanding } from '../../domain/communities/communities.repository.js'
+import { isValidZone } from '../../domain/series/recurrence.js'
 import { HttpError, notFound } from '../../lib/errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in member, or null. */
     member: Member | null
+    /**
+     * The viewer's IANA time zone: their profile's, else the one their browser reports (cookie `convene_tz`,
+     * set by public/convene.js), else null.
+     */
+    viewerZone: string | null
     /** Set by the community guards: the community named by the :slug in the URL and the viewer's standing. */
     community: Community
     standing: { isMember: boolean, isOrganizer: boolean, isAdmin: boolean }
@@ -31,16 +37,20 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'convene_session'
+/** Set by the browser (public/convene.js) to its time zone; used until the member picks one in their profile. */
+export const ZONE_COOKIE = 'convene_tz'
 
 export default fp(async (app) => {
   app.decorateRequest('member', null)
+  app.decorateRequest('viewerZone', null)
   app.decorateRequest('community', null as unknown as Community)
   app.decorateRequest('standing', null as unknown as FastifyRequest['standing'])
 
   app.addHook('onRequest', async (request) => {
     const id = request.cookies[SESSION_COOKIE]
-    if (!id) return
-    request.member = (await sessionMember(app.db, id)) ?? null
+    if (id) request.member = (await sessionMember(app.db, id)) ?? null
+    const browserZone = request.cookies[ZONE_COOKIE]
+    request.viewerZone = request.member?.time_zone ?? (browserZone && browserZone.length <= 64 && isValidZone(browserZone) ? browserZone : null)
   })
 
   app.decorateReply('signIn', async function (this: FastifyReply, memberId: number) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event, EventKind } from '../../db/database.js'
 import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
-import { findEvent, findEventPage, listHosts, listLackingCaptions, listRegions, listUpcoming, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
+import { findEvent, findEventPage, listEvents, listHosts, listLackingCaptions, listRegions, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
 import {
   cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
 } from '../../domain/events/events.service.js'
@@ -52,7 +52,10 @@ export default async function eventRoutes (app: FastifyInstance) {
   app.get('/c/:slug/events', member, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>
     const filters: EventFilters = {}
-    const values = { kind: q.kind ?? '', region: q.region ?? '', mode: q.mode ?? '', from: q.from ?? '', to: q.to ?? '' }
+    const when = q.when === 'past' ? 'past' : 'upcoming'
+    const values = { when: when === 'past' ? 'past' : '', kind: q.kind ?? '', region: q.region ?? '', mode: q.mode ?? '', from: q.from ?? '', to: q.to ?? '' }
+    // Dates in the filter are days where the viewer is.
+    filters.zone = request.viewerZone ?? 'UTC'
     if (EVENT_KINDS.some((k) => k.value === values.kind)) filters.kind = values.kind as EventKind
     if (values.region) filters.region = values.region.slice(0, 200)
     if (values.mode === 'in-person' || values.mode === 'online') filters.mode = values.mode as EventMode
@@ -63,9 +66,9 @@ export default async function eventRoutes (app: FastifyInstance) {
     const now = new Date()
     // One more than a page tells whether there is a next page.
     const [rows, regions, lackingCaptions] = await Promise.all([
-      listUpcoming(app.db, request.community.id, now, { filters, includeDrafts: canOrganize, limit: EVENTS_PER_PAGE + 1, offset: (page - 1) * EVENTS_PER_PAGE }),
+      listEvents(app.db, request.community.id, now, { when, filters, includeDrafts: canOrganize, limit: EVENTS_PER_PAGE + 1, offset: (page - 1) * EVENTS_PER_PAGE }),
       listRegions(app.db, request.community.id, now, { includeDrafts: canOrganize }),
-      canOrganize ? listLackingCaptions(app.db, request.community.id, now) : []
+      canOrganize && when === 'upcoming' ? listLackingCaptions(app.db, request.community.id, now) : []
     ])
     // A region chosen earlier stays in the select even when no upcoming event is in it any more.
     if (filters.region && !regions.includes(filters.region)) regions.push(filters.region)
@@ -75,9 +78,11 @@ export default async function eventRoutes (app: FastifyInstance) {
       const qs = params.toString()
       return `/c/${request.community.slug}/events${qs ? '?' + qs : ''}`
     }
-    const events = rows.slice(0, EVENTS_PER_PAGE)
+    const events = rows.slice(0, EVENTS_PER_PAGE).map((e) => ({ ...e, afterwards: when === 'past' ? accessLinks(e, now).afterwards : null }))
+    const heading = when === 'past' ? 'Past events' : 'Events'
     return reply.page('events/list', {
-      title: page > 1 ? `Events (page ${page}) · ${request.community.name}` : `Events · ${request.community.name}`,
+      title: page > 1 ? `${heading} (page ${page}) · ${request.community.name}` : `${heading} · ${request.community.name}`,
+      when,
       community: request.community, events, regions, values, canOrganize, kinds: EVENT_KINDS, lackingCaptions,
       page, previousUrl: page > 1 ? pageUrl(page - 1) : null, nextUrl: rows.length > EVENTS_PER_PAGE ? pageUrl(page + 1) : null, firstUrl: pageUrl(1)
     })
@@ -103,7 +108,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       closed: rsvpProblem(event, new Date()),
       captionsMissing: lacksCaptions(event),
       links: accessLinks(event),
-      viewerTimes: viewerTimes(event, request.member!.time_zone),
+      viewerTimes: viewerTimes(event, request.viewerZone),
       ...extra
     }, status)
   }
