@@ -84,7 +84,8 @@ export async function up (db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addCheckConstraint('events_kind_check', KINDS)
     .addCheckConstraint('events_status_check', sql`status in ('draft', 'published', 'cancelled')`)
-    .addCheckConstraint('events_times_check', sql`ends_at > starts_at`)
+    // At most 31 days long: "not ended yet" then reads as a range of the (community_id, starts_at) index.
+    .addCheckConstraint('events_times_check', sql`ends_at > starts_at and ends_at <= starts_at + interval '31 days'`)
     .addCheckConstraint('events_capacity_check', sql`capacity is null or capacity > 0`)
     .addCheckConstraint('events_why_check', sql`length(trim(why_it_matters)) > 0`)
     .execute()

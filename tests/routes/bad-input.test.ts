@@ -67,7 +67,8 @@ t.test('bad input never gives a 500', async (t) => {
       [{ start_date: '9999-01-01' }, 'start_date', 'Enter the start date as YYYY-MM-DD.'],
       [{ start_date: '0000-01-01' }, 'start_date', 'Enter the start date as YYYY-MM-DD.'],
       [{ start_time: '29:00' }, 'start_time', 'Enter the start time as HH:MM (24-hour).'],
-      [{ end_time: '12:75' }, 'end_time', 'Enter the end time as HH:MM (24-hour).']
+      [{ end_time: '12:75' }, 'end_time', 'Enter the end time as HH:MM (24-hour).'],
+      [{ end_date: '2027-05-10' }, 'end_date', 'An event can last at most 31 days. For a longer programme, create a series or several events.']
     ]
     for (const [over, field, message] of cases) {
       const res = await organizer.post('/c/dna/orga/events/new', { ...eventForm, ...over })

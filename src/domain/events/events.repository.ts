@@ -14,6 +14,17 @@ export interface EventFilters {
   zone?: string
 }
 
+/** The longest an event may last (a check in migrations/2026-11-25T1000_events.ts; the event form says so). */
+export const MAX_EVENT_DAYS = 31
+
+/**
+ * Events that have not ended by `now` started after this: the bound lets "upcoming" queries read a range of the
+ * (community_id, starts_at) index instead of every past event too.
+ */
+export function startedAfterBound (now: Date): Date {
+  return new Date(now.getTime() - MAX_EVENT_DAYS * 86_400_000)
+}
+
 /** Midnight starting the day `iso` in `zone`, as an instant. */
 function dayStart (iso: string, zone = 'UTC'): Date {
   return DateTime.fromISO(iso, { zone }).startOf('day').toJSDate()
@@ -108,6 +119,7 @@ export async function listEvents (db: Db, communityId: number, now: Date, opts: 
       .whereRef('rsvps.event_id', '=', 'events.id').where('rsvps.status', '=', 'going').as('going_count'))
     .where('community_id', '=', communityId)
     .where('ends_at', past ? '<=' : '>', now)
+    .where('starts_at', past ? '<' : '>', past ? now : startedAfterBound(now))
   if (opts.publishedOnly) q = q.where('status', '=', 'published')
   else if (!opts.includeDrafts) q = q.where('status', '!=', 'draft')
   if (f.kind) q = q.where('kind', '=', f.kind)
@@ -132,7 +144,7 @@ export async function listUpcoming (db: Db, communityId: number, now: Date, opts
  */
 export async function listLackingCaptions (db: Db, communityId: number, now: Date, limit = 20) {
   return db.selectFrom('events').select(['id', 'title', 'starts_at', 'time_zone', 'status'])
-    .where('community_id', '=', communityId).where('ends_at', '>', now).where('status', '!=', 'cancelled')
+    .where('community_id', '=', communityId).where('starts_at', '>', startedAfterBound(now)).where('ends_at', '>', now).where('status', '!=', 'cancelled')
     .where('online_url', 'is not', null).where('live_transcript_url', 'is', null)
     .orderBy('starts_at').orderBy('id').limit(limit).execute()
 }
@@ -143,7 +155,7 @@ export async function listLackingCaptions (db: Db, communityId: number, now: Dat
  */
 export async function listRegions (db: Db, communityId: number, now = new Date(), opts: { includeDrafts?: boolean } = {}): Promise<string[]> {
   let q = db.selectFrom('events').select('region').distinct()
-    .where('community_id', '=', communityId).where('ends_at', '>', now).where('region', 'is not', null)
+    .where('community_id', '=', communityId).where('starts_at', '>', startedAfterBound(now)).where('ends_at', '>', now).where('region', 'is not', null)
   if (!opts.includeDrafts) q = q.where('status', '!=', 'draft')
   const rows = await q.orderBy('region').execute()
   return rows.map((r) => r.region!)

@@ -5,7 +5,7 @@ import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invit
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../reminders/offsets.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
 import { isValidZone, localToInstant } from '../series/recurrence.js'
-import { insertEvent, listUpcoming, lockEvent, setHosts, updateEventRow } from './events.repository.js'
+import { insertEvent, listUpcoming, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow } from './events.repository.js'
 
 export const EVENT_KINDS: { value: EventKind, label: string }[] = [
   { value: 'brown-bag', label: 'Brown-bag' },
@@ -142,6 +142,10 @@ export function readEventForm (body: unknown): { values: FormValues, errors: Rec
   const endsAt = localToInstant(`${endDate}T${endTime}`, timeZone)
   if (endsAt <= startsAt) {
     errors.end_time = 'The event must end after it starts.'
+    return { values, errors }
+  }
+  if (endsAt.getTime() - startsAt.getTime() > MAX_EVENT_DAYS * 86_400_000) {
+    errors.end_date = `An event can last at most ${MAX_EVENT_DAYS} days. For a longer programme, create a series or several events.`
     return { values, errors }
   }
   // RSVPs close at the end of that day in the event's zone.
