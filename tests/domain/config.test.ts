@@ -10,6 +10,10 @@ import { loadConfig } from '../../src/config.js'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 t.test('defaults for a fresh machine', async (t) => {
+  // env-schema also reads the process's environment: take out what CI sets (this file runs in its own process).
+  const saved = { ...process.env }
+  for (const k of ['DATABASE_URL', 'PORT', 'HOST', 'PUBLIC_URL', 'DATA_DIR', 'NODE_ENV', 'WORKER', 'TRUST_PROXY']) delete process.env[k]
+  t.teardown(() => { Object.assign(process.env, saved) })
   const c = loadConfig({}, false)
   t.equal(c.PORT, 3000)
   t.equal(c.HOST, '127.0.0.1')
