@@ -1,4 +1,6 @@
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { notFound } from './errors.js'
+import { parseId } from './forms.js'
 
 /** Headers for pages reached from an emailed token link: the token must not leak or be cached. */
 export function tokenPageHeaders (reply: FastifyReply): FastifyReply {
@@ -28,4 +30,11 @@ export function cleanInput (value: unknown, opts: { firstOfRepeated?: boolean } 
     return out
   }
   return value
+}
+
+/** The row id in the URL parameter `name` (`/events/:id`); anything but a plain id is a 404 for `what`. */
+export function idParam (request: FastifyRequest, what = 'page', name = 'id'): number {
+  const id = parseId((request.params as Record<string, unknown>)[name])
+  if (id === null) throw notFound(what)
+  return id
 }

@@ -28,19 +28,6 @@ Promise<{ community: Community, isMember: boolean, isOrganizer: boolean } | unde
   return { community: community as Community, isMember: Boolean(isMember), isOrganizer: Boolean(isOrganizer) }
 }
 
-/** Whether the member belongs to the community, and whether they hold an organizer term today. */
-export async function viewerStanding (db: Db, communityId: number, memberId: number): Promise<{ isMember: boolean, isOrganizer: boolean }> {
-  const row = await db.selectNoFrom((eb) => [
-    eb.exists(eb.selectFrom('memberships').select('id')
-      .where('community_id', '=', communityId).where('member_id', '=', memberId)).as('is_member'),
-    eb.exists(eb.selectFrom('coordinator_terms').select('id')
-      .where('community_id', '=', communityId).where('member_id', '=', memberId)
-      .where('starts_on', '<=', sql<string>`current_date`)
-      .where((w) => w.or([w('ends_on', 'is', null), w('ends_on', '>=', sql<string>`current_date`)]))).as('is_organizer')
-  ]).executeTakeFirstOrThrow()
-  return { isMember: Boolean(row.is_member), isOrganizer: Boolean(row.is_organizer) }
-}
-
 /** Today's date on the database server, as an ISO date: terms are compared with it. */
 export async function today (db: Db): Promise<string> {
   const row = await db.selectNoFrom(sql<string>`to_char(current_date, 'YYYY-MM-DD')`.as('d')).executeTakeFirstOrThrow()
@@ -150,4 +137,18 @@ export async function findCommunityMemberByEmail (db: Db, communityId: number, e
 
 export async function findCommunityById (db: Db, id: number): Promise<Community | undefined> {
   return db.selectFrom('communities').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Every community, oldest first (for daily jobs that visit each one). */
+export async function listCommunities (db: Db) {
+  return db.selectFrom('communities').select(['id', 'slug', 'name']).orderBy('id').execute()
+}
+
+/** The community's coordinator terms whose holders are still members, latest end first (open-ended first). */
+export async function listMembersTerms (db: Db, communityId: number) {
+  return db.selectFrom('coordinator_terms')
+    .innerJoin('memberships', (j) => j.onRef('memberships.member_id', '=', 'coordinator_terms.member_id')
+      .onRef('memberships.community_id', '=', 'coordinator_terms.community_id'))
+    .select(['coordinator_terms.id', 'coordinator_terms.member_id', 'coordinator_terms.starts_on', 'coordinator_terms.ends_on'])
+    .where('coordinator_terms.community_id', '=', communityId).orderBy('coordinator_terms.ends_on', 'desc').execute()
 }

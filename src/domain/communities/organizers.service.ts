@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely'
 import type { Database, Db } from '../../db/database.js'
 import { isIsoDate } from '../../lib/forms.js'
 import { queueMail } from '../mail/mail.service.js'
-import { deleteTerm, findCommunityMemberByEmail, findTerm, insertTerm, listCurrentOrganizers, lockCommunity,
+import { findMemberById } from '../members/members.repository.js'
+import { deleteTerm, findCommunityMemberByEmail, findTerm, insertTerm, listCommunities, listCurrentOrganizers, listMembersTerms, lockCommunity,
   overlappingTerms, setTermEnd, today } from './communities.repository.js'
 
 export type OrganizerResult = { ok: true, message: string } | { ok: false, errors: Record<string, string> }
@@ -96,24 +97,22 @@ export function handoverWarning (terms: Array<{ starts_on: string, ends_on: stri
  * is told, so the community is never left without a coordinator. Returns the communities changed.
  */
 export async function keepAnOrganizer (db: Kysely<Database>, publicUrl: string): Promise<number> {
-  const communities = await db.selectFrom('communities').select(['id', 'slug', 'name']).orderBy('id').execute()
+  const communities = await listCommunities(db)
   let changed = 0
   for (const c of communities) {
     changed += await db.transaction().execute(async (trx) => {
       await lockCommunity(trx, c.id)
       const now = await today(trx)
-      const terms = await trx.selectFrom('coordinator_terms').innerJoin('memberships', (j) => j.onRef('memberships.member_id', '=', 'coordinator_terms.member_id')
-        .onRef('memberships.community_id', '=', 'coordinator_terms.community_id'))
-        .select(['coordinator_terms.id', 'coordinator_terms.member_id', 'coordinator_terms.starts_on', 'coordinator_terms.ends_on'])
-        .where('coordinator_terms.community_id', '=', c.id).orderBy('coordinator_terms.ends_on', 'desc').execute()
+      const terms = await listMembersTerms(trx, c.id)
       const ends = coverageEnds(terms, now)
       if (ends === null || (ends !== 'none' && ends > now)) return 0
-      // The latest term to have ended (or ending today); nulls sort first in "desc", but they never reach here.
+      // The latest term to have ended (or ending today): terms come latest end first; open-ended ones never reach here.
       const last = terms.find((t) => t.starts_on <= now)
       if (!last) return 0
       const until = DateTime.fromISO(now).plus({ months: EXTENSION_MONTHS }).toISODate()!
-      await trx.updateTable('coordinator_terms').set({ ends_on: until }).where('id', '=', last.id).execute()
-      const holder = await trx.selectFrom('members').select(['id', 'email', 'full_name']).where('id', '=', last.member_id).executeTakeFirstOrThrow()
+      await setTermEnd(trx, last.id, until)
+      const holder = await findMemberById(trx, last.member_id)
+      if (!holder) return 0
       await queueMail(trx, {
         kind: 'term-extended',
         to: holder.email,

@@ -34,6 +34,12 @@ export async function findEvent (db: Db, communityId: number, id: number): Promi
   return db.selectFrom('events').selectAll().where('community_id', '=', communityId).where('id', '=', id).executeTakeFirst()
 }
 
+/** The community's event as the viewer may see it: drafts exist only for organizers (and site admins). */
+export async function findVisibleEvent (db: Db, communityId: number, id: number, canOrganize: boolean): Promise<Event | undefined> {
+  const event = await findEvent(db, communityId, id)
+  return event && (event.status !== 'draft' || canOrganize) ? event : undefined
+}
+
 export interface PersonRow { id: number, full_name: string, agency: string }
 
 /** Everything the event page shows, read in one round trip (see `findEventPage`). */
@@ -133,11 +139,6 @@ export async function listEvents (db: Db, communityId: number, now: Date, opts: 
   return q.execute()
 }
 
-/** Events that have not ended, soonest first (see `listEvents`). */
-export async function listUpcoming (db: Db, communityId: number, now: Date, opts: Omit<Parameters<typeof listEvents>[3], 'when'> = {}) {
-  return listEvents(db, communityId, now, { ...opts, when: 'upcoming' })
-}
-
 /**
  * Upcoming online or hybrid events (drafts too) with no live-transcript (captions) link, soonest first: the
  * organizers' list of captions still to arrange.
@@ -151,7 +152,7 @@ export async function listLackingCaptions (db: Db, communityId: number, now: Dat
 
 /**
  * The regions the community's upcoming events are in (for the filter): only events that have not ended (as
- * `listUpcoming`), so past years of events are not read on every visit.
+ * `listEvents`), so past years of events are not read on every visit.
  */
 export async function listRegions (db: Db, communityId: number, now = new Date(), opts: { includeDrafts?: boolean } = {}): Promise<string[]> {
   let q = db.selectFrom('events').select('region').distinct()

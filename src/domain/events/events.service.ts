@@ -5,7 +5,7 @@ import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invit
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../reminders/offsets.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
 import { isValidZone, localToInstant } from '../series/recurrence.js'
-import { insertEvent, listUpcoming, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow } from './events.repository.js'
+import { insertEvent, listEvents, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow } from './events.repository.js'
 
 export const EVENT_KINDS: { value: EventKind, label: string }[] = [
   { value: 'brown-bag', label: 'Brown-bag' },
@@ -287,7 +287,7 @@ export async function cancelEvent (trx: Db, eventId: number, publicUrl: string):
  * The next published events of a community that have not ended, soonest first — for the community home page.
  */
 export async function upcomingEvents (db: Db, communityId: number, limit = 5, now = new Date()) {
-  return listUpcoming(db, communityId, now, { limit, publishedOnly: true })
+  return listEvents(db, communityId, now, { limit, publishedOnly: true })
 }
 
 /**

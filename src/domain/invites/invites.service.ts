@@ -2,7 +2,9 @@ import type { Community, Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
 import { normaliseEmail } from '../../lib/forms.js'
 import { accessLinksText, buildCalendar, eventLocation, eventUrl, toCalendarEntry } from '../calendar/ics.js'
+import { findCommunityById } from '../communities/communities.repository.js'
 import { queueMail } from '../mail/mail.service.js'
+import { findMemberById } from '../members/members.repository.js'
 import { rsvpLinkUrls } from '../rsvps/rsvp-links.js'
 import { allMembers, answersAndInvites, findInvite, listRecipients, membersByEmail, recordInvite } from './invites.repository.js'
 import { mailSite, type MailSite } from './site.js'
@@ -19,7 +21,15 @@ type CommunityRef = Pick<Community, 'slug' | 'name'>
 type Person = { id: number, email: string, full_name: string }
 
 async function communityOf (db: Db, event: Event): Promise<CommunityRef> {
-  return db.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirstOrThrow()
+  const community = await findCommunityById(db, event.community_id)
+  if (!community) throw new Error(`community ${event.community_id} of event ${event.id} not found`)
+  return community
+}
+
+async function personOf (db: Db, memberId: number): Promise<Person> {
+  const member = await findMemberById(db, memberId)
+  if (!member) throw new Error(`member ${memberId} not found`)
+  return member
 }
 
 /** "Thu, Dec 3 …": when, where, join, captions — the lines every invite, notice and reminder carries. */
@@ -95,14 +105,14 @@ function invitable (event: Event, now: Date): boolean {
  * so the event leaves their calendar (and nothing more is sent to them for it); waitlisted → nothing yet (a
  * promotion brings the invite).
  */
-export async function afterAnswer (trx: Db, event: Event, member: Person, status: RsvpStatus, previous: RsvpStatus | null, now: Date): Promise<void> {
+export async function afterAnswer (trx: Db, event: Event, memberId: number, status: RsvpStatus, previous: RsvpStatus | null, now: Date): Promise<void> {
   const site = mailSite()
   if (!site || !invitable(event, now)) return
-  const held = await findInvite(trx, event.id, member.id)
+  const held = await findInvite(trx, event.id, memberId)
   const holds = held?.method === 'REQUEST'
   if (status === 'going' || status === 'maybe') {
     if (holds && held.sequence === event.sequence && previous === status) return
-    await queueCalendarMail(trx, site, event, await communityOf(trx, event), member, status, {
+    await queueCalendarMail(trx, site, event, await communityOf(trx, event), await personOf(trx, memberId), status, {
       kind: 'calendar-invite',
       subject: `${status === 'going' ? 'You’re going' : 'Maybe'}: ${event.title}`,
       intro: status === 'going'
@@ -112,7 +122,7 @@ export async function afterAnswer (trx: Db, event: Event, member: Person, status
       now
     })
   } else if (status === 'declined' && holds) {
-    await queueCalendarMail(trx, site, event, await communityOf(trx, event), member, 'declined', {
+    await queueCalendarMail(trx, site, event, await communityOf(trx, event), await personOf(trx, memberId), 'declined', {
       kind: 'calendar-removed',
       subject: `Removed from your calendar: ${event.title}`,
       intro: `You said you can’t go to "${event.title}", so this message takes it off your calendar. ` +

@@ -1,12 +1,15 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
 import { eventUrl } from '../calendar/ics.js'
+import { findCommunityById } from '../communities/communities.repository.js'
+import { lockEvent } from '../events/events.repository.js'
 import { eventDetailsText } from '../invites/invites.service.js'
 import type { MailSite } from '../invites/site.js'
 import { queueMail } from '../mail/mail.service.js'
 import { rsvpLinkUrls } from '../rsvps/rsvp-links.js'
 import { formatOffsets } from './offsets.js'
+import { listEventsWithDueReminders, listGoingNotReminded, recordReminders } from './reminders.repository.js'
 
 /*
  * Reminders before each event to those going (offsets per event, default a day and an hour). A scheduled job
@@ -38,39 +41,25 @@ export function timeLeftInWords (offsetMinutes: number, minutesLeft: number): st
  * as done — one mail, not a burst. One transaction per event. Returns the number of mails queued.
  */
 export async function sendDueReminders (db: Kysely<Database>, site: MailSite, now = new Date()): Promise<number> {
-  const events = await db.selectFrom('events').select('id')
-    .where('status', '=', 'published')
-    .where('starts_at', '>', now)
-    .where(sql<boolean>`exists (select 1 from unnest(events.reminder_offsets_minutes) as o(m) where events.starts_at - make_interval(mins => o.m) <= ${now})`)
-    .orderBy('starts_at').execute()
+  const events = await listEventsWithDueReminders(db, now)
   let queued = 0
   for (const { id } of events) {
     queued += await db.transaction().execute(async (trx) => {
       // The row lock orders this pass with a cancellation in progress: a cancelled event gets nothing.
-      const event = await trx.selectFrom('events').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+      const event = await lockEvent(trx, id)
       if (!event || event.status !== 'published' || event.starts_at <= now) return 0
       const due = event.reminder_offsets_minutes.filter((m) => event.starts_at.getTime() - m * 60_000 <= now.getTime())
       if (!due.length) return 0
       const nearest = Math.min(...due)
-      const going = await trx.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
-        .innerJoin('memberships', (j) => j.onRef('memberships.member_id', '=', 'members.id').on('memberships.community_id', '=', event.community_id))
-        .select(['members.id', 'members.email', 'members.full_name'])
-        .where('rsvps.event_id', '=', event.id).where('rsvps.status', '=', 'going')
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('reminders_sent').select('reminders_sent.member_id')
-          .whereRef('reminders_sent.member_id', '=', 'members.id').where('reminders_sent.event_id', '=', event.id)
-          .where('reminders_sent.offset_minutes', '=', nearest).where('reminders_sent.for_starts_at', '=', event.starts_at))))
-        .orderBy('members.id').execute()
+      const going = await listGoingNotReminded(trx, event, nearest)
       if (!going.length) return 0
-      const community = await trx.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirstOrThrow()
+      const community = (await findCommunityById(trx, event.community_id))!
       const url = eventUrl(site.publicUrl, community.slug, event.id)
       let n = 0
       for (const m of going) {
-        const inserted = await trx.insertInto('reminders_sent')
-          .values(due.map((offset) => ({ event_id: event.id, member_id: m.id, offset_minutes: offset, for_starts_at: event.starts_at })))
-          .onConflict((oc) => oc.columns(['event_id', 'member_id', 'offset_minutes', 'for_starts_at']).doNothing())
-          .returning('offset_minutes').execute()
+        const inserted = await recordReminders(trx, event, m.id, due)
         // Mail only when the nearest due offset is new for this member (a larger one alone is stale).
-        if (!inserted.some((r) => r.offset_minutes === nearest)) continue
+        if (!inserted.includes(nearest)) continue
         const links = await rsvpLinkUrls(trx, site.secret, site.publicUrl, event.id, m.id)
         await queueMail(trx, {
           kind: 'event-reminder',

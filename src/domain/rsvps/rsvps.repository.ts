@@ -73,14 +73,6 @@ export async function markGoing (db: Db, rsvpIds: number[]): Promise<void> {
     .where('id', 'in', rsvpIds).execute()
 }
 
-/** Who's going, as members see it: only those who chose to be listed. */
-export async function listListedGoing (db: Db, eventId: number) {
-  return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
-    .select(['members.id', 'members.full_name', 'members.agency'])
-    .where('rsvps.event_id', '=', eventId).where('rsvps.status', '=', 'going').where('rsvps.listed', '=', true)
-    .orderBy('members.full_name').limit(500).execute()
-}
-
 export async function countByStatus (db: Db, eventId: number): Promise<Record<RsvpStatus, number>> {
   const rows = await db.selectFrom('rsvps').select(['status', (eb) => eb.fn.countAll<number>().as('n')])
     .where('event_id', '=', eventId).groupBy('status').execute()

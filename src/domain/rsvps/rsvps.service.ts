@@ -70,8 +70,7 @@ export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now
     dietaryNeeds: event.ask_dietary ? answer(req.dietaryNeeds, existing?.dietary_needs) : null,
     keepWaitlistPlace: previous === 'waitlisted'
   })
-  const member = await trx.selectFrom('members').select(['id', 'email', 'full_name']).where('id', '=', req.memberId).executeTakeFirstOrThrow()
-  await afterAnswer(trx, event, member, status, previous, now)
+  await afterAnswer(trx, event, req.memberId, status, previous, now)
   const promoted = previous === 'going' && status !== 'going' ? await fillFromWaitlist(trx, event, publicUrl, now) : []
   return { ok: true, status, previous, promoted }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { adminOverview, makeAdmin, removeAdmin } from '../../domain/site/site.service.js'
-import { notFound } from '../../lib/errors.js'
+import { idParam } from '../../lib/http.js'
 import { str } from '../../lib/forms.js'
 
 /** The site admin's index: communities, and who the site admins are. Everyone else gets 404. */
@@ -23,9 +23,7 @@ export default async function adminRoutes (app: FastifyInstance) {
   })
 
   app.post('/admin/admins/:id/remove', async (request, reply) => {
-    const raw = (request.params as { id: string }).id
-    if (!/^\d{1,9}$/.test(raw)) throw notFound()
-    const memberId = Number(raw)
+    const memberId = idParam(request)
     const result = await app.db.transaction().execute((trx) => removeAdmin(trx, memberId))
     if ('error' in result) {
       return reply.page('admin/index', { title: 'Site admin', ...await adminOverview(app.db), removeError: result.error }, 400)

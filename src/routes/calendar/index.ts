@@ -3,8 +3,9 @@ import type { Event } from '../../db/database.js'
 import { etagMatches, memberFeed, regenerateFeed, type FeedRequest } from '../../domain/calendar/feeds.js'
 import { buildCalendar, toCalendarEntry } from '../../domain/calendar/ics.js'
 import { googleCalendarUrl, outlookCalendarUrl } from '../../domain/calendar/web-links.js'
-import { findEvent } from '../../domain/events/events.repository.js'
+import { findVisibleEvent } from '../../domain/events/events.repository.js'
 import { notFound } from '../../lib/errors.js'
+import { idParam } from '../../lib/http.js'
 
 const CALENDAR_TYPE = 'text/calendar; charset=utf-8'
 const SLUG_FILE_RE = /^([a-z0-9-]{1,100})\.ics$/
@@ -18,11 +19,8 @@ export default async function calendarRoutes (app: FastifyInstance) {
 
   /** The event of this community, or 404; drafts exist only for organizers (as on the event page). */
   async function loadEvent (request: FastifyRequest): Promise<Event> {
-    const raw = (request.params as { id: string }).id
-    if (!/^\d{1,9}$/.test(raw)) throw notFound('event')
-    const event = await findEvent(app.db, request.community.id, Number(raw))
-    const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
-    if (!event || (event.status === 'draft' && !canOrganize)) throw notFound('event')
+    const event = await findVisibleEvent(app.db, request.community.id, idParam(request, 'event'), request.standing.isOrganizer || request.standing.isAdmin)
+    if (!event) throw notFound('event')
     return event
   }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event, EventKind } from '../../db/database.js'
 import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
-import { findEvent, findEventPage, listEvents, listHosts, listLackingCaptions, listRegions, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
+import { findEventPage, findVisibleEvent, listEvents, listHosts, listLackingCaptions, listRegions, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
 import {
   cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
 } from '../../domain/events/events.service.js'
@@ -14,14 +14,9 @@ import { revokeRsvpLinks } from '../../domain/rsvps/rsvp-links.js'
 import { attendeesCsv, respond, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
 import { createSeries, readSeriesForm, RULE_PATTERNS } from '../../domain/series/series.service.js'
 import { notFound } from '../../lib/errors.js'
+import { idParam } from '../../lib/http.js'
 import { shortDate } from '../../lib/format.js'
 import { bool, isIsoDate, parseId, str } from '../../lib/forms.js'
-
-function idParam (request: FastifyRequest, name = 'id'): number {
-  const raw = (request.params as Record<string, string>)[name] ?? ''
-  if (!/^\d{1,9}$/.test(raw)) throw notFound('event')
-  return Number(raw)
-}
 
 /** A field that may be absent from the form (undefined), as opposed to sent empty (''). */
 function optional (body: unknown, name: string): string | undefined {
@@ -41,9 +36,8 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   /** The event of this community, or 404; drafts exist only for organizers. */
   async function loadEvent (request: FastifyRequest): Promise<Event> {
-    const event = await findEvent(app.db, request.community.id, idParam(request))
-    const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
-    if (!event || (event.status === 'draft' && !canOrganize)) throw notFound('event')
+    const event = await findVisibleEvent(app.db, request.community.id, idParam(request, 'event'), request.standing.isOrganizer || request.standing.isAdmin)
+    if (!event) throw notFound('event')
     return event
   }
 
@@ -91,7 +85,7 @@ export default async function eventRoutes (app: FastifyInstance) {
   /** The event page (one query for the event, its counts, hosts, who's going and the viewer's answer); 404 as `loadEvent`. */
   async function showEvent (request: FastifyRequest, reply: FastifyReply, extra: { problem?: string } = {}, status = 200) {
     const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
-    const found = await findEventPage(app.db, request.community.id, idParam(request), request.member!.id)
+    const found = await findEventPage(app.db, request.community.id, idParam(request, 'event'), request.member!.id)
     if (!found || (found.event.status === 'draft' && !canOrganize)) throw notFound('event')
     const { event, hosts, going, counts, mine } = found
     return reply.page('events/show', {
@@ -127,7 +121,7 @@ export default async function eventRoutes (app: FastifyInstance) {
   app.post('/c/:slug/events/:id/rsvp', member, async (request, reply) => {
     // No read before the transaction: `respond` locks the event and checks its community; on any failure the
     // event page (re-read) answers 404 for an event the member may not see, as `loadEvent` would.
-    const eventId = idParam(request)
+    const eventId = idParam(request, 'event')
     const choice = str(request.body, 'choice') as RsvpChoice
     if (!RSVP_CHOICES.includes(choice)) return showEvent(request, reply, { problem: 'Choose going, maybe or can’t go.' }, 400)
     const outcome = await app.db.transaction().execute((trx) => respond(trx, {

@@ -9,13 +9,8 @@ import {
 } from '../../domain/series/series-changes.js'
 import { editSeries, findSeries, moveOccurrence, RULE_PATTERNS, seriesOccurrences } from '../../domain/series/series.service.js'
 import { notFound } from '../../lib/errors.js'
-import { isClockTime, isIsoDate, str } from '../../lib/forms.js'
-
-function idParam (request: FastifyRequest, name = 'id'): number {
-  const raw = (request.params as Record<string, string>)[name] ?? ''
-  if (!/^\d{1,9}$/.test(raw)) throw notFound('series')
-  return Number(raw)
-}
+import { isClockTime, isIsoDate, parseId, str } from '../../lib/forms.js'
+import { idParam } from '../../lib/http.js'
 
 const zoneOptions = (current: string) => [...new Set([...(current ? [current] : []), ...COMMON_ZONES])].map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
@@ -25,15 +20,15 @@ export default async function seriesRoutes (app: FastifyInstance) {
   const organizer = { preHandler: app.requireOrganizer }
 
   async function loadSeries (request: FastifyRequest): Promise<Series> {
-    const series = await findSeries(app.db, request.community.id, idParam(request))
+    const series = await findSeries(app.db, request.community.id, idParam(request, 'series'))
     if (!series) throw notFound('series')
     return series
   }
 
   /** An upcoming meeting of the series chosen in a form, or undefined. */
   async function upcomingOf (series: Series, raw: string) {
-    if (!/^\d{1,9}$/.test(raw)) return undefined
-    return upcomingOccurrence(app.db, series.id, Number(raw))
+    const id = parseId(raw)
+    return id === null ? undefined : upcomingOccurrence(app.db, series.id, id)
   }
 
   async function showSeries (request: FastifyRequest, reply: FastifyReply, series: Series, extra: { move?: FormValues, moveErrors?: Record<string, string> } = {}, status = 200) {

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { findEvent } from '../../domain/events/events.repository.js'
 import { inviteList, inviteProblem, parseEmailList } from '../../domain/invites/invites.service.js'
+import { mailSite } from '../../domain/invites/site.js'
 import { notFound } from '../../lib/errors.js'
 import { str } from '../../lib/forms.js'
+import { idParam } from '../../lib/http.js'
 
 const MAX_ADDRESSES = 500
 
@@ -11,9 +13,7 @@ export default async function inviteRoutes (app: FastifyInstance) {
   const organizer = { preHandler: app.requireOrganizer }
 
   async function loadEvent (request: FastifyRequest) {
-    const raw = (request.params as Record<string, string>).id ?? ''
-    if (!/^\d{1,9}$/.test(raw)) throw notFound('event')
-    const event = await findEvent(app.db, request.community.id, Number(raw))
+    const event = await findEvent(app.db, request.community.id, idParam(request, 'event'))
     if (!event) throw notFound('event')
     return event
   }
@@ -47,7 +47,8 @@ export default async function inviteRoutes (app: FastifyInstance) {
     if (who === 'list' && !emails.length) errors.emails = 'Paste the email addresses of the members to invite, or choose everyone in the community.'
     else if (emails.length > MAX_ADDRESSES) errors.emails = `Paste at most ${MAX_ADDRESSES} addresses at a time.`
     if (Object.keys(errors).length) return reply.page('orga/invites/new', page(request, event, { values, errors }), 400)
-    const site = { publicUrl: app.config.PUBLIC_URL, mailFrom: app.config.MAIL_FROM, secret: app.secret }
+    // The site the app registered at boot (src/plugins/app/calendar-mail.ts).
+    const site = mailSite()!
     const result = await app.db.transaction().execute((trx) => inviteList(trx, site, event, { everyone: who === 'everyone', emails }))
     return reply.page('orga/invites/sent', { title: `Invitations sent: ${event.title}`, community: request.community, event, result })
   })

@@ -4,6 +4,7 @@ import {
 } from '../../domain/members/members.service.js'
 import { US_STATES_AND_TERRITORIES } from '../../domain/members/regions.js'
 import { notFound } from '../../lib/errors.js'
+import { idParam } from '../../lib/http.js'
 import { ALL_ZONES, readTimeZone, saveMemberTimeZone } from '../../domain/events/time-zones.js'
 import { feedLinks } from '../../domain/calendar/feeds.js'
 
@@ -33,9 +34,7 @@ export default async function memberRoutes (app: FastifyInstance) {
 
   // To anyone who does not share a community with the member, the page does not exist (404, not 403).
   app.get('/members/:id', async (request, reply) => {
-    const raw = (request.params as { id: string }).id
-    if (!/^\d{1,9}$/.test(raw)) throw notFound()
-    const found = await memberPageFor(app.db, request.member, Number(raw))
+    const found = await memberPageFor(app.db, request.member, idParam(request))
     if (!found) throw notFound()
     // `member` is the viewer in every template; the member shown is `profile`.
     return reply.page('members/show', {

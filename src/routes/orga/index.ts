@@ -6,6 +6,7 @@ import { communityToForm, validateCommunityForm, type CommunityForm } from '../.
 import { approveRequest, declineRequest, inviteByEmail } from '../../domain/memberships/join.service.js'
 import { listInvitations, listPendingRequests } from '../../domain/memberships/memberships.repository.js'
 import { HttpError, notFound } from '../../lib/errors.js'
+import { idParam } from '../../lib/http.js'
 import { bool, check, lines, normaliseEmail, str } from '../../lib/forms.js'
 
 /** The community settings form as typed (shared with the new-community page). */
@@ -23,13 +24,6 @@ export function readCommunityForm (body: unknown, withSlug = false): CommunityFo
   }
 }
 
-function idParam (request: FastifyRequest, name: string): number {
-  const raw = (request.params as Record<string, string>)[name]
-  const id = Number(raw)
-  if (!/^\d{1,9}$/.test(raw ?? '') || !Number.isSafeInteger(id)) throw notFound()
-  return id
-}
-
 /** The organizers' back office of one community: requests, settings, organizers, invitations. */
 export default async function orgaRoutes (app: FastifyInstance) {
   // Organizers of the community (and site admins); members get 403, everyone else 404.
@@ -44,14 +38,14 @@ export default async function orgaRoutes (app: FastifyInstance) {
   })
 
   app.post('/c/:slug/orga/requests/:id/approve', async (request, reply) => {
-    const id = idParam(request, 'id')
+    const id = idParam(request)
     const result = await app.db.transaction().execute((trx) => approveRequest(trx, request.community, id, request.member!.id, app.config.PUBLIC_URL))
     if (!result.ok) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
     return reply.flash(`Approved ${result.name}. They have been emailed a link to accept the norms and join.`).redirect(`${base(request)}/requests`, 303)
   })
 
   app.post('/c/:slug/orga/requests/:id/decline', async (request, reply) => {
-    const id = idParam(request, 'id')
+    const id = idParam(request)
     const note = str(request.body, 'decision_note', 2000)
     const result = await app.db.transaction().execute((trx) => declineRequest(trx, request.community, id, request.member!.id, note))
     if (!result.ok) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
@@ -107,7 +101,7 @@ export default async function orgaRoutes (app: FastifyInstance) {
   })
 
   app.post('/c/:slug/orga/organizers/:termId/end', async (request, reply) => {
-    const termId = idParam(request, 'termId')
+    const termId = idParam(request, 'page', 'termId')
     const result = await app.db.transaction().execute((trx) => endTerm(trx, request.community.id, termId))
     if (!result.ok) {
       if (result.status === 404) throw notFound('organizer term')
