@@ -87,7 +87,7 @@ async function onServer (base: string, statement: string): Promise<void> {
 
 // ---- Seeding: set-based SQL, a handful of statements.
 
-async function seed (app: FastifyInstance): Promise<{ communityId: number }> {
+export async function seed (app: FastifyInstance): Promise<{ communityId: number }> {
   const db = app.db
   await sql`
     insert into members (email, full_name, agency, job_title, region, email_verified_at)
@@ -382,7 +382,10 @@ async function main (): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err)
-  process.exit(1)
-})
+// Run as a script (not when another script imports `seed`).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(() => process.exit(0), (err) => {
+    console.error(err)
+    process.exit(1)
+  })
+}

@@ -8,6 +8,7 @@ import staticPlugin from './plugins/external/static.js'
 import viewPlugin from './plugins/external/view.js'
 import renderPlugin from './plugins/app/render.js'
 import authPlugin from './plugins/app/auth.js'
+import cachePlugin from './plugins/app/cache.js'
 import errorsPlugin from './plugins/app/errors.js'
 import queuePlugin from './plugins/app/queue.js'
 import schedulesPlugin from './plugins/app/schedules.js'
@@ -28,6 +29,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(configPlugin, { config: opts.config })
   await fastify.register(dbPlugin, { connection: opts.connection })
   await fastify.register(secretPlugin)
+  await fastify.register(cachePlugin)
   await fastify.register(queuePlugin)
   await fastify.register(schedulesPlugin)
   await fastify.register(calendarMailPlugin)

@@ -20,6 +20,11 @@ export interface Connection {
   pglite?: PGlite
   /** The server pool, when there is one. */
   pool?: pg.Pool
+  /**
+   * Statements other than plain reads this process has finished on the server (writes, transaction ends):
+   * the read cache waits until it has heard what those changed before it serves from memory (see cache.ts).
+   */
+  writes: { count: number }
 }
 
 export interface ConnectOptions {
@@ -43,7 +48,10 @@ const CACHED_PLAN_CHANGED = '0A000'
  * values as parameters. After a migration changed a table under a statement, that statement is prepared
  * again under a new name.
  */
-function preparedStatements (client: pg.PoolClient): void {
+/** A statement that cannot change anything: nothing to wait for after it. */
+const READ = /^\s*select\b/i
+
+function preparedStatements (client: pg.PoolClient, writes: { count: number }): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
   const names = new Map<string, string>()
   let generation = 0
@@ -55,15 +63,24 @@ function preparedStatements (client: pg.PoolClient): void {
     }
     return name
   }
+  const counted = (text: unknown, result: unknown) => {
+    if (typeof text === 'string' && READ.test(text)) return result
+    if (result && typeof (result as Promise<unknown>).finally === 'function') {
+      // Failed statements count too: a failed commit may still have committed nothing, or something.
+      return (result as Promise<unknown>).finally(() => { writes.count++ })
+    }
+    writes.count++
+    return result
+  }
   client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
     const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined ? nameFor(text) : undefined
-    if (!name) return query(text, values, callback)
-    return (query({ name, text, values }) as Promise<unknown>).catch((err: { code?: string }) => {
+    if (!name) return counted(text, query(text, values, callback))
+    return counted(text, (query({ name, text, values }) as Promise<unknown>).catch((err: { code?: string }) => {
       if (err.code !== CACHED_PLAN_CHANGED) throw err
       names.clear()
       generation++
       return query(text, values)
-    })
+    }))
   }) as typeof client.query
 }
 
@@ -73,14 +90,16 @@ export async function connect (opts: ConnectOptions): Promise<Connection> {
     // An idle connection dropped by the server (restart, failover) must not crash the process; the pool
     // replaces it on the next query.
     pool.on('error', (err) => { console.error(`PostgreSQL connection lost: ${err.message}`) })
-    pool.on('connect', preparedStatements)
+    const writes = { count: 0 }
+    pool.on('connect', (client) => preparedStatements(client, writes))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, kind: 'postgres', pool }
+    return { db, kind: 'postgres', pool, writes }
   }
   const dataDir = opts.dataDir ?? 'memory://'
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(dataDir), { recursive: true })
   const pglite = new PGlite(dataDir, { parsers: pgliteParsers, loadDataDir: opts.loadDataDir })
   await pglite.waitReady
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
-  return { db, kind: 'pglite', pglite }
+  // The embedded database tells its listeners of a change before the statement's own promise settles.
+  return { db, kind: 'pglite', pglite, writes: { count: 0 } }
 }

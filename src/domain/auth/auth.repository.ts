@@ -35,11 +35,14 @@ export async function insertSession (db: Db, idHash: string, memberId: number, e
   await db.insertInto('sessions').values({ id_hash: idHash, member_id: memberId, expires_at: expiresAt }).execute()
 }
 
-export async function findSessionMember (db: Db, idHash: string): Promise<Member | undefined> {
-  return db.selectFrom('sessions').innerJoin('members', 'members.id', 'sessions.member_id')
-    .selectAll('members')
+export async function findSessionMember (db: Db, idHash: string): Promise<{ member: Member, expiresAt: Date } | undefined> {
+  const row = await db.selectFrom('sessions').innerJoin('members', 'members.id', 'sessions.member_id')
+    .selectAll('members').select('sessions.expires_at as session_expires_at')
     .where('sessions.id_hash', '=', idHash).where('sessions.expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst()
+  if (!row) return undefined
+  const { session_expires_at: expiresAt, ...member } = row
+  return { member, expiresAt }
 }
 
 export async function deleteSession (db: Db, idHash: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { TaggedCache } from '../../lib/cache.js'
 import type { Db, Member } from '../../db/database.js'
 import { hashToken, randomToken } from '../../lib/tokens.js'
 import { findMemberByEmail } from '../members/members.repository.js'
@@ -59,7 +60,21 @@ export async function startSession (db: Db, memberId: number, days: number): Pro
 }
 
 export async function sessionMember (db: Db, id: string): Promise<Member | undefined> {
-  return findSessionMember(db, hashToken(id))
+  return (await findSessionMember(db, hashToken(id)))?.member
+}
+
+/**
+ * The member signed in with session `id`, through the read cache: an entry goes when the session or the
+ * member changes (tags `session:…`, `member:…`) and is not used after the session's end.
+ */
+export async function cachedSessionMember (cache: TaggedCache, db: Db, id: string, now = Date.now()): Promise<Member | undefined> {
+  const idHash = hashToken(id)
+  const found = await cache.get(idHash, async () => {
+    const s = await findSessionMember(db, idHash)
+    // A cookie matching no session is not kept: made-up cookies must not push real sessions out.
+    return { value: s ?? null, tags: s ? [`session:${idHash}`, `member:${s.member.id}`] : [], keep: Boolean(s) }
+  })
+  return found && found.expiresAt.getTime() > now ? found.member : undefined
 }
 
 export async function endSession (db: Db, id: string): Promise<void> {

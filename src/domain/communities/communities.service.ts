@@ -1,6 +1,21 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
-import { syncRequirements, updateCommunityRow } from './communities.repository.js'
+import type { TaggedCache } from '../../lib/cache.js'
+import { findCommunityWithStanding, syncRequirements, updateCommunityRow } from './communities.repository.js'
+
+/**
+ * `findCommunityWithStanding` through the read cache: an entry goes when the community, or the viewer's
+ * membership or organizer terms in it, change (tags `community:…`, `standing:…`); a term that starts or ends
+ * with the date takes effect within the cache's lifetime of an entry (a minute).
+ */
+export async function cachedCommunityWithStanding (cache: TaggedCache, db: Db, slug: string, memberId: number | null) {
+  return cache.get(`${slug}:${memberId ?? ''}`, async () => {
+    const found = await findCommunityWithStanding(db, slug, memberId)
+    const tags = found ? [`community:${found.community.id}`, ...(memberId === null ? [] : [`standing:${found.community.id}:${memberId}`])] : []
+    // A slug that names no community is not kept (a new community must not wait for it, nor guesses fill it).
+    return { value: found ?? null, tags, keep: Boolean(found) }
+  })
+}
 
 /** Communities for the home page: the viewer's own first, then the others (their public landing pages). */
 export async function listCommunitiesFor (db: Db, memberId: number | null) {

@@ -42,22 +42,22 @@ export async function findVisibleEvent (db: Db, communityId: number, id: number,
 
 export interface PersonRow { id: number, full_name: string, agency: string }
 
-/** Everything the event page shows, read in one round trip (see `findEventPage`). */
+/** What the event page shows every member (see `findEventPage`); the viewer's own answer is `findMyRsvp`. */
 export interface EventPage {
   event: Event
   hosts: PersonRow[]
   /** Going and listed, by name (at most 500). */
   going: PersonRow[]
   counts: Record<RsvpStatus, number>
-  /** The viewer's own answer. */
-  mine: Pick<Rsvp, 'id' | 'status' | 'listed' | 'accessibility_needs' | 'dietary_needs' | 'waitlisted_at'> | undefined
 }
 
+export type MyRsvp = Pick<Rsvp, 'id' | 'status' | 'listed' | 'accessibility_needs' | 'dietary_needs' | 'waitlisted_at'>
+
 /**
- * The event page in one query: the event, its RSVP counts, the viewer's RSVP, its hosts and who's going
- * (listed). Undefined when the community has no such event.
+ * The event page in one query: the event, its RSVP counts, its hosts and who's going (listed). Undefined when
+ * there is no such event; the caller checks its community and status.
  */
-export async function findEventPage (db: Db, communityId: number, id: number, viewerId: number): Promise<EventPage | undefined> {
+export async function findEventPage (db: Db, id: number): Promise<EventPage | undefined> {
   const row = await db.selectFrom('events')
     .innerJoinLateral((eb) => eb.selectFrom('rsvps').select((e2) => [
       e2.fn.countAll<number>().filterWhere('rsvps.status', '=', 'going').as('n_going'),
@@ -65,11 +65,8 @@ export async function findEventPage (db: Db, communityId: number, id: number, vi
       e2.fn.countAll<number>().filterWhere('rsvps.status', '=', 'declined').as('n_declined'),
       e2.fn.countAll<number>().filterWhere('rsvps.status', '=', 'waitlisted').as('n_waitlisted')
     ]).whereRef('rsvps.event_id', '=', 'events.id').as('c'), (join) => join.onTrue())
-    .leftJoin('rsvps as mine', (join) => join.onRef('mine.event_id', '=', 'events.id').on('mine.member_id', '=', viewerId))
     .selectAll('events')
-    .select(['c.n_going', 'c.n_maybe', 'c.n_declined', 'c.n_waitlisted', 'mine.id as mine_id', 'mine.status as mine_status',
-      'mine.listed as mine_listed', 'mine.accessibility_needs as mine_accessibility_needs', 'mine.dietary_needs as mine_dietary_needs',
-      'mine.waitlisted_at as mine_waitlisted_at'])
+    .select(['c.n_going', 'c.n_maybe', 'c.n_declined', 'c.n_waitlisted'])
     .select((eb) => [
       jsonArrayFrom(eb.selectFrom('event_hosts').innerJoin('members', 'members.id', 'event_hosts.member_id')
         .select(['members.id', 'members.full_name', 'members.agency'])
@@ -79,23 +76,22 @@ export async function findEventPage (db: Db, communityId: number, id: number, vi
         .whereRef('rsvps.event_id', '=', 'events.id').where('rsvps.status', '=', 'going').where('rsvps.listed', '=', true)
         .orderBy('members.full_name').limit(500)).as('going')
     ])
-    .where('events.community_id', '=', communityId).where('events.id', '=', id)
+    .where('events.id', '=', id)
     .executeTakeFirst()
   if (!row) return undefined
-  const {
-    n_going: going, n_maybe: maybe, n_declined: declined, n_waitlisted: waitlisted, hosts, going: goingList,
-    mine_id: mineId, mine_status: mineStatus, mine_listed: mineListed, mine_accessibility_needs: accessibilityNeeds,
-    mine_dietary_needs: dietaryNeeds, mine_waitlisted_at: waitlistedAt, ...event
-  } = row
+  const { n_going: going, n_maybe: maybe, n_declined: declined, n_waitlisted: waitlisted, hosts, going: goingList, ...event } = row
   return {
     event,
     hosts,
     going: goingList,
-    counts: { going: Number(going), maybe: Number(maybe), declined: Number(declined), waitlisted: Number(waitlisted) },
-    mine: mineId === null || mineStatus === null || mineListed === null
-      ? undefined
-      : { id: mineId, status: mineStatus, listed: mineListed, accessibility_needs: accessibilityNeeds, dietary_needs: dietaryNeeds, waitlisted_at: waitlistedAt }
+    counts: { going: Number(going), maybe: Number(maybe), declined: Number(declined), waitlisted: Number(waitlisted) }
   }
+}
+
+/** The member's own RSVP to the event, if any. */
+export async function findMyRsvp (db: Db, eventId: number, memberId: number): Promise<MyRsvp | undefined> {
+  return db.selectFrom('rsvps').select(['id', 'status', 'listed', 'accessibility_needs', 'dietary_needs', 'waitlisted_at'])
+    .where('event_id', '=', eventId).where('member_id', '=', memberId).executeTakeFirst()
 }
 
 /** Locks the event's row until the transaction ends: every seat decision for the event goes through this. */

@@ -5,7 +5,8 @@ import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invit
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../reminders/offsets.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
 import { isValidZone, localToInstant } from '../series/recurrence.js'
-import { insertEvent, listEvents, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow } from './events.repository.js'
+import type { TaggedCache } from '../../lib/cache.js'
+import { findEventPage, findMyRsvp, insertEvent, listEvents, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow, type EventPage, type MyRsvp } from './events.repository.js'
 
 export const EVENT_KINDS: { value: EventKind, label: string }[] = [
   { value: 'brown-bag', label: 'Brown-bag' },
@@ -325,4 +326,24 @@ export async function copyEvent (trx: Db, eventId: number, creatorId: number): P
   const hosts = await trx.selectFrom('event_hosts').select('member_id').where('event_id', '=', eventId).execute()
   await setHosts(trx, copy.id, hosts.length ? hosts.map((h) => h.member_id) : [creatorId])
   return copy
+}
+
+/**
+ * The event page and the viewer's answer, through the read caches: the shared part goes when the event, its
+ * hosts, its RSVPs or a listed person's name change (tags `event:…`, `names`), the viewer's answer when it does
+ * (`rsvp:…`). Undefined when the community has no such event.
+ */
+export async function cachedEventPage (
+  caches: { eventPages: TaggedCache, myRsvps: TaggedCache }, db: Db, communityId: number, id: number, viewerId: number
+): Promise<{ page: EventPage, mine: MyRsvp | undefined } | undefined> {
+  const page = await caches.eventPages.get(String(id), async () => {
+    const found = await findEventPage(db, id)
+    return { value: found ?? null, tags: [`event:${id}`, 'names'], keep: Boolean(found) }
+  })
+  if (!page || page.event.community_id !== communityId) return undefined
+  const mine = await caches.myRsvps.get(`${id}:${viewerId}`, async () => ({
+    value: (await findMyRsvp(db, id, viewerId)) ?? null,
+    tags: [`rsvp:${id}:${viewerId}`]
+  }))
+  return { page, mine: mine ?? undefined }
 }

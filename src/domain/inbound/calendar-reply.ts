@@ -1,5 +1,5 @@
 import ICAL from 'ical.js'
-import { simpleParser, type Attachment } from 'mailparser'
+import type { Attachment } from 'mailparser'
 
 /*
  * Reading an iTIP REPLY (RFC 5546) out of a raw e-mail: pure functions, no database. Outlook puts the
@@ -57,6 +57,8 @@ export function normaliseAddress (value: string): string {
 
 /** Parses the MIME message and collects its calendar parts. */
 export async function parseMessage (raw: Buffer | string): Promise<ParsedMessage> {
+  // Loaded on first use: the parser and its character-set tables take ~30 MB the web pages never need.
+  const { simpleParser } = await import('mailparser')
   const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
   const seen = new Set<string>()
   const calendars: ParsedMessage['calendars'] = []

@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Community, Member } from '../../db/database.js'
-import { endSession, sessionMember, startSession } from '../../domain/auth/auth.service.js'
-import { findCommunityWithStanding } from '../../domain/communities/communities.repository.js'
+import { cachedSessionMember, endSession, startSession } from '../../domain/auth/auth.service.js'
+import { cachedCommunityWithStanding } from '../../domain/communities/communities.service.js'
 import { isValidZone } from '../../domain/series/recurrence.js'
 import { HttpError, notFound } from '../../lib/errors.js'
 
@@ -48,7 +48,7 @@ export default fp(async (app) => {
 
   app.addHook('onRequest', async (request) => {
     const id = request.cookies[SESSION_COOKIE]
-    if (id) request.member = (await sessionMember(app.db, id)) ?? null
+    if (id) request.member = (await cachedSessionMember(app.caches.sessions, app.db, id)) ?? null
     const browserZone = request.cookies[ZONE_COOKIE]
     request.viewerZone = request.member?.time_zone ?? (browserZone && browserZone.length <= 64 && isValidZone(browserZone) ? browserZone : null)
   })
@@ -80,7 +80,7 @@ export default fp(async (app) => {
   async function load (request: FastifyRequest): Promise<void> {
     const slug = (request.params as { slug?: string }).slug ?? ''
     // One round trip for the community and the viewer's standing in it.
-    const found = await findCommunityWithStanding(app.db, slug, request.member?.id ?? null)
+    const found = await cachedCommunityWithStanding(app.caches.standings, app.db, slug, request.member?.id ?? null)
     if (!found) throw notFound('community')
     request.community = found.community
     request.standing = { isMember: found.isMember, isOrganizer: found.isOrganizer, isAdmin: Boolean(request.member?.is_admin) }
@@ -98,4 +98,4 @@ export default fp(async (app) => {
     if (s.isMember) throw new HttpError(403, 'Only this community’s organizers can do that.')
     throw notFound()
   })
-}, { name: 'auth', dependencies: ['db', 'security'] })
+}, { name: 'auth', dependencies: ['db', 'security', 'cache'] })

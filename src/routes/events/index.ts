@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event, EventKind } from '../../db/database.js'
 import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
-import { findEventPage, findVisibleEvent, listEvents, listHosts, listLackingCaptions, listRegions, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
+import { findVisibleEvent, listEvents, listHosts, listLackingCaptions, listRegions, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
 import {
-  cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
+  cachedEventPage, cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
 } from '../../domain/events/events.service.js'
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../domain/events/hosts.service.js'
 import { viewerTimes } from '../../domain/events/time-zones.js'
@@ -82,12 +82,12 @@ export default async function eventRoutes (app: FastifyInstance) {
     })
   })
 
-  /** The event page (one query for the event, its counts, hosts, who's going and the viewer's answer); 404 as `loadEvent`. */
+  /** The event page (from the read cache, or two queries); 404 as `loadEvent`. */
   async function showEvent (request: FastifyRequest, reply: FastifyReply, extra: { problem?: string } = {}, status = 200) {
     const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
-    const found = await findEventPage(app.db, request.community.id, idParam(request, 'event'), request.member!.id)
-    if (!found || (found.event.status === 'draft' && !canOrganize)) throw notFound('event')
-    const { event, hosts, going, counts, mine } = found
+    const found = await cachedEventPage(app.caches, app.db, request.community.id, idParam(request, 'event'), request.member!.id)
+    if (!found || (found.page.event.status === 'draft' && !canOrganize)) throw notFound('event')
+    const { page: { event, hosts, going, counts }, mine } = found
     return reply.page('events/show', {
       // The date too: every occurrence of a series has the same title.
       title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,

@@ -1,0 +1,127 @@
+import { LRUCache } from 'lru-cache'
+
+/** What a loader gives the cache: the value, and the tags whose invalidation makes it stale. */
+export interface Loaded<T> {
+  value: T
+  tags: string[]
+  /** false: return the value but do not keep it (a lookup of something that does not exist, say). */
+  keep?: boolean
+}
+
+interface Entry { value: unknown, tags: string[] }
+
+export interface CacheOptions {
+  /** Entries at most. */
+  max: number
+  /** Total size at most, in the units `size` counts (with `size`). */
+  maxSize?: number
+  /** An entry's size (say, the rows it holds); at least 1. */
+  size?: (value: unknown) => number
+  /** Milliseconds an entry lives at most, invalidated or not: the bound on anything a tag cannot tell. */
+  ttl: number
+  /** Called before every read; a promise it returns is awaited first (the caller catching up on changes). */
+  ready?: () => Promise<void> | undefined
+}
+
+/** Freezes a value and the objects it holds directly (the rows of a page), so a request cannot change them for others. */
+function freeze (value: unknown): void {
+  if (!value || typeof value !== 'object') return
+  for (const v of Object.values(value)) if (v && typeof v === 'object' && !(v instanceof Date)) Object.freeze(v)
+  Object.freeze(value)
+}
+
+/** Tags remembered with the time they were last invalidated; past this, all are forgotten at once. */
+const REMEMBERED_TAGS = 50_000
+
+/**
+ * An in-process read cache whose entries are dropped by tag (`event:12`) when the data behind them changes.
+ *
+ * A load that was running while one of its tags was invalidated does not store its result: it may have read
+ * the rows before the change committed. Values are frozen (two levels deep) and shared by every request that reads
+ * them; nobody may change them.
+ */
+export class TaggedCache {
+  readonly #entries: LRUCache<string, Entry>
+  readonly #ready: CacheOptions['ready']
+  readonly #byTag = new Map<string, Set<string>>()
+  /** Bumped by every invalidation. */
+  #seq = 0
+  /** When each recently invalidated tag was last invalidated (a `#seq`). */
+  readonly #invalidatedAt = new Map<string, number>()
+  /** Loads that started before this `#seq` do not store (after a flush, or when old tags were forgotten). */
+  #floor = 0
+  /** Off: every read loads (while nobody can tell us what changed). */
+  #enabled = true
+  hits = 0
+  misses = 0
+
+  constructor (opts: CacheOptions) {
+    this.#ready = opts.ready
+    this.#entries = new LRUCache<string, Entry>({
+      max: opts.max,
+      ttl: opts.ttl,
+      ...(opts.maxSize && opts.size ? { maxSize: opts.maxSize, sizeCalculation: (e: Entry) => Math.max(1, opts.size!(e.value)) } : {}),
+      dispose: (entry, key) => {
+        for (const tag of entry.tags) {
+          const keys = this.#byTag.get(tag)
+          if (!keys) continue
+          keys.delete(key)
+          if (keys.size === 0) this.#byTag.delete(tag)
+        }
+      }
+    })
+  }
+
+  get size (): number { return this.#entries.size }
+
+  /** The cached value for `key`, or what `load` reads (stored unless one of its tags changed meanwhile). */
+  async get<T> (key: string, load: () => Promise<Loaded<T>>): Promise<T> {
+    const catchingUp = this.#ready?.()
+    if (catchingUp) await catchingUp
+    if (this.#enabled) {
+      const entry = this.#entries.get(key)
+      if (entry) { this.hits++; return entry.value as T }
+    }
+    this.misses++
+    const started = this.#seq
+    const { value, tags, keep } = await load()
+    if (keep !== false && this.#enabled && started >= this.#floor && tags.every((t) => (this.#invalidatedAt.get(t) ?? 0) <= started)) {
+      freeze(value)
+      this.#entries.set(key, { value, tags })
+      for (const tag of tags) {
+        let keys = this.#byTag.get(tag)
+        if (!keys) this.#byTag.set(tag, keys = new Set())
+        keys.add(key)
+      }
+    }
+    return value
+  }
+
+  /** Drops every entry carrying `tag`, and any load of it now running. */
+  invalidate (tag: string): void {
+    this.#seq++
+    if (this.#invalidatedAt.size >= REMEMBERED_TAGS) {
+      this.#invalidatedAt.clear()
+      this.#floor = this.#seq
+    }
+    this.#invalidatedAt.set(tag, this.#seq)
+    const keys = this.#byTag.get(tag)
+    if (keys) for (const key of [...keys]) this.#entries.delete(key)
+  }
+
+  /** Drops everything, and every load now running. */
+  flush (): void {
+    this.#seq++
+    this.#floor = this.#seq
+    this.#invalidatedAt.clear()
+    this.#entries.clear()
+  }
+
+  /** Off: reads go to the loader and nothing is stored; on again: starts empty. */
+  setEnabled (enabled: boolean): void {
+    this.flush()
+    this.#enabled = enabled
+  }
+
+  get enabled (): boolean { return this.#enabled }
+}

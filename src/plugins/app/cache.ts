@@ -1,0 +1,135 @@
+import fp from 'fastify-plugin'
+import pg from 'pg'
+import { TaggedCache } from '../../lib/cache.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** In-memory reads of the hottest rows, kept true by the database's change notices (see below). */
+    caches: Caches
+  }
+}
+
+export interface Caches {
+  /** Session id hash → the member and when the session ends. */
+  sessions: TaggedCache
+  /** `slug:memberId` → the community and the viewer's standing in it. */
+  standings: TaggedCache
+  /** Event id → what the event page shows everyone (event, counts, hosts, who's going). */
+  eventPages: TaggedCache
+  /** `eventId:memberId` → the viewer's own RSVP. */
+  myRsvps: TaggedCache
+}
+
+export const CHANNEL = 'convene_cache'
+/** How long a request waits to hear its own process's changes before it gives up and empties the caches. */
+const BARRIER_TIMEOUT_MS = 2000
+/** After losing the listening connection: how long before trying again (meanwhile nothing is served from memory). */
+const RECONNECT_MS = 1000
+/** An entry lives at most this long: organizer terms that start or end with the date need no notice. */
+const TTL_MS = 60_000
+
+/**
+ * The read caches and what keeps them true. Triggers (migration cache_notify) send a tag on channel
+ * `convene_cache` for every committed change to the rows behind these reads; every process listens and drops
+ * what the tag names. So a change made anywhere (a page, a job, a script, another app process) reaches every
+ * process's memory as soon as PostgreSQL delivers the notice, within milliseconds.
+ *
+ * Read-your-writes within a process: on the server the notice arrives on another connection, a moment after
+ * the commit. So after this process finished a write, the next cached read first sends a notice of its own
+ * (a barrier) and waits to hear it: PostgreSQL delivers notices in commit order, so by then every notice of
+ * that write has been heard. The embedded database delivers notices before the statement returns.
+ * Without a listening connection (lost, not yet back), every read goes to the database.
+ */
+export default fp(async (app) => {
+  const conn = app.dbConnection
+  const caches: Caches = {
+    sessions: new TaggedCache({ max: 20_000, ttl: TTL_MS, ready: () => fresh() }),
+    standings: new TaggedCache({ max: 20_000, ttl: TTL_MS, ready: () => fresh() }),
+    // Sized by the people an entry lists: 200,000 of them is about 30 MB.
+    eventPages: new TaggedCache({
+      max: 5_000, maxSize: 200_000, size: (v) => 1 + ((v as { going?: unknown[] } | undefined)?.going?.length ?? 0), ttl: TTL_MS, ready: () => fresh()
+    }),
+    myRsvps: new TaggedCache({ max: 50_000, ttl: TTL_MS, ready: () => fresh() })
+  }
+  const all = Object.values(caches)
+  const setEnabled = (on: boolean) => { for (const c of all) c.setEnabled(on) }
+  const waiters = new Map<string, () => void>()
+
+  function heard (payload: string): void {
+    if (payload.startsWith('barrier:')) {
+      waiters.get(payload)?.()
+      return
+    }
+    for (const c of all) c.invalidate(payload)
+  }
+
+  // ---- Read-your-writes (server only)
+  let covered = 0
+  let barriers = 0
+  let inflight: { upTo: number, done: Promise<void> } | null = null
+
+  function fresh (): Promise<void> | undefined {
+    if (conn.kind !== 'postgres' || conn.writes.count <= covered || !caches.sessions.enabled) return undefined
+    if (inflight && inflight.upTo >= conn.writes.count) return inflight.done
+    const upTo = conn.writes.count
+    const payload = `barrier:${process.pid}:${++barriers}`
+    const done = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { waiters.delete(payload); setEnabled(true); resolve() }, BARRIER_TIMEOUT_MS)
+      waiters.set(payload, () => { clearTimeout(timer); waiters.delete(payload); resolve() })
+      conn.pool!.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(() => {
+        // Nothing heard, nothing known: start again from the database.
+        clearTimeout(timer); waiters.delete(payload); setEnabled(true); resolve()
+      })
+    }).then(() => {
+      covered = Math.max(covered, upTo)
+      if (inflight?.done === done) inflight = null
+    })
+    inflight = { upTo, done }
+    return done
+  }
+
+  // ---- Listening
+  let closing = false
+  if (conn.kind === 'pglite') {
+    const unlisten = await conn.pglite!.listen(CHANNEL, heard)
+    app.addHook('onClose', async () => { await unlisten() })
+  } else {
+    let client: pg.Client | null = null
+    let retry: NodeJS.Timeout | undefined
+    const lost = () => {
+      if (!client) return
+      client.removeAllListeners()
+      client.on('error', () => {})
+      void client.end().catch(() => {})
+      client = null
+      setEnabled(false)
+      if (!closing) retry = setTimeout(() => { void listen() }, RECONNECT_MS)
+    }
+    const listen = async () => {
+      const c = new pg.Client(conn.pool!.options)
+      c.on('notification', (msg) => { if (msg.channel === CHANNEL && msg.payload) heard(msg.payload) })
+      c.on('error', lost)
+      c.on('end', lost)
+      client = c
+      try {
+        await c.connect()
+        await c.query(`listen ${CHANNEL}`)
+        // Whatever changed while nobody listened is unknown: start empty.
+        setEnabled(true)
+      } catch (err) {
+        app.log.warn({ err }, 'The read cache cannot listen for changes; reading from the database meanwhile.')
+        lost()
+      }
+    }
+    setEnabled(false)
+    await listen()
+    app.addHook('onClose', async () => {
+      closing = true
+      clearTimeout(retry)
+      const c = client
+      client = null
+      if (c) { c.removeAllListeners(); c.on('error', () => {}); await c.end().catch(() => {}) }
+    })
+  }
+  app.decorate('caches', caches)
+}, { name: 'cache', dependencies: ['db'] })
