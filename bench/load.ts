@@ -10,6 +10,8 @@ export interface LoadSpec {
   url: string
   connections: number
   seconds: number
+  /** Seconds of the same load first, not measured (the app's read caches fill, the JIT warms up). */
+  warmupSeconds?: number
   method: 'GET' | 'POST'
   /** Each request goes to one of these paths, chosen at random. */
   paths: string[]
@@ -21,7 +23,7 @@ export interface LoadSpec {
 
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]
 
-export async function runLoad (spec: LoadSpec): Promise<Result> {
+export async function runLoad (spec: LoadSpec, onWarm: () => void = () => {}): Promise<Result> {
   const request: CannonRequest = {
     method: spec.method,
     setupRequest: (req) => {
@@ -38,12 +40,14 @@ export async function runLoad (spec: LoadSpec): Promise<Result> {
       return { ...req, path: pick(spec.paths), headers, body }
     }
   }
+  if (spec.warmupSeconds) await autocannon({ url: spec.url, connections: spec.connections, duration: spec.warmupSeconds, requests: [request], timeout: 30 })
+  onWarm()
   return autocannon({ url: spec.url, connections: spec.connections, duration: spec.seconds, requests: [request], timeout: 30 })
 }
 
 if (process.send) {
   process.once('message', (spec: LoadSpec) => {
-    runLoad(spec).then((result) => {
+    runLoad(spec, () => process.send!({ warmedUp: true })).then((result) => {
       process.send!({ result }, () => process.exit(0))
     }, (err: Error) => {
       process.send!({ error: err.message }, () => process.exit(1))

@@ -32,6 +32,8 @@ const RSVPS_PER_EVENT = 100 // × 2,000 events = 200,000 RSVPs
 const RSVP_SESSIONS = 200
 const CONNECTIONS = 50
 const SECONDS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 10) || 10)
+/** Unmeasured load before each target's measured run (as a site that has been up a while). */
+const WARMUP_SECONDS = Math.max(0, Number(process.env.BENCH_WARMUP_SECONDS ?? 3) || 0)
 const SLUG = 'bench'
 const MB = 1024 * 1024
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 0) || 0
@@ -182,17 +184,22 @@ let poolOf: pg.Pool | undefined
 const loadScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'load.ts')
 
 /** Runs the load in a child process (so this process's memory is the server's alone). */
-async function measure (name: string, spec: Omit<LoadSpec, 'connections' | 'seconds'>, countQueries: boolean): Promise<Measured> {
-  process.stdout.write(`Measuring ${name} for ${SECONDS} s… `)
+async function measure (name: string, spec: Omit<LoadSpec, 'connections' | 'seconds' | 'warmupSeconds'>, countQueries: boolean): Promise<Measured> {
+  process.stdout.write(`Measuring ${name} for ${SECONDS} s (after ${WARMUP_SECONDS} s of warm-up)… `)
   queryStats = new Map()
-  const cpuBefore = process.cpuUsage()
-  const waiting: number[] = []
+  let cpuBefore = process.cpuUsage()
+  let waiting: number[] = []
   const poolSampler = setInterval(() => { if (poolOf) waiting.push(poolOf.waitingCount) }, 100)
   const child = fork(loadScript, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const result = await new Promise<Result>((resolve, reject) => {
-    child.once('message', (m: { result?: Result, error?: string }) => m.result ? resolve(m.result) : reject(new Error(m.error)))
+    child.on('message', (m: { result?: Result, error?: string, warmedUp?: boolean }) => {
+      // What the warm-up did is not counted.
+      if (m.warmedUp) { queryStats = new Map(); cpuBefore = process.cpuUsage(); waiting = []; return }
+      if (m.result) resolve(m.result)
+      else reject(new Error(m.error))
+    })
     child.once('exit', (code) => { if (code) reject(new Error(`The load generator exited with ${code}.`)) })
-    child.send({ ...spec, connections: CONNECTIONS, seconds: SECONDS } satisfies LoadSpec)
+    child.send({ ...spec, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS } satisfies LoadSpec)
   })
   const cpu = process.cpuUsage(cpuBefore)
   clearInterval(poolSampler)

@@ -17,6 +17,25 @@ function formatter (zone: string, opts: Intl.DateTimeFormatOptions): Intl.DateTi
   return f
 }
 
+// The same instants are formatted over and over (an event page's start and end on every view): remember the
+// strings, per format and zone, up to a bound.
+const MEMO_SIZE = 5_000
+const memo = new Map<Intl.DateTimeFormatOptions, Map<string, Map<number, string>>>()
+function formatted (d: Date, zone: string, opts: Intl.DateTimeFormatOptions): string {
+  let byZone = memo.get(opts)
+  if (!byZone) memo.set(opts, byZone = new Map())
+  let strings = byZone.get(zone)
+  if (!strings) byZone.set(zone, strings = new Map())
+  const ms = d.getTime()
+  let s = strings.get(ms)
+  if (s === undefined) {
+    if (strings.size >= MEMO_SIZE) strings.clear()
+    s = formatter(zone, opts).format(d)
+    strings.set(ms, s)
+  }
+  return s
+}
+
 const DATE: Intl.DateTimeFormatOptions = { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }
 const TIME: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }
 const SHORT_DATE: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' }
@@ -24,22 +43,22 @@ const DATE_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short',
 
 /** "Tuesday, March 10, 2026" in the zone. */
 export function date (d: Date, zone = 'UTC'): string {
-  return formatter(zone, DATE).format(d)
+  return formatted(d, zone, DATE)
 }
 
 /** "Mar 10, 2026" in the zone. */
 export function shortDate (d: Date, zone = 'UTC'): string {
-  return formatter(zone, SHORT_DATE).format(d)
+  return formatted(d, zone, SHORT_DATE)
 }
 
 /** "12:00 PM EDT" in the zone. */
 export function time (d: Date, zone = 'UTC'): string {
-  return formatter(zone, TIME).format(d)
+  return formatted(d, zone, TIME)
 }
 
 /** "Mar 10, 2026, 12:00 PM EDT" in the zone. */
 export function dateTime (d: Date, zone = 'UTC'): string {
-  return formatter(zone, DATE_TIME).format(d)
+  return formatted(d, zone, DATE_TIME)
 }
 
 /** ISO 8601 for <time datetime>. */
@@ -54,5 +73,5 @@ export function dayOnly (d: string | Date): string {
 }
 
 export function plural (n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+  return `${n < 1000 && n > -1000 ? String(n) : n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 }

@@ -11,6 +11,17 @@ export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export default fp(async (app) => {
   const production = app.config.NODE_ENV !== 'development'
   const eta = new Eta({ views: viewsDir, autoEscape: true, autoTrim: [false, 'nl'], cache: production })
+  if (production) {
+    // Each include resolves its path again (a JSON key, path joins, a containment check): remember the answers.
+    const resolve = eta.resolvePath
+    const resolved = new Map<string, string>()
+    eta.resolvePath = function (template, options) {
+      const key = `${options?.filepath ?? ''}\0${template}`
+      let file = resolved.get(key)
+      if (file === undefined) resolved.set(key, file = resolve.call(this, template, options))
+      return file
+    }
+  }
   await app.register(view, {
     engine: { eta },
     templates: viewsDir,
