@@ -17,8 +17,8 @@ import { mailSite, type MailSite } from './site.js'
  * SEQUENCE, so changes reach exactly the holders. Everything is queued in the caller's transaction.
  */
 
-type CommunityRef = Pick<Community, 'slug' | 'name'>
-type Person = { id: number, email: string, full_name: string }
+export type CommunityRef = Pick<Community, 'slug' | 'name'>
+export type Person = { id: number, email: string, full_name: string }
 
 async function communityOf (db: Db, event: Event): Promise<CommunityRef> {
   const community = await findCommunityById(db, event.community_id)
@@ -105,14 +105,17 @@ function invitable (event: Event, now: Date): boolean {
  * so the event leaves their calendar (and nothing more is sent to them for it); waitlisted → nothing yet (a
  * promotion brings the invite).
  */
-export async function afterAnswer (trx: Db, event: Event, memberId: number, status: RsvpStatus, previous: RsvpStatus | null, now: Date): Promise<void> {
+export async function afterAnswer (
+  trx: Db, event: Event, memberId: number, status: RsvpStatus, previous: RsvpStatus | null, now: Date,
+  known: { member?: Person, community?: CommunityRef } = {}
+): Promise<void> {
   const site = mailSite()
   if (!site || !invitable(event, now)) return
   const held = await findInvite(trx, event.id, memberId)
   const holds = held?.method === 'REQUEST'
   if (status === 'going' || status === 'maybe') {
     if (holds && held.sequence === event.sequence && previous === status) return
-    await queueCalendarMail(trx, site, event, await communityOf(trx, event), await personOf(trx, memberId), status, {
+    await queueCalendarMail(trx, site, event, known.community ?? await communityOf(trx, event), known.member ?? await personOf(trx, memberId), status, {
       kind: 'calendar-invite',
       subject: `${status === 'going' ? 'You’re going' : 'Maybe'}: ${event.title}`,
       intro: status === 'going'
@@ -122,7 +125,7 @@ export async function afterAnswer (trx: Db, event: Event, memberId: number, stat
       now
     })
   } else if (status === 'declined' && holds) {
-    await queueCalendarMail(trx, site, event, await communityOf(trx, event), await personOf(trx, memberId), 'declined', {
+    await queueCalendarMail(trx, site, event, known.community ?? await communityOf(trx, event), known.member ?? await personOf(trx, memberId), 'declined', {
       kind: 'calendar-removed',
       subject: `Removed from your calendar: ${event.title}`,
       intro: `You said you can’t go to "${event.title}", so this message takes it off your calendar. ` +

@@ -128,6 +128,8 @@ export default async function eventRoutes (app: FastifyInstance) {
       eventId,
       communityId: request.community.id,
       memberId: request.member!.id,
+      member: request.member!,
+      community: request.community,
       choice,
       listed: !bool(request.body, 'unlisted'),
       accessibilityNeeds: optional(request.body, 'accessibility_needs'),
