@@ -351,6 +351,8 @@ async function main (): Promise<void> {
         for (const q of r.topQueries.slice(0, 3)) console.log(`    ${String(q.count).padStart(7)} × ${q.meanMs.toFixed(2).padStart(6)} ms  ${q.sql.slice(0, 110)}`)
       }
     }
+    const caches = Object.entries(app.caches).map(([name, c]) => `${name} ${c.hits} hits / ${c.misses} misses (${c.size} kept)`)
+    console.log(`Read caches over the whole run, warm-ups included: ${caches.join('; ')}`)
     console.log(`Peak memory (RSS of the server process; the load generator runs in a child process): ${(peak / MB).toFixed(0)} MB (${(memoryBeforeLoad / MB).toFixed(0)} MB before the load; at the peak sample: V8 heap ${(atPeak.heapUsed / MB).toFixed(0)} MB used of ${(atPeak.heapTotal / MB).toFixed(0)} MB, external ${(atPeak.external / MB).toFixed(0)} MB; after a full GC: RSS ${(afterGc.rss / MB).toFixed(0)} MB, heap used ${(afterGc.heapUsed / MB).toFixed(0)} MB)`)
     console.log('')
     for (const t of targets) {
@@ -368,6 +370,7 @@ async function main (): Promise<void> {
       secondsPerTarget: SECONDS,
       seed: { members: MEMBERS, events: EVENTS, rsvps: EVENTS * RSVPS_PER_EVENT },
       results: rows.map((r) => ({ ...r, rpsRatioToBare: r.rps / bareResult.rps, p99RatioToBare: r.p99 / Math.max(bareResult.p99, 1) })),
+      readCaches: Object.fromEntries(Object.entries(app.caches).map(([name, c]) => [name, { hits: c.hits, misses: c.misses, kept: c.size }])),
       peakMemoryMB: Math.round(peak / MB),
       memoryBeforeLoadMB: Math.round(memoryBeforeLoad / MB),
       memoryAfterGcMB: Object.fromEntries(Object.entries(afterGc).map(([k, v]) => [k, Math.round(v / MB)])),

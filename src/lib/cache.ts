@@ -44,6 +44,8 @@ export class TaggedCache {
   readonly #entries: LRUCache<string, Entry>
   readonly #ready: CacheOptions['ready']
   readonly #byTag = new Map<string, Set<string>>()
+  /** Loads under way, by key, with the `#seq` they started at: a read of the same key joins one instead of loading too. */
+  readonly #loading = new Map<string, { started: number, done: Promise<unknown> }>()
   /** Bumped by every invalidation. */
   #seq = 0
   /** When each recently invalidated tag was last invalidated (a `#seq`). */
@@ -82,8 +84,22 @@ export class TaggedCache {
       const entry = this.#entries.get(key)
       if (entry) { this.hits++; return entry.value as T }
     }
+    // Many readers of one key at once (everyone opening the event from the same email): one load. Joined only
+    // when nothing was invalidated since it started, so a joiner never gets what was read before a change.
+    const running = this.#loading.get(key)
+    if (running && running.started === this.#seq && this.#enabled) { this.hits++; return running.done as Promise<T> }
     this.misses++
     const started = this.#seq
+    const done = this.#load(key, started, load)
+    this.#loading.set(key, { started, done })
+    try {
+      return await done
+    } finally {
+      if (this.#loading.get(key)?.done === done) this.#loading.delete(key)
+    }
+  }
+
+  async #load<T> (key: string, started: number, load: () => Promise<Loaded<T>>): Promise<T> {
     const { value, tags, keep } = await load()
     if (keep !== false && this.#enabled && started >= this.#floor && tags.every((t) => (this.#invalidatedAt.get(t) ?? 0) <= started)) {
       freeze(value)

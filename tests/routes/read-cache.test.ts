@@ -162,6 +162,21 @@ t.test('the tagged cache', async (t) => {
   t.equal(await slow, 'stale', 'the caller gets what it read')
   t.equal(await cache.get('b', load('fresh', ['event:3'])), 'fresh', 'but the next read loads again')
 
+  // Readers of one key at once share one load, unless something changed since it started.
+  reads = 0
+  let open: () => void = () => {}
+  const gate = new Promise<void>((r) => { open = r })
+  const gated = async () => { reads++; await gate; return { value: 'shared', tags: ['event:4'] } }
+  const together = [cache.get('e', gated), cache.get('e', gated), cache.get('e', gated)]
+  await new Promise((r) => setImmediate(r))
+  t.equal(reads, 1, 'three readers, one load')
+  cache.invalidate('event:9')
+  const late = cache.get('e', async () => { reads++; return { value: 'after', tags: ['event:4'] } })
+  open()
+  t.same(await Promise.all(together), ['shared', 'shared', 'shared'])
+  t.equal(await late, 'after', 'a reader after a change loads on its own')
+  t.equal(reads, 2)
+
   t.equal(await cache.get('c', async () => ({ value: null, tags: [], keep: false })), null)
   t.equal(await cache.get('c', load('now there')), 'now there', 'keep: false is not kept')
 
