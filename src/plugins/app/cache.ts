@@ -53,6 +53,8 @@ export default fp(async (app) => {
   }
   const all = Object.values(caches)
   const setEnabled = (on: boolean) => { for (const c of all) c.setEnabled(on) }
+  /** Not heard in time: what changed is unknown, so everything goes (whether the caches are on stays as it is). */
+  const flushAll = () => { for (const c of all) c.flush() }
   const waiters = new Map<string, () => void>()
 
   function heard (payload: string): void {
@@ -74,11 +76,11 @@ export default fp(async (app) => {
     const upTo = conn.writes.count
     const payload = `barrier:${process.pid}:${++barriers}`
     const done = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { waiters.delete(payload); setEnabled(true); resolve() }, BARRIER_TIMEOUT_MS)
+      const timer = setTimeout(() => { waiters.delete(payload); flushAll(); resolve() }, BARRIER_TIMEOUT_MS)
       waiters.set(payload, () => { clearTimeout(timer); waiters.delete(payload); resolve() })
       conn.pool!.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(() => {
         // Nothing heard, nothing known: start again from the database.
-        clearTimeout(timer); waiters.delete(payload); setEnabled(true); resolve()
+        clearTimeout(timer); waiters.delete(payload); flushAll(); resolve()
       })
     }).then(() => {
       covered = Math.max(covered, upTo)
