@@ -40,17 +40,16 @@ export interface ConnectOptions {
 const PREPARED_PER_CONNECTION = 500
 /** "cached plan must not change result type": a table changed under a prepared statement (a migration). */
 const CACHED_PLAN_CHANGED = '0A000'
+/** A statement that cannot change anything: the read cache need not wait to hear about it (`writes`). */
+const READ = /^\s*select\b/i
 
 /**
  * Runs the app's parameterised queries as named prepared statements on each server connection: PostgreSQL
  * then parses and plans each query text once per connection instead of on every request (planning was half
  * the server's time on the hot pages). Kysely always sends the same text for the same query shape, with the
  * values as parameters. After a migration changed a table under a statement, that statement is prepared
- * again under a new name.
+ * again under a new name. It also counts every statement that is not a plain read in `writes`.
  */
-/** A statement that cannot change anything: nothing to wait for after it. */
-const READ = /^\s*select\b/i
-
 function preparedStatements (client: pg.PoolClient, writes: { count: number }): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
   const names = new Map<string, string>()

@@ -52,7 +52,12 @@ export default fp(async (app) => {
     myRsvps: new TaggedCache({ max: 50_000, ttl: TTL_MS, ready: () => fresh() })
   }
   const all = Object.values(caches)
-  const setEnabled = (on: boolean) => { for (const c of all) c.setEnabled(on) }
+  /** Whether changes reach us: the embedded database always tells; on a server, while the LISTEN connection holds. */
+  let listening = true
+  const setEnabled = (on: boolean) => {
+    listening = on
+    for (const c of all) c.setEnabled(on)
+  }
   /** Not heard in time: what changed is unknown, so everything goes (whether the caches are on stays as it is). */
   const flushAll = () => { for (const c of all) c.flush() }
   const waiters = new Map<string, () => void>()
@@ -71,17 +76,21 @@ export default fp(async (app) => {
   let inflight: { upTo: number, done: Promise<void> } | null = null
 
   function fresh (): Promise<void> | undefined {
-    if (conn.kind !== 'postgres' || conn.writes.count <= covered || !caches.sessions.enabled) return undefined
+    if (conn.kind !== 'postgres' || conn.writes.count <= covered || !listening) return undefined
     if (inflight && inflight.upTo >= conn.writes.count) return inflight.done
     const upTo = conn.writes.count
     const payload = `barrier:${process.pid}:${++barriers}`
     const done = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { waiters.delete(payload); flushAll(); resolve() }, BARRIER_TIMEOUT_MS)
-      waiters.set(payload, () => { clearTimeout(timer); waiters.delete(payload); resolve() })
-      conn.pool!.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(() => {
-        // Nothing heard, nothing known: start again from the database.
-        clearTimeout(timer); waiters.delete(payload); flushAll(); resolve()
-      })
+      // Not heard (in time, or the notice could not be sent): nothing known, so start again from the database.
+      const finish = (heardIt: boolean) => {
+        clearTimeout(timer)
+        waiters.delete(payload)
+        if (!heardIt) flushAll()
+        resolve()
+      }
+      const timer = setTimeout(() => finish(false), BARRIER_TIMEOUT_MS)
+      waiters.set(payload, () => finish(true))
+      conn.pool!.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(() => finish(false))
     }).then(() => {
       covered = Math.max(covered, upTo)
       if (inflight?.done === done) inflight = null
@@ -98,11 +107,15 @@ export default fp(async (app) => {
   } else {
     let client: pg.Client | null = null
     let retry: NodeJS.Timeout | undefined
+    /** Closes a listening connection we no longer want to hear from (its late errors included). */
+    const drop = async (c: pg.Client) => {
+      c.removeAllListeners()
+      c.on('error', () => {})
+      await c.end().catch(() => {})
+    }
     const lost = () => {
       if (!client) return
-      client.removeAllListeners()
-      client.on('error', () => {})
-      void client.end().catch(() => {})
+      void drop(client)
       client = null
       setEnabled(false)
       if (!closing) retry = setTimeout(() => { void listen() }, RECONNECT_MS)
@@ -130,7 +143,7 @@ export default fp(async (app) => {
       clearTimeout(retry)
       const c = client
       client = null
-      if (c) { c.removeAllListeners(); c.on('error', () => {}); await c.end().catch(() => {}) }
+      if (c) await drop(c)
     })
   }
   app.decorate('caches', caches)
