@@ -141,3 +141,20 @@ export class TaggedCache {
 
   get enabled (): boolean { return this.#enabled }
 }
+
+const derivedOf = new WeakMap<object, Map<string, unknown>>()
+
+/**
+ * Something computed from a cached (frozen) value, kept exactly as long as that value is: e.g. the part of a
+ * page every viewer sees alike, rendered once per cached page. When the cache drops or replaces the value, what
+ * was derived from it goes too (it is keyed by the object). `key` names what is derived and what it depends on
+ * besides `owner`.
+ */
+export function derived<T> (owner: object, key: string, compute: () => T): T {
+  let map = derivedOf.get(owner)
+  if (!map) derivedOf.set(owner, map = new Map())
+  if (map.has(key)) return map.get(key) as T
+  const value = compute()
+  map.set(key, value)
+  return value
+}

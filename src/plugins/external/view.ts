@@ -7,6 +7,21 @@ import * as format from '../../lib/format.js'
 
 export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../views')
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Renders a template (no layout) to a string, for pieces of a page rendered once and kept (see `derived`). */
+    renderFragment (template: string, data: Record<string, unknown>): string
+  }
+}
+
+/**
+ * The string as one flat piece. eta builds its output by many small concatenations (a rope); a kept fragment
+ * left as a rope is walked again every time a page containing it is measured and written.
+ */
+function flat (s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8')
+}
+
 /** eta templates under views/, auto-escaping every `<%= %>`; cached unless NODE_ENV=development. */
 export default fp(async (app) => {
   const production = app.config.NODE_ENV !== 'development'
@@ -22,6 +37,7 @@ export default fp(async (app) => {
       return file
     }
   }
+  app.decorate('renderFragment', (template: string, data: Record<string, unknown>) => flat(eta.render(template, { fmt: format, ...data })))
   await app.register(view, {
     engine: { eta },
     templates: viewsDir,

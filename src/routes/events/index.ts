@@ -13,6 +13,7 @@ import { countByStatus, listAttendees } from '../../domain/rsvps/rsvps.repositor
 import { revokeRsvpLinks } from '../../domain/rsvps/rsvp-links.js'
 import { attendeesCsv, respond, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
 import { createSeries, readSeriesForm, RULE_PATTERNS } from '../../domain/series/series.service.js'
+import { derived } from '../../lib/cache.js'
 import { notFound } from '../../lib/errors.js'
 import { idParam } from '../../lib/http.js'
 import { shortDate } from '../../lib/format.js'
@@ -87,22 +88,32 @@ export default async function eventRoutes (app: FastifyInstance) {
     const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
     const found = await cachedEventPage(app.caches, app.db, request.community.id, idParam(request, 'event'), request.member!.id)
     if (!found || (found.page.event.status === 'draft' && !canOrganize)) throw notFound('event')
-    const { page: { event, hosts, going, counts }, mine } = found
+    const { page, mine } = found
+    const { event, counts } = page
+    const links = accessLinks(event)
+    // What every viewer sees alike is rendered once per cached page (and per time zone: "in your time zone").
+    const about = derived(page, `about:${links.ended ? 'ended' : ''}:${request.viewerZone ?? ''}`, () => app.renderFragment('/events/_about', {
+      event,
+      hosts: page.hosts,
+      counts,
+      links,
+      kindLabel: EVENT_KINDS.find((k) => k.value === event.kind)?.label ?? event.kind,
+      viewerTimes: viewerTimes(event, request.viewerZone)
+    }))
+    const whoIsGoing = derived(page, 'going', () => app.renderFragment('/events/_going', { going: page.going, counts }))
     return reply.page('events/show', {
       // The date too: every occurrence of a series has the same title.
       title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,
       community: request.community,
       event,
-      hosts,
-      going,
       counts,
       mine,
       canOrganize,
-      kindLabel: EVENT_KINDS.find((k) => k.value === event.kind)?.label ?? event.kind,
+      about,
+      whoIsGoing,
       closed: rsvpProblem(event, new Date()),
       captionsMissing: lacksCaptions(event),
-      links: accessLinks(event),
-      viewerTimes: viewerTimes(event, request.viewerZone),
+      links,
       ...extra
     }, status)
   }
