@@ -170,6 +170,7 @@ export interface Database {
   check_ins: CheckInsTable
   rsvp_link_versions: RsvpLinkVersionsTable
   calendar_invites: CalendarInvitesTable
+  calendar_answers: CalendarAnswersTable
   reminders_sent: RemindersSentTable
 }
 
@@ -316,6 +317,16 @@ export interface CalendarInvitesTable {
   sequence: number
   method: InviteMethod
   sent_at: ColumnType<Date, Date | undefined, Date>
+  /** The answer the held invite carries (null: unknown, or invited before answering). */
+  rsvp_status: RsvpStatus | null
+}
+
+// Answers awaiting their calendar mail (migrations/2026-12-02T1000_calendar_answers.ts)
+export interface CalendarAnswersTable {
+  id: Generated<string>
+  event_id: number
+  member_id: number
+  answered_at: ColumnType<Date, Date | undefined, never>
 }
 
 export interface RemindersSentTable {

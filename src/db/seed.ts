@@ -10,7 +10,7 @@ import type { EventKind } from './database.js'
 import { checkIn } from '../domain/events/check-ins.service.js'
 import { setHosts, updateEventRow } from '../domain/events/events.repository.js'
 import { cancelEvent, createEvent, eventFormValues, publishEvent, readEventForm, updateEvent, type EventInput, type PlaceInput } from '../domain/events/events.service.js'
-import { inviteList } from '../domain/invites/invites.service.js'
+import { inviteList, sendSomeAnswerMail } from '../domain/invites/invites.service.js'
 import { mailSite } from '../domain/invites/site.js'
 import { sendDueReminders } from '../domain/reminders/reminders.service.js'
 import { respond, type RsvpChoice } from '../domain/rsvps/rsvps.service.js'
@@ -413,6 +413,9 @@ async function createCalendarDemo (trx: Db, communityId: number, d: {
   at: (zone: string, inDays: number, time: string) => Date, publicUrl: string, now: Date
 }): Promise<void> {
   const site = mailSite()
+  // The calendar mail of the answers above, as the worker would send it, before the changes below (which go
+  // to whoever holds the invite by then).
+  while (await sendSomeAnswerMail(trx, 100, d.now) === 100);
   const conference = await trx.selectFrom('events').selectAll().where('id', '=', d.conference).executeTakeFirstOrThrow()
   const moved = readEventForm({ ...eventFormValues(conference), venue_room: 'Ballroom C (moved from rooms 201–205: more people are coming)' })
   if (moved.input) await updateEvent(trx, conference.id, moved.input, d.publicUrl)
@@ -435,6 +438,7 @@ async function createCalendarDemo (trx: Db, communityId: number, d: {
     await inviteList(trx, site, event, { everyone: true, emails: [] }, d.now)
   }
   await rsvpAll(trx, clinic, d.crowd.slice(0, 5), 'going', d.publicUrl, d.now)
+  while (await sendSomeAnswerMail(trx, 100, d.now) === 100);
 
   await createEvent(trx, communityId, {
     ...NO_PLACE, kind: 'brown-bag', title: d.slug === DEMO.communities.dna ? 'Mixture interpretation brown-bag (draft)' : 'Email management brown-bag (draft)',

@@ -9,7 +9,7 @@ import { respond, type RsvpChoice } from '../../src/domain/rsvps/rsvps.service.j
 import { createMailSender, deliverDueMail } from '../../src/domain/mail/mail.delivery.js'
 import { createSeries, editSeries, moveOccurrence } from '../../src/domain/series/series.service.js'
 import { notifyTimeChanged } from '../../src/domain/series/series-changes.js'
-import { inviteList, parseEmailList } from '../../src/domain/invites/invites.service.js'
+import { inviteList, parseEmailList, sendAnswerMail } from '../../src/domain/invites/invites.service.js'
 import { startSmtp } from '../fixtures/smtp.js'
 
 // Calendar invites by email: one message per person with text/calendar; method=REQUEST, updates with a higher
@@ -79,8 +79,12 @@ t.test('calendar invites', async (t) => {
       return publishEvent(trx, e.id)
     })
   }
-  const answer = (eventId: number, memberId: number, choice: RsvpChoice) =>
-    db.transaction().execute((trx) => respond(trx, { eventId, memberId, choice }, PUBLIC_URL))
+  /** An answer, then its calendar mail as the worker sends it. */
+  async function answer (eventId: number, memberId: number, choice: RsvpChoice) {
+    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId, memberId, choice }, PUBLIC_URL))
+    await sendAnswerMail(db)
+    return outcome
+  }
   /** Delivers everything queued through SMTP and returns what arrived since. */
   async function deliver () {
     const before = smtp.received.length

@@ -6,6 +6,7 @@ import type { Event, Member } from '../../src/db/database.js'
 import { cancelEvent, createEvent, eventFormValues, publishEvent, readEventForm, updateEvent, type EventInput } from '../../src/domain/events/events.service.js'
 import { sendDueReminders } from '../../src/domain/reminders/reminders.service.js'
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../../src/domain/reminders/offsets.js'
+import { sendAnswerMail } from '../../src/domain/invites/invites.service.js'
 import { respond, type RsvpChoice } from '../../src/domain/rsvps/rsvps.service.js'
 import { readRsvpToken } from '../../src/domain/rsvps/rsvp-links.js'
 
@@ -82,6 +83,7 @@ t.test('reminders', async (t) => {
   const answer = async (e: Event, m: Member, choice: RsvpChoice) => {
     const outcome = await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice }, PUBLIC_URL))
     if (!outcome.ok) throw new Error(outcome.message)
+    await sendAnswerMail(db) // the invite, as the worker sends it
     return outcome.status
   }
   const pass = (now: Date) => sendDueReminders(db, site, now)
@@ -178,8 +180,9 @@ t.test('reminders', async (t) => {
     const ada = await member('Ada Moved')
     await answer(e, ada, 'going')
     t.equal(await pass(before(e, 1440)), 1, 'the day-before reminder for the first date')
-    const later = DateTime.fromJSDate(e.starts_at, { zone: e.time_zone }).plus({ days: 2 }).toISODate()!
-    const form = readEventForm({ ...eventFormValues(e), start_date: later, end_date: later })
+    // Two days later, start and end each on their own date (at some hours of the day the event runs past midnight).
+    const twoDaysOn = (d: Date) => DateTime.fromJSDate(d, { zone: e.time_zone }).plus({ days: 2 }).toISODate()!
+    const form = readEventForm({ ...eventFormValues(e), start_date: twoDaysOn(e.starts_at), end_date: twoDaysOn(e.ends_at) })
     t.same(form.errors, {})
     const { event: moved } = await db.transaction().execute((trx) => updateEvent(trx, e.id, form.input!, PUBLIC_URL))
     t.equal(moved.starts_at.getTime(), e.starts_at.getTime() + 2 * DAY)

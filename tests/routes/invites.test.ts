@@ -3,6 +3,7 @@ import { Client, createTestApp, PUBLIC_URL, text } from '../fixtures/build-app.j
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
 import type { Event, Member } from '../../src/db/database.js'
 import { cancelEvent, createEvent, publishEvent, type EventInput } from '../../src/domain/events/events.service.js'
+import { sendAnswerMail } from '../../src/domain/invites/invites.service.js'
 import { respond, type RsvpChoice } from '../../src/domain/rsvps/rsvps.service.js'
 
 // An organizer sends calendar invites for an event (/c/:slug/orga/events/:id/invite): to the members whose
@@ -52,8 +53,12 @@ t.test('organizers invite members to an event', async (t) => {
       return publish ? publishEvent(trx, e.id) : e
     })
   }
-  const answer = (e: Event, m: Member, choice: RsvpChoice) =>
-    db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice }, PUBLIC_URL))
+  /** An answer, then its calendar mail as the worker sends it. */
+  async function answer (e: Event, m: Member, choice: RsvpChoice) {
+    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice }, PUBLIC_URL))
+    await sendAnswerMail(db)
+    return outcome
+  }
   /** The invitations an organizer sent for the event (not the mails members' own answers bring). */
   const invitations = (e: Event) => db.selectFrom('mail_messages').selectAll()
     .where('kind', '=', 'calendar-invite').where('subject', '=', `Invitation: ${e.title}`).orderBy('id').execute()

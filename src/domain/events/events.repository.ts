@@ -30,6 +30,10 @@ function dayStart (iso: string, zone = 'UTC'): Date {
   return DateTime.fromISO(iso, { zone }).startOf('day').toJSDate()
 }
 
+export async function findEventById (db: Db, id: number): Promise<Event | undefined> {
+  return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
 export async function findEvent (db: Db, communityId: number, id: number): Promise<Event | undefined> {
   return db.selectFrom('events').selectAll().where('community_id', '=', communityId).where('id', '=', id).executeTakeFirst()
 }

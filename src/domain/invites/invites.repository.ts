@@ -4,11 +4,41 @@ export async function findInvite (db: Db, eventId: number, memberId: number) {
   return db.selectFrom('calendar_invites').selectAll().where('event_id', '=', eventId).where('member_id', '=', memberId).executeTakeFirst()
 }
 
-export async function recordInvite (db: Db, row: { eventId: number, memberId: number, sequence: number, method: InviteMethod, sentAt: Date }): Promise<void> {
+export async function recordInvite (db: Db, row: { eventId: number, memberId: number, sequence: number, method: InviteMethod, rsvp: RsvpStatus | null, sentAt: Date }): Promise<void> {
+  const values = { sequence: row.sequence, method: row.method, rsvp_status: row.rsvp, sent_at: row.sentAt }
   await db.insertInto('calendar_invites')
-    .values({ event_id: row.eventId, member_id: row.memberId, sequence: row.sequence, method: row.method, sent_at: row.sentAt })
-    .onConflict((oc) => oc.columns(['event_id', 'member_id']).doUpdateSet({ sequence: row.sequence, method: row.method, sent_at: row.sentAt }))
+    .values({ event_id: row.eventId, member_id: row.memberId, ...values })
+    .onConflict((oc) => oc.columns(['event_id', 'member_id']).doUpdateSet(values))
     .execute()
+}
+
+// ---- Answers awaiting their calendar mail (the worker sends it; see sendAnswerMail)
+
+export async function queueAnswer (db: Db, eventId: number, memberId: number): Promise<void> {
+  await db.insertInto('calendar_answers').values({ event_id: eventId, member_id: memberId }).execute()
+}
+
+export async function hasQueuedAnswers (db: Db): Promise<boolean> {
+  return Boolean(await db.selectFrom('calendar_answers').select('id').limit(1).executeTakeFirst())
+}
+
+/**
+ * Takes up to `limit` of the oldest queued answers off the queue (rows another worker holds are skipped) and
+ * returns each (event, member) once, oldest first. Call inside the transaction that sends their mail: if it
+ * fails, the answers are back on the queue.
+ */
+export async function takeAnswers (trx: Db, limit: number): Promise<{ event_id: number, member_id: number }[]> {
+  const rows = await trx.deleteFrom('calendar_answers')
+    .where('id', 'in', (eb) => eb.selectFrom('calendar_answers').select('id').orderBy('id').limit(limit).forUpdate().skipLocked())
+    .returning(['id', 'event_id', 'member_id'])
+    .execute()
+  const seen = new Set<string>()
+  return rows.sort((a, b) => Number(a.id) - Number(b.id)).filter((r) => {
+    const key = `${r.event_id}:${r.member_id}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  }).map((r) => ({ event_id: r.event_id, member_id: r.member_id }))
 }
 
 export interface Recipient {

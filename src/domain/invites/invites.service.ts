@@ -1,12 +1,15 @@
-import type { Community, Db, Event, RsvpStatus } from '../../db/database.js'
+import type { Kysely } from 'kysely'
+import type { Community, Database, Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
 import { normaliseEmail } from '../../lib/forms.js'
 import { accessLinksText, buildCalendar, eventLocation, eventUrl, toCalendarEntry } from '../calendar/ics.js'
 import { findCommunityById } from '../communities/communities.repository.js'
 import { queueMail } from '../mail/mail.service.js'
 import { findMemberById } from '../members/members.repository.js'
+import { findEventById } from '../events/events.repository.js'
 import { rsvpLinkUrls } from '../rsvps/rsvp-links.js'
-import { allMembers, answersAndInvites, findInvite, listRecipients, membersByEmail, recordInvite } from './invites.repository.js'
+import { findRsvp } from '../rsvps/rsvps.repository.js'
+import { allMembers, answersAndInvites, findInvite, listRecipients, membersByEmail, queueAnswer, recordInvite, takeAnswers } from './invites.repository.js'
 import { mailSite, type MailSite } from './site.js'
 
 /*
@@ -14,7 +17,8 @@ import { mailSite, type MailSite } from './site.js'
  * with a text/calendar part: REQUEST when they answer going or maybe (or an organizer invites them), a REQUEST
  * with the same UID and the event's new SEQUENCE when its time, place or status changes, and CANCEL
  * (STATUS:CANCELLED) when it is cancelled. `calendar_invites` records who holds an invite and at which
- * SEQUENCE, so changes reach exactly the holders. Everything is queued in the caller's transaction.
+ * SEQUENCE, so changes reach exactly the holders. Everything is queued in the caller's transaction; the mail
+ * an answer brings is sent by the worker (`noteAnswer` queues it, `sendAnswerMail` sends it).
  */
 
 export type CommunityRef = Pick<Community, 'slug' | 'name'>
@@ -24,12 +28,6 @@ async function communityOf (db: Db, event: Event): Promise<CommunityRef> {
   const community = await findCommunityById(db, event.community_id)
   if (!community) throw new Error(`community ${event.community_id} of event ${event.id} not found`)
   return community
-}
-
-async function personOf (db: Db, memberId: number): Promise<Person> {
-  const member = await findMemberById(db, memberId)
-  if (!member) throw new Error(`member ${memberId} not found`)
-  return member
 }
 
 /** "Thu, Dec 3 …": when, where, join, captions — the lines every invite, notice and reminder carries. */
@@ -91,7 +89,7 @@ export async function queueCalendarMail (trx: Db, site: MailSite, event: Event, 
     ical: buildCalendar({ method: mail.method, entries: [entry] }),
     icalMethod: mail.method
   })
-  await recordInvite(trx, { eventId: event.id, memberId: member.id, sequence: event.sequence, method: mail.method, sentAt: mail.now })
+  await recordInvite(trx, { eventId: event.id, memberId: member.id, sequence: event.sequence, method: mail.method, rsvp, sentAt: mail.now })
 }
 
 /** Calendar mail is for published events that have not ended (and only when the app registered its site). */
@@ -100,22 +98,56 @@ function invitable (event: Event, now: Date): boolean {
 }
 
 /**
- * After `respond()` recorded an answer: going or maybe → a REQUEST with their PARTSTAT (unless they already
- * hold this very invite with the same answer); "can't go" while holding an invite → a CANCEL to them alone,
- * so the event leaves their calendar (and nothing more is sent to them for it); waitlisted → nothing yet (a
- * promotion brings the invite).
+ * After `respond()` recorded an answer, in its transaction: queues the answer for its calendar mail, which the
+ * worker sends (`sendAnswerMail`), so building the invite is no part of answering. Nothing for a waitlisted
+ * answer (a promotion brings the invite) or an event that takes no calendar mail.
  */
-export async function afterAnswer (
-  trx: Db, event: Event, memberId: number, status: RsvpStatus, previous: RsvpStatus | null, now: Date,
-  known: { member?: Person, community?: CommunityRef } = {}
-): Promise<void> {
+export async function noteAnswer (trx: Db, event: Event, memberId: number, status: RsvpStatus, now: Date): Promise<void> {
+  if (status === 'waitlisted' || !mailSite() || !invitable(event, now)) return
+  await queueAnswer(trx, event.id, memberId)
+}
+
+/** The worker's job that sends queued answers' calendar mail, and how often the worker looks for them. */
+export const ANSWER_MAIL_JOB = 'calendar.answers'
+export const ANSWER_MAIL_POLL_MS = 1_000
+/** Answers taken off the queue per transaction. */
+const ANSWER_BATCH = 100
+
+/**
+ * Sends the calendar mail of queued answers: what the member holds is brought in line with their answer now
+ * (not the one they gave then, so answering twice before this runs mails once). Going or maybe → a REQUEST
+ * with their PARTSTAT, unless they hold this very invite with the same answer; "can't go" while holding an
+ * invite → a CANCEL to them alone, so the event leaves their calendar. Runs in the worker (one at a time:
+ * the job is `stately`). Returns how many answers it looked at.
+ */
+export async function sendAnswerMail (db: Kysely<Database>, now = new Date()): Promise<number> {
+  let total = 0
+  for (;;) {
+    const n = await db.transaction().execute((trx) => sendSomeAnswerMail(trx, ANSWER_BATCH, now))
+    total += n
+    if (n < ANSWER_BATCH) return total
+  }
+}
+
+/** One batch of `sendAnswerMail`, in the caller's transaction (the demo seed sends its answers' mail in its own). */
+export async function sendSomeAnswerMail (trx: Db, limit: number, now = new Date()): Promise<number> {
   const site = mailSite()
-  if (!site || !invitable(event, now)) return
-  const held = await findInvite(trx, event.id, memberId)
+  const answers = await takeAnswers(trx, limit)
+  for (const a of answers) if (site) await answerMail(trx, site, a.event_id, a.member_id, now)
+  return answers.length
+}
+
+async function answerMail (trx: Db, site: MailSite, eventId: number, memberId: number, now: Date): Promise<void> {
+  const event = await findEventById(trx, eventId)
+  if (!event || !invitable(event, now)) return
+  const [rsvp, held] = [await findRsvp(trx, eventId, memberId), await findInvite(trx, eventId, memberId)]
+  const status = rsvp?.status
   const holds = held?.method === 'REQUEST'
   if (status === 'going' || status === 'maybe') {
-    if (holds && held.sequence === event.sequence && previous === status) return
-    await queueCalendarMail(trx, site, event, known.community ?? await communityOf(trx, event), known.member ?? await personOf(trx, memberId), status, {
+    if (holds && held.sequence === event.sequence && held.rsvp_status === status) return
+    const member = await findMemberById(trx, memberId)
+    if (!member) return
+    await queueCalendarMail(trx, site, event, await communityOf(trx, event), member, status, {
       kind: 'calendar-invite',
       subject: `${status === 'going' ? 'You’re going' : 'Maybe'}: ${event.title}`,
       intro: status === 'going'
@@ -125,7 +157,9 @@ export async function afterAnswer (
       now
     })
   } else if (status === 'declined' && holds) {
-    await queueCalendarMail(trx, site, event, known.community ?? await communityOf(trx, event), known.member ?? await personOf(trx, memberId), 'declined', {
+    const member = await findMemberById(trx, memberId)
+    if (!member) return
+    await queueCalendarMail(trx, site, event, await communityOf(trx, event), member, 'declined', {
       kind: 'calendar-removed',
       subject: `Removed from your calendar: ${event.title}`,
       intro: `You said you can’t go to "${event.title}", so this message takes it off your calendar. ` +

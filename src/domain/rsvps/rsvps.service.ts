@@ -1,6 +1,6 @@
 import type { Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
-import { afterAnswer, promotionMail, type CommunityRef, type Person } from '../invites/invites.service.js'
+import { noteAnswer, promotionMail } from '../invites/invites.service.js'
 import { lockEvent } from '../events/events.repository.js'
 import { countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
 
@@ -17,9 +17,6 @@ export interface RsvpRequest {
   /** Left out: keep the earlier answer (e.g. an RSVP from a link carries none). */
   accessibilityNeeds?: string | null
   dietaryNeeds?: string | null
-  /** The member and the community when the caller has them already (the mail needs them; saves reading them). */
-  member?: Person
-  community?: CommunityRef
 }
 
 export type RsvpOutcome =
@@ -73,9 +70,7 @@ export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now
     dietaryNeeds: event.ask_dietary ? answer(req.dietaryNeeds, existing?.dietary_needs) : null,
     keepWaitlistPlace: previous === 'waitlisted'
   })
-  const member = req.member?.id === req.memberId ? req.member : undefined
-  const community = req.communityId === event.community_id ? req.community : undefined
-  await afterAnswer(trx, event, req.memberId, status, previous, now, { member, community })
+  await noteAnswer(trx, event, req.memberId, status, now)
   const promoted = previous === 'going' && status !== 'going' ? await fillFromWaitlist(trx, event, publicUrl, now) : []
   return { ok: true, status, previous, promoted }
 }

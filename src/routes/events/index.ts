@@ -139,8 +139,6 @@ export default async function eventRoutes (app: FastifyInstance) {
       eventId,
       communityId: request.community.id,
       memberId: request.member!.id,
-      member: request.member!,
-      community: request.community,
       choice,
       listed: !bool(request.body, 'unlisted'),
       accessibilityNeeds: optional(request.body, 'accessibility_needs'),

@@ -1,0 +1,144 @@
+import t from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { Client, createTestApp } from '../fixtures/build-app.js'
+import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
+import { DAY, eventInput } from '../fixtures/events.js'
+import type { Event, Member } from '../../src/db/database.js'
+import { cancelEvent, createEvent, publishEvent, type EventInput } from '../../src/domain/events/events.service.js'
+import { sendAnswerMail } from '../../src/domain/invites/invites.service.js'
+
+// The calendar mail an answer brings is built by the worker, not by the request: the answer's transaction
+// queues it (calendar_answers), and the worker brings what the member holds in line with their answer then.
+
+async function setUp (t: Parameters<Parameters<typeof t.test>[1]>[0], config: Record<string, string> = {}) {
+  const { app } = await createTestApp(t, { config })
+  const olive = await createMember(app.db, { full_name: 'Olive Organizer' })
+  const ada = await createMember(app.db, { full_name: 'Ada Analyst', email: 'ada@lab.gov' })
+  const ben = await createMember(app.db, { full_name: 'Ben Bench', email: 'ben@lab.gov' })
+  const community = await createCommunity(app.db, { slug: 'dna', name: 'DNA Analysts', organizer: olive, members: [ada, ben] })
+  let n = 0
+  const event = (over: Partial<EventInput> = {}): Promise<Event> => app.db.transaction().execute(async (trx) => {
+    const e = await createEvent(trx, community.id, eventInput({ title: `Validation roundtable ${++n}`, ...over }), olive.id)
+    return publishEvent(trx, e.id)
+  })
+  const as = async (m: Member) => {
+    const c = new Client(app)
+    await signInAs(c, m)
+    return c
+  }
+  return { app, olive, ada, ben, community, event, as }
+}
+
+const mailOf = (app: FastifyInstance, e: Event) => app.db.selectFrom('mail_messages')
+  .select(['kind', 'to_address', 'ical_method', 'ical']).where('subject', 'like', `%${e.title}`).orderBy('id').execute()
+const queued = async (app: FastifyInstance) => (await app.db.selectFrom('calendar_answers').select('id').execute()).length
+
+t.test('the answer is queued in its transaction and its mail sent by the worker', async (t) => {
+  const { app, ada, ben, event, as } = await setUp(t)
+  const e = await event()
+  const page = `/c/dna/events/${e.id}`
+  const client = await as(ada)
+
+  const res = await client.post(`${page}/rsvp`, { choice: 'going' }, { csrfFrom: page })
+  t.equal(res.statusCode, 303)
+  t.same(await mailOf(app, e), [], 'the request answers before any invite is built')
+  t.equal(await queued(app), 1, 'one answer waits for the worker')
+
+  t.equal(await sendAnswerMail(app.db), 1)
+  const sent = await mailOf(app, e)
+  t.same(sent.map((m) => [m.kind, m.to_address, m.ical_method]), [['calendar-invite', 'ada@lab.gov', 'REQUEST']])
+  t.match(sent[0].ical, /PARTSTAT=ACCEPTED/)
+  t.equal(await queued(app), 0, 'and the queue is empty')
+  t.equal(await sendAnswerMail(app.db), 0, 'a second pass has nothing to do')
+  t.equal((await mailOf(app, e)).length, 1)
+
+  await t.test('the same answer again brings no second invite; another answer does', async (t) => {
+    await client.post(`${page}/rsvp`, { choice: 'going', accessibility_needs: 'Step-free entrance' }, { csrfFrom: page })
+    await sendAnswerMail(app.db)
+    t.equal((await mailOf(app, e)).length, 1, 'still one: she already holds this invite with this answer')
+    await client.post(`${page}/rsvp`, { choice: 'maybe' }, { csrfFrom: page })
+    await sendAnswerMail(app.db)
+    const after = await mailOf(app, e)
+    t.equal(after.length, 2)
+    t.match(after[1].ical, /PARTSTAT=TENTATIVE/, 'the update carries her new answer')
+    await client.post(`${page}/rsvp`, { choice: 'declined' }, { csrfFrom: page })
+    await sendAnswerMail(app.db)
+    t.same((await mailOf(app, e)).slice(2).map((m) => [m.kind, m.ical_method]), [['calendar-removed', 'CANCEL']], '"can’t go" takes it off her calendar')
+  })
+
+  await t.test('answers given before the worker ran: it mails what the member answered last, once', async (t) => {
+    const other = await event()
+    const bens = await as(ben)
+    const at = `/c/dna/events/${other.id}`
+    await bens.post(`${at}/rsvp`, { choice: 'going' }, { csrfFrom: at })
+    await bens.post(`${at}/rsvp`, { choice: 'maybe' }, { csrfFrom: at })
+    await bens.post(`${at}/rsvp`, { choice: 'going' }, { csrfFrom: at })
+    t.equal(await queued(app), 3)
+    await sendAnswerMail(app.db)
+    const sent = await mailOf(app, other)
+    t.equal(sent.length, 1, 'one invite for three answers')
+    t.match(sent[0].ical, /PARTSTAT=ACCEPTED/)
+
+    const third = await event()
+    const there = `/c/dna/events/${third.id}`
+    await bens.post(`${there}/rsvp`, { choice: 'going' }, { csrfFrom: there })
+    await bens.post(`${there}/rsvp`, { choice: 'declined' }, { csrfFrom: there })
+    await sendAnswerMail(app.db)
+    t.same(await mailOf(app, third), [], 'going then can’t go before it ran: nothing to add or take off')
+  })
+})
+
+t.test('what the worker does not mail', async (t) => {
+  const { app, ada, ben, event, as } = await setUp(t)
+
+  const full = await event({ capacity: 1 })
+  const at = `/c/dna/events/${full.id}`
+  await (await as(ada)).post(`${at}/rsvp`, { choice: 'going' }, { csrfFrom: at })
+  const waiting = await (await as(ben)).post(`${at}/rsvp`, { choice: 'going' }, { csrfFrom: at })
+  t.equal(waiting.statusCode, 303)
+  t.equal(await queued(app), 1, 'a waitlisted answer queues nothing (a promotion brings the invite)')
+  await sendAnswerMail(app.db)
+  t.same((await mailOf(app, full)).map((m) => m.to_address), ['ada@lab.gov'])
+
+  const cancelled = await event()
+  const there = `/c/dna/events/${cancelled.id}`
+  await (await as(ada)).post(`${there}/rsvp`, { choice: 'going' }, { csrfFrom: there })
+  await app.db.transaction().execute((trx) => cancelEvent(trx, cancelled.id, app.config.PUBLIC_URL))
+  t.equal(await sendAnswerMail(app.db), 1, 'the answer is taken off the queue')
+  t.same((await mailOf(app, cancelled)).filter((m) => m.kind === 'calendar-invite'), [], 'but an event cancelled meanwhile gets no invite')
+
+  const past = await event({ startsAt: new Date(Date.now() - 3 * DAY), rsvpClosesAt: null })
+  await app.db.insertInto('calendar_answers').values({ event_id: past.id, member_id: ada.id }).execute()
+  await sendAnswerMail(app.db)
+  t.same(await mailOf(app, past), [], 'nor one that has ended')
+  t.equal(await queued(app), 0)
+})
+
+t.test('two workers at once send each answer’s mail once', async (t) => {
+  const { app, event, community } = await setUp(t)
+  const e = await event()
+  const people: Member[] = []
+  for (let i = 0; i < 30; i++) people.push(await createMember(app.db, { full_name: `Member ${i}`, email: `m${i}@lab.gov` }))
+  await app.db.insertInto('memberships').values(people.map((p) => ({ community_id: community.id, member_id: p.id, norms_accepted_at: new Date() }))).execute()
+  await app.db.insertInto('rsvps').values(people.map((p) => ({ event_id: e.id, member_id: p.id, status: 'going' as const }))).execute()
+  await app.db.insertInto('calendar_answers').values(people.map((p) => ({ event_id: e.id, member_id: p.id }))).execute()
+  const [a, b] = await Promise.all([sendAnswerMail(app.db), sendAnswerMail(app.db)])
+  t.equal(a + b, 30, 'every answer taken once')
+  const sent = await mailOf(app, e)
+  t.equal(sent.length, 30)
+  t.equal(new Set(sent.map((m) => m.to_address)).size, 30, 'one invite per member')
+})
+
+t.test('with the worker running in the process, the invite follows within seconds', async (t) => {
+  const { app, ada, event, as } = await setUp(t, { WORKER: 'true' })
+  const e = await event()
+  const page = `/c/dna/events/${e.id}`
+  await (await as(ada)).post(`${page}/rsvp`, { choice: 'going' }, { csrfFrom: page })
+  const started = Date.now()
+  let sent: Awaited<ReturnType<typeof mailOf>> = []
+  while (Date.now() - started < 15_000 && !sent.length) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    sent = await mailOf(app, e)
+  }
+  t.same(sent.map((m) => [m.kind, m.to_address]), [['calendar-invite', 'ada@lab.gov']], `queued by the worker after ${Date.now() - started} ms`)
+})
