@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { Client, createTestApp } from '../fixtures/build-app.js'
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
@@ -10,7 +10,7 @@ import { sendAnswerMail } from '../../src/domain/invites/invites.service.js'
 // The calendar mail an answer brings is built by the worker, not by the request: the answer's transaction
 // queues it (calendar_answers), and the worker brings what the member holds in line with their answer then.
 
-async function setUp (t: Parameters<Parameters<typeof t.test>[1]>[0], config: Record<string, string> = {}) {
+async function setUp (t: Test, config: Record<string, string> = {}) {
   const { app } = await createTestApp(t, { config })
   const olive = await createMember(app.db, { full_name: 'Olive Organizer' })
   const ada = await createMember(app.db, { full_name: 'Ada Analyst', email: 'ada@lab.gov' })

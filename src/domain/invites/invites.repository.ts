@@ -12,11 +12,7 @@ export async function recordInvite (db: Db, row: { eventId: number, memberId: nu
     .execute()
 }
 
-// ---- Answers awaiting their calendar mail (the worker sends it; see sendAnswerMail)
-
-export async function queueAnswer (db: Db, eventId: number, memberId: number): Promise<void> {
-  await db.insertInto('calendar_answers').values({ event_id: eventId, member_id: memberId }).execute()
-}
+// ---- Answers awaiting their calendar mail (queued by upsertRsvp; the worker sends it, see sendAnswerMail)
 
 export async function hasQueuedAnswers (db: Db): Promise<boolean> {
   return Boolean(await db.selectFrom('calendar_answers').select('id').limit(1).executeTakeFirst())

@@ -9,7 +9,7 @@ import { findMemberById } from '../members/members.repository.js'
 import { findEventById } from '../events/events.repository.js'
 import { rsvpLinkUrls } from '../rsvps/rsvp-links.js'
 import { findRsvp } from '../rsvps/rsvps.repository.js'
-import { allMembers, answersAndInvites, findInvite, listRecipients, membersByEmail, queueAnswer, recordInvite, takeAnswers } from './invites.repository.js'
+import { allMembers, answersAndInvites, findInvite, listRecipients, membersByEmail, recordInvite, takeAnswers } from './invites.repository.js'
 import { mailSite, type MailSite } from './site.js'
 
 /*
@@ -18,7 +18,7 @@ import { mailSite, type MailSite } from './site.js'
  * with the same UID and the event's new SEQUENCE when its time, place or status changes, and CANCEL
  * (STATUS:CANCELLED) when it is cancelled. `calendar_invites` records who holds an invite and at which
  * SEQUENCE, so changes reach exactly the holders. Everything is queued in the caller's transaction; the mail
- * an answer brings is sent by the worker (`noteAnswer` queues it, `sendAnswerMail` sends it).
+ * an answer brings is sent by the worker (`respond()` queues it, `sendAnswerMail` sends it).
  */
 
 export type CommunityRef = Pick<Community, 'slug' | 'name'>
@@ -98,13 +98,12 @@ function invitable (event: Event, now: Date): boolean {
 }
 
 /**
- * After `respond()` recorded an answer, in its transaction: queues the answer for its calendar mail, which the
- * worker sends (`sendAnswerMail`), so building the invite is no part of answering. Nothing for a waitlisted
- * answer (a promotion brings the invite) or an event that takes no calendar mail.
+ * Whether an answer brings calendar mail, which `respond()` then queues in its transaction (calendar_answers)
+ * for the worker to send (`sendAnswerMail`), so building the invite is no part of answering. Not for a
+ * waitlisted answer (a promotion brings the invite) or an event that takes no calendar mail.
  */
-export async function noteAnswer (trx: Db, event: Event, memberId: number, status: RsvpStatus, now: Date): Promise<void> {
-  if (status === 'waitlisted' || !mailSite() || !invitable(event, now)) return
-  await queueAnswer(trx, event.id, memberId)
+export function answerBringsMail (event: Event, status: RsvpStatus, now: Date): boolean {
+  return status !== 'waitlisted' && mailSite() !== null && invitable(event, now)
 }
 
 /** The worker's job that sends queued answers' calendar mail, and how often the worker looks for them. */

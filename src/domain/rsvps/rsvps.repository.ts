@@ -33,6 +33,8 @@ export interface RsvpWrite {
   dietaryNeeds: string | null
   /** Keep the member's place when they were already waitlisted; otherwise a new place at the end. */
   keepWaitlistPlace: boolean
+  /** Queue the answer for its calendar mail (calendar_answers), in the same statement. */
+  queueAnswerMail?: boolean
 }
 
 /** One row per (event, member): a second submit updates the first. Call with the event's row locked. */
@@ -41,7 +43,7 @@ export async function upsertRsvp (db: Db, w: RsvpWrite): Promise<Rsvp> {
   const waitlistedAt = w.status !== 'waitlisted'
     ? sql<Date | null>`null`
     : w.keepWaitlistPlace ? sql<Date>`coalesce(rsvps.waitlisted_at, clock_timestamp())` : sql<Date>`clock_timestamp()`
-  return db.insertInto('rsvps').values({
+  const upsert = db.insertInto('rsvps').values({
     event_id: w.eventId,
     member_id: w.memberId,
     status: w.status,
@@ -56,7 +58,13 @@ export async function upsertRsvp (db: Db, w: RsvpWrite): Promise<Rsvp> {
     dietary_needs: w.dietaryNeeds,
     waitlisted_at: waitlistedAt,
     updated_at: sql<Date>`clock_timestamp()`
-  })).returningAll().executeTakeFirstOrThrow()
+  })).returningAll()
+  if (!w.queueAnswerMail) return upsert.executeTakeFirstOrThrow()
+  // One round trip for both: answering is the hottest write there is.
+  return db.with('written', () => upsert)
+    .with('queued', (qb) => qb.insertInto('calendar_answers').columns(['event_id', 'member_id'])
+      .expression((eb) => eb.selectFrom('written').select(['written.event_id', 'written.member_id'])))
+    .selectFrom('written').selectAll().executeTakeFirstOrThrow()
 }
 
 /** The earliest `n` waitlisted, in arrival order. */

@@ -1,6 +1,6 @@
 import type { Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
-import { noteAnswer, promotionMail } from '../invites/invites.service.js'
+import { answerBringsMail, promotionMail } from '../invites/invites.service.js'
 import { lockEvent } from '../events/events.repository.js'
 import { countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
 
@@ -68,9 +68,9 @@ export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now
     listed: req.listed ?? true,
     accessibilityNeeds: event.ask_accessibility ? answer(req.accessibilityNeeds, existing?.accessibility_needs) : null,
     dietaryNeeds: event.ask_dietary ? answer(req.dietaryNeeds, existing?.dietary_needs) : null,
-    keepWaitlistPlace: previous === 'waitlisted'
+    keepWaitlistPlace: previous === 'waitlisted',
+    queueAnswerMail: answerBringsMail(event, status, now)
   })
-  await noteAnswer(trx, event, req.memberId, status, now)
   const promoted = previous === 'going' && status !== 'going' ? await fillFromWaitlist(trx, event, publicUrl, now) : []
   return { ok: true, status, previous, promoted }
 }
