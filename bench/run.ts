@@ -2,7 +2,8 @@
  * `npm run bench`: seeds a large community (50,000 members, 2,000 events, 200,000 RSVPs), then measures the
  * event page, the events list and the RSVP POST with autocannon, each beside a bare Fastify route measured in
  * the same process, and reports requests/s, p99 latency, ratios and the process's peak memory against the
- * targets. It reports; it does not fail: the exit code is 0 even when a target is missed.
+ * targets; then how fast the worker builds the invites those RSVPs queued. It reports; it does not fail: the
+ * exit code is 0 even when a target is missed.
  *
  * DATABASE_URL set → a fresh database `convene_bench_<pid>` on that server (created and dropped here);
  * otherwise the embedded database in a temporary folder. BENCH_SECONDS shortens each run (default 10).
@@ -24,6 +25,7 @@ import { buildApp } from '../src/build.js'
 import { loadConfig } from '../src/config.js'
 import { connect, type Connection } from '../src/db/connect.js'
 import { startSession } from '../src/domain/auth/auth.service.js'
+import { sendAnswerMail } from '../src/domain/invites/invites.service.js'
 import type { Browser, LoadSpec } from './load.js'
 
 const MEMBERS = 50_000
@@ -321,6 +323,16 @@ async function main (): Promise<void> {
       url: base, method: 'POST', paths: openEventIds.map((id) => `/c/${SLUG}/events/${id}/rsvp`), browsers: rsvpers, form: { choice: ['going', 'maybe', 'declined'] }
     }, pg)
     const peak = peakMemory()
+    // The other half of those RSVPs: their invites, which the worker builds (this process runs as a web process,
+    // WORKER=false, so the answers wait in calendar_answers). Timed here, after the peak memory was read.
+    process.stdout.write('Building the invites of the queued answers, as the worker does… ')
+    const workerStart = performance.now()
+    const answersMailed = await sendAnswerMail(app.db)
+    const workerSeconds = (performance.now() - workerStart) / 1000
+    const invitesBuilt = Number((await app.db.selectFrom('mail_messages').select((eb) => eb.fn.countAll().as('n'))
+      .where('kind', 'in', ['calendar-invite', 'calendar-removed']).executeTakeFirstOrThrow()).n)
+    const answerMail = { answers: answersMailed, messages: invitesBuilt, seconds: +workerSeconds.toFixed(1), answersPerSecond: Math.round(answersMailed / workerSeconds) }
+    console.log(`${answersMailed} answers (${invitesBuilt} messages) in ${answerMail.seconds} s: ${answerMail.answersPerSecond} answers/s`)
     // What stays after a full collection: tells retained memory (a leak, caches) from the collector's headroom.
     v8.setFlagsFromString('--expose-gc')
     ;(vm.runInNewContext('gc') as () => void)()
@@ -351,6 +363,7 @@ async function main (): Promise<void> {
         for (const q of r.topQueries.slice(0, 3)) console.log(`    ${String(q.count).padStart(7)} × ${q.meanMs.toFixed(2).padStart(6)} ms  ${q.sql.slice(0, 110)}`)
       }
     }
+    console.log(`Invites of the RSVPs (worker): ${answerMail.answers} answers, ${answerMail.messages} messages, ${answerMail.answersPerSecond} answers/s in one process`)
     const caches = Object.entries(app.caches).map(([name, c]) => `${name} ${c.hits} hits / ${c.misses} misses (${c.size} kept)`)
     console.log(`Read caches over the whole run, warm-ups included: ${caches.join('; ')}`)
     console.log(`Peak memory (RSS of the server process; the load generator runs in a child process): ${(peak / MB).toFixed(0)} MB (${(memoryBeforeLoad / MB).toFixed(0)} MB before the load; at the peak sample: V8 heap ${(atPeak.heapUsed / MB).toFixed(0)} MB used of ${(atPeak.heapTotal / MB).toFixed(0)} MB, external ${(atPeak.external / MB).toFixed(0)} MB; after a full GC: RSS ${(afterGc.rss / MB).toFixed(0)} MB, heap used ${(afterGc.heapUsed / MB).toFixed(0)} MB)`)
@@ -370,6 +383,7 @@ async function main (): Promise<void> {
       secondsPerTarget: SECONDS,
       seed: { members: MEMBERS, events: EVENTS, rsvps: EVENTS * RSVPS_PER_EVENT },
       results: rows.map((r) => ({ ...r, rpsRatioToBare: r.rps / bareResult.rps, p99RatioToBare: r.p99 / Math.max(bareResult.p99, 1) })),
+      answerMail,
       readCaches: Object.fromEntries(Object.entries(app.caches).map(([name, c]) => [name, { hits: c.hits, misses: c.misses, kept: c.size }])),
       peakMemoryMB: Math.round(peak / MB),
       memoryBeforeLoadMB: Math.round(memoryBeforeLoad / MB),
