@@ -415,7 +415,7 @@ async function createCalendarDemo (trx: Db, communityId: number, d: {
   const site = mailSite()
   // The calendar mail of the answers above, as the worker would send it, before the changes below (which go
   // to whoever holds the invite by then).
-  while (await sendSomeAnswerMail(trx, 100, d.now) === 100);
+  while ((await sendSomeAnswerMail(trx, 100, d.now)).taken === 100);
   const conference = await trx.selectFrom('events').selectAll().where('id', '=', d.conference).executeTakeFirstOrThrow()
   const moved = readEventForm({ ...eventFormValues(conference), venue_room: 'Ballroom C (moved from rooms 201–205: more people are coming)' })
   if (moved.input) await updateEvent(trx, conference.id, moved.input, d.publicUrl)
@@ -438,7 +438,7 @@ async function createCalendarDemo (trx: Db, communityId: number, d: {
     await inviteList(trx, site, event, { everyone: true, emails: [] }, d.now)
   }
   await rsvpAll(trx, clinic, d.crowd.slice(0, 5), 'going', d.publicUrl, d.now)
-  while (await sendSomeAnswerMail(trx, 100, d.now) === 100);
+  while ((await sendSomeAnswerMail(trx, 100, d.now)).taken === 100);
 
   await createEvent(trx, communityId, {
     ...NO_PLACE, kind: 'brown-bag', title: d.slug === DEMO.communities.dna ? 'Mixture interpretation brown-bag (draft)' : 'Email management brown-bag (draft)',

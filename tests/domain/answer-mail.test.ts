@@ -129,6 +129,21 @@ t.test('two workers at once send each answer’s mail once', async (t) => {
   t.equal(new Set(sent.map((m) => m.to_address)).size, 30, 'one invite per member')
 })
 
+t.test('a queue longer than a batch, with repeated answers, is emptied in one pass', async (t) => {
+  const { app, event, community } = await setUp(t)
+  const e = await event()
+  const people: Member[] = []
+  for (let i = 0; i < 80; i++) people.push(await createMember(app.db, { full_name: `Member ${i}`, email: `m${i}@lab.gov` }))
+  await app.db.insertInto('memberships').values(people.map((p) => ({ community_id: community.id, member_id: p.id, norms_accepted_at: new Date() }))).execute()
+  await app.db.insertInto('rsvps').values(people.map((p) => ({ event_id: e.id, member_id: p.id, status: 'maybe' as const }))).execute()
+  // Each member answered three times: 240 rows, more than one batch of 100, and no batch without repeats.
+  for (let round = 0; round < 3; round++) await app.db.insertInto('calendar_answers').values(people.map((p) => ({ event_id: e.id, member_id: p.id }))).execute()
+  await sendAnswerMail(app.db)
+  t.equal(await queued(app), 0, 'nothing left on the queue')
+  const sent = await mailOf(app, e)
+  t.equal(new Set(sent.map((m) => m.to_address)).size, 80, 'every member got their invite')
+})
+
 t.test('with the worker running in the process, the invite follows within seconds', async (t) => {
   const { app, ada, event, as } = await setUp(t, { WORKER: 'true' })
   const e = await event()

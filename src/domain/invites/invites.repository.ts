@@ -19,22 +19,23 @@ export async function hasQueuedAnswers (db: Db): Promise<boolean> {
 }
 
 /**
- * Takes up to `limit` of the oldest queued answers off the queue (rows another worker holds are skipped) and
- * returns each (event, member) once, oldest first. Call inside the transaction that sends their mail: if it
- * fails, the answers are back on the queue.
+ * Takes up to `limit` of the oldest queued answers off the queue (rows another worker holds are skipped):
+ * how many rows it took, and each (event, member) among them once, oldest first. Call inside the transaction
+ * that sends their mail: if it fails, the answers are back on the queue.
  */
-export async function takeAnswers (trx: Db, limit: number): Promise<{ event_id: number, member_id: number }[]> {
+export async function takeAnswers (trx: Db, limit: number): Promise<{ taken: number, answers: { event_id: number, member_id: number }[] }> {
   const rows = await trx.deleteFrom('calendar_answers')
     .where('id', 'in', (eb) => eb.selectFrom('calendar_answers').select('id').orderBy('id').limit(limit).forUpdate().skipLocked())
     .returning(['id', 'event_id', 'member_id'])
     .execute()
   const seen = new Set<string>()
-  return rows.sort((a, b) => Number(a.id) - Number(b.id)).filter((r) => {
+  const answers = rows.sort((a, b) => Number(a.id) - Number(b.id)).filter((r) => {
     const key = `${r.event_id}:${r.member_id}`
     if (seen.has(key)) return false
     seen.add(key)
     return true
   }).map((r) => ({ event_id: r.event_id, member_id: r.member_id }))
+  return { taken: rows.length, answers }
 }
 
 export interface Recipient {

@@ -122,31 +122,43 @@ const ANSWER_BATCH = 100
 export async function sendAnswerMail (db: Kysely<Database>, now = new Date()): Promise<number> {
   let total = 0
   for (;;) {
-    const n = await db.transaction().execute((trx) => sendSomeAnswerMail(trx, ANSWER_BATCH, now))
-    total += n
-    if (n < ANSWER_BATCH) return total
+    const { taken, answers } = await db.transaction().execute((trx) => sendSomeAnswerMail(trx, ANSWER_BATCH, now))
+    total += answers
+    if (taken < ANSWER_BATCH) return total
   }
 }
 
-/** One batch of `sendAnswerMail`, in the caller's transaction (the demo seed sends its answers' mail in its own). */
-export async function sendSomeAnswerMail (trx: Db, limit: number, now = new Date()): Promise<number> {
+/**
+ * One batch of `sendAnswerMail`, in the caller's transaction (the demo seed sends its answers' mail in its own):
+ * how many queued rows it took, and how many answers (one per event and member) it looked at.
+ */
+export async function sendSomeAnswerMail (trx: Db, limit: number, now = new Date()): Promise<{ taken: number, answers: number }> {
   const site = mailSite()
-  const answers = await takeAnswers(trx, limit)
-  for (const a of answers) if (site) await answerMail(trx, site, a.event_id, a.member_id, now)
-  return answers.length
+  const { taken, answers } = await takeAnswers(trx, limit)
+  // A rush of answers is to one event: read it (and its community) once per batch.
+  const events = new Map<number, Promise<Event | undefined>>()
+  const communities = new Map<number, Promise<CommunityRef>>()
+  const eventOf = (id: number) => events.get(id) ?? events.set(id, findEventById(trx, id)).get(id)!
+  const communityFor = (e: Event) => communities.get(e.community_id) ?? communities.set(e.community_id, communityOf(trx, e)).get(e.community_id)!
+  if (site) {
+    for (const a of answers) {
+      const event = await eventOf(a.event_id)
+      if (event) await answerMail(trx, site, event, communityFor, a.member_id, now)
+    }
+  }
+  return { taken, answers: answers.length }
 }
 
-async function answerMail (trx: Db, site: MailSite, eventId: number, memberId: number, now: Date): Promise<void> {
-  const event = await findEventById(trx, eventId)
-  if (!event || !invitable(event, now)) return
-  const [rsvp, held] = [await findRsvp(trx, eventId, memberId), await findInvite(trx, eventId, memberId)]
+async function answerMail (trx: Db, site: MailSite, event: Event, communityFor: (e: Event) => Promise<CommunityRef>, memberId: number, now: Date): Promise<void> {
+  if (!invitable(event, now)) return
+  const [rsvp, held] = [await findRsvp(trx, event.id, memberId), await findInvite(trx, event.id, memberId)]
   const status = rsvp?.status
   const holds = held?.method === 'REQUEST'
   if (status === 'going' || status === 'maybe') {
     if (holds && held.sequence === event.sequence && held.rsvp_status === status) return
     const member = await findMemberById(trx, memberId)
     if (!member) return
-    await queueCalendarMail(trx, site, event, await communityOf(trx, event), member, status, {
+    await queueCalendarMail(trx, site, event, await communityFor(event), member, status, {
       kind: 'calendar-invite',
       subject: `${status === 'going' ? 'You’re going' : 'Maybe'}: ${event.title}`,
       intro: status === 'going'
@@ -158,7 +170,7 @@ async function answerMail (trx: Db, site: MailSite, eventId: number, memberId: n
   } else if (status === 'declined' && holds) {
     const member = await findMemberById(trx, memberId)
     if (!member) return
-    await queueCalendarMail(trx, site, event, await communityOf(trx, event), member, 'declined', {
+    await queueCalendarMail(trx, site, event, await communityFor(event), member, 'declined', {
       kind: 'calendar-removed',
       subject: `Removed from your calendar: ${event.title}`,
       intro: `You said you can’t go to "${event.title}", so this message takes it off your calendar. ` +
