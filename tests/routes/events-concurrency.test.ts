@@ -1,4 +1,5 @@
 import t from 'tap'
+import pg from 'pg'
 import { DateTime } from 'luxon'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { createTestDatabase } from '../fixtures/database.js'
@@ -65,4 +66,43 @@ t.test('200 members RSVP at once through the page for 20 seats', async (t) => {
   t.match(text((await firstWaiting.get(url)).body), /You answered: Going ?\./)
   const mail = await db.selectFrom('mail_messages').select(['member_id', 'subject']).where('kind', '=', 'rsvp-promoted').execute()
   t.same(mail.map((m) => m.member_id), [waiting[0].member_id])
+})
+
+// An answer to an event without a capacity is one statement that share-locks the event: an organizer's change
+// committing meanwhile (here, a capacity of 1) is what the answers see, so they are counted after all.
+t.test('answers racing a change that gives the event a capacity', { skip: process.env.DATABASE_URL ? false : 'needs a second connection to hold the change open' }, async (t) => {
+  const { app, database } = await createTestApp(t)
+  const db = app.db
+  const orga = await createMember(db, { full_name: 'Olive Organizer' })
+  const ada = await createMember(db, { full_name: 'Ada First' })
+  const ben = await createMember(db, { full_name: 'Ben Second' })
+  const community = await createCommunity(db, { slug: 'race', organizer: orga, members: [ada, ben] })
+  const startsAt = DateTime.now().plus({ days: 14 }).toJSDate()
+  const event = await db.insertInto('events').values({
+    community_id: community.id, kind: 'meetup', title: 'Lab tour', why_it_matters: 'See the new instruments.',
+    starts_at: startsAt, ends_at: new Date(startsAt.getTime() + 3_600_000), time_zone: 'America/Chicago', venue_name: 'Lab',
+    capacity: null, status: 'published', created_by: orga.id
+  }).returningAll().executeTakeFirstOrThrow()
+  const url = `/c/${community.slug}/events/${event.id}`
+  const clients = await Promise.all([ada, ben].map(async (m) => {
+    const c = new Client(app)
+    await signInAs(c, m)
+    await c.get(url)
+    return c
+  }))
+
+  const organizer = new pg.Client({ connectionString: database.url })
+  await organizer.connect()
+  t.teardown(() => organizer.end())
+  await organizer.query('begin')
+  await organizer.query('update events set capacity = 1 where id = $1', [event.id])
+  const answers = Promise.all(clients.map((c) => c.post(`${url}/rsvp`, { choice: 'going' })))
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const meanwhile = await db.selectFrom('rsvps').select('id').where('event_id', '=', event.id).execute()
+  t.same(meanwhile, [], 'the answers wait for the change')
+  await organizer.query('commit')
+  const responses = await answers
+  t.same(responses.map((r) => r.statusCode), [303, 303])
+  const rows = await db.selectFrom('rsvps').select(['status']).where('event_id', '=', event.id).execute()
+  t.same(rows.map((r) => r.status).sort(), ['going', 'waitlisted'], 'the new capacity holds: one going, one waiting')
 })

@@ -114,5 +114,13 @@ t.test('hot pages use a fixed number of queries', async (t) => {
     t.equal(many.result.statusCode, 303)
     t.match(text((await member.get(`${base}/events/${large}`)).body), 'You’re going. See you there!')
     t.equal(many.queries.length, few.queries.length, `same number of queries: ${many.queries.join(' | ')}`)
+    t.equal(many.queries.length, 1, `an event without a capacity is answered in one statement: ${many.queries.join(' | ')}`)
+    t.match(many.queries[0], /insert into "?rsvps"?/)
+
+    await db.updateTable('events').set({ capacity: 100 }).where('id', '=', large).execute()
+    const counted = await counter.during(() => member.post(`${base}/events/${large}/rsvp`, { choice: 'maybe' }))
+    t.equal(counted.result.statusCode, 303)
+    t.match(counted.queries.join(' | '), /for update/, `with a capacity the event is locked to count the seats: ${counted.queries.join(' | ')}`)
+    t.ok(counted.queries.length <= 6, `and still a handful of statements (${counted.queries.length}: the one-statement try, then begin, lock, count, answer, commit)`)
   })
 })

@@ -6,6 +6,7 @@ import { createCommunity, createMember, signInAs } from '../fixtures/factories.j
 import { eventInput } from '../fixtures/events.js'
 import { createEvent } from '../../src/domain/events/events.service.js'
 import { TaggedCache } from '../../src/lib/cache.js'
+import { LISTENER_NAME } from '../../src/plugins/app/cache.js'
 
 /*
  * The read caches (sessions, standings, event pages, own RSVPs) serve the hot pages from memory. Whatever
@@ -122,7 +123,7 @@ t.test('a change made by another process reaches this one', { skip: onServer ? f
 
   await t.test('while the listening connection is lost, pages read the database', async (t) => {
     await other.query(`select pg_terminate_backend(pid) from pg_stat_activity
-      where datname = current_database() and query = 'listen convene_cache'`)
+      where datname = current_database() and application_name = $1`, [LISTENER_NAME])
     for (let i = 0; i < 100 && app.caches.eventPages.enabled; i++) await new Promise((r) => setTimeout(r, 10))
     t.notOk(app.caches.eventPages.enabled, 'the caches are off')
     await other.query('update events set title = $1 where id = $2', ['Validation lab', event.id])

@@ -103,7 +103,12 @@ function invitable (event: Event, now: Date): boolean {
  * waitlisted answer (a promotion brings the invite) or an event that takes no calendar mail.
  */
 export function answerBringsMail (event: Event, status: RsvpStatus, now: Date): boolean {
-  return status !== 'waitlisted' && mailSite() !== null && invitable(event, now)
+  return status !== 'waitlisted' && answersBringMail() && invitable(event, now)
+}
+
+/** Whether answers bring calendar mail at all (the app registered its site; code without an app sends none). */
+export function answersBringMail (): boolean {
+  return mailSite() !== null
 }
 
 /** The worker's job that sends queued answers' calendar mail, and how often the worker looks for them. */

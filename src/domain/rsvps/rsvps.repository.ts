@@ -67,6 +67,66 @@ export async function upsertRsvp (db: Db, w: RsvpWrite): Promise<Rsvp> {
     .selectFrom('written').selectAll().executeTakeFirstOrThrow()
 }
 
+export interface QuickAnswer {
+  eventId: number
+  /** When given, an event of another community is not answered. */
+  communityId?: number
+  memberId: number
+  choice: 'going' | 'maybe' | 'declined'
+  listed: boolean
+  /** Undefined: keep the earlier answer; '' or null clears it. */
+  accessibilityNeeds?: string | null
+  dietaryNeeds?: string | null
+  /** Queue the answer for its calendar mail (calendar_answers). */
+  queueAnswerMail: boolean
+  now: Date
+}
+
+/**
+ * An answer to an event without a capacity, whole in one statement: there are no seats to count, so no lock to
+ * wait for. The event row is share-locked in the statement (an edit or a cancellation waits for it, and it
+ * re-checks a row that changed meanwhile), and the event must take this answer now: published, not ended,
+ * within the RSVP window unless it is "can't go", of the community. Undefined when it doesn't (or the event
+ * has a capacity): the caller then takes the locked way, which says why. The attendee answers are kept as
+ * `respond()` keeps them (only what the event asks; left out keeps the earlier one, empty clears it).
+ */
+export async function answerWithoutCapacity (db: Db, a: QuickAnswer): Promise<{ status: RsvpStatus, previous: RsvpStatus | null } | undefined> {
+  const given = (v: string | null | undefined) => v !== undefined
+  const value = (v: string | null | undefined) => v || null
+  const row = await sql<{ status: RsvpStatus, previous: RsvpStatus | null }>`
+    with e as (
+      select id, ask_accessibility, ask_dietary from events
+      where id = ${a.eventId} and (${a.communityId ?? null}::integer is null or community_id = ${a.communityId ?? null}::integer)
+        and capacity is null and status = 'published' and ends_at > ${a.now}
+        and (${a.choice} = 'declined' or ((rsvp_opens_at is null or rsvp_opens_at <= ${a.now}) and (rsvp_closes_at is null or rsvp_closes_at > ${a.now})))
+      for share
+    ),
+    old as (select status from rsvps where event_id = ${a.eventId} and member_id = ${a.memberId}),
+    written as (
+      insert into rsvps (event_id, member_id, status, listed, accessibility_needs, dietary_needs, waitlisted_at)
+      select e.id, ${a.memberId}, ${a.choice}, ${a.listed},
+             case when e.ask_accessibility then ${value(a.accessibilityNeeds)}::text end,
+             case when e.ask_dietary then ${value(a.dietaryNeeds)}::text end,
+             null
+      from e
+      on conflict (event_id, member_id) do update set
+        status = excluded.status,
+        listed = excluded.listed,
+        accessibility_needs = case when ${given(a.accessibilityNeeds)} then excluded.accessibility_needs
+                                   when (select ask_accessibility from e) then rsvps.accessibility_needs end,
+        dietary_needs = case when ${given(a.dietaryNeeds)} then excluded.dietary_needs
+                             when (select ask_dietary from e) then rsvps.dietary_needs end,
+        waitlisted_at = null,
+        updated_at = clock_timestamp()
+      returning event_id, member_id, status
+    ),
+    queued as (
+      insert into calendar_answers (event_id, member_id) select event_id, member_id from written where ${a.queueAnswerMail}
+    )
+    select written.status, (select status from old) as previous from written`.execute(db)
+  return row.rows[0]
+}
+
 /** The earliest `n` waitlisted, in arrival order. */
 export async function nextWaitlisted (db: Db, eventId: number, n: number) {
   return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')

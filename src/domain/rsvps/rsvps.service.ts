@@ -1,8 +1,9 @@
-import type { Db, Event, RsvpStatus } from '../../db/database.js'
+import type { Kysely } from 'kysely'
+import type { Database, Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
-import { answerBringsMail, promotionMail } from '../invites/invites.service.js'
+import { answerBringsMail, answersBringMail, promotionMail } from '../invites/invites.service.js'
 import { lockEvent } from '../events/events.repository.js'
-import { countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
+import { answerWithoutCapacity, countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
 
 export type RsvpChoice = 'going' | 'maybe' | 'declined'
 export const RSVP_CHOICES: RsvpChoice[] = ['going', 'maybe', 'declined']
@@ -49,6 +50,35 @@ function answer (given: string | null | undefined, earlier: string | null | unde
  * goes to the earliest waitlisted member (who is mailed). Call inside a transaction.
  */
 export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now = new Date()): Promise<RsvpOutcome> {
+  return (await quickAnswer(trx, req, now)) ?? respondLocked(trx, req, publicUrl, now)
+}
+
+/**
+ * `respond()` for a caller with no transaction open (the RSVP form): the answer to an event without a
+ * capacity is then one statement on its own, and only an event with seats to count takes a transaction.
+ */
+export async function respondNow (db: Kysely<Database>, req: RsvpRequest, publicUrl: string, now = new Date()): Promise<RsvpOutcome> {
+  return (await quickAnswer(db, req, now)) ?? db.transaction().execute((trx) => respondLocked(trx, req, publicUrl, now))
+}
+
+/** Most events have no capacity: nothing to count, so the answer is one statement (see answerWithoutCapacity). */
+async function quickAnswer (db: Db, req: RsvpRequest, now: Date): Promise<RsvpOutcome | undefined> {
+  const quick = await answerWithoutCapacity(db, {
+    eventId: req.eventId,
+    communityId: req.communityId,
+    memberId: req.memberId,
+    choice: req.choice,
+    listed: req.listed ?? true,
+    accessibilityNeeds: req.accessibilityNeeds,
+    dietaryNeeds: req.dietaryNeeds,
+    queueAnswerMail: answersBringMail(),
+    now
+  })
+  return quick && { ok: true, status: quick.status, previous: quick.previous, promoted: [] }
+}
+
+/** The answer with the event's row lock: counts seats when there is a capacity, and says why when it can't be taken. */
+async function respondLocked (trx: Db, req: RsvpRequest, publicUrl: string, now: Date): Promise<RsvpOutcome> {
   const event = await lockEvent(trx, req.eventId)
   if (!event || (req.communityId !== undefined && event.community_id !== req.communityId)) return { ok: false, message: 'We couldn’t find that event.' }
   const problem = rsvpProblem(event, now, req.choice)

@@ -21,6 +21,8 @@ export interface Caches {
 }
 
 export const CHANNEL = 'convene_cache'
+/** The listening connection's application_name. */
+export const LISTENER_NAME = 'convene-cache-listener'
 /** How long a request waits to hear its own process's changes before it gives up and empties the caches. */
 const BARRIER_TIMEOUT_MS = 2000
 /** After losing the listening connection: how long before trying again (meanwhile nothing is served from memory). */
@@ -90,7 +92,11 @@ export default fp(async (app) => {
       }
       const timer = setTimeout(() => finish(false), BARRIER_TIMEOUT_MS)
       waiters.set(payload, () => finish(true))
-      conn.pool!.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(() => finish(false))
+      // Sent by the listening connection itself: it needs no connection from the pool (where it would wait
+      // behind the very requests that wrote), and a listener hears its own notice in order, after every notice
+      // committed before it.
+      const via = listener ?? conn.pool!
+      via.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(() => finish(false))
     }).then(() => {
       covered = Math.max(covered, upTo)
       if (inflight?.done === done) inflight = null
@@ -101,6 +107,8 @@ export default fp(async (app) => {
 
   // ---- Listening
   let closing = false
+  /** The connection that LISTENs (server only), while it does. */
+  let listener: pg.Client | null = null
   if (conn.kind === 'pglite') {
     const unlisten = await conn.pglite!.listen(CHANNEL, heard)
     app.addHook('onClose', async () => { await unlisten() })
@@ -117,11 +125,13 @@ export default fp(async (app) => {
       if (!client) return
       void drop(client)
       client = null
+      listener = null
       setEnabled(false)
       if (!closing) retry = setTimeout(() => { void listen() }, RECONNECT_MS)
     }
     const listen = async () => {
-      const c = new pg.Client(conn.pool!.options)
+      // Named, so it can be told apart in pg_stat_activity.
+      const c = new pg.Client({ ...conn.pool!.options, application_name: LISTENER_NAME })
       c.on('notification', (msg) => { if (msg.channel === CHANNEL && msg.payload) heard(msg.payload) })
       c.on('error', lost)
       c.on('end', lost)
@@ -129,6 +139,7 @@ export default fp(async (app) => {
       try {
         await c.connect()
         await c.query(`listen ${CHANNEL}`)
+        listener = c
         // Whatever changed while nobody listened is unknown: start empty.
         setEnabled(true)
       } catch (err) {
@@ -143,6 +154,7 @@ export default fp(async (app) => {
       clearTimeout(retry)
       const c = client
       client = null
+      listener = null
       if (c) await drop(c)
     })
   }

@@ -11,7 +11,7 @@ import { accessLinks } from '../../domain/events/access-links.js'
 import { setHosts } from '../../domain/events/events.repository.js'
 import { countByStatus, listAttendees } from '../../domain/rsvps/rsvps.repository.js'
 import { revokeRsvpLinks } from '../../domain/rsvps/rsvp-links.js'
-import { attendeesCsv, respond, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
+import { attendeesCsv, respondNow, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
 import { createSeries, readSeriesForm, RULE_PATTERNS } from '../../domain/series/series.service.js'
 import { derived } from '../../lib/cache.js'
 import { notFound } from '../../lib/errors.js'
@@ -130,12 +130,12 @@ export default async function eventRoutes (app: FastifyInstance) {
   }
 
   app.post('/c/:slug/events/:id/rsvp', member, async (request, reply) => {
-    // No read before the transaction: `respond` locks the event and checks its community; on any failure the
+    // No read before answering: `respondNow` checks the event and its community as it answers; on any failure the
     // event page (re-read) answers 404 for an event the member may not see, as `loadEvent` would.
     const eventId = idParam(request, 'event')
     const choice = str(request.body, 'choice') as RsvpChoice
     if (!RSVP_CHOICES.includes(choice)) return showEvent(request, reply, { problem: 'Choose going, maybe or can’t go.' }, 400)
-    const outcome = await app.db.transaction().execute((trx) => respond(trx, {
+    const outcome = await respondNow(app.db, {
       eventId,
       communityId: request.community.id,
       memberId: request.member!.id,
@@ -143,7 +143,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       listed: !bool(request.body, 'unlisted'),
       accessibilityNeeds: optional(request.body, 'accessibility_needs'),
       dietaryNeeds: optional(request.body, 'dietary_needs')
-    }, app.config.PUBLIC_URL))
+    }, app.config.PUBLIC_URL)
     if (!outcome.ok) return showEvent(request, reply, { problem: outcome.message }, 409)
     return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(`/c/${request.community.slug}/events/${eventId}`, 303)
   })
