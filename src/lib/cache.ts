@@ -76,6 +76,14 @@ export class TaggedCache {
 
   get size (): number { return this.#entries.size }
 
+  /**
+   * What is held for `key` right now, without loading or waiting to hear this process's own writes: a hint
+   * only (it may be a moment old), for choosing how to do something that is checked again anyway.
+   */
+  peek<T> (key: string): T | undefined {
+    return this.#enabled ? this.#entries.get(key)?.value as T | undefined : undefined
+  }
+
   /** The cached value for `key`, or what `load` reads (stored unless one of its tags changed meanwhile). */
   async get<T> (key: string, load: () => Promise<Loaded<T>>): Promise<T> {
     const catchingUp = this.#ready?.()

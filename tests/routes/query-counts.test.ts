@@ -122,5 +122,11 @@ t.test('hot pages use a fixed number of queries', async (t) => {
     t.equal(counted.result.statusCode, 303)
     t.match(counted.queries.join(' | '), /for update/, `with a capacity the event is locked to count the seats: ${counted.queries.join(' | ')}`)
     t.ok(counted.queries.length <= 6, `and still a handful of statements (${counted.queries.length}: the one-statement try, then begin, lock, count, answer, commit)`)
+    // Once the page with its capacity is in memory, the answer goes straight to counting seats.
+    await member.get(`${base}/events/${large}`)
+    const known = await counter.during(() => member.post(`${base}/events/${large}/rsvp`, { choice: 'going' }))
+    t.equal(known.result.statusCode, 303)
+    t.match(known.queries[0], /for update/, `no one-statement try first: ${known.queries.join(' | ')}`)
+    t.equal(known.queries.length, 3, 'lock, count, answer')
   })
 })

@@ -195,3 +195,29 @@ t.test('the tagged cache', async (t) => {
   for (let i = 0; i < 20; i++) await cache.get(`k${i}`, load(String(i)))
   t.ok(cache.size <= 10, 'bounded')
 })
+
+t.test('many answers at once: each member’s next page shows their own answer', async (t) => {
+  const { app, db, community, page } = await setup(t)
+  const warnings: Error[] = []
+  const onWarning = (w: Error) => { warnings.push(w) }
+  process.on('warning', onWarning)
+  t.teardown(() => { process.off('warning', onWarning) })
+  const people = await db.insertInto('members').values(Array.from({ length: 30 }, (_, i) => ({
+    email: `burst${i}@agency.gov`, full_name: `Burst ${i}`, agency: 'Agency'
+  }))).returningAll().execute()
+  await db.insertInto('memberships').values(people.map((m) => ({ community_id: community.id, member_id: m.id, norms_accepted_at: new Date() }))).execute()
+  const clients = await Promise.all(people.map(async (m) => {
+    const c = new Client(app)
+    await signInAs(c, m)
+    await c.get(page)
+    return c
+  }))
+  // Every answer is a write the next reads of this process must wait to hear; they overlap on purpose.
+  const seen = await Promise.all(clients.map(async (c, i) => {
+    const choice = i % 2 ? 'maybe' : 'going'
+    await c.post(`${page}/rsvp`, { choice })
+    return { choice, body: text((await c.get(page)).body) }
+  }))
+  for (const s of seen) t.match(s.body, s.choice === 'going' ? /You answered: Going( — on the waitlist)? ?\./ : /You answered: Maybe ?\./)
+  t.same(warnings.map((w) => w.message), [], 'no warnings (e.g. overlapping queries on the listening connection)')
+})

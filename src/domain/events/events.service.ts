@@ -328,6 +328,11 @@ export async function copyEvent (trx: Db, eventId: number, creatorId: number): P
   return copy
 }
 
+/** Whether the event had a capacity when its page was last read into memory (a hint: false when it isn't there). */
+export function knownToHaveCapacity (caches: { eventPages: TaggedCache }, id: number): boolean {
+  return caches.eventPages.peek<EventPage | null>(String(id))?.event.capacity != null
+}
+
 /**
  * The event page and the viewer's answer, through the read caches: the shared part goes when the event, its
  * hosts, its RSVPs or a listed person's name change (tags `event:…`, `names`), the viewer's answer when it does

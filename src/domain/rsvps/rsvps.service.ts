@@ -57,8 +57,11 @@ export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now
  * `respond()` for a caller with no transaction open (the RSVP form): the answer to an event without a
  * capacity is then one statement on its own, and only an event with seats to count takes a transaction.
  */
-export async function respondNow (db: Kysely<Database>, req: RsvpRequest, publicUrl: string, now = new Date()): Promise<RsvpOutcome> {
-  return (await quickAnswer(db, req, now)) ?? db.transaction().execute((trx) => respondLocked(trx, req, publicUrl, now))
+export async function respondNow (
+  db: Kysely<Database>, req: RsvpRequest, publicUrl: string, now = new Date(), hint: { hasCapacity?: boolean } = {}
+): Promise<RsvpOutcome> {
+  // `hasCapacity` (from what the caller last saw of the event) skips a try that would find seats to count.
+  return (!hint.hasCapacity && await quickAnswer(db, req, now)) || db.transaction().execute((trx) => respondLocked(trx, req, publicUrl, now))
 }
 
 /** Most events have no capacity: nothing to count, so the answer is one statement (see answerWithoutCapacity). */

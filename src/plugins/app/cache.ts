@@ -76,10 +76,23 @@ export default fp(async (app) => {
   let covered = 0
   let barriers = 0
   let inflight: { upTo: number, done: Promise<void> } | null = null
+  /** The barrier to send once the one in flight is back (one at a time on the listening connection). */
+  let queued: Promise<void> | null = null
 
   function fresh (): Promise<void> | undefined {
     if (conn.kind !== 'postgres' || conn.writes.count <= covered || !listening) return undefined
     if (inflight && inflight.upTo >= conn.writes.count) return inflight.done
+    if (!inflight) return send()
+    // Writes finished after the barrier in flight was sent: the next one, sent when it is back, covers them
+    // (and every reader arriving meanwhile).
+    queued ??= inflight.done.then(() => {
+      queued = null
+      return conn.writes.count > covered ? send() : undefined
+    })
+    return queued
+  }
+
+  function send (): Promise<void> {
     const upTo = conn.writes.count
     const payload = `barrier:${process.pid}:${++barriers}`
     const done = new Promise<void>((resolve) => {

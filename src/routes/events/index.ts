@@ -3,7 +3,8 @@ import type { Event, EventKind } from '../../db/database.js'
 import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
 import { findVisibleEvent, listEvents, listHosts, listLackingCaptions, listRegions, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
 import {
-  cachedEventPage, cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
+  cachedEventPage, cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, knownToHaveCapacity, lacksCaptions, publishEvent,
+  readEventForm, updateEvent
 } from '../../domain/events/events.service.js'
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../domain/events/hosts.service.js'
 import { viewerTimes } from '../../domain/events/time-zones.js'
@@ -143,7 +144,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       listed: !bool(request.body, 'unlisted'),
       accessibilityNeeds: optional(request.body, 'accessibility_needs'),
       dietaryNeeds: optional(request.body, 'dietary_needs')
-    }, app.config.PUBLIC_URL)
+    }, app.config.PUBLIC_URL, new Date(), { hasCapacity: knownToHaveCapacity(app.caches, eventId) })
     if (!outcome.ok) return showEvent(request, reply, { problem: outcome.message }, 409)
     return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(`/c/${request.community.slug}/events/${eventId}`, 303)
   })
