@@ -103,11 +103,11 @@ function invitable (event: Event, now: Date): boolean {
  * waitlisted answer (a promotion brings the invite) or an event that takes no calendar mail.
  */
 export function answerBringsMail (event: Event, status: RsvpStatus, now: Date): boolean {
-  return status !== 'waitlisted' && answersBringMail() && invitable(event, now)
+  return status !== 'waitlisted' && calendarMailOn() && invitable(event, now)
 }
 
-/** Whether answers bring calendar mail at all (the app registered its site; code without an app sends none). */
-export function answersBringMail (): boolean {
+/** Whether calendar mail is sent at all (the app registered its site; code without an app sends none). */
+export function calendarMailOn (): boolean {
   return mailSite() !== null
 }
 
@@ -159,31 +159,30 @@ async function answerMail (trx: Db, site: MailSite, event: Event, communityFor: 
   const [rsvp, held] = [await findRsvp(trx, event.id, memberId), await findInvite(trx, event.id, memberId)]
   const status = rsvp?.status
   const holds = held?.method === 'REQUEST'
+  let mail: Omit<CalendarMail, 'now'>
   if (status === 'going' || status === 'maybe') {
     if (holds && held.sequence === event.sequence && held.rsvp_status === status) return
-    const member = await findMemberById(trx, memberId)
-    if (!member) return
-    await queueCalendarMail(trx, site, event, await communityFor(event), member, status, {
+    mail = {
       kind: 'calendar-invite',
       subject: `${status === 'going' ? 'You’re going' : 'Maybe'}: ${event.title}`,
       intro: status === 'going'
         ? `You said you are going to "${event.title}". Here it is for your calendar.`
         : `You said you might go to "${event.title}". Here it is for your calendar, marked tentative.`,
-      method: 'REQUEST',
-      now
-    })
+      method: 'REQUEST'
+    }
   } else if (status === 'declined' && holds) {
-    const member = await findMemberById(trx, memberId)
-    if (!member) return
-    await queueCalendarMail(trx, site, event, await communityFor(event), member, 'declined', {
+    mail = {
       kind: 'calendar-removed',
       subject: `Removed from your calendar: ${event.title}`,
       intro: `You said you can’t go to "${event.title}", so this message takes it off your calendar. ` +
         'If your plans change, answer again on the event page.',
-      method: 'CANCEL',
-      now
-    })
+      method: 'CANCEL'
+    }
+  } else {
+    return
   }
+  const member = await findMemberById(trx, memberId)
+  if (member) await queueCalendarMail(trx, site, event, await communityFor(event), member, status, { ...mail, now })
 }
 
 /** The invite that comes with a waitlist promotion (one message: the notice is its text). */

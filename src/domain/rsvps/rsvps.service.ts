@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
-import { answerBringsMail, answersBringMail, promotionMail } from '../invites/invites.service.js'
+import { answerBringsMail, calendarMailOn, promotionMail } from '../invites/invites.service.js'
 import { lockEvent } from '../events/events.repository.js'
 import { answerWithoutCapacity, countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
 
@@ -45,9 +45,10 @@ function answer (given: string | null | undefined, earlier: string | null | unde
 }
 
 /**
- * Records a member's answer. Takes the event's row lock first, so seat counting and the insert are one
- * decision: with a capacity, "going" beyond it becomes "waitlisted" in arrival order, and a seat given up
- * goes to the earliest waitlisted member (who is mailed). Call inside a transaction.
+ * Records a member's answer. An event without a capacity is answered in one statement; one with seats to count
+ * takes the event's row lock first, so seat counting and the insert are one decision: "going" beyond the
+ * capacity becomes "waitlisted" in arrival order, and a seat given up goes to the earliest waitlisted member
+ * (who is mailed). Call inside a transaction (or use `respondNow`).
  */
 export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now = new Date()): Promise<RsvpOutcome> {
   return (await quickAnswer(trx, req, now)) ?? respondLocked(trx, req, publicUrl, now)
@@ -61,7 +62,8 @@ export async function respondNow (
   db: Kysely<Database>, req: RsvpRequest, publicUrl: string, now = new Date(), hint: { hasCapacity?: boolean } = {}
 ): Promise<RsvpOutcome> {
   // `hasCapacity` (from what the caller last saw of the event) skips a try that would find seats to count.
-  return (!hint.hasCapacity && await quickAnswer(db, req, now)) || db.transaction().execute((trx) => respondLocked(trx, req, publicUrl, now))
+  const quick = hint.hasCapacity ? undefined : await quickAnswer(db, req, now)
+  return quick ?? db.transaction().execute((trx) => respondLocked(trx, req, publicUrl, now))
 }
 
 /** Most events have no capacity: nothing to count, so the answer is one statement (see answerWithoutCapacity). */
@@ -74,7 +76,7 @@ async function quickAnswer (db: Db, req: RsvpRequest, now: Date): Promise<RsvpOu
     listed: req.listed ?? true,
     accessibilityNeeds: req.accessibilityNeeds,
     dietaryNeeds: req.dietaryNeeds,
-    queueAnswerMail: answersBringMail(),
+    queueAnswerMail: calendarMailOn(),
     now
   })
   return quick && { ok: true, status: quick.status, previous: quick.previous, promoted: [] }
