@@ -26,7 +26,16 @@ async function setUp (t: Test, config: Record<string, string> = {}) {
     await signInAs(c, m)
     return c
   }
-  return { app, olive, ada, ben, community, event, as }
+  /** `n` more members of the community who answered `status` to `e`, each with `times` answers on the queue. */
+  const answered = async (e: Event, n: number, status: 'going' | 'maybe', times = 1): Promise<Member[]> => {
+    const people: Member[] = []
+    for (let i = 0; i < n; i++) people.push(await createMember(app.db, { full_name: `Member ${i}`, email: `m${i}@lab.gov` }))
+    await app.db.insertInto('memberships').values(people.map((p) => ({ community_id: community.id, member_id: p.id, norms_accepted_at: new Date() }))).execute()
+    await app.db.insertInto('rsvps').values(people.map((p) => ({ event_id: e.id, member_id: p.id, status }))).execute()
+    for (let round = 0; round < times; round++) await app.db.insertInto('calendar_answers').values(people.map((p) => ({ event_id: e.id, member_id: p.id }))).execute()
+    return people
+  }
+  return { app, olive, ada, ben, community, event, as, answered }
 }
 
 const mailOf = (app: FastifyInstance, e: Event) => app.db.selectFrom('mail_messages')
@@ -115,13 +124,9 @@ t.test('what the worker does not mail', async (t) => {
 })
 
 t.test('two workers at once send each answer’s mail once', async (t) => {
-  const { app, event, community } = await setUp(t)
+  const { app, event, answered } = await setUp(t)
   const e = await event()
-  const people: Member[] = []
-  for (let i = 0; i < 30; i++) people.push(await createMember(app.db, { full_name: `Member ${i}`, email: `m${i}@lab.gov` }))
-  await app.db.insertInto('memberships').values(people.map((p) => ({ community_id: community.id, member_id: p.id, norms_accepted_at: new Date() }))).execute()
-  await app.db.insertInto('rsvps').values(people.map((p) => ({ event_id: e.id, member_id: p.id, status: 'going' as const }))).execute()
-  await app.db.insertInto('calendar_answers').values(people.map((p) => ({ event_id: e.id, member_id: p.id }))).execute()
+  await answered(e, 30, 'going')
   const [a, b] = await Promise.all([sendAnswerMail(app.db), sendAnswerMail(app.db)])
   t.equal(a + b, 30, 'every answer taken once')
   const sent = await mailOf(app, e)
@@ -130,14 +135,10 @@ t.test('two workers at once send each answer’s mail once', async (t) => {
 })
 
 t.test('a queue longer than a batch, with repeated answers, is emptied in one pass', async (t) => {
-  const { app, event, community } = await setUp(t)
+  const { app, event, answered } = await setUp(t)
   const e = await event()
-  const people: Member[] = []
-  for (let i = 0; i < 80; i++) people.push(await createMember(app.db, { full_name: `Member ${i}`, email: `m${i}@lab.gov` }))
-  await app.db.insertInto('memberships').values(people.map((p) => ({ community_id: community.id, member_id: p.id, norms_accepted_at: new Date() }))).execute()
-  await app.db.insertInto('rsvps').values(people.map((p) => ({ event_id: e.id, member_id: p.id, status: 'maybe' as const }))).execute()
   // Each member answered three times: 240 rows, more than one batch of 100, and no batch without repeats.
-  for (let round = 0; round < 3; round++) await app.db.insertInto('calendar_answers').values(people.map((p) => ({ event_id: e.id, member_id: p.id }))).execute()
+  await answered(e, 80, 'maybe', 3)
   await sendAnswerMail(app.db)
   t.equal(await queued(app), 0, 'nothing left on the queue')
   const sent = await mailOf(app, e)

@@ -140,21 +140,22 @@ export async function sendAnswerMail (db: Kysely<Database>, now = new Date()): P
 export async function sendSomeAnswerMail (trx: Db, limit: number, now = new Date()): Promise<{ taken: number, answers: number }> {
   const site = mailSite()
   const { taken, answers } = await takeAnswers(trx, limit)
-  // A rush of answers is to one event: read it (and its community) once per batch.
-  const events = new Map<number, Promise<Event | undefined>>()
-  const communities = new Map<number, Promise<CommunityRef>>()
-  const eventOf = (id: number) => events.get(id) ?? events.set(id, findEventById(trx, id)).get(id)!
-  const communityFor = (e: Event) => communities.get(e.community_id) ?? communities.set(e.community_id, communityOf(trx, e)).get(e.community_id)!
   if (site) {
+    // A rush of answers is to one event: read it (and its community) once per batch.
+    const events = new Map<number, Event | undefined>()
+    const communities = new Map<number, CommunityRef>()
     for (const a of answers) {
-      const event = await eventOf(a.event_id)
-      if (event) await answerMail(trx, site, event, communityFor, a.member_id, now)
+      if (!events.has(a.event_id)) events.set(a.event_id, await findEventById(trx, a.event_id))
+      const event = events.get(a.event_id)
+      if (!event) continue
+      if (!communities.has(event.community_id)) communities.set(event.community_id, await communityOf(trx, event))
+      await answerMail(trx, site, event, communities.get(event.community_id)!, a.member_id, now)
     }
   }
   return { taken, answers: answers.length }
 }
 
-async function answerMail (trx: Db, site: MailSite, event: Event, communityFor: (e: Event) => Promise<CommunityRef>, memberId: number, now: Date): Promise<void> {
+async function answerMail (trx: Db, site: MailSite, event: Event, community: CommunityRef, memberId: number, now: Date): Promise<void> {
   if (!invitable(event, now)) return
   const [rsvp, held] = [await findRsvp(trx, event.id, memberId), await findInvite(trx, event.id, memberId)]
   const status = rsvp?.status
@@ -182,7 +183,7 @@ async function answerMail (trx: Db, site: MailSite, event: Event, communityFor: 
     return
   }
   const member = await findMemberById(trx, memberId)
-  if (member) await queueCalendarMail(trx, site, event, await communityFor(event), member, status, { ...mail, now })
+  if (member) await queueCalendarMail(trx, site, event, community, member, status, { ...mail, now })
 }
 
 /** The invite that comes with a waitlist promotion (one message: the notice is its text). */

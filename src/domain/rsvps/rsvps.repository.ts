@@ -86,7 +86,8 @@ export interface QuickAnswer {
  * An answer to an event without a capacity, whole in one statement: there are no seats to count, so no lock to
  * wait for. The event row is share-locked in the statement (an edit or a cancellation waits for it, and it
  * re-checks a row that changed meanwhile), and the event must take this answer now: published, not ended,
- * within the RSVP window unless it is "can't go", of the community. Undefined when it doesn't (or the event
+ * within the RSVP window unless it is "can't go", of the community (the rules of `rsvpProblem`: change both
+ * together; a rule stricter here only sends more answers the locked way). Undefined when it doesn't (or the event
  * has a capacity): the caller then takes the locked way, which says why. The attendee answers are kept as
  * `respond()` keeps them (only what the event asks; left out keeps the earlier one, empty clears it).
  */

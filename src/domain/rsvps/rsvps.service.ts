@@ -24,7 +24,10 @@ export type RsvpOutcome =
   | { ok: true, status: RsvpStatus, previous: RsvpStatus | null, promoted: number[] }
   | { ok: false, message: string }
 
-/** Why the event takes no new answers at `now` (null when it does). "Can't go" stays possible until it ends. */
+/**
+ * Why the event takes no new answers at `now` (null when it does). "Can't go" stays possible until it ends.
+ * `answerWithoutCapacity` (rsvps.repository.ts) checks the same rules in SQL: change both together.
+ */
 export function rsvpProblem (event: Event, now: Date, choice: RsvpChoice = 'going'): string | null {
   if (event.status === 'cancelled') return 'This event was cancelled, so it takes no RSVPs.'
   if (event.status !== 'published') return 'This event is not published yet, so it takes no RSVPs.'

@@ -88,7 +88,7 @@ export default fp(async (app) => {
  * The headers a helmet middleware sets, read off one run against a stand-in response. Throws if it would do
  * anything else (remove a header, answer the request), which a precomputed copy could not repeat.
  */
-export function headersOf (middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): Record<string, string> {
+function headersOf (middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): Record<string, string> {
   const headers: Record<string, string> = {}
   let called = false
   const res = {
