@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { slugTaken } from '../../domain/communities/communities.repository.js'
 import { createCommunity, DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../../domain/communities/communities.service.js'
 import { validateCommunityForm } from '../../domain/communities/settings.js'
-import { readCommunityForm } from '../orga/index.js'
+import { readCommunityForm } from '../c/orga/index.js'
 
 /** Site admins create communities; the admin becomes the first organizer. Everyone else: 404. */
 export default async function adminCommunityRoutes (app: FastifyInstance) {

@@ -17,7 +17,7 @@ export default async function memberRoutes (app: FastifyInstance) {
 
   app.get('/profile', { preHandler: app.requireMember }, async (request, reply) => {
     const calendarFeed = await feedLinks(app.db, app.secret, app.config.PUBLIC_URL, request.member!)
-    return reply.page('members/profile', { ...profilePage, values: { ...profileToForm(request.member!), time_zone: request.member!.time_zone ?? '' }, calendarFeed })
+    return reply.page('profile/edit', { ...profilePage, values: { ...profileToForm(request.member!), time_zone: request.member!.time_zone ?? '' }, calendarFeed })
   })
 
   app.post('/profile', { preHandler: app.requireMember }, async (request, reply) => {
@@ -26,7 +26,7 @@ export default async function memberRoutes (app: FastifyInstance) {
     const errors = zone.error ? { ...validateProfile(form).errors, time_zone: zone.error } : await saveProfile(app.db, request.member!.id, form)
     if (Object.keys(errors).length) {
       const calendarFeed = await feedLinks(app.db, app.secret, app.config.PUBLIC_URL, request.member!)
-      return reply.page('members/profile', { ...profilePage, values: { ...form, time_zone: zone.value }, errors, calendarFeed }, 400)
+      return reply.page('profile/edit', { ...profilePage, values: { ...form, time_zone: zone.value }, errors, calendarFeed }, 400)
     }
     await saveMemberTimeZone(app.db, request.member!.id, zone.value || null)
     return reply.flash('Your profile is saved.').redirect(`/members/${request.member!.id}`, 303)
@@ -51,7 +51,7 @@ export default async function memberRoutes (app: FastifyInstance) {
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 100) : ''
     const page = typeof query.page === 'string' && /^\d{1,6}$/.test(query.page) ? Number(query.page) : 1
     const result = await directoryPage(app.db, request.community.id, q, page)
-    return reply.page('members/directory', {
+    return reply.page('c/members/directory', {
       title: `Members · ${request.community.name}`, community: request.community, q, ...result
     })
   })

@@ -1,0 +1,157 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Series } from '../../../../db/database.js'
+import { cancelEvent, COMMON_ZONES, EVENT_KINDS, type FormValues } from '../../../../domain/events/events.service.js'
+import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
+import { describeRule, instantToLocal } from '../../../../domain/series/recurrence.js'
+import {
+  notifyTimeChanged, pastOccurrences, readScheduleForm, readSeriesEditForm, ScheduleChangeError, scheduleFormValues, seriesFormValues,
+  seriesHostIds, setSeriesHosts, splitSeries, upcomingOccurrence
+} from '../../../../domain/series/series-changes.js'
+import { editSeries, findSeries, moveOccurrence, RULE_PATTERNS, seriesOccurrences } from '../../../../domain/series/series.service.js'
+import { notFound } from '../../../../lib/errors.js'
+import { isClockTime, isIsoDate, parseId, str } from '../../../../lib/forms.js'
+import { idParam } from '../../../../lib/http.js'
+
+const zoneOptions = (current: string) => [...new Set([...(current ? [current] : []), ...COMMON_ZONES])].map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))
+const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
+
+/** Organizers' series pages: the series page (meetings, flags, cancel or move one), the edit page, a new schedule. */
+export default async function seriesRoutes (app: FastifyInstance) {
+  const organizer = { preHandler: app.requireOrganizer }
+
+  async function loadSeries (request: FastifyRequest): Promise<Series> {
+    const series = await findSeries(app.db, request.community.id, idParam(request, 'series'))
+    if (!series) throw notFound('series')
+    return series
+  }
+
+  /** An upcoming meeting of the series chosen in a form, or undefined. */
+  async function upcomingOf (series: Series, raw: string) {
+    const id = parseId(raw)
+    return id === null ? undefined : upcomingOccurrence(app.db, series.id, id)
+  }
+
+  async function showSeries (request: FastifyRequest, reply: FastifyReply, series: Series, extra: { move?: FormValues, moveErrors?: Record<string, string> } = {}, status = 200) {
+    const now = new Date()
+    const [occurrences, past] = await Promise.all([seriesOccurrences(app.db, series.id, now), pastOccurrences(app.db, series.id, now)])
+    const next = occurrences.find((o) => o.status !== 'cancelled')
+    const choices = occurrences.filter((o) => o.status !== 'cancelled' && o.starts_at > now)
+      .map((o) => ({ value: String(o.id), label: `${instantToLocal(o.starts_at, o.time_zone).replace('T', ' ')} (${o.time_zone.replace(/_/g, ' ')})` }))
+    return reply.page('c/orga/series/show', {
+      title: `Series: ${series.title}`,
+      community: request.community,
+      series,
+      occurrences,
+      past,
+      next,
+      choices,
+      rule: describeRule(series.rrule),
+      move: extra.move ?? {},
+      errors: extra.moveErrors ?? {}
+    }, status)
+  }
+
+  app.get('/c/:slug/orga/series/:id', organizer, async (request, reply) => {
+    return showSeries(request, reply, await loadSeries(request))
+  })
+
+  // ---- Cancel or move one meeting
+
+  app.post('/c/:slug/orga/series/:id/cancel-occurrence', organizer, async (request, reply) => {
+    const series = await loadSeries(request)
+    const event = await upcomingOf(series, str(request.body, 'event_id', 12))
+    if (!event || event.status === 'cancelled') {
+      return showSeries(request, reply, series, { moveErrors: { cancel_event_id: 'Choose an upcoming meeting to cancel.' } }, 400)
+    }
+    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id, app.config.PUBLIC_URL))
+    return reply.flash('That meeting is cancelled. Everyone who said they were coming has been emailed.')
+      .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
+  })
+
+  app.post('/c/:slug/orga/series/:id/move-occurrence', organizer, async (request, reply) => {
+    const series = await loadSeries(request)
+    const raw = str(request.body, 'event_id', 12)
+    const date = str(request.body, 'new_date', 10)
+    const time = str(request.body, 'new_time', 5)
+    const move = { event_id: raw, new_date: date, new_time: time }
+    const errors: Record<string, string> = {}
+    const event = await upcomingOf(series, raw)
+    if (!event || event.status === 'cancelled') errors.event_id = 'Choose an upcoming meeting to move.'
+    if (!isIsoDate(date)) errors.new_date = 'Enter the new date as YYYY-MM-DD.'
+    if (!isClockTime(time)) errors.new_time = 'Enter the new start time as HH:MM (24-hour).'
+    if (!errors.new_date && !errors.new_time && event && new Date(`${date}T${time}:00Z`).getTime() < Date.now() - 2 * 86_400_000) {
+      errors.new_date = 'Enter a date in the future.'
+    }
+    if (Object.keys(errors).length || !event) return showSeries(request, reply, series, { move, moveErrors: errors }, 400)
+    await app.db.transaction().execute(async (trx) => {
+      const moved = await moveOccurrence(trx, event.id, `${date}T${time}`)
+      if (moved.status === 'published') await notifyTimeChanged(trx, moved, app.config.PUBLIC_URL)
+    })
+    return reply.flash('That meeting is moved. Everyone who said they were coming has been emailed the new time.')
+      .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
+  })
+
+  // ---- Edit the series (future meetings not edited on their own) and its schedule from a meeting on
+
+  async function editPage (request: FastifyRequest, reply: FastifyReply, series: Series,
+    data: { values?: FormValues, hosts?: HostsForm, schedule?: FormValues, errors?: Record<string, string> } = {}, status = 200) {
+    const now = new Date()
+    const occurrences = (await seriesOccurrences(app.db, series.id, now, 60)).filter((o) => o.starts_at > now)
+    const currentHosts = await seriesHostIds(app.db, series.id)
+    const hosts = data.hosts ?? hostsFormValues(currentHosts)
+    const schedule = data.schedule ?? scheduleFormValues(series, occurrences.find((o) => o.status !== 'cancelled'))
+    return reply.page('c/orga/series/edit', {
+      title: `Edit series: ${series.title}`,
+      community: request.community,
+      series,
+      values: { ...(data.values ?? seriesFormValues(series)), ...hosts },
+      schedule,
+      hostChoices: await hostChoices(app.db, request.community.id, [...currentHosts, ...hosts.hosts.map(Number)].filter((n) => Number.isSafeInteger(n))),
+      fromOptions: occurrences.map((o) => ({ value: String(o.id), label: `${instantToLocal(o.starts_at, o.time_zone).replace('T', ' ')} (${o.time_zone.replace(/_/g, ' ')})${o.status === 'cancelled' ? ', cancelled' : ''}` })),
+      kindOptions,
+      zoneOptions: zoneOptions(String(schedule.time_zone ?? '')),
+      patternOptions: RULE_PATTERNS,
+      rule: describeRule(series.rrule),
+      errors: data.errors ?? {}
+    }, status)
+  }
+
+  app.get('/c/:slug/orga/series/:id/edit', organizer, async (request, reply) => {
+    return editPage(request, reply, await loadSeries(request))
+  })
+
+  app.post('/c/:slug/orga/series/:id/edit', organizer, async (request, reply) => {
+    const series = await loadSeries(request)
+    const form = readSeriesEditForm(request.body)
+    const hostsForm = readHostsForm(request.body)
+    const current = await seriesHostIds(app.db, series.id)
+    const hosts = await resolveHosts(app.db, request.community.id, hostsForm, current)
+    const errors = { ...form.errors, ...hosts.errors }
+    if (!form.input || !hosts.hostIds) return editPage(request, reply, series, { values: form.values, hosts: hostsForm, errors }, 400)
+    const content = form.input
+    const hostIds = hosts.hostIds
+    const n = await app.db.transaction().execute(async (trx) => {
+      const count = await editSeries(trx, series.id, content, app.config.PUBLIC_URL)
+      await setSeriesHosts(trx, series.id, hostIds)
+      return count
+    })
+    return reply.flash(`Series saved. ${n === 1 ? '1 upcoming meeting was' : `${n} upcoming meetings were`} updated. Past meetings and meetings changed on their own were left as they were.`)
+      .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
+  })
+
+  app.post('/c/:slug/orga/series/:id/schedule', organizer, async (request, reply) => {
+    const series = await loadSeries(request)
+    const form = readScheduleForm(request.body)
+    if (!form.input) return editPage(request, reply, series, { schedule: form.values, errors: form.errors }, 400)
+    const change = form.input
+    try {
+      const result = await app.db.transaction().execute((trx) => splitSeries(trx, series.id, change, app.config.PUBLIC_URL))
+      const cancelledNote = result.cancelled ? ` ${result.cancelled} ${result.cancelled === 1 ? 'meeting falls' : 'meetings fall'} on a dropped date and ${result.cancelled === 1 ? 'was' : 'were'} cancelled.` : ''
+      return reply.flash(`New schedule saved from that meeting on. ${result.moved} ${result.moved === 1 ? 'meeting keeps its' : 'meetings keep their'} RSVPs.${cancelledNote}`)
+        .redirect(`/c/${request.community.slug}/orga/series/${result.series.id}`, 303)
+    } catch (err) {
+      if (!(err instanceof ScheduleChangeError)) throw err
+      return editPage(request, reply, series, { schedule: form.values, errors: { [err.field]: err.message } }, 400)
+    }
+  })
+}

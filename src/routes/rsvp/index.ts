@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { answerFromLink, choiceOf, eventPath, inspectRsvpLink, linkEventProblem, type InspectedRsvpLink, type RsvpLinkProblem } from '../../domain/rsvps/rsvp-links.js'
+import { dateTime } from '../../lib/format.js'
+import { str } from '../../lib/forms.js'
+import { tokenPageHeaders } from '../../lib/http.js'
+
+const PROBLEMS: Record<RsvpLinkProblem, string> = {
+  invalid: 'This RSVP link is not valid. It may have been copied incompletely or changed.',
+  revoked: 'This RSVP link was replaced by a newer one, so it no longer works.',
+  expired: 'This event has ended, so its RSVP links no longer work.',
+  'not-member': 'This RSVP link is for a member of the community, and that membership has ended.'
+}
+
+const DONE: Record<string, { title: string, message: string }> = {
+  going: { title: 'You’re going', message: 'Your RSVP is recorded: you are going. The organizers will see you on the attendee list.' },
+  waitlisted: { title: 'You’re on the waitlist', message: 'The event is full, so you are on the waitlist. If a place opens up, it goes to the next person on the list and we email you.' },
+  declined: { title: 'You can’t go', message: 'Your answer is recorded: you can’t go. Thank you for letting the organizers know.' }
+}
+
+/**
+ * Signed RSVP links from invites and reminders ("Going" / "Can't go"): they work without signing in and never
+ * sign anyone in. The GET shows one button; only the POST records the answer, through `respond()`.
+ */
+export default async function rsvpLinkRoutes (app: FastifyInstance) {
+  function linkProblem (reply: FastifyReply, message: string, link: InspectedRsvpLink, status: number) {
+    const path = link.event && link.communitySlug ? `/c/${link.communitySlug}/events/${link.event.id}` : null
+    return reply.page('rsvp/problem', {
+      title: status === 400 ? 'This RSVP link doesn’t work' : 'This event isn’t taking this answer',
+      message,
+      retryHref: path ? `/sign-in?next=${encodeURIComponent(path)}` : '/sign-in',
+      retryLabel: path ? 'Sign in and open the event page' : 'Sign in to Convene'
+    }, status)
+  }
+
+  app.get('/rsvp/done', async (request, reply) => {
+    tokenPageHeaders(reply)
+    const q = request.query as { event?: string, status?: string }
+    const done = DONE[q.status ?? '']
+    const eventId = Number(q.event)
+    const path = Number.isSafeInteger(eventId) && eventId > 0 && eventId < 2 ** 31 ? await eventPath(app.db, eventId) : null
+    if (!done) return reply.redirect('/', 303)
+    return reply.page('rsvp/done', { ...done, eventHref: path })
+  })
+
+  app.get('/rsvp/:token', async (request, reply) => {
+    tokenPageHeaders(reply)
+    const { token } = request.params as { token: string }
+    const link = await inspectRsvpLink(app.db, app.secret, token.slice(0, 200))
+    if (link.problem) return linkProblem(reply, PROBLEMS[link.problem], link, 400)
+    const eventProblem = linkEventProblem(link)
+    if (eventProblem) return linkProblem(reply, eventProblem, link, 409)
+    const e = link.event!
+    return reply.page('rsvp/confirm', {
+      title: choiceOf(link.claims!.purpose) === 'going' ? `Going to ${e.title}?` : `Can’t go to ${e.title}?`,
+      token,
+      choice: choiceOf(link.claims!.purpose),
+      event: e,
+      when: dateTime(e.starts_at, e.time_zone),
+      memberName: link.member!.full_name
+    })
+  })
+
+  app.post('/rsvp', async (request, reply) => {
+    tokenPageHeaders(reply)
+    const token = str(request.body, 'token', 200)
+    const result = await app.db.transaction().execute((trx) => answerFromLink(trx, app.secret, token, app.config.PUBLIC_URL))
+    if (result.kind === 'link-problem') return linkProblem(reply, PROBLEMS[result.link.problem ?? 'invalid'], result.link, 400)
+    if (!result.outcome.ok) return linkProblem(reply, result.outcome.message, result.link, 409)
+    const e = result.link.event!
+    const status = result.outcome.status
+    const flash = status === 'declined' ? `Recorded: you can’t go to ${e.title}.`
+      : status === 'waitlisted' ? `${e.title} is full: you are on the waitlist.` : `Recorded: you’re going to ${e.title}.`
+    return reply.flash(flash).redirect(`/rsvp/done?event=${e.id}&status=${status}`, 303)
+  })
+}
