@@ -8,6 +8,7 @@ import staticPlugin from './plugins/external/static.js'
 import viewPlugin from './plugins/external/view.js'
 import renderPlugin from './plugins/app/render.js'
 import authPlugin from './plugins/app/auth.js'
+import communityPagesPlugin from './plugins/app/community-pages.js'
 import cachePlugin from './plugins/app/cache.js'
 import errorsPlugin from './plugins/app/errors.js'
 import queuePlugin from './plugins/app/queue.js'
@@ -38,6 +39,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(viewPlugin)
   await fastify.register(renderPlugin)
   await fastify.register(authPlugin)
+  await fastify.register(communityPagesPlugin)
   await fastify.register(errorsPlugin)
   await fastify.register(routes)
 }

@@ -23,10 +23,24 @@ declare module 'fastify' {
     signIn (memberId: number): Promise<void>
     signOut (): Promise<void>
   }
+  interface FastifyContextConfig {
+    /**
+     * Who may reach a page under /c/:slug (read by `communityGuard`): members by default; 'public' for pages
+     * anyone may see (the landing page, asking to join); 'signed-in' for pages of someone signed in who is not a
+     * member yet (accepting the norms).
+     */
+    access?: 'public' | 'signed-in'
+  }
   interface FastifyInstance {
     /** preHandlers: use in `preHandler: [app.requireMember]` or in a folder's hook. */
     requireMember: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
     requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+    /**
+     * The hook of every page under /c/:slug (src/routes/c/index.ts): loads the community (404 if none) and the
+     * viewer's standing; then, by the route's `config.access`, 404 to anyone who is not a member (the default),
+     * or sends people who are not signed in to sign in first ('signed-in'), or lets everyone in ('public').
+     */
+    communityGuard: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>
     /** Loads :slug's community; anyone may see it (its public landing page). */
     loadCommunity: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
     /** Members of :slug's community (and site admins); everyone else gets 404, as if it did not exist. */
@@ -78,6 +92,8 @@ export default fp(async (app) => {
   })
 
   async function load (request: FastifyRequest): Promise<void> {
+    // Loaded once per request: the guards of a folder and of its subfolders each ask for it.
+    if (request.community) return
     const slug = (request.params as { slug?: string }).slug ?? ''
     // One round trip for the community and the viewer's standing in it.
     const found = await cachedCommunityWithStanding(app.caches.standings, app.db, slug, request.member?.id ?? null)
@@ -85,11 +101,24 @@ export default fp(async (app) => {
     request.community = found.community
     request.standing = { isMember: found.isMember, isOrganizer: found.isOrganizer, isAdmin: Boolean(request.member?.is_admin) }
   }
+  function requireStanding (request: FastifyRequest): void {
+    const s = request.standing
+    if (!s.isMember && !s.isOrganizer && !s.isAdmin) throw notFound()
+  }
   app.decorate('loadCommunity', async (request: FastifyRequest) => { await load(request) })
   app.decorate('requireCommunityMember', async (request: FastifyRequest) => {
     await load(request)
-    const s = request.standing
-    if (!s.isMember && !s.isOrganizer && !s.isAdmin) throw notFound()
+    requireStanding(request)
+  })
+  app.decorate('communityGuard', async (request: FastifyRequest, reply: FastifyReply) => {
+    const access = request.routeOptions.config.access
+    // Sign-in first, as before the community is looked up: a stranger is sent to sign in whatever the address.
+    if (access === 'signed-in' && !request.member) {
+      await app.requireMember(request, reply)
+      return reply
+    }
+    await load(request)
+    if (access === undefined) requireStanding(request)
   })
   app.decorate('requireOrganizer', async (request: FastifyRequest) => {
     await load(request)

@@ -1,22 +1,23 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { slugTaken } from '../../domain/communities/communities.repository.js'
 import { createCommunity, DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../../domain/communities/communities.service.js'
 import { validateCommunityForm } from '../../domain/communities/settings.js'
-import { readCommunityForm } from '../c/orga/index.js'
+import { readCommunityForm } from '../../lib/community-form.js'
 
-/** Site admins create communities; the admin becomes the first organizer. Everyone else: 404. */
-export default async function adminCommunityRoutes (app: FastifyInstance) {
-  app.addHook('preHandler', app.requireAdmin)
+/** Site admins create communities (the folder's guard: everyone else gets 404); the admin becomes the first organizer. */
+export default async function communityRoutes (app: FastifyInstance) {
+  app.get('/admin/communities/new', newCommunity)
+  app.post('/admin/communities/new', createTheCommunity)
 
-  app.get('/admin/communities/new', async (_request, reply) => {
+  async function newCommunity (_request: FastifyRequest, reply: FastifyReply) {
     const values = {
       slug: '', name: '', about: '', requirements: '', norms: DEFAULT_NORMS.join('\n'),
       public_records_notice: DEFAULT_PUBLIC_RECORDS_NOTICE, allowed_domains: '', requires_approval: true, invitation_only: false
     }
     return reply.page('admin/community-new', { title: 'New community', values })
-  })
+  }
 
-  app.post('/admin/communities/new', async (request, reply) => {
+  async function createTheCommunity (request: FastifyRequest, reply: FastifyReply) {
     const values = readCommunityForm(request.body, true)
     const { input, errors } = validateCommunityForm(values)
     if (!errors.slug && await slugTaken(app.db, input.slug)) errors.slug = `The address /c/${input.slug} is taken by another community. Choose another.`
@@ -31,5 +32,5 @@ export default async function adminCommunityRoutes (app: FastifyInstance) {
       return reply.page('admin/community-new', { title: 'New community', values, errors }, 400)
     }
     return reply.flash(`${community.name} is created, and you are its first organizer.`).redirect(`/c/${community.slug}`, 303)
-  })
+  }
 }

@@ -1,17 +1,24 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { adminOverview, makeAdmin, removeAdmin } from '../../domain/site/site.service.js'
 import { idParam } from '../../lib/http.js'
 import { str } from '../../lib/forms.js'
+import communityRoutes from './communities.js'
 
-/** The site admin's index: communities, and who the site admins are. Everyone else gets 404. */
+/** The site admin's pages under /admin: communities, and who the site admins are. Everyone else gets 404. */
 export default async function adminRoutes (app: FastifyInstance) {
   app.addHook('preHandler', app.requireAdmin)
 
-  app.get('/admin', async (_request, reply) => {
-    return reply.page('admin/index', { title: 'Site admin', ...await adminOverview(app.db) })
-  })
+  app.get('/admin', showAdmin)
+  app.post('/admin/admins', addAdmin)
+  app.post('/admin/admins/:id/remove', removeTheAdmin)
 
-  app.post('/admin/admins', async (request, reply) => {
+  await app.register(communityRoutes)
+
+  async function showAdmin (_request: FastifyRequest, reply: FastifyReply) {
+    return reply.page('admin/index', { title: 'Site admin', ...await adminOverview(app.db) })
+  }
+
+  async function addAdmin (request: FastifyRequest, reply: FastifyReply) {
     const email = str(request.body, 'email', 320)
     const result = await app.db.transaction().execute((trx) => makeAdmin(trx, email))
     if ('error' in result) {
@@ -20,9 +27,9 @@ export default async function adminRoutes (app: FastifyInstance) {
       }, 400)
     }
     return reply.flash(`${result.name} is now a site admin.`).redirect('/admin', 303)
-  })
+  }
 
-  app.post('/admin/admins/:id/remove', async (request, reply) => {
+  async function removeTheAdmin (request: FastifyRequest, reply: FastifyReply) {
     const memberId = idParam(request)
     const result = await app.db.transaction().execute((trx) => removeAdmin(trx, memberId))
     if ('error' in result) {
@@ -31,5 +38,5 @@ export default async function adminRoutes (app: FastifyInstance) {
     const self = memberId === request.member!.id
     return reply.flash(self ? 'You are no longer a site admin.' : `${result.name} is no longer a site admin.`)
       .redirect(self ? '/' : '/admin', 303)
-  })
+  }
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { consumeToken, inspectToken, requestSignIn, SIGN_IN_MINUTES } from '../../domain/auth/auth.service.js'
 import { markEmailVerified } from '../../domain/members/members.service.js'
 import { normaliseEmail, str } from '../../lib/forms.js'
@@ -11,15 +11,21 @@ const PROBLEMS = {
 }
 
 export default async function authRoutes (app: FastifyInstance) {
-  app.get('/sign-in', async (request, reply) => {
-    const next = safeNext((request.query as { next?: string }).next)
-    return reply.page('auth/sign-in', { title: 'Sign in', values: { email: '', next } })
-  })
-
+  app.get('/sign-in', showSignIn)
   app.post('/sign-in', {
     // Per IP, generous (many people share an agency's address); per mailbox, strict (limitPerAddress).
     config: { rateLimit: { max: 60, timeWindow: '15 minutes' } }
-  }, async (request, reply) => {
+  }, askForLink)
+  app.get('/auth/sign-in', showSignInLink)
+  app.post('/auth/sign-in', signInWithLink)
+  app.post('/sign-out', signOut)
+
+  async function showSignIn (request: FastifyRequest, reply: FastifyReply) {
+    const next = safeNext((request.query as { next?: string }).next)
+    return reply.page('auth/sign-in', { title: 'Sign in', values: { email: '', next } })
+  }
+
+  async function askForLink (request: FastifyRequest, reply: FastifyReply) {
     const raw = str(request.body, 'email', 320)
     const next = safeNext(str(request.body, 'next'))
     const email = normaliseEmail(raw)
@@ -34,9 +40,9 @@ export default async function authRoutes (app: FastifyInstance) {
     const link = await app.db.transaction().execute((trx) => requestSignIn(trx, email, app.config.PUBLIC_URL, next))
     if (link && !app.config.SMTP_URL) console.log(`Sign-in link for ${email}: ${link}`)
     return reply.page('auth/check-email', { title: 'Check your email', email })
-  })
+  }
 
-  app.get('/auth/sign-in', async (request, reply) => {
+  async function showSignInLink (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
     const { token = '', next } = request.query as { token?: string, next?: string }
     const found = await inspectToken(app.db, token, 'sign-in')
@@ -44,9 +50,9 @@ export default async function authRoutes (app: FastifyInstance) {
       return reply.page('auth/token-problem', { title: 'This link doesn’t work', message: PROBLEMS[found.problem] }, 400)
     }
     return reply.page('auth/confirm-sign-in', { title: 'Sign in to Convene', token, next: safeNext(next), email: found.row!.email })
-  })
+  }
 
-  app.post('/auth/sign-in', async (request, reply) => {
+  async function signInWithLink (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
     const token = str(request.body, 'token', 200)
     const used = await consumeToken(app.db, token, 'sign-in')
@@ -56,10 +62,10 @@ export default async function authRoutes (app: FastifyInstance) {
     await markEmailVerified(app.db, used.row.member_id)
     await reply.signIn(used.row.member_id)
     return reply.flash('You are signed in.').redirect(safeNext(str(request.body, 'next')), 303)
-  })
+  }
 
-  app.post('/sign-out', async (_request, reply) => {
+  async function signOut (_request: FastifyRequest, reply: FastifyReply) {
     await reply.signOut()
     return reply.flash('You are signed out.').redirect('/', 303)
-  })
+  }
 }

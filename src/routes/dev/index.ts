@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { mailboxMessage, mailboxPage } from '../../domain/mail/mail.service.js'
 import { badRequest, notFound } from '../../lib/errors.js'
 
@@ -12,26 +12,30 @@ export default async function devRoutes (app: FastifyInstance) {
     await app.requireAdmin(request, reply)
   })
 
+  app.get('/dev/mailbox', showMailbox)
+  app.get('/dev/mailbox/:id', showMessage)
+  app.get('/dev/mailbox/:id/invite.ics', messageInvite)
+
   function messageId (params: unknown): number {
     const raw = (params as { id?: string }).id ?? ''
     if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound('message')
     return Number(raw)
   }
 
-  app.get('/dev/mailbox', async (request, reply) => {
+  async function showMailbox (request: FastifyRequest, reply: FastifyReply) {
     const raw = (request.query as { page?: string }).page ?? '1'
     if (!/^[1-9]\d{0,5}$/.test(raw)) throw badRequest('The page number must be a whole number from 1.')
     const box = await mailboxPage(app.db, Number(raw))
     return reply.page('dev/mailbox', { title: 'Dev mailbox', ...box })
-  })
+  }
 
-  app.get('/dev/mailbox/:id', async (request, reply) => {
+  async function showMessage (request: FastifyRequest, reply: FastifyReply) {
     const message = await mailboxMessage(app.db, messageId(request.params))
     if (!message) throw notFound('message')
     return reply.page('dev/message', { title: `${message.subject} (to ${message.to_address})`, message })
-  })
+  }
 
-  app.get('/dev/mailbox/:id/invite.ics', async (request, reply) => {
+  async function messageInvite (request: FastifyRequest, reply: FastifyReply) {
     const message = await mailboxMessage(app.db, messageId(request.params))
     if (!message?.ical) throw notFound('calendar invitation')
     const method = /^[A-Z-]{1,20}$/.test(message.ical_method ?? '') ? `; method=${message.ical_method}` : ''
@@ -39,5 +43,5 @@ export default async function devRoutes (app: FastifyInstance) {
       .header('Content-Type', `text/calendar; charset=utf-8${method}`)
       .header('Content-Disposition', `attachment; filename="invite-${message.id}.ics"`)
       .send(message.ical)
-  })
+  }
 }

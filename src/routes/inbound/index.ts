@@ -31,6 +31,13 @@ export default async function inboundRoutes (app: FastifyInstance) {
   app.removeContentTypeParser('text/plain')
   app.addContentTypeParser(['message/rfc822', 'text/plain'], { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body))
 
+  app.post('/inbound/mail', {
+    bodyLimit: BODY_LIMIT,
+    // onRequest: a request without the token is turned away before its body is read.
+    onRequest: authenticate,
+    config: { csrf: false, rateLimit: { max: 600, timeWindow: '1 minute' } }
+  }, receiveMail)
+
   async function authenticate (request: FastifyRequest, reply: FastifyReply) {
     const expected = app.config.INBOUND_MAIL_TOKEN
     if (!expected) throw notFound()
@@ -41,12 +48,7 @@ export default async function inboundRoutes (app: FastifyInstance) {
     }
   }
 
-  app.post('/inbound/mail', {
-    bodyLimit: BODY_LIMIT,
-    // onRequest: a request without the token is turned away before its body is read.
-    onRequest: authenticate,
-    config: { csrf: false, rateLimit: { max: 600, timeWindow: '1 minute' } }
-  }, async (request, reply) => {
+  async function receiveMail (request: FastifyRequest, reply: FastifyReply) {
     const body = request.body
     if (body !== undefined && body !== null && !Buffer.isBuffer(body)) {
       // Parsed by another of the app's parsers (JSON, form): not a raw message.
@@ -57,5 +59,5 @@ export default async function inboundRoutes (app: FastifyInstance) {
     }
     const result = await ingestCalendarReply(app.db, { config: app.config, log: request.log }, body)
     return reply.code(200).send({ status: result.status, reason: result.reason })
-  })
+  }
 }

@@ -1,11 +1,13 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listCommunitiesFor } from '../../domain/communities/communities.service.js'
 import { needsSetup } from '../../domain/site/site.service.js'
 
 export default async function publicRoutes (app: FastifyInstance) {
-  app.get('/', async (request, reply) => {
+  app.get('/', showHome)
+
+  async function showHome (request: FastifyRequest, reply: FastifyReply) {
     const communities = await listCommunitiesFor(app.db, request.member?.id ?? null)
     const setupNeeded = !request.member && await needsSetup(app.db)
     return reply.page('public/home', { title: 'Communities', communities, setupNeeded })
-  })
+  }
 }

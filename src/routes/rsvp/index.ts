@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { answerFromLink, choiceOf, eventPath, inspectRsvpLink, linkEventProblem, type InspectedRsvpLink, type RsvpLinkProblem } from '../../domain/rsvps/rsvp-links.js'
 import { dateTime } from '../../lib/format.js'
 import { str } from '../../lib/forms.js'
@@ -22,6 +22,10 @@ const DONE: Record<string, { title: string, message: string }> = {
  * sign anyone in. The GET shows one button; only the POST records the answer, through `respond()`.
  */
 export default async function rsvpLinkRoutes (app: FastifyInstance) {
+  app.get('/rsvp/done', showDone)
+  app.get('/rsvp/:token', showRsvpLink)
+  app.post('/rsvp', rsvpWithLink)
+
   function linkProblem (reply: FastifyReply, message: string, link: InspectedRsvpLink, status: number) {
     const path = link.event && link.communitySlug ? `/c/${link.communitySlug}/events/${link.event.id}` : null
     return reply.page('rsvp/problem', {
@@ -32,7 +36,7 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
     }, status)
   }
 
-  app.get('/rsvp/done', async (request, reply) => {
+  async function showDone (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
     const q = request.query as { event?: string, status?: string }
     const done = DONE[q.status ?? '']
@@ -40,9 +44,9 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
     const path = Number.isSafeInteger(eventId) && eventId > 0 && eventId < 2 ** 31 ? await eventPath(app.db, eventId) : null
     if (!done) return reply.redirect('/', 303)
     return reply.page('rsvp/done', { ...done, eventHref: path })
-  })
+  }
 
-  app.get('/rsvp/:token', async (request, reply) => {
+  async function showRsvpLink (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
     const { token } = request.params as { token: string }
     const link = await inspectRsvpLink(app.db, app.secret, token.slice(0, 200))
@@ -58,9 +62,9 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
       when: dateTime(e.starts_at, e.time_zone),
       memberName: link.member!.full_name
     })
-  })
+  }
 
-  app.post('/rsvp', async (request, reply) => {
+  async function rsvpWithLink (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
     const token = str(request.body, 'token', 200)
     const result = await app.db.transaction().execute((trx) => answerFromLink(trx, app.secret, token, app.config.PUBLIC_URL))
@@ -71,5 +75,5 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
     const flash = status === 'declined' ? `Recorded: you can’t go to ${e.title}.`
       : status === 'waitlisted' ? `${e.title} is full: you are on the waitlist.` : `Recorded: you’re going to ${e.title}.`
     return reply.flash(flash).redirect(`/rsvp/done?event=${e.id}&status=${status}`, 303)
-  })
+  }
 }

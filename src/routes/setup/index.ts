@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   checkSetupCode, completeSetup, DEFAULT_SETUP_DOMAINS, needsSetup, readSetupForm, SETUP_CODE_WRONG, validateSetup
 } from '../../domain/site/site.service.js'
@@ -9,16 +9,19 @@ import { notFound } from '../../lib/errors.js'
  * only to someone who has the one-time code printed on the server's console.
  */
 export default async function setupRoutes (app: FastifyInstance) {
-  const title = 'Set up Convene'
-
-  app.get('/setup', async (_request, reply) => {
-    if (!await needsSetup(app.db)) throw notFound()
-    return reply.page('setup/index', { title, values: { allowed_domains: DEFAULT_SETUP_DOMAINS } })
-  })
-
+  app.get('/setup', showSetup)
   app.post('/setup', {
     config: { rateLimit: { max: 10, timeWindow: '15 minutes' } }
-  }, async (request, reply) => {
+  }, setUp)
+
+  const title = 'Set up Convene'
+
+  async function showSetup (_request: FastifyRequest, reply: FastifyReply) {
+    if (!await needsSetup(app.db)) throw notFound()
+    return reply.page('setup/index', { title, values: { allowed_domains: DEFAULT_SETUP_DOMAINS } })
+  }
+
+  async function setUp (request: FastifyRequest, reply: FastifyReply) {
     if (!await needsSetup(app.db)) throw notFound()
     const form = readSetupForm(request.body)
     // The code first: without it, nobody learns anything more from this form.
@@ -31,5 +34,5 @@ export default async function setupRoutes (app: FastifyInstance) {
     await reply.signIn(result.memberId)
     return reply.flash('Convene is set up. You are the site admin and the first organizer of this community.')
       .redirect(`/c/${result.slug}`, 303)
-  })
+  }
 }

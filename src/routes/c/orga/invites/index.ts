@@ -1,24 +1,17 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { findEvent } from '../../../../domain/events/events.repository.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Event } from '../../../../db/database.js'
 import { inviteList, inviteProblem, parseEmailList } from '../../../../domain/invites/invites.service.js'
 import { mailSite } from '../../../../domain/invites/site.js'
-import { notFound } from '../../../../lib/errors.js'
 import { str } from '../../../../lib/forms.js'
-import { idParam } from '../../../../lib/http.js'
 
 const MAX_ADDRESSES = 500
 
 /** Organizers send calendar invites for an event: to every member, or to members whose addresses they paste. */
 export default async function inviteRoutes (app: FastifyInstance) {
-  const organizer = { preHandler: app.requireOrganizer }
+  app.get('/c/:slug/orga/events/:id/invite', showInviteForm)
+  app.post('/c/:slug/orga/events/:id/invite', sendInvites)
 
-  async function loadEvent (request: FastifyRequest) {
-    const event = await findEvent(app.db, request.community.id, idParam(request, 'event'))
-    if (!event) throw notFound('event')
-    return event
-  }
-
-  function page (request: FastifyRequest, event: Awaited<ReturnType<typeof loadEvent>>, extra: Record<string, unknown> = {}) {
+  function page (request: FastifyRequest, event: Event, extra: Record<string, unknown> = {}) {
     return {
       title: `Invite members: ${event.title}`,
       community: request.community,
@@ -30,13 +23,13 @@ export default async function inviteRoutes (app: FastifyInstance) {
     }
   }
 
-  app.get('/c/:slug/orga/events/:id/invite', organizer, async (request, reply) => {
-    const event = await loadEvent(request)
+  async function showInviteForm (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
     return reply.page('c/orga/invites/new', page(request, event))
-  })
+  }
 
-  app.post('/c/:slug/orga/events/:id/invite', organizer, async (request, reply) => {
-    const event = await loadEvent(request)
+  async function sendInvites (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
     const problem = inviteProblem(event)
     if (problem) return reply.page('c/orga/invites/new', page(request, event), 409)
     const who = str(request.body, 'who') === 'everyone' ? 'everyone' : 'list'
@@ -51,5 +44,5 @@ export default async function inviteRoutes (app: FastifyInstance) {
     const site = mailSite()!
     const result = await app.db.transaction().execute((trx) => inviteList(trx, site, event, { everyone: who === 'everyone', emails }))
     return reply.page('c/orga/invites/sent', { title: `Invitations sent: ${event.title}`, community: request.community, event, result })
-  })
+  }
 }

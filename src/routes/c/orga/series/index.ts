@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Series } from '../../../../db/database.js'
-import { cancelEvent, COMMON_ZONES, EVENT_KINDS, type FormValues } from '../../../../domain/events/events.service.js'
+import { cancelEvent, COMMON_ZONES, EVENT_KINDS, lacksCaptions, type FormValues } from '../../../../domain/events/events.service.js'
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { describeRule, instantToLocal } from '../../../../domain/series/recurrence.js'
 import {
   notifyTimeChanged, pastOccurrences, readScheduleForm, readSeriesEditForm, ScheduleChangeError, scheduleFormValues, seriesFormValues,
   seriesHostIds, setSeriesHosts, splitSeries, upcomingOccurrence
 } from '../../../../domain/series/series-changes.js'
-import { editSeries, findSeries, moveOccurrence, RULE_PATTERNS, seriesOccurrences } from '../../../../domain/series/series.service.js'
+import { createSeries, editSeries, findSeries, moveOccurrence, readSeriesForm, RULE_PATTERNS, seriesOccurrences } from '../../../../domain/series/series.service.js'
 import { notFound } from '../../../../lib/errors.js'
 import { isClockTime, isIsoDate, parseId, str } from '../../../../lib/forms.js'
 import { idParam } from '../../../../lib/http.js'
@@ -15,9 +15,19 @@ import { idParam } from '../../../../lib/http.js'
 const zoneOptions = (current: string) => [...new Set([...(current ? [current] : []), ...COMMON_ZONES])].map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
 
-/** Organizers' series pages: the series page (meetings, flags, cancel or move one), the edit page, a new schedule. */
+/**
+ * Organizers' series pages: a new series; the series page (meetings, flags, cancel or move one), the edit page,
+ * a new schedule.
+ */
 export default async function seriesRoutes (app: FastifyInstance) {
-  const organizer = { preHandler: app.requireOrganizer }
+  app.get('/c/:slug/orga/series/new', newSeries)
+  app.post('/c/:slug/orga/series/new', createTheSeries)
+  app.get('/c/:slug/orga/series/:id', showSeries)
+  app.post('/c/:slug/orga/series/:id/cancel-occurrence', cancelMeeting)
+  app.post('/c/:slug/orga/series/:id/move-occurrence', moveMeeting)
+  app.get('/c/:slug/orga/series/:id/edit', showEditForm)
+  app.post('/c/:slug/orga/series/:id/edit', saveSeries)
+  app.post('/c/:slug/orga/series/:id/schedule', changeSchedule)
 
   async function loadSeries (request: FastifyRequest): Promise<Series> {
     const series = await findSeries(app.db, request.community.id, idParam(request, 'series'))
@@ -31,7 +41,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     return id === null ? undefined : upcomingOccurrence(app.db, series.id, id)
   }
 
-  async function showSeries (request: FastifyRequest, reply: FastifyReply, series: Series, extra: { move?: FormValues, moveErrors?: Record<string, string> } = {}, status = 200) {
+  async function seriesPage (request: FastifyRequest, reply: FastifyReply, series: Series, extra: { move?: FormValues, moveErrors?: Record<string, string> } = {}, status = 200) {
     const now = new Date()
     const [occurrences, past] = await Promise.all([seriesOccurrences(app.db, series.id, now), pastOccurrences(app.db, series.id, now)])
     const next = occurrences.find((o) => o.status !== 'cancelled')
@@ -51,24 +61,49 @@ export default async function seriesRoutes (app: FastifyInstance) {
     }, status)
   }
 
-  app.get('/c/:slug/orga/series/:id', organizer, async (request, reply) => {
-    return showSeries(request, reply, await loadSeries(request))
-  })
+  function seriesForm (request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors: Record<string, string> = {}, status = 200, extra: { captionsWarning?: boolean } = {}) {
+    return reply.page('c/orga/series/form', {
+      title: 'New series', community: request.community, values, errors, kindOptions, zoneOptions: zoneOptions(String(values.time_zone ?? '')),
+      patternOptions: RULE_PATTERNS, ...extra
+    }, status)
+  }
+
+  async function newSeries (request: FastifyRequest, reply: FastifyReply) {
+    return seriesForm(request, reply, { time_zone: 'America/New_York', interval: '1', duration_minutes: '60', pattern: 'monthly-weekday', publish: 'yes' })
+  }
+
+  async function createTheSeries (request: FastifyRequest, reply: FastifyReply) {
+    const form = readSeriesForm(request.body)
+    if (!form.input) return seriesForm(request, reply, form.values, form.errors, 400)
+    const input = form.input
+    // As for one event: publishing online meetings with no captions link asks first.
+    if (input.publishOccurrences && lacksCaptions({ online_url: input.onlineUrl, live_transcript_url: input.liveTranscriptUrl }) &&
+      str(request.body, 'publish_without_captions') !== 'yes') {
+      return seriesForm(request, reply, form.values, {}, 200, { captionsWarning: true })
+    }
+    const { series, created } = await app.db.transaction().execute((trx) => createSeries(trx, request.community.id, input, request.member!.id))
+    return reply.flash(`Series created with ${created} ${created === 1 ? 'occurrence' : 'occurrences'} for the next 12 months.`)
+      .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
+  }
+
+  async function showSeries (request: FastifyRequest, reply: FastifyReply) {
+    return seriesPage(request, reply, await loadSeries(request))
+  }
 
   // ---- Cancel or move one meeting
 
-  app.post('/c/:slug/orga/series/:id/cancel-occurrence', organizer, async (request, reply) => {
+  async function cancelMeeting (request: FastifyRequest, reply: FastifyReply) {
     const series = await loadSeries(request)
     const event = await upcomingOf(series, str(request.body, 'event_id', 12))
     if (!event || event.status === 'cancelled') {
-      return showSeries(request, reply, series, { moveErrors: { cancel_event_id: 'Choose an upcoming meeting to cancel.' } }, 400)
+      return seriesPage(request, reply, series, { moveErrors: { cancel_event_id: 'Choose an upcoming meeting to cancel.' } }, 400)
     }
     await app.db.transaction().execute((trx) => cancelEvent(trx, event.id, app.config.PUBLIC_URL))
     return reply.flash('That meeting is cancelled. Everyone who said they were coming has been emailed.')
       .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
-  })
+  }
 
-  app.post('/c/:slug/orga/series/:id/move-occurrence', organizer, async (request, reply) => {
+  async function moveMeeting (request: FastifyRequest, reply: FastifyReply) {
     const series = await loadSeries(request)
     const raw = str(request.body, 'event_id', 12)
     const date = str(request.body, 'new_date', 10)
@@ -82,14 +117,14 @@ export default async function seriesRoutes (app: FastifyInstance) {
     if (!errors.new_date && !errors.new_time && event && new Date(`${date}T${time}:00Z`).getTime() < Date.now() - 2 * 86_400_000) {
       errors.new_date = 'Enter a date in the future.'
     }
-    if (Object.keys(errors).length || !event) return showSeries(request, reply, series, { move, moveErrors: errors }, 400)
+    if (Object.keys(errors).length || !event) return seriesPage(request, reply, series, { move, moveErrors: errors }, 400)
     await app.db.transaction().execute(async (trx) => {
       const moved = await moveOccurrence(trx, event.id, `${date}T${time}`)
       if (moved.status === 'published') await notifyTimeChanged(trx, moved, app.config.PUBLIC_URL)
     })
     return reply.flash('That meeting is moved. Everyone who said they were coming has been emailed the new time.')
       .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
-  })
+  }
 
   // ---- Edit the series (future meetings not edited on their own) and its schedule from a meeting on
 
@@ -116,11 +151,11 @@ export default async function seriesRoutes (app: FastifyInstance) {
     }, status)
   }
 
-  app.get('/c/:slug/orga/series/:id/edit', organizer, async (request, reply) => {
+  async function showEditForm (request: FastifyRequest, reply: FastifyReply) {
     return editPage(request, reply, await loadSeries(request))
-  })
+  }
 
-  app.post('/c/:slug/orga/series/:id/edit', organizer, async (request, reply) => {
+  async function saveSeries (request: FastifyRequest, reply: FastifyReply) {
     const series = await loadSeries(request)
     const form = readSeriesEditForm(request.body)
     const hostsForm = readHostsForm(request.body)
@@ -137,9 +172,9 @@ export default async function seriesRoutes (app: FastifyInstance) {
     })
     return reply.flash(`Series saved. ${n === 1 ? '1 upcoming meeting was' : `${n} upcoming meetings were`} updated. Past meetings and meetings changed on their own were left as they were.`)
       .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
-  })
+  }
 
-  app.post('/c/:slug/orga/series/:id/schedule', organizer, async (request, reply) => {
+  async function changeSchedule (request: FastifyRequest, reply: FastifyReply) {
     const series = await loadSeries(request)
     const form = readScheduleForm(request.body)
     if (!form.input) return editPage(request, reply, series, { schedule: form.values, errors: form.errors }, 400)
@@ -153,5 +188,5 @@ export default async function seriesRoutes (app: FastifyInstance) {
       if (!(err instanceof ScheduleChangeError)) throw err
       return editPage(request, reply, series, { schedule: form.values, errors: { [err.field]: err.message } }, 400)
     }
-  })
+  }
 }

@@ -1,0 +1,39 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Event } from '../../../db/database.js'
+import { buildCalendar, toCalendarEntry } from '../../../domain/calendar/ics.js'
+import { googleCalendarUrl, outlookCalendarUrl } from '../../../domain/calendar/web-links.js'
+
+const CALENDAR_TYPE = 'text/calendar; charset=utf-8'
+
+/** One event's calendar file and "add to" links for web calendars (members of the community, as the event page). */
+export default async function eventCalendarRoutes (app: FastifyInstance) {
+  app.get('/c/:slug/events/:id/event.ics', eventFile)
+  app.get('/c/:slug/events/:id/add/google', addToGoogle)
+  app.get('/c/:slug/events/:id/add/outlook', addToOutlook)
+  app.get('/c/:slug/events/:id/add/outlook-com', addToOutlookCom)
+
+  function entryFor (request: FastifyRequest, event: Event) {
+    return toCalendarEntry(event, request.community, { publicUrl: app.config.PUBLIC_URL, mailFrom: app.config.MAIL_FROM })
+  }
+
+  async function eventFile (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
+    const body = buildCalendar({ method: 'PUBLISH', entries: [entryFor(request, event)] })
+    return reply.header('Content-Type', CALENDAR_TYPE)
+      .header('Content-Disposition', `attachment; filename="event-${event.id}.ics"`)
+      .header('Cache-Control', 'private, no-cache')
+      .send(body)
+  }
+
+  async function addToGoogle (request: FastifyRequest, reply: FastifyReply) {
+    return reply.redirect(googleCalendarUrl(entryFor(request, await app.loadEvent(request))), 302)
+  }
+
+  async function addToOutlook (request: FastifyRequest, reply: FastifyReply) {
+    return reply.redirect(outlookCalendarUrl(entryFor(request, await app.loadEvent(request)), 'office'), 302)
+  }
+
+  async function addToOutlookCom (request: FastifyRequest, reply: FastifyReply) {
+    return reply.redirect(outlookCalendarUrl(entryFor(request, await app.loadEvent(request)), 'live'), 302)
+  }
+}

@@ -1,0 +1,122 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Event } from '../../../../db/database.js'
+import { listHosts, setHosts } from '../../../../domain/events/events.repository.js'
+import {
+  cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
+} from '../../../../domain/events/events.service.js'
+import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
+import { countByStatus, listAttendees } from '../../../../domain/rsvps/rsvps.repository.js'
+import { attendeesCsv } from '../../../../domain/rsvps/rsvps.service.js'
+import { str } from '../../../../lib/forms.js'
+
+const zoneOptions = (current: string) => [...new Set([...(current ? [current] : []), ...COMMON_ZONES])].map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))
+const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
+
+/** Organizers' event pages: create, edit, publish, copy and cancel an event; its attendees and their CSV. */
+export default async function eventRoutes (app: FastifyInstance) {
+  app.get('/c/:slug/orga/events/new', newEvent)
+  app.post('/c/:slug/orga/events/new', createTheEvent)
+  app.get('/c/:slug/orga/events/:id/edit', editEvent)
+  app.post('/c/:slug/orga/events/:id/edit', saveEvent)
+  app.post('/c/:slug/orga/events/:id/publish', publishDraft)
+  app.post('/c/:slug/orga/events/:id/copy', copyTheEvent)
+  app.post('/c/:slug/orga/events/:id/cancel', cancelTheEvent)
+  app.get('/c/:slug/orga/events/:id/attendees', showAttendees)
+  app.get('/c/:slug/orga/events/:id/attendees.csv', attendeesFile)
+
+  /** The event form; `hosts` is what the hosts checkboxes show (the event's hosts, or the form as sent). */
+  async function eventForm (request: FastifyRequest, reply: FastifyReply, data: { event?: Event, values: Record<string, unknown>, hosts: HostsForm, errors?: Record<string, string> }, status = 200) {
+    const current = data.event ? (await listHosts(app.db, data.event.id)).map((h) => h.id) : [request.member!.id]
+    const offered = [...current, ...data.hosts.hosts.map(Number)].filter((n) => Number.isSafeInteger(n))
+    return reply.page('c/orga/events/form', {
+      title: data.event ? `Edit ${data.event.title}` : 'New event',
+      community: request.community,
+      kindOptions,
+      zoneOptions: zoneOptions(String(data.values.time_zone ?? '')),
+      hostChoices: await hostChoices(app.db, request.community.id, offered),
+      errors: {},
+      ...data,
+      values: { ...data.values, ...data.hosts }
+    }, status)
+  }
+
+  async function newEvent (request: FastifyRequest, reply: FastifyReply) {
+    return eventForm(request, reply, { values: { time_zone: 'America/New_York', ask_accessibility: true }, hosts: hostsFormValues([request.member!.id]) })
+  }
+
+  async function createTheEvent (request: FastifyRequest, reply: FastifyReply) {
+    const form = readEventForm(request.body)
+    const hostsForm = readHostsForm(request.body)
+    const hosts = await resolveHosts(app.db, request.community.id, hostsForm, [request.member!.id])
+    if (!form.input || !hosts.hostIds) return eventForm(request, reply, { values: form.values, hosts: hostsForm, errors: { ...form.errors, ...hosts.errors } }, 400)
+    const input = form.input
+    const hostIds = hosts.hostIds
+    const event = await app.db.transaction().execute(async (trx) => {
+      const created = await createEvent(trx, request.community.id, input, request.member!.id)
+      await setHosts(trx, created.id, hostIds)
+      return created
+    })
+    return reply.flash('Draft saved. Check it, then publish it.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+  }
+
+  async function editEvent (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
+    const hosts = (await listHosts(app.db, event.id)).map((h) => h.id)
+    return eventForm(request, reply, { event, values: eventFormValues(event), hosts: hostsFormValues(hosts) })
+  }
+
+  async function saveEvent (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
+    const form = readEventForm(request.body)
+    const hostsForm = readHostsForm(request.body)
+    const hosts = await resolveHosts(app.db, request.community.id, hostsForm, (await listHosts(app.db, event.id)).map((h) => h.id))
+    if (!form.input || !hosts.hostIds) return eventForm(request, reply, { event, values: form.values, hosts: hostsForm, errors: { ...form.errors, ...hosts.errors } }, 400)
+    const input = form.input
+    const hostIds = hosts.hostIds
+    const { promoted } = await app.db.transaction().execute(async (trx) => {
+      const result = await updateEvent(trx, event.id, input, app.config.PUBLIC_URL)
+      await setHosts(trx, event.id, hostIds)
+      return result
+    })
+    const note = promoted.length ? ` ${promoted.length} waitlisted ${promoted.length === 1 ? 'member is' : 'members are'} now going and have been emailed.` : ''
+    return reply.flash(`Changes saved.${note}`).redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+  }
+
+  async function publishDraft (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
+    if (event.status !== 'draft') return reply.flash('This event is not a draft.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+    if (lacksCaptions(event) && str(request.body, 'confirm') !== 'yes') {
+      return reply.page('c/orga/events/confirm-publish', { title: 'Publish without live captions?', community: request.community, event })
+    }
+    await app.db.transaction().execute((trx) => publishEvent(trx, event.id))
+    return reply.flash('Published: members can now see it and RSVP.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+  }
+
+  async function copyTheEvent (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
+    const copy = await app.db.transaction().execute((trx) => copyEvent(trx, event.id, request.member!.id))
+    return reply.flash('This is a copy, saved as a draft. Set its date and details, then save.')
+      .redirect(`/c/${request.community.slug}/orga/events/${copy.id}/edit`, 303)
+  }
+
+  async function cancelTheEvent (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
+    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id, app.config.PUBLIC_URL))
+    return reply.flash('Event cancelled. Everyone who said they were coming has been emailed.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+  }
+
+  async function showAttendees (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
+    const [attendees, counts] = await Promise.all([listAttendees(app.db, event.id), countByStatus(app.db, event.id)])
+    return reply.page('c/orga/events/attendees', { title: `Attendees · ${event.title}`, community: request.community, event, attendees, counts })
+  }
+
+  async function attendeesFile (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
+    const csv = attendeesCsv(await listAttendees(app.db, event.id))
+    return reply.header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="attendees-${event.id}.csv"`)
+      .header('Cache-Control', 'no-store')
+      .send(csv)
+  }
+}
