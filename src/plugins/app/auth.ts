@@ -41,11 +41,7 @@ declare module 'fastify' {
      * or sends people who are not signed in to sign in first ('signed-in'), or lets everyone in ('public').
      */
     communityGuard: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>
-    /** Loads :slug's community; anyone may see it (its public landing page). */
-    loadCommunity: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
-    /** Members of :slug's community (and site admins); everyone else gets 404, as if it did not exist. */
-    requireCommunityMember: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
-    /** Organizers of :slug's community (and site admins); members get 403, everyone else 404. */
+    /** Organizers of :slug's community (and site admins); members get 403, everyone else 404. Loads the community if no guard did. */
     requireOrganizer: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
   }
 }
@@ -92,7 +88,7 @@ export default fp(async (app) => {
   })
 
   async function load (request: FastifyRequest): Promise<void> {
-    // Loaded once per request: the guards of a folder and of its subfolders each ask for it.
+    // Loaded once per request: the guard of /c/:slug and the organizer guard of its orga folder both ask for it.
     if (request.community) return
     const slug = (request.params as { slug?: string }).slug ?? ''
     // One round trip for the community and the viewer's standing in it.
@@ -101,15 +97,6 @@ export default fp(async (app) => {
     request.community = found.community
     request.standing = { isMember: found.isMember, isOrganizer: found.isOrganizer, isAdmin: Boolean(request.member?.is_admin) }
   }
-  function requireStanding (request: FastifyRequest): void {
-    const s = request.standing
-    if (!s.isMember && !s.isOrganizer && !s.isAdmin) throw notFound()
-  }
-  app.decorate('loadCommunity', async (request: FastifyRequest) => { await load(request) })
-  app.decorate('requireCommunityMember', async (request: FastifyRequest) => {
-    await load(request)
-    requireStanding(request)
-  })
   app.decorate('communityGuard', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config.access
     // Sign-in first, as before the community is looked up: a stranger is sent to sign in whatever the address.
@@ -118,7 +105,9 @@ export default fp(async (app) => {
       return reply
     }
     await load(request)
-    if (access === undefined) requireStanding(request)
+    const s = request.standing
+    // Members-only unless the route says otherwise; to everyone else the community's pages do not exist.
+    if (access === undefined && !s.isMember && !s.isOrganizer && !s.isAdmin) throw notFound()
   })
   app.decorate('requireOrganizer', async (request: FastifyRequest) => {
     await load(request)
