@@ -10,6 +10,7 @@ const PROBLEMS = {
   used: 'This sign-in link has already been used: each link works once.'
 }
 
+/** Signing in with a link emailed to the address (asked for, shown, used) and signing out. */
 export default async function authRoutes (app: FastifyInstance) {
   app.get('/sign-in', showSignIn)
   app.post('/sign-in', {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listCommunitiesFor } from '../../domain/communities/communities.service.js'
 import { needsSetup } from '../../domain/site/site.service.js'
 
+/** The home page: the communities, the viewer's own first (and, before setup, the way to it). */
 export default async function publicRoutes (app: FastifyInstance) {
   app.get('/', showHome)
 
