@@ -29,10 +29,14 @@ export async function doorList (db: Db, eventId: number, q = ''): Promise<DoorRo
     .sort((a, b) => Number(a.checked_in_at !== null) - Number(b.checked_in_at !== null) || a.full_name.localeCompare(b.full_name))
 }
 
+/** Whether a name search looks for walk-ins: one letter matches half the community, so it takes two. */
+export function isWalkInSearch (q: string): boolean {
+  return q.trim().length >= 2
+}
+
 /** Community members matching a name who have not checked in yet: candidates for a walk-in. */
 export async function walkInCandidates (db: Db, communityId: number, eventId: number, q: string) {
-  // One letter matches half the community: wait for a second one.
-  if (q.trim().length < 2) return []
+  if (!isWalkInSearch(q)) return []
   return selectUncheckedMembers(db, communityId, eventId, q.trim())
 }
 

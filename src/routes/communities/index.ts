@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Community } from '../../db/database.js'
 import { findCommunityById, listCurrentOrganizers, listRequirements } from '../../domain/communities/communities.repository.js'
-import { describePolicy } from '../../domain/communities/policy.js'
+import { describePolicy, mayOrganize } from '../../domain/communities/policy.js'
 import { acceptInvitation, acceptNorms, inspectInvitation, inspectJoinLink, INVITATION_DAYS, joinStatus, requestAsMember,
   requestToJoin, verifyJoin, VERIFY_HOURS, type JoinOutcome } from '../../domain/memberships/join.service.js'
 import { bool, check, normaliseEmail, str } from '../../lib/forms.js'
@@ -63,7 +63,7 @@ export default async function communityRoutes (app: FastifyInstance) {
     if (s.isMember || s.isOrganizer || s.isAdmin) {
       const organizers = await listCurrentOrganizers(app.db, community.id)
       return reply.page('communities/home', {
-        title: community.name, community, requirements, organizers, standing: s,
+        title: community.name, community, requirements, organizers, standing: s, canOrganize: mayOrganize(s),
         upcoming: (await upcomingEvents(app.db, community.id, 5)).map((e) => ({
           href: `/c/${community.slug}/events/${e.id}`, title: e.title, when: dateTime(e.starts_at, e.time_zone)
         }))

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event, EventKind } from '../../db/database.js'
-import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
+import { checkIn, countCheckIns, doorList, isWalkInSearch, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
 import { findVisibleEvent, listEvents, listHosts, listLackingCaptions, listRegions, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
 import {
   cachedEventPage, cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, knownToHaveCapacity, lacksCaptions, publishEvent,
@@ -9,10 +9,11 @@ import {
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../domain/events/hosts.service.js'
 import { viewerTimes } from '../../domain/events/time-zones.js'
 import { accessLinks } from '../../domain/events/access-links.js'
+import { eventAboutView, eventPageView } from '../../domain/events/event-page.js'
 import { setHosts } from '../../domain/events/events.repository.js'
 import { countByStatus, listAttendees } from '../../domain/rsvps/rsvps.repository.js'
 import { revokeRsvpLinks } from '../../domain/rsvps/rsvp-links.js'
-import { attendeesCsv, respondNow, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
+import { attendeesCsv, respondNow, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
 import { createSeries, readSeriesForm, RULE_PATTERNS } from '../../domain/series/series.service.js'
 import { derived } from '../../lib/cache.js'
 import { notFound } from '../../lib/errors.js'
@@ -98,6 +99,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       hosts: page.hosts,
       counts,
       links,
+      view: eventAboutView(event, links),
       kindLabel: EVENT_KINDS.find((k) => k.value === event.kind)?.label ?? event.kind,
       viewerTimes: viewerTimes(event, request.viewerZone)
     }))
@@ -107,14 +109,12 @@ export default async function eventRoutes (app: FastifyInstance) {
       title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,
       community: request.community,
       event,
-      counts,
       mine,
+      view: eventPageView(event, counts, mine, links),
       canOrganize,
       about,
       whoIsGoing,
-      closed: rsvpProblem(event, new Date()),
       captionsMissing: lacksCaptions(event),
-      links,
       ...extra
     }, status)
   }
@@ -266,7 +266,7 @@ export default async function eventRoutes (app: FastifyInstance) {
     const [rows, candidates, arrived] = await Promise.all([
       doorList(app.db, event.id, q), walkInCandidates(app.db, request.community.id, event.id, q), countCheckIns(app.db, event.id)
     ])
-    return reply.page('orga/events/check-in', { title: `Check-in · ${event.title}`, community: request.community, event, rows, candidates, arrived, q })
+    return reply.page('orga/events/check-in', { title: `Check-in · ${event.title}`, community: request.community, event, rows, candidates, arrived, q, walkInSearched: isWalkInSearch(q) })
   })
 
   app.post('/c/:slug/orga/events/:id/check-in', organizer, async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { listRequirements, listTerms, today } from '../../domain/communities/communities.repository.js'
 import { updateCommunitySettings } from '../../domain/communities/communities.service.js'
-import { addOrganizer, endTerm, handoverWarning } from '../../domain/communities/organizers.service.js'
+import { addOrganizer, endTerm, organizerTermsView } from '../../domain/communities/organizers.service.js'
 import { communityToForm, validateCommunityForm, type CommunityForm } from '../../domain/communities/settings.js'
 import { approveRequest, declineRequest, inviteByEmail } from '../../domain/memberships/join.service.js'
 import { listInvitations, listPendingRequests } from '../../domain/memberships/memberships.repository.js'
@@ -72,16 +72,11 @@ export default async function orgaRoutes (app: FastifyInstance) {
   // ---- Organizers (coordinator terms)
   async function organizersPage (request: FastifyRequest) {
     const [terms, now] = await Promise.all([listTerms(app.db, request.community.id), today(app.db)])
-    const isCurrent = (t: { starts_on: string, ends_on: string | null }) => t.starts_on <= now && (t.ends_on === null || t.ends_on >= now)
     return {
       title: `Organizers of ${request.community.name}`,
       community: request.community,
       section: 'organizers',
-      today: now,
-      handover: handoverWarning(terms, now),
-      current: terms.filter(isCurrent),
-      upcoming: terms.filter((t) => t.starts_on > now),
-      past: terms.filter((t) => t.ends_on !== null && t.ends_on < now)
+      ...organizerTermsView(terms, now)
     }
   }
 
