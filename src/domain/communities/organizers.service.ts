@@ -127,3 +127,20 @@ export async function keepAnOrganizer (db: Kysely<Database>, publicUrl: string):
   }
   return changed
 }
+
+interface TermDates { starts_on: string, ends_on: string | null }
+
+/**
+ * The organizers page: terms grouped as they stand on `today`, each with what ending it means (a term that has
+ * not begun is withdrawn, one that has is ended — see endTerm), and the handover warning.
+ */
+export function organizerTermsView<T extends TermDates> (terms: T[], today: string) {
+  const withAction = (t: T) => ({ ...t, endLabel: t.starts_on > today ? 'Withdraw' : 'End now' })
+  return {
+    today,
+    handover: handoverWarning(terms, today),
+    current: terms.filter((t) => t.starts_on <= today && (t.ends_on === null || t.ends_on >= today)).map(withAction),
+    upcoming: terms.filter((t) => t.starts_on > today).map(withAction),
+    past: terms.filter((t) => t.ends_on !== null && t.ends_on < today)
+  }
+}

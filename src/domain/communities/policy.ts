@@ -84,3 +84,8 @@ export function describePolicy (policy: MembershipPolicy): string[] {
   if (policy.requires_approval || !policy.allowed_domains.length) out.push('An organizer reviews each request.')
   return out
 }
+
+/** Who may act as an organizer of a community: its current organizers, and site admins in every community. */
+export function mayOrganize (standing: { isOrganizer: boolean, isAdmin: boolean }): boolean {
+  return standing.isOrganizer || standing.isAdmin
+}

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
+import { csvCell, toCsv } from '../../lib/csv.js'
 import { answerBringsMail, calendarMailOn, promotionMail } from '../invites/invites.service.js'
 import { lockEvent } from '../events/events.repository.js'
 import { answerWithoutCapacity, countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
@@ -128,15 +129,8 @@ export async function fillFromWaitlist (trx: Db, event: Event, publicUrl: string
   return next.map((r) => r.member_id)
 }
 
-/**
- * A CSV cell. Cells beginning with = + - @ (or tab / carriage return) are prefixed with ' so a spreadsheet
- * shows them as text instead of running them as formulas (CSV injection).
- */
-export function csvCell (value: unknown): string {
-  let s = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value)
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s
-}
+/** The cell rules (quoting, formula neutralising) live in src/lib/csv.ts; re-exported for existing callers. */
+export { csvCell }
 
 export interface AttendeeRow {
   full_name: string
@@ -155,5 +149,5 @@ export function attendeesCsv (rows: AttendeeRow[]): string {
   const header = ['Name', 'Agency', 'Email', 'RSVP', 'Listed', 'Accessibility needs', 'Dietary needs', 'Answered at', 'Checked in at']
   const lines = [header, ...rows.map((r) => [r.full_name, r.agency, r.email, r.status, r.listed ? 'yes' : 'no',
     r.accessibility_needs, r.dietary_needs, r.created_at, r.checked_in_at])]
-  return lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n'
+  return toCsv(lines)
 }

@@ -126,12 +126,17 @@ export async function completeSetup (db: Db, form: SetupForm): Promise<SetupResu
   return { ok: true, memberId: admin.id, slug: created.slug }
 }
 
-/** The site admin page: communities with their member counts, and the site admins. */
+/** Convene always keeps a site admin: one may be removed only while there is another. */
+function mayRemoveAdmin (adminCount: number): boolean {
+  return adminCount > 1
+}
+
+/** The site admin page: communities with their member counts, and the site admins (whether each may be removed). */
 export async function adminOverview (db: Db) {
   const [communities, admins] = [await listCommunitiesWithCounts(db), await listAdmins(db)]
   return {
     communities: communities.map((c) => ({ ...c, member_count: Number(c.member_count ?? 0), pending_count: Number(c.pending_count ?? 0) })),
-    admins
+    admins: admins.map((a) => ({ ...a, canRemove: mayRemoveAdmin(admins.length) }))
   }
 }
 
@@ -150,7 +155,7 @@ export async function makeAdmin (db: Db, rawEmail: string): Promise<{ error: str
 export async function removeAdmin (db: Db, memberId: number): Promise<{ error: string } | { name: string }> {
   const ids = await lockAdminIds(db)
   if (!ids.includes(memberId)) return { error: 'That member is not a site admin.' }
-  if (ids.length <= 1) return { error: 'Convene needs at least one site admin: make someone else a site admin first.' }
+  if (!mayRemoveAdmin(ids.length)) return { error: 'Convene needs at least one site admin: make someone else a site admin first.' }
   await setAdmin(db, memberId, false)
   const member = await findMemberById(db, memberId)
   return { name: member!.full_name }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listCurrentOrganizers, listRequirements } from '../../domain/communities/communities.repository.js'
-import { describePolicy } from '../../domain/communities/policy.js'
+import { describePolicy, mayOrganize } from '../../domain/communities/policy.js'
 import { upcomingEvents } from '../../domain/events/events.service.js'
 import { joinStatus } from '../../domain/memberships/join.service.js'
 import { dateTime } from '../../lib/format.js'
@@ -32,7 +32,7 @@ export default async function communityRoutes (app: FastifyInstance) {
     if (s.isMember || s.isOrganizer || s.isAdmin) {
       const organizers = await listCurrentOrganizers(app.db, community.id)
       return reply.page('c/home', {
-        title: community.name, community, requirements, organizers, standing: s,
+        title: community.name, community, requirements, organizers, standing: s, canOrganize: mayOrganize(s),
         upcoming: (await upcomingEvents(app.db, community.id, 5)).map((e) => ({
           href: `/c/${community.slug}/events/${e.id}`, title: e.title, when: dateTime(e.starts_at, e.time_zone)
         }))

@@ -4,8 +4,9 @@ import { listEvents, listLackingCaptions, listRegions, type EventFilters, type E
 import { cachedEventPage, EVENT_KINDS, knownToHaveCapacity, lacksCaptions } from '../../../domain/events/events.service.js'
 import { viewerTimes } from '../../../domain/events/time-zones.js'
 import { accessLinks } from '../../../domain/events/access-links.js'
+import { eventAboutView, eventPageView } from '../../../domain/events/event-page.js'
 import { revokeRsvpLinks } from '../../../domain/rsvps/rsvp-links.js'
-import { respondNow, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../../domain/rsvps/rsvps.service.js'
+import { respondNow, RSVP_CHOICES, type RsvpChoice } from '../../../domain/rsvps/rsvps.service.js'
 import { derived } from '../../../lib/cache.js'
 import { notFound } from '../../../lib/errors.js'
 import { idParam } from '../../../lib/http.js'
@@ -95,6 +96,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       hosts: page.hosts,
       counts,
       links,
+      view: eventAboutView(event, links),
       kindLabel: EVENT_KINDS.find((k) => k.value === event.kind)?.label ?? event.kind,
       viewerTimes: viewerTimes(event, request.viewerZone)
     }))
@@ -104,14 +106,12 @@ export default async function eventRoutes (app: FastifyInstance) {
       title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,
       community: request.community,
       event,
-      counts,
       mine,
+      view: eventPageView(event, counts, mine, links),
       canOrganize,
       about,
       whoIsGoing,
-      closed: rsvpProblem(event, new Date()),
       captionsMissing: lacksCaptions(event),
-      links,
       ...extra
     }, status)
   }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../../../domain/events/check-ins.service.js'
+import { checkIn, countCheckIns, doorList, isWalkInSearch, undoCheckIn, walkInCandidates } from '../../../../domain/events/check-ins.service.js'
 import { bool, parseId, str } from '../../../../lib/forms.js'
 
 /** Check-in at the door of an event: who is expected, who has arrived, and walk-ins from the community. */
@@ -13,7 +13,7 @@ export default async function checkInRoutes (app: FastifyInstance) {
     const [rows, candidates, arrived] = await Promise.all([
       doorList(app.db, event.id, q), walkInCandidates(app.db, request.community.id, event.id, q), countCheckIns(app.db, event.id)
     ])
-    return reply.page('c/orga/check-in/index', { title: `Check-in · ${event.title}`, community: request.community, event, rows, candidates, arrived, q })
+    return reply.page('c/orga/check-in/index', { title: `Check-in · ${event.title}`, community: request.community, event, rows, candidates, arrived, q, walkInSearched: isWalkInSearch(q) })
   }
 
   async function checkInAtTheDoor (request: FastifyRequest, reply: FastifyReply) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listTerms, today } from '../../../../domain/communities/communities.repository.js'
-import { addOrganizer, endTerm, handoverWarning } from '../../../../domain/communities/organizers.service.js'
+import { addOrganizer, endTerm, organizerTermsView } from '../../../../domain/communities/organizers.service.js'
 import { notFound } from '../../../../lib/errors.js'
 import { idParam } from '../../../../lib/http.js'
 import { normaliseEmail, str } from '../../../../lib/forms.js'
@@ -13,16 +13,11 @@ export default async function organizerRoutes (app: FastifyInstance) {
 
   async function organizersPage (request: FastifyRequest) {
     const [terms, now] = await Promise.all([listTerms(app.db, request.community.id), today(app.db)])
-    const isCurrent = (t: { starts_on: string, ends_on: string | null }) => t.starts_on <= now && (t.ends_on === null || t.ends_on >= now)
     return {
       title: `Organizers of ${request.community.name}`,
       community: request.community,
       section: 'organizers',
-      today: now,
-      handover: handoverWarning(terms, now),
-      current: terms.filter(isCurrent),
-      upcoming: terms.filter((t) => t.starts_on > now),
-      past: terms.filter((t) => t.ends_on !== null && t.ends_on < now)
+      ...organizerTermsView(terms, now)
     }
   }
 
