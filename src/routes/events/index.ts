@@ -144,7 +144,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       listed: !bool(request.body, 'unlisted'),
       accessibilityNeeds: optional(request.body, 'accessibility_needs'),
       dietaryNeeds: optional(request.body, 'dietary_needs')
-    }, app.config.PUBLIC_URL, new Date(), { hasCapacity: knownToHaveCapacity(app.caches, eventId) })
+    }, new Date(), { hasCapacity: knownToHaveCapacity(app.caches, eventId) })
     if (!outcome.ok) return showEvent(request, reply, { problem: outcome.message }, 409)
     return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(`/c/${request.community.slug}/events/${eventId}`, 303)
   })
@@ -210,7 +210,7 @@ export default async function eventRoutes (app: FastifyInstance) {
     const input = form.input
     const hostIds = hosts.hostIds
     const { promoted } = await app.db.transaction().execute(async (trx) => {
-      const result = await updateEvent(trx, event.id, input, app.config.PUBLIC_URL)
+      const result = await updateEvent(trx, event.id, input)
       await setHosts(trx, event.id, hostIds)
       return result
     })
@@ -237,7 +237,7 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   app.post('/c/:slug/orga/events/:id/cancel', organizer, async (request, reply) => {
     const event = await loadEvent(request)
-    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id, app.config.PUBLIC_URL))
+    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id))
     return reply.flash('Event cancelled. Everyone who said they were coming has been emailed.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
   })
 
