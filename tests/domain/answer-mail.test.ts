@@ -5,10 +5,10 @@ import { createCommunity, createMember, signInAs } from '../fixtures/factories.j
 import { DAY, eventInput } from '../fixtures/events.js'
 import type { Event, Member } from '../../src/db/database.js'
 import { cancelEvent, createEvent, publishEvent, type EventInput } from '../../src/domain/events/events.service.js'
-import { sendAnswerMail } from '../../src/domain/invites/invites.service.js'
+import { sendCalendarMail } from '../fixtures/calendar-mail.js'
 
 // The calendar mail an answer brings is built by the worker, not by the request: the answer's transaction
-// queues it (calendar_answers), and the worker brings what the member holds in line with their answer then.
+// queues it (calendar_changes), and the worker brings what the member holds in line with their answer then.
 
 async function setUp (t: Test, config: Record<string, string> = {}) {
   const { app } = await createTestApp(t, { config })
@@ -32,7 +32,7 @@ async function setUp (t: Test, config: Record<string, string> = {}) {
     for (let i = 0; i < n; i++) people.push(await createMember(app.db, { full_name: `Member ${i}`, email: `m${i}@lab.gov` }))
     await app.db.insertInto('memberships').values(people.map((p) => ({ community_id: community.id, member_id: p.id, norms_accepted_at: new Date() }))).execute()
     await app.db.insertInto('rsvps').values(people.map((p) => ({ event_id: e.id, member_id: p.id, status }))).execute()
-    for (let round = 0; round < times; round++) await app.db.insertInto('calendar_answers').values(people.map((p) => ({ event_id: e.id, member_id: p.id }))).execute()
+    for (let round = 0; round < times; round++) await app.db.insertInto('calendar_changes').values(people.map((p) => ({ event_id: e.id, member_id: p.id, reason: 'answer' as const }))).execute()
     return people
   }
   return { app, olive, ada, ben, community, event, as, answered }
@@ -40,7 +40,7 @@ async function setUp (t: Test, config: Record<string, string> = {}) {
 
 const mailOf = (app: FastifyInstance, e: Event) => app.db.selectFrom('mail_messages')
   .select(['kind', 'to_address', 'ical_method', 'ical']).where('subject', 'like', `%${e.title}`).orderBy('id').execute()
-const queued = async (app: FastifyInstance) => (await app.db.selectFrom('calendar_answers').select('id').execute()).length
+const queued = async (app: FastifyInstance) => (await app.db.selectFrom('calendar_changes').select('id').execute()).length
 
 t.test('the answer is queued in its transaction and its mail sent by the worker', async (t) => {
   const { app, ada, ben, event, as } = await setUp(t)
@@ -53,25 +53,25 @@ t.test('the answer is queued in its transaction and its mail sent by the worker'
   t.same(await mailOf(app, e), [], 'the request answers before any invite is built')
   t.equal(await queued(app), 1, 'one answer waits for the worker')
 
-  t.equal(await sendAnswerMail(app.db), 1)
+  t.equal(await sendCalendarMail(app), 1)
   const sent = await mailOf(app, e)
   t.same(sent.map((m) => [m.kind, m.to_address, m.ical_method]), [['calendar-invite', 'ada@lab.gov', 'REQUEST']])
   t.match(sent[0].ical, /PARTSTAT=ACCEPTED/)
   t.equal(await queued(app), 0, 'and the queue is empty')
-  t.equal(await sendAnswerMail(app.db), 0, 'a second pass has nothing to do')
+  t.equal(await sendCalendarMail(app), 0, 'a second pass has nothing to do')
   t.equal((await mailOf(app, e)).length, 1)
 
   await t.test('the same answer again brings no second invite; another answer does', async (t) => {
     await client.post(`${page}/rsvp`, { choice: 'going', accessibility_needs: 'Step-free entrance' }, { csrfFrom: page })
-    await sendAnswerMail(app.db)
+    await sendCalendarMail(app)
     t.equal((await mailOf(app, e)).length, 1, 'still one: she already holds this invite with this answer')
     await client.post(`${page}/rsvp`, { choice: 'maybe' }, { csrfFrom: page })
-    await sendAnswerMail(app.db)
+    await sendCalendarMail(app)
     const after = await mailOf(app, e)
     t.equal(after.length, 2)
     t.match(after[1].ical, /PARTSTAT=TENTATIVE/, 'the update carries her new answer')
     await client.post(`${page}/rsvp`, { choice: 'declined' }, { csrfFrom: page })
-    await sendAnswerMail(app.db)
+    await sendCalendarMail(app)
     t.same((await mailOf(app, e)).slice(2).map((m) => [m.kind, m.ical_method]), [['calendar-removed', 'CANCEL']], '"can’t go" takes it off her calendar')
   })
 
@@ -83,7 +83,7 @@ t.test('the answer is queued in its transaction and its mail sent by the worker'
     await bens.post(`${at}/rsvp`, { choice: 'maybe' }, { csrfFrom: at })
     await bens.post(`${at}/rsvp`, { choice: 'going' }, { csrfFrom: at })
     t.equal(await queued(app), 3)
-    await sendAnswerMail(app.db)
+    await sendCalendarMail(app)
     const sent = await mailOf(app, other)
     t.equal(sent.length, 1, 'one invite for three answers')
     t.match(sent[0].ical, /PARTSTAT=ACCEPTED/)
@@ -92,7 +92,7 @@ t.test('the answer is queued in its transaction and its mail sent by the worker'
     const there = `/c/dna/events/${third.id}`
     await bens.post(`${there}/rsvp`, { choice: 'going' }, { csrfFrom: there })
     await bens.post(`${there}/rsvp`, { choice: 'declined' }, { csrfFrom: there })
-    await sendAnswerMail(app.db)
+    await sendCalendarMail(app)
     t.same(await mailOf(app, third), [], 'going then can’t go before it ran: nothing to add or take off')
   })
 })
@@ -106,19 +106,19 @@ t.test('what the worker does not mail', async (t) => {
   const waiting = await (await as(ben)).post(`${at}/rsvp`, { choice: 'going' }, { csrfFrom: at })
   t.equal(waiting.statusCode, 303)
   t.equal(await queued(app), 1, 'a waitlisted answer queues nothing (a promotion brings the invite)')
-  await sendAnswerMail(app.db)
+  await sendCalendarMail(app)
   t.same((await mailOf(app, full)).map((m) => m.to_address), ['ada@lab.gov'])
 
   const cancelled = await event()
   const there = `/c/dna/events/${cancelled.id}`
   await (await as(ada)).post(`${there}/rsvp`, { choice: 'going' }, { csrfFrom: there })
-  await app.db.transaction().execute((trx) => cancelEvent(trx, cancelled.id, app.config.PUBLIC_URL))
-  t.equal(await sendAnswerMail(app.db), 1, 'the answer is taken off the queue')
+  await app.db.transaction().execute((trx) => cancelEvent(trx, cancelled.id))
+  t.equal(await sendCalendarMail(app), 2, 'the answer and the cancellation are taken off the queue')
   t.same((await mailOf(app, cancelled)).filter((m) => m.kind === 'calendar-invite'), [], 'but an event cancelled meanwhile gets no invite')
 
   const past = await event({ startsAt: new Date(Date.now() - 3 * DAY), rsvpClosesAt: null })
-  await app.db.insertInto('calendar_answers').values({ event_id: past.id, member_id: ada.id }).execute()
-  await sendAnswerMail(app.db)
+  await app.db.insertInto('calendar_changes').values({ event_id: past.id, member_id: ada.id, reason: 'answer' }).execute()
+  await sendCalendarMail(app)
   t.same(await mailOf(app, past), [], 'nor one that has ended')
   t.equal(await queued(app), 0)
 })
@@ -127,7 +127,7 @@ t.test('two workers at once send each answer’s mail once', async (t) => {
   const { app, event, answered } = await setUp(t)
   const e = await event()
   await answered(e, 30, 'going')
-  const [a, b] = await Promise.all([sendAnswerMail(app.db), sendAnswerMail(app.db)])
+  const [a, b] = await Promise.all([sendCalendarMail(app), sendCalendarMail(app)])
   t.equal(a + b, 30, 'every answer taken once')
   const sent = await mailOf(app, e)
   t.equal(sent.length, 30)
@@ -139,7 +139,7 @@ t.test('a queue longer than a batch, with repeated answers, is emptied in one pa
   const e = await event()
   // Each member answered three times: 240 rows, more than one batch of 100, and no batch without repeats.
   await answered(e, 80, 'maybe', 3)
-  await sendAnswerMail(app.db)
+  await sendCalendarMail(app)
   t.equal(await queued(app), 0, 'nothing left on the queue')
   const sent = await mailOf(app, e)
   t.equal(new Set(sent.map((m) => m.to_address)).size, 80, 'every member got their invite')
