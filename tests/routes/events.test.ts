@@ -118,6 +118,7 @@ t.test('events pages', async (t) => {
     // Ada can't go: Lee gets her place and an email.
     await member.post(`${base}/events/${eventId}/rsvp`, { choice: 'declined' }, { csrfFrom: `${base}/events/${eventId}` })
     t.match(text((await lee.get(`${base}/events/${eventId}`)).body), 'You answered: Going')
+    await sendCalendarMail(app) // the promotion's notice, as the worker sends it
     const mail = await db.selectFrom('mail_messages').selectAll().where('to_address', '=', 'lee@lab.gov').executeTakeFirstOrThrow()
     t.match(mail.subject, 'A place opened up')
 
