@@ -76,12 +76,8 @@ export async function main (input: NodeJS.ReadableStream = process.stdin, io: Cl
     return EX_TEMPFAIL
   }
   try {
-    // What calendar mail needs, as the web process registers it: without it a "can't go" sends no CANCEL and
-    // a waitlist promotion no invite, and calendar_invites goes stale.
-    const { registerMailSite } = await import('../domain/invites/site.js')
-    const { siteSecret } = await import('../domain/site/site.service.js')
-    const secret = config.SECRET || await siteSecret(conn.db)
-    registerMailSite(() => ({ publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM, secret }))
+    // The answer's calendar mail (a CANCEL for "can't go", a promotion's invite) is queued with it: the app's
+    // worker sends it.
     return await ingestFromPipe(conn.db, config, raw, io)
   } catch (err) {
     io.err(`mail:ingest failed, the message was not handled (the mail server will retry): ${(err as Error).message}`)

@@ -170,7 +170,7 @@ export interface Database {
   check_ins: CheckInsTable
   rsvp_link_versions: RsvpLinkVersionsTable
   calendar_invites: CalendarInvitesTable
-  calendar_answers: CalendarAnswersTable
+  calendar_changes: CalendarChangesTable
   reminders_sent: RemindersSentTable
 }
 
@@ -321,12 +321,17 @@ export interface CalendarInvitesTable {
   rsvp_status: RsvpStatus | null
 }
 
-// Answers awaiting their calendar mail (migrations/2026-12-02T1000_calendar_answers.ts)
-export interface CalendarAnswersTable {
+// Calendar changes awaiting their mail (migrations/2026-12-03T1000_calendar_changes.ts)
+/** Why a member's calendar may need mail: their own answer, a promotion or invitation; or the event's change. */
+export type CalendarChangeReason = 'answer' | 'promoted' | 'invited' | 'time' | 'place' | 'cancelled'
+
+export interface CalendarChangesTable {
   id: Generated<string>
   event_id: number
-  member_id: number
-  answered_at: ColumnType<Date, Date | undefined, never>
+  /** Null for a change of the event itself (time, place, cancelled): every member it concerns. */
+  member_id: number | null
+  reason: CalendarChangeReason
+  queued_at: ColumnType<Date, Date | undefined, never>
 }
 
 export interface RemindersSentTable {

@@ -10,9 +10,7 @@ import type { EventKind } from './database.js'
 import { checkIn } from '../domain/events/check-ins.service.js'
 import { setHosts, updateEventRow } from '../domain/events/events.repository.js'
 import { cancelEvent, createEvent, eventFormValues, publishEvent, readEventForm, updateEvent, type EventInput, type PlaceInput } from '../domain/events/events.service.js'
-import { inviteList, sendSomeAnswerMail } from '../domain/invites/invites.service.js'
-import { mailSite } from '../domain/invites/site.js'
-import { sendDueReminders } from '../domain/reminders/reminders.service.js'
+import { inviteList } from '../domain/invites/invites.service.js'
 import { respond, type RsvpChoice } from '../domain/rsvps/rsvps.service.js'
 import { buildRule, localToInstant } from '../domain/series/recurrence.js'
 import { createSeries, materialiseSeries } from '../domain/series/series.service.js'
@@ -281,8 +279,8 @@ function nthWeekday (d: DateTime, n: number, weekday: number): string {
   return first.plus({ days: (weekday - first.weekday + 7) % 7 + 7 * (n - 1) }).toISODate()!
 }
 
-async function rsvpAll (trx: Db, eventId: number, memberIds: number[], choice: RsvpChoice, publicUrl: string, at: Date): Promise<void> {
-  for (const memberId of memberIds) await respond(trx, { eventId, memberId, choice }, publicUrl, at)
+async function rsvpAll (trx: Db, eventId: number, memberIds: number[], choice: RsvpChoice, at: Date): Promise<void> {
+  for (const memberId of memberIds) await respond(trx, { eventId, memberId, choice }, at)
 }
 
 /** Everyone going came, but for the last one (a no-show); plus one walk-in. Check-ins are the attendance record. */
@@ -300,7 +298,7 @@ async function oneOff (trx: Db, communityId: number, creator: number, input: Par
   return event.id
 }
 
-async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec, publicUrl: string, now: Date): Promise<void> {
+async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec, now: Date): Promise<void> {
   const organizers = (await trx.selectFrom('coordinator_terms').select('member_id').where('community_id', '=', communityId)
     .where('starts_on', '<=', DateTime.fromJSDate(now).toISODate()!).where('ends_on', '>=', DateTime.fromJSDate(now).toISODate()!)
     .orderBy('starts_on').execute()).map((r) => r.member_id)
@@ -345,16 +343,16 @@ async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec,
     const next = occurrences.filter((o) => o.starts_at >= now).slice(0, 2)
     for (const [i, o] of past.entries()) {
       const before = new Date(o.starts_at.getTime() - days(5))
-      await rsvpAll(trx, o.id, crowd.slice(1 + (i + n) % 4, 8 + (i + n) % 4), 'going', publicUrl, before)
-      await rsvpAll(trx, o.id, crowd.slice(12, 14), 'maybe', publicUrl, before)
+      await rsvpAll(trx, o.id, crowd.slice(1 + (i + n) % 4, 8 + (i + n) % 4), 'going', before)
+      await rsvpAll(trx, o.id, crowd.slice(12, 14), 'maybe', before)
       await checkInGoing(trx, communityId, o.id, host)
       await updateEventRow(trx, o.id, { recording_url: `https://video.example.gov/${slug}/${seriesId}-${i + 1}` })
     }
     for (const [i, o] of next.entries()) {
       const before = new Date(Math.min(now.getTime(), o.starts_at.getTime() - days(1)))
-      await rsvpAll(trx, o.id, crowd.slice(i, 6 + i), 'going', publicUrl, before)
-      await rsvpAll(trx, o.id, crowd.slice(9, 11), 'maybe', publicUrl, before)
-      await rsvpAll(trx, o.id, crowd.slice(11, 12), 'declined', publicUrl, before)
+      await rsvpAll(trx, o.id, crowd.slice(i, 6 + i), 'going', before)
+      await rsvpAll(trx, o.id, crowd.slice(9, 11), 'maybe', before)
+      await rsvpAll(trx, o.id, crowd.slice(11, 12), 'declined', before)
     }
   }
 
@@ -367,8 +365,8 @@ async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec,
     venueRoom: 'Training room B', accessibilityNotes: 'Step-free entrance on the north side; an ASL interpreter on request.', region: m.region, capacity: 40,
     recordingUrl: `https://video.example.gov/${slug}/meetup-notes`
   })
-  await rsvpAll(trx, pastMeetup, crowd.slice(0, 10), 'going', publicUrl, at(m.zone, -60, '09:00'))
-  await rsvpAll(trx, pastMeetup, crowd.slice(10, 12), 'declined', publicUrl, at(m.zone, -60, '09:00'))
+  await rsvpAll(trx, pastMeetup, crowd.slice(0, 10), 'going', at(m.zone, -60, '09:00'))
+  await rsvpAll(trx, pastMeetup, crowd.slice(10, 12), 'declined', at(m.zone, -60, '09:00'))
   await checkInGoing(trx, communityId, pastMeetup, coHost, crowd[14])
 
   // An upcoming small-room meetup that is full, with a waitlist (the demo member is first on it).
@@ -379,9 +377,9 @@ async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec,
     venueRoom: 'Conference room 2', accessibilityNotes: 'Accessible parking by the main entrance.', region: f.region, capacity: 8,
     askAccessibility: true, askDietary: true
   })
-  await rsvpAll(trx, full, crowd.slice(1, 9), 'going', publicUrl, now)
-  await rsvpAll(trx, full, [crowd[0], ...crowd.slice(9, 12)], 'going', publicUrl, now)
-  await rsvpAll(trx, full, crowd.slice(12, 14), 'maybe', publicUrl, now)
+  await rsvpAll(trx, full, crowd.slice(1, 9), 'going', now)
+  await rsvpAll(trx, full, [crowd[0], ...crowd.slice(9, 12)], 'going', now)
+  await rsvpAll(trx, full, crowd.slice(12, 14), 'maybe', now)
 
   // A two-day conference, hybrid, hosted by both organizers.
   const c = spec.conference
@@ -393,36 +391,33 @@ async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec,
     rsvpClosesAt: at(c.zone, 100, '23:59'), askAccessibility: true, askDietary: true
   })
   await setHosts(trx, conference, [host, coHost])
-  await rsvpAll(trx, conference, crowd.slice(0, 12), 'going', publicUrl, now)
-  await respond(trx, { eventId: conference, memberId: crowd[12], choice: 'going', accessibilityNeeds: 'Live captions on the main stage, please.', dietaryNeeds: 'Vegetarian' }, publicUrl, now)
-  await rsvpAll(trx, conference, crowd.slice(13, 16), 'maybe', publicUrl, now)
+  await rsvpAll(trx, conference, crowd.slice(0, 12), 'going', now)
+  await respond(trx, { eventId: conference, memberId: crowd[12], choice: 'going', accessibilityNeeds: 'Live captions on the main stage, please.', dietaryNeeds: 'Vegetarian' }, now)
+  await rsvpAll(trx, conference, crowd.slice(13, 16), 'maybe', now)
 
-  await createCalendarDemo(trx, communityId, { host, crowd, slug, ideaLabSeriesId: ideaLab.series.id, conference, at, publicUrl, now })
+  await createCalendarDemo(trx, communityId, { host, crowd, slug, ideaLabSeriesId: ideaLab.series.id, conference, at, now })
 }
 
 /**
  * What the calendar side does with the events above, so the dev mailbox holds one of each kind of message
- * (issue 4): the RSVPs above already sent invites (REQUEST); here the conference moves to another room (an
- * update: same UID, higher SEQUENCE, to everyone holding the invite), the second upcoming IdeaLab is cancelled
+ * (issue 4): the RSVPs above queued their invites (REQUEST); here the conference moves to another room (an
+ * update: same UID, higher SEQUENCE, to everyone who answered before), the second upcoming IdeaLab is cancelled
  * (METHOD:CANCEL), the organizers invite the whole community to a drop-in clinic tomorrow, and a draft online
- * event still lacks its captions link (the organizers' events list warns about it). Reminders for the clinic
- * are queued by `seedDemoEvents` once this transaction has committed.
+ * event still lacks its captions link (the organizers' events list warns about it). The seed only writes: the
+ * calendar mail waits on the calendar_changes queue and the clinic's reminders are due, and the app's worker
+ * sends both once it runs (`npm run demo` at once, after `npm run db:seed` at the next start).
  */
 async function createCalendarDemo (trx: Db, communityId: number, d: {
   host: number, crowd: number[], slug: string, ideaLabSeriesId: number, conference: number,
-  at: (zone: string, inDays: number, time: string) => Date, publicUrl: string, now: Date
+  at: (zone: string, inDays: number, time: string) => Date, now: Date
 }): Promise<void> {
-  const site = mailSite()
-  // The calendar mail of the answers above, as the worker would send it, before the changes below (which go
-  // to whoever holds the invite by then).
-  while ((await sendSomeAnswerMail(trx, 100, d.now)).taken === 100);
   const conference = await trx.selectFrom('events').selectAll().where('id', '=', d.conference).executeTakeFirstOrThrow()
   const moved = readEventForm({ ...eventFormValues(conference), venue_room: 'Ballroom C (moved from rooms 201–205: more people are coming)' })
-  if (moved.input) await updateEvent(trx, conference.id, moved.input, d.publicUrl)
+  if (moved.input) await updateEvent(trx, conference.id, moved.input)
 
   const ideaLabs = await trx.selectFrom('events').select('id').where('series_id', '=', d.ideaLabSeriesId)
     .where('starts_at', '>', d.now).orderBy('starts_at').limit(2).execute()
-  if (ideaLabs[1]) await cancelEvent(trx, ideaLabs[1].id, d.publicUrl)
+  if (ideaLabs[1]) await cancelEvent(trx, ideaLabs[1].id)
 
   // Tomorrow, an hour before the start of the working day in New York: inside the one-day reminder.
   const startsAt = new Date(Math.ceil((d.now.getTime() + 20 * 3_600_000) / 1_800_000) * 1_800_000)
@@ -433,12 +428,9 @@ async function createCalendarDemo (trx: Db, communityId: number, d: {
     startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000),
     onlineUrl: `https://meet.example.gov/${d.slug}/clinic`, liveTranscriptUrl: `https://captions.example.gov/${d.slug}/clinic`, region: 'Online'
   })
-  if (site) {
-    const event = await trx.selectFrom('events').selectAll().where('id', '=', clinic).executeTakeFirstOrThrow()
-    await inviteList(trx, site, event, { everyone: true, emails: [] }, d.now)
-  }
-  await rsvpAll(trx, clinic, d.crowd.slice(0, 5), 'going', d.publicUrl, d.now)
-  while ((await sendSomeAnswerMail(trx, 100, d.now)).taken === 100);
+  const event = await trx.selectFrom('events').selectAll().where('id', '=', clinic).executeTakeFirstOrThrow()
+  await inviteList(trx, event, { everyone: true, emails: [] })
+  await rsvpAll(trx, clinic, d.crowd.slice(0, 5), 'going', d.now)
 
   await createEvent(trx, communityId, {
     ...NO_PLACE, kind: 'brown-bag', title: d.slug === DEMO.communities.dna ? 'Mixture interpretation brown-bag (draft)' : 'Email management brown-bag (draft)',
@@ -450,18 +442,13 @@ async function createCalendarDemo (trx: Db, communityId: number, d: {
 
 /** Adds the events of each demo community that has none yet (so a database seeded before events gets them too). */
 async function seedDemoEvents (app: FastifyInstance, now = new Date()): Promise<void> {
-  let added = false
   for (const [slug, spec] of Object.entries(EVENTS)) {
     const community = await app.db.selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirst()
     if (!community) continue
     const any = await app.db.selectFrom('events').select('id').where('community_id', '=', community.id).limit(1).executeTakeFirst()
     if (any) continue
-    await app.db.transaction().execute((trx) => createDemoEvents(trx, community.id, spec, app.config.PUBLIC_URL, now))
-    added = true
+    await app.db.transaction().execute((trx) => createDemoEvents(trx, community.id, spec, now))
   }
-  // The reminders now due (the drop-in clinics tomorrow), as the worker's minutely job would queue them.
-  const site = mailSite()
-  if (added && site) await sendDueReminders(app.db, site, now)
 }
 
 async function signInLink (app: FastifyInstance, email: string): Promise<string> {

@@ -2,6 +2,7 @@ import t from 'tap'
 import type { Kysely } from 'kysely'
 import type { Database, Member } from '../../src/db/database.js'
 import { createTestDatabase } from '../fixtures/database.js'
+import { sendCalendarMailOn } from '../fixtures/calendar-mail.js'
 import { createCommunity, createMember } from '../fixtures/factories.js'
 import { replyCalendar, replyMessage, type ReplyOptions, type ReplyStyle } from '../fixtures/replies/build.js'
 import { createEvent, type EventInput } from '../../src/domain/events/events.service.js'
@@ -58,7 +59,7 @@ t.test('calendar replies', async (t) => {
   const rsvp = (eventId: number, memberId: number) =>
     db.selectFrom('rsvps').select('status').where('event_id', '=', eventId).where('member_id', '=', memberId).executeTakeFirst()
   const answer = (eventId: number, m: Member, choice: 'going' | 'declined') =>
-    db.transaction().execute((trx) => respond(trx, { eventId, memberId: m.id, choice }, PUBLIC_URL))
+    db.transaction().execute((trx) => respond(trx, { eventId, memberId: m.id, choice }))
 
   t.test('Google Calendar: accepted → going', async (t) => {
     const id = await event()
@@ -85,6 +86,7 @@ t.test('calendar replies', async (t) => {
     t.match(result, { status: 'processed', reason: 'declined' })
     t.equal((await rsvp(id, ada.id))?.status, 'declined')
     t.equal((await rsvp(id, bo.id))?.status, 'going', 'promoted')
+    await sendCalendarMailOn(db) // the promotion's notice, as the worker sends it
     const notice = await db.selectFrom('mail_messages').selectAll().where('member_id', '=', bo.id).where('kind', '=', 'rsvp-promoted').executeTakeFirst()
     t.match(notice?.subject, 'A place opened up: you’re going to Small workshop')
   })

@@ -9,7 +9,8 @@ import { respond, type RsvpChoice } from '../../src/domain/rsvps/rsvps.service.j
 import { createMailSender, deliverDueMail } from '../../src/domain/mail/mail.delivery.js'
 import { createSeries, editSeries, moveOccurrence } from '../../src/domain/series/series.service.js'
 import { notifyTimeChanged } from '../../src/domain/series/series-changes.js'
-import { inviteList, parseEmailList, sendAnswerMail } from '../../src/domain/invites/invites.service.js'
+import { inviteList, parseEmailList } from '../../src/domain/invites/invites.service.js'
+import { sendCalendarMail } from '../fixtures/calendar-mail.js'
 import { startSmtp } from '../fixtures/smtp.js'
 
 // Calendar invites by email: one message per person with text/calendar; method=REQUEST, updates with a higher
@@ -81,12 +82,13 @@ t.test('calendar invites', async (t) => {
   }
   /** An answer, then its calendar mail as the worker sends it. */
   async function answer (eventId: number, memberId: number, choice: RsvpChoice) {
-    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId, memberId, choice }, PUBLIC_URL))
-    await sendAnswerMail(db)
+    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId, memberId, choice }))
+    await sendCalendarMail(app)
     return outcome
   }
-  /** Delivers everything queued through SMTP and returns what arrived since. */
+  /** Runs the calendar worker, delivers everything queued through SMTP and returns what arrived since. */
   async function deliver () {
+    await sendCalendarMail(app)
     const before = smtp.received.length
     await deliverDueMail(db, sender, { now: new Date(Date.now() + 60_000) })
     return smtp.received.slice(before)
@@ -140,7 +142,7 @@ t.test('calendar invites', async (t) => {
     t.equal((await db.selectFrom('rsvps').select('status').where('member_id', '=', wes.id).executeTakeFirstOrThrow()).status, 'waitlisted')
 
     const later = new Date(e.starts_at.getTime() + DAY)
-    await db.transaction().execute((trx) => updateEvent(trx, e.id, input({ capacity: 1, startsAt: later, endsAt: new Date(later.getTime() + 2 * 3_600_000) }), PUBLIC_URL))
+    await db.transaction().execute((trx) => updateEvent(trx, e.id, input({ capacity: 1, startsAt: later, endsAt: new Date(later.getTime() + 2 * 3_600_000) })))
     const got = await deliver()
     t.equal(got.length, 2, 'one message for each person who answered')
     const toAna = got.find((m) => m.to[0] === ana.email)!
@@ -155,10 +157,10 @@ t.test('calendar invites', async (t) => {
     t.notMatch(toWes.raw, 'text/calendar', 'the waitlisted member holds no invite: a plain notice')
     t.match(toWes.raw, /Subject: New time: Validation roundtable/)
 
-    await db.transaction().execute((trx) => updateEvent(trx, e.id, input({ capacity: 1, title: 'Validation roundtable (renamed)', startsAt: later, endsAt: new Date(later.getTime() + 2 * 3_600_000) }), PUBLIC_URL))
+    await db.transaction().execute((trx) => updateEvent(trx, e.id, input({ capacity: 1, title: 'Validation roundtable (renamed)', startsAt: later, endsAt: new Date(later.getTime() + 2 * 3_600_000) })))
     t.equal((await deliver()).length, 0, 'a change of title alone mails nobody')
 
-    await db.transaction().execute((trx) => updateEvent(trx, e.id, input({ capacity: 1, venueName: 'Annex B', startsAt: later, endsAt: new Date(later.getTime() + 2 * 3_600_000) }), PUBLIC_URL))
+    await db.transaction().execute((trx) => updateEvent(trx, e.id, input({ capacity: 1, venueName: 'Annex B', startsAt: later, endsAt: new Date(later.getTime() + 2 * 3_600_000) })))
     const moved = await deliver()
     t.equal(moved.length, 2)
     const placeCal = await calendarOf(moved.find((m) => m.to[0] === ana.email)!.raw)
@@ -174,7 +176,7 @@ t.test('calendar invites', async (t) => {
     await answer(e.id, people[2].id, 'going')
     const invites = await deliver()
     const seq = (await calendarOf(invites[0].raw)).sequence
-    await db.transaction().execute((trx) => cancelEvent(trx, e.id, PUBLIC_URL))
+    await db.transaction().execute((trx) => cancelEvent(trx, e.id))
     const got = await deliver()
     t.equal(got.length, 3)
     t.same(got.map((m) => m.to[0]).sort(), people.map((p) => p.email).sort())
@@ -202,8 +204,8 @@ t.test('calendar invites', async (t) => {
     t.equal(cal.partstat, 'DECLINED')
     t.match(m.raw, /Subject: Removed from your calendar/)
     const later = new Date(e.starts_at.getTime() + 3_600_000)
-    await db.transaction().execute((trx) => updateEvent(trx, e.id, input({ startsAt: later, endsAt: new Date(later.getTime() + 3_600_000) }), PUBLIC_URL))
-    await db.transaction().execute((trx) => cancelEvent(trx, e.id, PUBLIC_URL))
+    await db.transaction().execute((trx) => updateEvent(trx, e.id, input({ startsAt: later, endsAt: new Date(later.getTime() + 3_600_000) })))
+    await db.transaction().execute((trx) => cancelEvent(trx, e.id))
     t.equal((await deliver()).length, 0, 'no update and no cancellation for someone who can’t go')
   })
 
@@ -242,7 +244,7 @@ t.test('calendar invites', async (t) => {
       kind: 'brown-bag', title: 'Monthly brown-bag', summary: '', whyItMatters: 'Learn from each other.', durationMinutes: 60,
       venueName: null, venueAddress: null, venueRoom: null, accessibilityNotes: null, onlineUrl: 'https://meet.example.gov/new-room', region: null,
       liveTranscriptUrl: 'https://captions.example.gov/bb', capacity: null
-    }, PUBLIC_URL))
+    }))
     const edited = await deliver()
     t.equal(edited.length, 2, 'an update for each occurrence she holds')
     for (const m of edited) t.match((await calendarOf(m.raw)).description, 'https://meet.example.gov/new-room')
@@ -250,14 +252,14 @@ t.test('calendar invites', async (t) => {
     const local = new Date(o1.starts_at.getTime() + DAY).toISOString().slice(0, 10)
     await db.transaction().execute(async (trx) => {
       const moved = await moveOccurrence(trx, o1.id, `${local}T15:00`)
-      await notifyTimeChanged(trx, moved, PUBLIC_URL)
+      await notifyTimeChanged(trx, moved)
     })
     const [movedMail] = await deliver()
     const cal = await calendarOf(movedMail.raw)
     t.equal(cal.uid, `event-${o1.id}@convene.test`)
     t.equal(cal.sequence, (await eventRow(o1.id)).sequence)
 
-    await db.transaction().execute((trx) => cancelEvent(trx, o2.id, PUBLIC_URL))
+    await db.transaction().execute((trx) => cancelEvent(trx, o2.id))
     const [cancelled] = await deliver()
     t.equal((await calendarOf(cancelled.raw)).method, 'CANCEL')
   })
@@ -267,18 +269,17 @@ t.test('calendar invites', async (t) => {
     const a = await member('List Alpha')
     const b = await member('List Beta')
     const outsider = await createMember(db, { email: 'outsider@elsewhere.gov' })
-    const site = { publicUrl: PUBLIC_URL, mailFrom: FROM, secret: app.secret }
     const emails = parseEmailList(`${a.email}, "Beta" <${b.email.toUpperCase()}>\n${outsider.email}; not-an-address`)
-    const result = await db.transaction().execute((trx) => inviteList(trx, site, e, { everyone: false, emails }))
+    const result = await db.transaction().execute((trx) => inviteList(trx, e, { everyone: false, emails }))
     t.same(result, { invited: 2, skipped: 0, notMembers: ['outsider@elsewhere.gov', 'not-an-address'] })
     const got = await deliver()
     t.same(got.map((m) => m.to).sort(), [[a.email], [b.email]].sort())
     const cal = await calendarOf(got[0].raw)
     t.equal(cal.partstat, 'NEEDS-ACTION')
     t.equal(cal.rsvp, 'TRUE')
-    const again = await db.transaction().execute((trx) => inviteList(trx, site, e, { everyone: false, emails: [a.email] }))
+    const again = await db.transaction().execute((trx) => inviteList(trx, e, { everyone: false, emails: [a.email] }))
     t.same(again, { invited: 0, skipped: 1, notMembers: [] }, 'holders are not mailed twice')
-    await db.transaction().execute((trx) => cancelEvent(trx, e.id, PUBLIC_URL))
+    await db.transaction().execute((trx) => cancelEvent(trx, e.id))
     t.equal((await deliver()).length, 2, 'invitees who never answered get the CANCEL too')
   })
 })

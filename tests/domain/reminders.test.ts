@@ -6,9 +6,9 @@ import type { Event, Member } from '../../src/db/database.js'
 import { cancelEvent, createEvent, eventFormValues, publishEvent, readEventForm, updateEvent, type EventInput } from '../../src/domain/events/events.service.js'
 import { sendDueReminders } from '../../src/domain/reminders/reminders.service.js'
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../../src/domain/reminders/offsets.js'
-import { sendAnswerMail } from '../../src/domain/invites/invites.service.js'
+import { sendCalendarMail } from '../fixtures/calendar-mail.js'
 import { respond, type RsvpChoice } from '../../src/domain/rsvps/rsvps.service.js'
-import { readRsvpToken } from '../../src/domain/rsvps/rsvp-links.js'
+import { readRsvpToken } from '../../src/domain/rsvps/rsvp-tokens.js'
 
 // Reminders before an event, to those going: a day and an hour before by default, or what the organizer
 // typed on the event form. Each (event, member, offset) is mailed at most once, whoever runs the pass.
@@ -81,9 +81,9 @@ t.test('reminders', async (t) => {
     })
   }
   const answer = async (e: Event, m: Member, choice: RsvpChoice) => {
-    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice }, PUBLIC_URL))
+    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice }))
     if (!outcome.ok) throw new Error(outcome.message)
-    await sendAnswerMail(db) // the invite, as the worker sends it
+    await sendCalendarMail(app) // the invite, as the worker sends it
     return outcome.status
   }
   const pass = (now: Date) => sendDueReminders(db, site, now)
@@ -184,7 +184,7 @@ t.test('reminders', async (t) => {
     const twoDaysOn = (d: Date) => DateTime.fromJSDate(d, { zone: e.time_zone }).plus({ days: 2 }).toISODate()!
     const form = readEventForm({ ...eventFormValues(e), start_date: twoDaysOn(e.starts_at), end_date: twoDaysOn(e.ends_at) })
     t.same(form.errors, {})
-    const { event: moved } = await db.transaction().execute((trx) => updateEvent(trx, e.id, form.input!, PUBLIC_URL))
+    const { event: moved } = await db.transaction().execute((trx) => updateEvent(trx, e.id, form.input!))
     t.equal(moved.starts_at.getTime(), e.starts_at.getTime() + 2 * DAY)
     t.same(moved.ask_accessibility, e.ask_accessibility, 'the other fields are kept')
     t.equal(await pass(new Date(before(e, 1440).getTime() + MINUTE)), 0, 'nothing more at the old time')
@@ -197,7 +197,7 @@ t.test('reminders', async (t) => {
     const ada = await member('Ada Cancelled')
     const cancelled = await event()
     await answer(cancelled, ada, 'going')
-    await db.transaction().execute((trx) => cancelEvent(trx, cancelled.id, PUBLIC_URL))
+    await db.transaction().execute((trx) => cancelEvent(trx, cancelled.id))
     t.equal(await pass(before(cancelled, 1440)), 0)
     t.equal(await pass(before(cancelled, 60)), 0)
     t.same(await reminders(cancelled), [])

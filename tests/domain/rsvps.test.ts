@@ -7,6 +7,7 @@ import { cancelEvent, createEvent, readEventForm, updateEvent, type EventInput }
 import { respond, attendeesCsv, csvCell, type RsvpChoice } from '../../src/domain/rsvps/rsvps.service.js'
 import { checkIn, doorList, undoCheckIn, walkInCandidates } from '../../src/domain/events/check-ins.service.js'
 import { eventInput } from '../fixtures/events.js'
+import { sendCalendarMailOn } from '../fixtures/calendar-mail.js'
 
 const URL_BASE = 'http://convene.test'
 const DAY = 86_400_000
@@ -26,7 +27,7 @@ t.test('RSVPs', async (t) => {
     return e.id
   }
   const answer = (eventId: number, memberId: number, choice: RsvpChoice, extra: object = {}) =>
-    db.transaction().execute((trx) => respond(trx, { eventId, memberId, choice, ...extra }, URL_BASE))
+    db.transaction().execute((trx) => respond(trx, { eventId, memberId, choice, ...extra }))
   const rsvps = (eventId: number) => db.selectFrom('rsvps').selectAll().where('event_id', '=', eventId).orderBy('id').execute()
 
   t.test('going, maybe, declined: one row per member, answers kept only when asked', async (t) => {
@@ -60,6 +61,7 @@ t.test('RSVPs', async (t) => {
     t.match(await answer(id, ms[3].id, 'declined'), { status: 'declined', promoted: [] }, 'a waitlisted member leaving frees no seat')
     const freed = await answer(id, ms[0].id, 'declined')
     t.match(freed, { ok: true, status: 'declined', promoted: [ms[2].id] })
+    await sendCalendarMailOn(db) // the promotion's notice, as the worker sends it
     const mail = await db.selectFrom('mail_messages').selectAll().where('member_id', '=', ms[2].id).executeTakeFirstOrThrow()
     t.equal(mail.kind, 'rsvp-promoted')
     t.match(mail.subject, 'A place opened up: you’re going to Small workshop')
@@ -69,10 +71,11 @@ t.test('RSVPs', async (t) => {
     t.test('more places promote the next in line', async (t) => {
       await answer(id, ms[3].id, 'going') // back on the list, after Person 4
       const current = (await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
-      const { promoted } = await db.transaction().execute((trx) => updateEvent(trx, id, { ...input({ title: current.title }), capacity: 3 }, URL_BASE))
+      const { promoted } = await db.transaction().execute((trx) => updateEvent(trx, id, { ...input({ title: current.title }), capacity: 3 }))
       t.same(promoted, [ms[4].id], 'Person 4 was waiting longer than Person 3')
-      const { promoted: all } = await db.transaction().execute((trx) => updateEvent(trx, id, { ...input({ title: current.title }), capacity: null }, URL_BASE))
+      const { promoted: all } = await db.transaction().execute((trx) => updateEvent(trx, id, { ...input({ title: current.title }), capacity: null }))
       t.same(all, [ms[3].id], 'no limit: everyone waiting is going')
+      await sendCalendarMailOn(db)
       t.equal(await db.selectFrom('mail_messages').select('id').where('kind', '=', 'rsvp-promoted').execute().then((r) => r.length), 3)
     })
   })
@@ -130,14 +133,15 @@ t.test('RSVPs', async (t) => {
     await answer(id, a.id, 'going')
     await answer(id, b.id, 'maybe')
     await answer(id, c.id, 'declined')
-    const e = await db.transaction().execute((trx) => cancelEvent(trx, id, URL_BASE))
+    const e = await db.transaction().execute((trx) => cancelEvent(trx, id))
     t.equal(e.status, 'cancelled')
     t.equal(e.sequence, 1)
+    await sendCalendarMailOn(db)
     const mails = await db.selectFrom('mail_messages').select(['member_id', 'subject']).where('kind', '=', 'event-cancelled').execute()
     t.same(mails.map((m) => m.member_id).sort(), [a.id, b.id].sort())
     t.equal(mails[0].subject, 'Cancelled: Cancelled soon')
     t.equal((await rsvps(id)).length, 3)
-    const again = await db.transaction().execute((trx) => cancelEvent(trx, id, URL_BASE))
+    const again = await db.transaction().execute((trx) => cancelEvent(trx, id))
     t.equal(again.sequence, 1, 'cancelling twice changes nothing')
   })
 

@@ -5,8 +5,8 @@ import { createCommunity, createMember } from '../fixtures/factories.js'
 import { createSeries, editSeries, materialiseAllSeries, materialiseSeries, moveOccurrence, readSeriesForm, seriesOccurrences, type SeriesInput } from '../../src/domain/series/series.service.js'
 import { cancelEvent } from '../../src/domain/events/events.service.js'
 import { respond } from '../../src/domain/rsvps/rsvps.service.js'
+import { sendCalendarMailOn } from '../fixtures/calendar-mail.js'
 
-const URL_BASE = 'http://convene.test'
 
 t.test('series: materialise, exceptions, edits', async (t) => {
   const database = await createTestDatabase()
@@ -57,7 +57,7 @@ t.test('series: materialise, exceptions, edits', async (t) => {
   t.ok(past.length >= 2 && future.length >= 10)
 
   await t.test('cancel one occurrence; materialising never brings it back', async (t) => {
-    await db.transaction().execute((trx) => cancelEvent(trx, future[1].id, URL_BASE))
+    await db.transaction().execute((trx) => cancelEvent(trx, future[1].id))
     await db.transaction().execute((trx) => materialiseSeries(trx, series, now))
     const same = await db.selectFrom('events').selectAll().where('series_id', '=', series.id).where('occurrence_key', '=', future[1].occurrence_key).execute()
     t.equal(same.length, 1)
@@ -79,13 +79,13 @@ t.test('series: materialise, exceptions, edits', async (t) => {
   await t.test('editing the series changes future, not individually edited occurrences only; RSVPs stay', async (t) => {
     const waiting = [await createMember(db), await createMember(db), await createMember(db)]
     for (const m of [member, ...waiting]) {
-      await db.transaction().execute((trx) => respond(trx, { eventId: future[0].id, memberId: m.id, choice: 'going' }, URL_BASE))
+      await db.transaction().execute((trx) => respond(trx, { eventId: future[0].id, memberId: m.id, choice: 'going' }))
     }
     // A past occurrence's RSVP, recorded directly (the event has ended).
     await db.insertInto('rsvps').values({ event_id: past[0].id, member_id: member.id, status: 'going', accessibility_needs: null, dietary_needs: null, waitlisted_at: null }).execute()
     const n = await db.transaction().execute((trx) => editSeries(trx, series.id, {
       ...input, title: 'Monthly brown-bag (new room)', durationMinutes: 90, liveTranscriptUrl: 'https://captions.example.gov/bb', capacity: 3
-    }, URL_BASE, now))
+    }, now))
     const events = await db.selectFrom('events').selectAll().where('series_id', '=', series.id).orderBy('starts_at').execute()
     const byId = new Map(events.map((e) => [e.id, e]))
     t.equal(n, events.filter((e) => e.starts_at > now && !e.edited_individually && e.status !== 'cancelled').length)
@@ -100,6 +100,7 @@ t.test('series: materialise, exceptions, edits', async (t) => {
     const rsvps = await db.selectFrom('rsvps').select(['member_id', 'status']).where('event_id', '=', future[0].id).orderBy('id').execute()
     t.same(rsvps.map((r) => r.status), ['going', 'going', 'going', 'waitlisted'], 'the third place went to the first waiting')
     t.equal((await db.selectFrom('rsvps').selectAll().where('event_id', '=', past[0].id).executeTakeFirstOrThrow()).status, 'going')
+    await sendCalendarMailOn(db)
     t.equal((await db.selectFrom('mail_messages').select('member_id').where('kind', '=', 'rsvp-promoted').execute())[0].member_id, waiting[1].id)
   })
 

@@ -3,7 +3,10 @@ import { sql } from 'kysely'
 import { DateTime } from 'luxon'
 import { DEMO, seedDemo } from '../../src/db/seed.js'
 import { findCommunityWithStanding } from '../../src/domain/communities/communities.repository.js'
-import { Client, createTestApp, PUBLIC_URL, text } from '../fixtures/build-app.js'
+import { buildApp } from '../../src/build.js'
+import { sendDueReminders } from '../../src/domain/reminders/reminders.service.js'
+import { calendarSite } from '../../src/plugins/app/calendar-mail.js'
+import { Client, createTestApp, PUBLIC_URL, testConfig, text } from '../fixtures/build-app.js'
 import { signInAs } from '../fixtures/factories.js'
 
 async function counts (app: Client['app']) {
@@ -36,7 +39,7 @@ async function follow (t: Test, app: Client['app'], link: string): Promise<Clien
 }
 
 t.test('demo data', async (t) => {
-  const { app } = await createTestApp(t)
+  const { app, database } = await createTestApp(t)
   const links = await seedDemo(app)
   const before = await counts(app)
 
@@ -155,6 +158,23 @@ t.test('demo data', async (t) => {
     const attendees = await o.get(`/c/${DEMO.communities.dna}/orga/events/${past.id}/attendees`)
     t.equal(attendees.statusCode, 200)
     t.match(text(attendees.body), DEMO.member.name)
+  })
+
+  t.test('the seed only writes: the worker of an app started later sends its calendar mail', async (t) => {
+    const calendarMail = () => app.db.selectFrom('mail_messages').select('id').where('ical_method', 'is not', null).execute()
+    const queued = async () => (await app.db.selectFrom('calendar_changes').select('id').execute()).length
+    t.same(await calendarMail(), [], 'no calendar mail from the seed itself')
+    t.ok(await queued() > 20, 'its calendar changes wait on the queue')
+    // The later start (`npm run demo` after `npm run db:seed`): a worker process on the same database.
+    const later = await buildApp({ config: testConfig({ WORKER: 'true' }), connection: database.connection, logger: false })
+    t.teardown(() => later.close())
+    const started = Date.now()
+    while (Date.now() - started < 60_000 && await queued() > 0) await new Promise((resolve) => setTimeout(resolve, 250))
+    t.equal(await queued(), 0, `the worker emptied the queue in ${Date.now() - started} ms`)
+    t.ok((await calendarMail()).length > 20, 'and wrote the calendar mail')
+    await later.close()
+    // The reminders now due (the drop-in clinics tomorrow), as its minutely job queues them.
+    t.ok(await sendDueReminders(app.db, calendarSite(app)) >= 5, 'the clinics’ reminders are due')
   })
 
   t.test('the dev mailbox holds the invites, updates, cancellations and reminders the demo caused', async (t) => {

@@ -10,7 +10,7 @@ import { connect } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import { eventUid } from '../../src/domain/calendar/ics.js'
 import { createEvent, publishEvent } from '../../src/domain/events/events.service.js'
-import { sendAnswerMail } from '../../src/domain/invites/invites.service.js'
+import { sendCalendarMailOn } from '../fixtures/calendar-mail.js'
 import { respond } from '../../src/domain/rsvps/rsvps.service.js'
 import { createTestApp, PUBLIC_URL, testConfig } from '../fixtures/build-app.js'
 import { createCommunity, createMember } from '../fixtures/factories.js'
@@ -56,6 +56,8 @@ t.test('mail:ingest, a separate process reading one message on stdin', async (t)
   const onServer = Boolean(process.env.DATABASE_URL)
   // The site's settings, as the web process has them (the same secret signs the RSVP links in its mail).
   const common = { PUBLIC_URL, MAIL_FROM, SECRET: testConfig().SECRET, LOG_LEVEL: 'info', NODE_ENV: 'production' }
+  // What the app's worker would have (the command itself sends no calendar mail: it queues it).
+  const site = { publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, secret: testConfig().SECRET }
   let env: Record<string, string>
   /** Runs `fn` on the database the command uses (on PGlite: only while no command runs). */
   let withDb: <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>
@@ -82,11 +84,11 @@ t.test('mail:ingest, a separate process reading one message on stdin', async (t)
       }, olive.id)
       return publishEvent(trx, e.id)
     })
-    const answered = await db.transaction().execute((trx) => respond(trx, { eventId: event.id, memberId: ada.id, choice: 'going' }, PUBLIC_URL))
+    const answered = await db.transaction().execute((trx) => respond(trx, { eventId: event.id, memberId: ada.id, choice: 'going' }))
     if (!answered.ok) throw new Error(answered.message)
-    await sendAnswerMail(db) // her invite, as the worker sends it
+    await sendCalendarMailOn(db, site) // her invite, as the worker sends it
     // One place: Ben waits for it.
-    const waiting = await db.transaction().execute((trx) => respond(trx, { eventId: event.id, memberId: ben.id, choice: 'going' }, PUBLIC_URL))
+    const waiting = await db.transaction().execute((trx) => respond(trx, { eventId: event.id, memberId: ben.id, choice: 'going' }))
     if (!waiting.ok || waiting.status !== 'waitlisted') throw new Error('Ben should be waitlisted')
     Object.assign(ids, {
       event: event.id, member: ada.id, email: ada.email, uid: eventUid(event.id, PUBLIC_URL), sequence: event.sequence, slug: community.slug,
@@ -134,19 +136,19 @@ t.test('mail:ingest, a separate process reading one message on stdin', async (t)
     t.equal(run.code, 0, `exit 0 (stderr: ${run.stderr.slice(0, 500)})`)
     t.match(result(run), { status: 'processed', reason: 'declined', message: `${ids.email} is now declined for event ${ids.event} (was going).` })
     t.match(run.stderr, /"level":"info".*"msg":"Calendar reply processed:/, 'a JSON log line on stderr')
-    t.same((await state()).mails.map((m) => m.kind), ['rsvp-promoted'], 'the promotion is mailed with the answer; the removal waits for the worker')
-    await withDb((db) => sendAnswerMail(db))
+    t.same((await state()).mails.map((m) => m.kind), [], 'the promotion and the removal are queued with the answer, for the worker')
+    await withDb((db) => sendCalendarMailOn(db, site))
     const { ada, ben, mails, invites } = await state()
     t.equal(ada, 'declined', 'after: declined, in the database')
     t.equal(ben, 'going', 'the freed place went to the next member')
 
     // The same calendar mail as when the web process takes the reply, once the worker sent the answer's: the
     // event leaves Ada's calendar, Ben gets the invite with his place.
-    t.same(mails.map((m) => [m.kind, m.to_address, m.ical_method]), [
-      ['rsvp-promoted', ids.nextEmail, 'REQUEST'],
-      ['calendar-removed', ids.email, 'CANCEL']
+    t.same(mails.map((m) => [m.kind, m.to_address, m.ical_method]).sort(), [
+      ['calendar-removed', ids.email, 'CANCEL'],
+      ['rsvp-promoted', ids.nextEmail, 'REQUEST']
     ])
-    t.match(mails[0].text_body, `Going: ${PUBLIC_URL}/rsvp/${ids.event}.${ids.next}.going.`, 'with his RSVP links')
+    t.match(mails.find((m) => m.kind === 'rsvp-promoted')!.text_body, `Going: ${PUBLIC_URL}/rsvp/${ids.event}.${ids.next}.going.`, 'with his RSVP links')
     t.same(invites, [{ member_id: ids.member, method: 'CANCEL' }, { member_id: ids.next, method: 'REQUEST' }], 'who holds the invite now')
   })
 

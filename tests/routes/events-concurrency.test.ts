@@ -3,6 +3,7 @@ import pg from 'pg'
 import { DateTime } from 'luxon'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { createTestDatabase } from '../fixtures/database.js'
+import { sendCalendarMail } from '../fixtures/calendar-mail.js'
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
 
 // "Never overbooked": runs on the embedded database and, with DATABASE_URL, on the PostgreSQL server.
@@ -64,6 +65,7 @@ t.test('200 members RSVP at once through the page for 20 seats', async (t) => {
   // A seat given up goes to the first on the waitlist, who is emailed.
   await seatHolder.post(`${url}/rsvp`, { choice: 'declined' })
   t.match(text((await firstWaiting.get(url)).body), /You answered: Going ?\./)
+  await sendCalendarMail(app) // the promotion's notice, as the worker sends it
   const mail = await db.selectFrom('mail_messages').select(['member_id', 'subject']).where('kind', '=', 'rsvp-promoted').execute()
   t.same(mail.map((m) => m.member_id), [waiting[0].member_id])
 })

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { DateTime } from 'luxon'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
+import { sendCalendarMail } from '../fixtures/calendar-mail.js'
 import { addMembership, createCommunity, createMember, signInAs } from '../fixtures/factories.js'
 import { upcomingEvents } from '../../src/domain/events/events.service.js'
 
@@ -117,6 +118,7 @@ t.test('events pages', async (t) => {
     // Ada can't go: Lee gets her place and an email.
     await member.post(`${base}/events/${eventId}/rsvp`, { choice: 'declined' }, { csrfFrom: `${base}/events/${eventId}` })
     t.match(text((await lee.get(`${base}/events/${eventId}`)).body), 'You answered: Going')
+    await sendCalendarMail(app) // the promotion's notice, as the worker sends it
     const mail = await db.selectFrom('mail_messages').selectAll().where('to_address', '=', 'lee@lab.gov').executeTakeFirstOrThrow()
     t.match(mail.subject, 'A place opened up')
 
@@ -199,6 +201,7 @@ t.test('events pages', async (t) => {
     const refused = await member.post(`${base}/events/${eventId}/rsvp`, { choice: 'going' })
     t.equal(refused.statusCode, 409)
     t.match(text(refused.body), 'This event was cancelled, so it takes no RSVPs.')
+    await sendCalendarMail(app) // the worker mails the cancellation
     t.ok((await db.selectFrom('mail_messages').select('id').where('kind', '=', 'event-cancelled').execute()).length >= 2)
   })
 

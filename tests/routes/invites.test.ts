@@ -3,7 +3,7 @@ import { Client, createTestApp, PUBLIC_URL, text } from '../fixtures/build-app.j
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
 import type { Event, Member } from '../../src/db/database.js'
 import { cancelEvent, createEvent, publishEvent, type EventInput } from '../../src/domain/events/events.service.js'
-import { sendAnswerMail } from '../../src/domain/invites/invites.service.js'
+import { sendCalendarMail } from '../fixtures/calendar-mail.js'
 import { respond, type RsvpChoice } from '../../src/domain/rsvps/rsvps.service.js'
 
 // An organizer sends calendar invites for an event (/c/:slug/orga/events/:id/invite): to the members whose
@@ -55,13 +55,16 @@ t.test('organizers invite members to an event', async (t) => {
   }
   /** An answer, then its calendar mail as the worker sends it. */
   async function answer (e: Event, m: Member, choice: RsvpChoice) {
-    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice }, PUBLIC_URL))
-    await sendAnswerMail(db)
+    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice }))
+    await sendCalendarMail(app)
     return outcome
   }
-  /** The invitations an organizer sent for the event (not the mails members' own answers bring). */
-  const invitations = (e: Event) => db.selectFrom('mail_messages').selectAll()
-    .where('kind', '=', 'calendar-invite').where('subject', '=', `Invitation: ${e.title}`).orderBy('id').execute()
+  /** The invitations an organizer sent for the event (not the mails members' own answers bring), once the worker ran. */
+  const invitations = async (e: Event) => {
+    await sendCalendarMail(app)
+    return db.selectFrom('mail_messages').selectAll()
+      .where('kind', '=', 'calendar-invite').where('subject', '=', `Invitation: ${e.title}`).orderBy('id').execute()
+  }
   const inviteUrl = (e: Event, slug = community.slug) => `/c/${slug}/orga/events/${e.id}/invite`
 
   const published = await event()
@@ -159,7 +162,7 @@ t.test('organizers invite members to an event', async (t) => {
   await t.test('a draft, a cancelled and a past event take no invitations', async (t) => {
     const draft = await event({}, community.id, olive, false)
     const cancelled = await event()
-    await db.transaction().execute((trx) => cancelEvent(trx, cancelled.id, PUBLIC_URL))
+    await db.transaction().execute((trx) => cancelEvent(trx, cancelled.id))
     const startsAt = new Date(Math.floor((Date.now() - 3 * DAY) / 60_000) * 60_000)
     const past = await event({ startsAt, endsAt: new Date(startsAt.getTime() + 2 * HOUR) })
     for (const [e, message] of [

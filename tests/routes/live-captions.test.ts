@@ -124,7 +124,7 @@ t.test('live-transcript links', async (t) => {
 
   await t.test('reminders carry the join and captions links', async (t) => {
     const e = await make({ title: 'Tomorrow’s brown-bag' })
-    await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: ada.id, choice: 'going' }, PUBLIC_URL))
+    await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: ada.id, choice: 'going' }))
     const site = { publicUrl: PUBLIC_URL, mailFrom: app.config.MAIL_FROM, secret: app.secret }
     // A day before the start: the one-day reminder is due.
     const queued = await sendDueReminders(db, site, new Date(e.starts_at.getTime() - 24 * HOUR + 60_000))

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { DateTime } from 'luxon'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
+import { sendCalendarMail } from '../fixtures/calendar-mail.js'
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
 import { createSeries, materialiseAllSeries, readSeriesForm, type SeriesInput } from '../../src/domain/series/series.service.js'
 
@@ -119,6 +120,7 @@ t.test('series pages for organizers', async (t) => {
     t.match(text(pastMove.body), 'Choose an upcoming meeting to move.')
 
     // Only the mail the move causes (earlier steps mailed about the series' new place).
+    await sendCalendarMail(app)
     const lastMailId = (await db.selectFrom('mail_messages').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()).id ?? 0
     const ok = await organizer.post(`${seriesUrl}/move-occurrence`, { event_id: String(future[2].id), new_date: day, new_time: '15:30' })
     t.equal(ok.statusCode, 303)
@@ -126,6 +128,7 @@ t.test('series pages for organizers', async (t) => {
     const moved = await db.selectFrom('events').selectAll().where('id', '=', future[2].id).executeTakeFirstOrThrow()
     t.equal(local(moved.starts_at).toFormat("yyyy-LL-dd'T'HH:mm"), `${day}T15:30`)
     t.equal(moved.edited_individually, true)
+    await sendCalendarMail(app)
     const mail = await db.selectFrom('mail_messages').selectAll().where('kind', 'in', ['event-updated', 'event-changed']).where('id', '>', lastMailId).execute()
     t.same(mail.map((m) => m.member_id), [ada.id], 'the member going is told the new time')
 

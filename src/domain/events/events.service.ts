@@ -245,7 +245,7 @@ export async function createEvent (trx: Db, communityId: number, input: EventInp
  * Saves the edit form. An occurrence of a series becomes "edited individually" (series edits no longer touch
  * it). More places (or no limit) go to the waitlist at once.
  */
-export async function updateEvent (trx: Db, eventId: number, input: EventInput, publicUrl: string): Promise<{ event: Event, promoted: number[] }> {
+export async function updateEvent (trx: Db, eventId: number, input: EventInput): Promise<{ event: Event, promoted: number[] }> {
   const before = await lockEvent(trx, eventId)
   if (!before) throw new Error(`event ${eventId} not found`)
   const event = await updateEventRow(trx, eventId, {
@@ -253,9 +253,10 @@ export async function updateEvent (trx: Db, eventId: number, input: EventInput, 
     sequence: before.sequence + 1,
     edited_individually: before.edited_individually || before.series_id !== null
   })
-  // A change of time or place reaches everyone who answered or holds the invite (an invite update for holders).
-  await notifyEventChanged(trx, event, publicUrl, eventChanges(before, event))
-  const promoted = await fillFromWaitlist(trx, event, publicUrl)
+  // A change of time or place reaches everyone who answered or holds the invite (queued here, in the edit's
+  // transaction; the worker mails an invite update to holders, a notice to others).
+  await notifyEventChanged(trx, event, eventChanges(before, event))
+  const promoted = await fillFromWaitlist(trx, event)
   return { event, promoted }
 }
 
@@ -274,13 +275,14 @@ export async function publishEvent (trx: Db, eventId: number): Promise<Event> {
  * Cancels the event (or one occurrence of a series) and tells everyone who answered going, maybe or
  * waitlisted or holds its invite, once each. Their RSVPs are kept as the record.
  */
-export async function cancelEvent (trx: Db, eventId: number, publicUrl: string): Promise<Event> {
+export async function cancelEvent (trx: Db, eventId: number): Promise<Event> {
   const before = await lockEvent(trx, eventId)
   if (!before) throw new Error(`event ${eventId} not found`)
   if (before.status === 'cancelled') return before
   const event = await updateEventRow(trx, eventId, { status: 'cancelled', sequence: before.sequence + 1 })
-  // Holders of the invite get a METHOD:CANCEL (STATUS:CANCELLED); others who answered, the plain notice.
-  if (before.status === 'published') await notifyEventCancelled(trx, event, publicUrl)
+  // Queued with the cancellation: holders of the invite get a METHOD:CANCEL (STATUS:CANCELLED), others who
+  // answered the plain notice.
+  if (before.status === 'published') await notifyEventCancelled(trx, event)
   return event
 }
 

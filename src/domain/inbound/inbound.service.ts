@@ -153,7 +153,7 @@ async function answerOne (db: Kysely<Database>, deps: InboundDeps, reply: ReplyE
     if (!choice) return ignored('no-answer', `PARTSTAT ${attendee.partstat ?? '(none)'} is not an answer.`, ids)
 
     const earlier = await findRsvp(trx, eventId, member.id)
-    const outcome = await respond(trx, { eventId, memberId: member.id, choice, listed: earlier?.listed ?? true }, deps.config.PUBLIC_URL, now)
+    const outcome = await respond(trx, { eventId, memberId: member.id, choice, listed: earlier?.listed ?? true }, now)
     if (!outcome.ok) return ignored('rsvp-refused', `Event ${eventId} refused the answer: ${outcome.message}`, ids)
     if (outcome.status === 'waitlisted' && outcome.previous !== 'waitlisted') {
       await tellWaitlisted(trx, deps, event, member)

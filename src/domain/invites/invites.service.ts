@@ -5,20 +5,24 @@ import { normaliseEmail } from '../../lib/forms.js'
 import { accessLinksText, buildCalendar, eventLocation, eventUrl, toCalendarEntry } from '../calendar/ics.js'
 import { findCommunityById } from '../communities/communities.repository.js'
 import { queueMail } from '../mail/mail.service.js'
-import { findMemberById } from '../members/members.repository.js'
 import { findEventById } from '../events/events.repository.js'
-import { rsvpLinkUrls } from '../rsvps/rsvp-links.js'
-import { findRsvp } from '../rsvps/rsvps.repository.js'
-import { allMembers, answersAndInvites, findInvite, listRecipients, membersByEmail, recordInvite, takeAnswers } from './invites.repository.js'
-import { mailSite, type MailSite } from './site.js'
+import { currentLinkVersion } from '../rsvps/rsvps.repository.js'
+import { rsvpLinkPair } from '../rsvps/rsvp-tokens.js'
+import { queueEventChanges, queueMemberChanges, takeChanges, type QueuedChange } from './calendar-changes.repository.js'
+import { allMembers, answersAndInvites, calendarStates, membersByEmail, recordInvite, type CalendarState } from './invites.repository.js'
+import type { MailSite } from './site.js'
 
 /*
  * Calendar invites by email (iTIP over iMIP). Each member gets their own message — never a shared To: list —
  * with a text/calendar part: REQUEST when they answer going or maybe (or an organizer invites them), a REQUEST
- * with the same UID and the event's new SEQUENCE when its time, place or status changes, and CANCEL
- * (STATUS:CANCELLED) when it is cancelled. `calendar_invites` records who holds an invite and at which
- * SEQUENCE, so changes reach exactly the holders. Everything is queued in the caller's transaction; the mail
- * an answer brings is sent by the worker (`respond()` queues it, `sendAnswerMail` sends it).
+ * with the same UID and the event's new SEQUENCE when its time or place changes, and CANCEL (STATUS:CANCELLED)
+ * when it is cancelled; a plain notice for those who hold no invite (waitlisted, or answered before invites).
+ * `calendar_invites` records who holds an invite, at which SEQUENCE and with which answer.
+ *
+ * Two halves. Whatever changes a calendar (an answer, a promotion, an edit, a cancellation, an organizer's
+ * invitation) writes a row on the calendar_changes queue in its own transaction — no mail, no configuration.
+ * The worker (`sendCalendarChanges`, given the site: public URL, MAIL_FROM, secret) takes the rows and brings
+ * each member's calendar in line with the state then: one message per member, however many changes piled up.
  */
 
 export type CommunityRef = Pick<Community, 'slug' | 'name'>
@@ -65,7 +69,9 @@ interface CalendarMail {
  */
 export async function queueCalendarMail (trx: Db, site: MailSite, event: Event, community: CommunityRef, member: Person, rsvp: RsvpStatus | null, mail: CalendarMail): Promise<void> {
   const url = eventUrl(site.publicUrl, community.slug, event.id)
-  const links = mail.method === 'REQUEST' ? await rsvpLinkUrls(trx, site.secret, site.publicUrl, event.id, member.id) : undefined
+  const links = mail.method === 'REQUEST'
+    ? rsvpLinkPair(site.secret, site.publicUrl, event.id, member.id, await currentLinkVersion(trx, event.id, member.id))
+    : undefined
   const entry = toCalendarEntry(event, community, {
     publicUrl: site.publicUrl,
     mailFrom: site.mailFrom,
@@ -92,119 +98,9 @@ export async function queueCalendarMail (trx: Db, site: MailSite, event: Event, 
   await recordInvite(trx, { eventId: event.id, memberId: member.id, sequence: event.sequence, method: mail.method, rsvp, sentAt: mail.now })
 }
 
-/** Calendar mail is for published events that have not ended (and only when the app registered its site). */
+/** Calendar mail is for published events that have not ended. */
 function invitable (event: Event, now: Date): boolean {
   return event.status === 'published' && event.ends_at > now && event.ends_at > new Date()
-}
-
-/**
- * Whether an answer brings calendar mail, which `respond()` then queues in its transaction (calendar_answers)
- * for the worker to send (`sendAnswerMail`), so building the invite is no part of answering. Not for a
- * waitlisted answer (a promotion brings the invite) or an event that takes no calendar mail.
- */
-export function answerBringsMail (event: Event, status: RsvpStatus, now: Date): boolean {
-  return status !== 'waitlisted' && calendarMailOn() && invitable(event, now)
-}
-
-/** Whether calendar mail is sent at all (the app registered its site; code without an app sends none). */
-export function calendarMailOn (): boolean {
-  return mailSite() !== null
-}
-
-/** The worker's job that sends queued answers' calendar mail, and how often the worker looks for them. */
-export const ANSWER_MAIL_JOB = 'calendar.answers'
-export const ANSWER_MAIL_POLL_MS = 1_000
-/** Answers taken off the queue per transaction. */
-const ANSWER_BATCH = 100
-
-/**
- * Sends the calendar mail of queued answers: what the member holds is brought in line with their answer now
- * (not the one they gave then, so answering twice before this runs mails once). Going or maybe → a REQUEST
- * with their PARTSTAT, unless they hold this very invite with the same answer; "can't go" while holding an
- * invite → a CANCEL to them alone, so the event leaves their calendar. Runs in the worker (one at a time:
- * the job is `stately`). Returns how many answers it looked at.
- */
-export async function sendAnswerMail (db: Kysely<Database>, now = new Date()): Promise<number> {
-  let total = 0
-  for (;;) {
-    const { taken, answers } = await db.transaction().execute((trx) => sendSomeAnswerMail(trx, ANSWER_BATCH, now))
-    total += answers
-    if (taken < ANSWER_BATCH) return total
-  }
-}
-
-/**
- * One batch of `sendAnswerMail`, in the caller's transaction (the demo seed sends its answers' mail in its own):
- * how many queued rows it took, and how many answers (one per event and member) it looked at.
- */
-export async function sendSomeAnswerMail (trx: Db, limit: number, now = new Date()): Promise<{ taken: number, answers: number }> {
-  const site = mailSite()
-  const { taken, answers } = await takeAnswers(trx, limit)
-  if (site) {
-    // A rush of answers is to one event: read it (and its community) once per batch.
-    const events = new Map<number, Event | undefined>()
-    const communities = new Map<number, CommunityRef>()
-    for (const a of answers) {
-      if (!events.has(a.event_id)) events.set(a.event_id, await findEventById(trx, a.event_id))
-      const event = events.get(a.event_id)
-      if (!event) continue
-      if (!communities.has(event.community_id)) communities.set(event.community_id, await communityOf(trx, event))
-      await answerMail(trx, site, event, communities.get(event.community_id)!, a.member_id, now)
-    }
-  }
-  return { taken, answers: answers.length }
-}
-
-async function answerMail (trx: Db, site: MailSite, event: Event, community: CommunityRef, memberId: number, now: Date): Promise<void> {
-  if (!invitable(event, now)) return
-  const [rsvp, held] = [await findRsvp(trx, event.id, memberId), await findInvite(trx, event.id, memberId)]
-  const status = rsvp?.status
-  const holds = held?.method === 'REQUEST'
-  let mail: Omit<CalendarMail, 'now'>
-  if (status === 'going' || status === 'maybe') {
-    if (holds && held.sequence === event.sequence && held.rsvp_status === status) return
-    mail = {
-      kind: 'calendar-invite',
-      subject: `${status === 'going' ? 'You’re going' : 'Maybe'}: ${event.title}`,
-      intro: status === 'going'
-        ? `You said you are going to "${event.title}". Here it is for your calendar.`
-        : `You said you might go to "${event.title}". Here it is for your calendar, marked tentative.`,
-      method: 'REQUEST'
-    }
-  } else if (status === 'declined' && holds) {
-    mail = {
-      kind: 'calendar-removed',
-      subject: `Removed from your calendar: ${event.title}`,
-      intro: `You said you can’t go to "${event.title}", so this message takes it off your calendar. ` +
-        'If your plans change, answer again on the event page.',
-      method: 'CANCEL'
-    }
-  } else {
-    return
-  }
-  const member = await findMemberById(trx, memberId)
-  if (member) await queueCalendarMail(trx, site, event, community, member, status, { ...mail, now })
-}
-
-/** The invite that comes with a waitlist promotion (one message: the notice is its text). */
-export async function promotionMail (trx: Db, event: Event, member: Person, publicUrl: string, now = new Date()): Promise<void> {
-  const community = await communityOf(trx, event)
-  const intro = `A place opened up at "${event.title}" and you were next on the waitlist, so you are now going. ` +
-    'If you can no longer come, please answer "can’t go" so the next person can have the place.'
-  const site = mailSite()
-  if (site && invitable(event, now)) {
-    await queueCalendarMail(trx, site, event, community, member, 'going', {
-      kind: 'rsvp-promoted', subject: `A place opened up: you’re going to ${event.title}`, intro, method: 'REQUEST', now
-    })
-    return
-  }
-  await queueMail(trx, {
-    kind: 'rsvp-promoted',
-    to: member.email,
-    memberId: member.id,
-    subject: `A place opened up: you’re going to ${event.title}`,
-    text: `Hello ${member.full_name},\n\n${intro}\n\n${eventDetailsText(event, eventUrl(publicUrl, community.slug, event.id))}\n`
-  })
 }
 
 export interface EventChanges {
@@ -230,60 +126,202 @@ function changeSentence (event: Event, changes: EventChanges): string {
 }
 
 /**
- * Tells each person once about a change of time or place of a published event: holders of the invite get the
- * update as a REQUEST (same UID, the event's new SEQUENCE) with the notice as its text; others who answered
- * (waitlisted, or answered before invites existed) get the plain notice. Nothing when nothing relevant changed.
+ * Queues a change of time or place of a published event for everyone it concerns (the worker tells each once:
+ * an invite update for holders, a plain notice for others). Nothing when nothing relevant changed.
  */
-export async function notifyEventChanged (trx: Db, event: Event, publicUrl: string, changes: EventChanges, now = new Date()): Promise<number> {
-  if (event.status !== 'published' || (!changes.time && !changes.place)) return 0
-  const community = await communityOf(trx, event)
-  const site = mailSite()
-  const calendar = site !== null && invitable(event, now)
-  const subject = `${changes.time ? 'New time' : 'New place'}: ${event.title}`
-  const intro = `"${event.title}" (${community.name}) ${changeSentence(event, changes)}. ` +
-    'Your answer is kept; change it on the event page if this no longer suits you.'
-  const recipients = await listRecipients(trx, event.id)
-  for (const r of recipients) {
-    if (calendar && r.holdsInvite) {
-      await queueCalendarMail(trx, site, event, community, r, r.rsvp, { kind: 'event-updated', subject, intro, method: 'REQUEST', now })
-    } else {
-      await queueMail(trx, {
-        kind: 'event-changed',
-        to: r.email,
-        memberId: r.id,
-        subject,
-        text: `Hello ${r.full_name},\n\n${intro}\n\n${eventDetailsText(event, eventUrl(publicUrl, community.slug, event.id))}\n`
-      })
-    }
+export async function notifyEventChanged (trx: Db, event: Event, changes: EventChanges): Promise<void> {
+  if (event.status !== 'published') return
+  await queueEventChanges(trx, event.id, [...(changes.time ? ['time' as const] : []), ...(changes.place ? ['place' as const] : [])])
+}
+
+/** Queues the cancellation of an event (or one occurrence of a series) for everyone it concerns. */
+export async function notifyEventCancelled (trx: Db, event: Event): Promise<void> {
+  await queueEventChanges(trx, event.id, ['cancelled'])
+}
+
+// ---- The worker: queued changes → mail
+
+/** The worker's job that sends the mail of queued calendar changes, and how often the worker looks for them. */
+export const CALENDAR_CHANGES_JOB = 'calendar.changes'
+export const CALENDAR_CHANGES_POLL_MS = 1_000
+/** Changes taken off the queue per transaction. */
+const CHANGES_BATCH = 100
+
+/**
+ * Sends the mail of every queued calendar change: each member's calendar is brought in line with the state now
+ * (their answer now, the event now), so several changes before this runs give one message per member. Runs in
+ * the worker (one at a time: the job is `stately`; a second worker at once takes other rows). Returns how many
+ * queued changes it took.
+ */
+export async function sendCalendarChanges (db: Kysely<Database>, site: MailSite, now = new Date()): Promise<number> {
+  let total = 0
+  for (;;) {
+    const taken = await db.transaction().execute((trx) => sendSomeCalendarChanges(trx, site, CHANGES_BATCH, now))
+    total += taken
+    if (taken < CHANGES_BATCH) return total
   }
-  return recipients.length
+}
+
+/** One batch of `sendCalendarChanges`, in the caller's transaction: how many queued changes it took. */
+export async function sendSomeCalendarChanges (trx: Db, site: MailSite, limit: number, now = new Date()): Promise<number> {
+  const changes = await takeChanges(trx, limit)
+  const byEvent = new Map<number, QueuedChange[]>()
+  for (const c of changes) byEvent.set(c.event_id, [...(byEvent.get(c.event_id) ?? []), c])
+  // A rush of answers is to one event: read it (and its community) once per batch.
+  const communities = new Map<number, CommunityRef>()
+  for (const [eventId, rows] of byEvent) {
+    const event = await findEventById(trx, eventId)
+    if (!event) continue
+    if (!communities.has(event.community_id)) communities.set(event.community_id, await communityOf(trx, event))
+    await reconcileEvent(trx, site, event, communities.get(event.community_id)!, rows, now)
+  }
+  return changes.length
+}
+
+/** What one member gets: a calendar message, a plain notice, or nothing. */
+type Message =
+  | { calendar: true, rsvp: RsvpStatus | null, mail: Omit<CalendarMail, 'now'> }
+  | { calendar: false, kind: string, subject: string, intro: string, footer: 'details' | 'other-events' }
+
+async function reconcileEvent (trx: Db, site: MailSite, event: Event, community: CommunityRef, rows: QueuedChange[], now: Date): Promise<void> {
+  const eventRows = rows.filter((r) => r.member_id === null)
+  const own = new Map<number, QueuedChange[]>()
+  for (const r of rows) if (r.member_id !== null) own.set(r.member_id, [...(own.get(r.member_id) ?? []), r])
+  // Those with a change of their own, and — for a change of the event — everyone it concerns.
+  const states = await calendarStates(trx, event.id, [...own.keys()], eventRows.length > 0)
+  for (const s of states) {
+    const message = messageFor(event, community, s, own.get(s.id) ?? [], eventRows, now)
+    if (!message) continue
+    if (message.calendar) {
+      await queueCalendarMail(trx, site, event, community, s, message.rsvp, { ...message.mail, now })
+      continue
+    }
+    const footer = message.footer === 'details'
+      ? eventDetailsText(event, eventUrl(site.publicUrl, community.slug, event.id))
+      : `Other events of ${community.name}: ${site.publicUrl}/c/${community.slug}/events`
+    await queueMail(trx, {
+      kind: message.kind,
+      to: s.email,
+      memberId: s.id,
+      subject: message.subject,
+      text: `Hello ${s.full_name},\n\n${message.intro}\n\n${footer}\n`
+    })
+  }
 }
 
 /**
- * Tells each person once that an event (or one occurrence of a series) was cancelled: holders of the invite
- * get a CANCEL (STATUS:CANCELLED, the raised SEQUENCE) so it leaves their calendar; others the plain notice.
- * `event` is the row after cancelling.
+ * The one message that brings a member's calendar in line with the state now, given the changes queued for
+ * them (`own`: their answers, promotion, invitation) and for the event (`changed`: time, place, cancelled).
+ * Holders of the invite get calendar mail (an update, a CANCEL); others who answered a plain notice; someone
+ * whose queued answer would have brought the invite is treated as holding it, so the change reaches them as it
+ * would have had the worker run at once. Nothing when what they hold already says it.
  */
-export async function notifyEventCancelled (trx: Db, event: Event, publicUrl: string, now = new Date()): Promise<number> {
-  const community = await communityOf(trx, event)
-  const site = mailSite()
-  const calendar = site !== null && event.ends_at > now && event.ends_at > new Date()
-  const intro = `"${event.title}" on ${dateTime(event.starts_at, event.time_zone)} has been cancelled by the organizers of ${community.name}.`
-  const recipients = await listRecipients(trx, event.id)
-  for (const r of recipients) {
-    if (calendar && r.holdsInvite) {
-      await queueCalendarMail(trx, site, event, community, r, r.rsvp, { kind: 'event-cancelled', subject: `Cancelled: ${event.title}`, intro, method: 'CANCEL', now })
-    } else {
-      await queueMail(trx, {
-        kind: 'event-cancelled',
-        to: r.email,
-        memberId: r.id,
-        subject: `Cancelled: ${event.title}`,
-        text: `Hello ${r.full_name},\n\n${intro}\n\nOther events of ${community.name}: ${publicUrl}/c/${community.slug}/events\n`
-      })
+export function messageFor (event: Event, community: CommunityRef, s: CalendarState, own: QueuedChange[], changed: QueuedChange[], now: Date): Message | null {
+  const status = s.rsvp
+  const holds = s.method === 'REQUEST'
+  const has = (reason: QueuedChange['reason']) => own.some((r) => r.reason === reason)
+  const concerned = status === 'going' || status === 'maybe' || status === 'waitlisted' || holds
+  const answering = status === 'going' || status === 'maybe'
+
+  if (event.status === 'cancelled') {
+    if (!changed.some((r) => r.reason === 'cancelled')) return null
+    const intro = `"${event.title}" on ${dateTime(event.starts_at, event.time_zone)} has been cancelled by the organizers of ${community.name}.`
+    const owed = holds || (answering && (has('answer') || has('promoted')))
+    if (owed && event.ends_at > now && event.ends_at > new Date()) {
+      return { calendar: true, rsvp: status, mail: { kind: 'event-cancelled', subject: `Cancelled: ${event.title}`, intro, method: 'CANCEL' } }
+    }
+    return concerned ? { calendar: false, kind: 'event-cancelled', subject: `Cancelled: ${event.title}`, intro, footer: 'other-events' } : null
+  }
+  if (event.status !== 'published') return null
+
+  const moved = changed.filter((r) => r.reason === 'time' || r.reason === 'place')
+  const promoted = has('promoted') && status === 'going'
+  if (!invitable(event, now)) {
+    if (promoted) return { calendar: false, footer: 'details', ...promotion(event) }
+    return moved.length && concerned ? { calendar: false, footer: 'details', ...changeNotice(event, community, moved, 'event-changed') } : null
+  }
+  if (status === 'declined') {
+    // Answered "can't go" while holding the invite: a CANCEL to them alone, so the event leaves their calendar.
+    return holds
+      ? {
+          calendar: true,
+          rsvp: status,
+          mail: {
+            kind: 'calendar-removed',
+            subject: `Removed from your calendar: ${event.title}`,
+            intro: `You said you can’t go to "${event.title}", so this message takes it off your calendar. ` +
+              'If your plans change, answer again on the event page.',
+            method: 'CANCEL'
+          }
+        }
+      : null
+  }
+  // The invite that comes with a waitlist promotion (one message: the notice is its text).
+  if (promoted) return { calendar: true, rsvp: 'going', mail: { ...promotion(event), method: 'REQUEST' } }
+
+  const answers = own.filter((r) => r.reason === 'answer')
+  const invitation: Message = {
+    calendar: true,
+    rsvp: status,
+    mail: {
+      kind: 'calendar-invite',
+      subject: `Invitation: ${event.title}`,
+      intro: `The organizers of ${community.name} invite you to "${event.title}".\n\nWhy this matters: ${event.why_it_matters}\n\n` +
+        'Answer with the links below, on the event page, or with your calendar’s Yes / No / Maybe.',
+      method: 'REQUEST'
     }
   }
-  return recipients.length
+  if (holds) {
+    if (s.sequence === event.sequence && s.invite_rsvp === status) return null
+    if (moved.length) return { calendar: true, rsvp: status, mail: { ...changeNotice(event, community, moved, 'event-updated'), method: 'REQUEST' } }
+    if (answers.length && answering) return answerInvite(event, status)
+    return has('invited') && s.sequence !== event.sequence ? invitation : null
+  }
+  if (answering && answers.length) {
+    // They answered on the page: a change made after they answered is news to them, one made before is not.
+    const lastAnswer = Math.max(...answers.map((r) => r.id))
+    const unseen = moved.filter((r) => r.id > lastAnswer)
+    return unseen.length
+      ? { calendar: true, rsvp: status, mail: { ...changeNotice(event, community, unseen, 'event-updated'), method: 'REQUEST' } }
+      : answerInvite(event, status)
+  }
+  if ((answering || status === null) && has('invited')) return invitation
+  // Answered before invites existed, or waitlisted: no invite to update, so a plain notice.
+  return moved.length && concerned ? { calendar: false, footer: 'details', ...changeNotice(event, community, moved, 'event-changed') } : null
+}
+
+function answerInvite (event: Event, status: 'going' | 'maybe'): Message {
+  return {
+    calendar: true,
+    rsvp: status,
+    mail: {
+      kind: 'calendar-invite',
+      subject: `${status === 'going' ? 'You’re going' : 'Maybe'}: ${event.title}`,
+      intro: status === 'going'
+        ? `You said you are going to "${event.title}". Here it is for your calendar.`
+        : `You said you might go to "${event.title}". Here it is for your calendar, marked tentative.`,
+      method: 'REQUEST'
+    }
+  }
+}
+
+function promotion (event: Event): { kind: string, subject: string, intro: string } {
+  return {
+    kind: 'rsvp-promoted',
+    subject: `A place opened up: you’re going to ${event.title}`,
+    intro: `A place opened up at "${event.title}" and you were next on the waitlist, so you are now going. ` +
+      'If you can no longer come, please answer "can’t go" so the next person can have the place.'
+  }
+}
+
+function changeNotice (event: Event, community: CommunityRef, moved: QueuedChange[], kind: string): { kind: string, subject: string, intro: string } {
+  const changes = { time: moved.some((r) => r.reason === 'time'), place: moved.some((r) => r.reason === 'place') }
+  return {
+    kind,
+    subject: `${changes.time ? 'New time' : 'New place'}: ${event.title}`,
+    intro: `"${event.title}" (${community.name}) ${changeSentence(event, changes)}. ` +
+      'Your answer is kept; change it on the event page if this no longer suits you.'
+  }
 }
 
 // ---- Organizers invite a list
@@ -321,11 +359,12 @@ export function parseEmailList (text: string): string[] {
 }
 
 /**
- * Sends each chosen member of the community their own REQUEST invite (PARTSTAT from their answer, or
- * NEEDS-ACTION) with their RSVP links. Those already holding this invite and those who said they can't go are
- * skipped; addresses of non-members are returned, never mailed. Call inside a transaction.
+ * Invites each chosen member of the community: a row on the calendar queue each, and the worker sends them
+ * their own REQUEST invite (PARTSTAT from their answer, or NEEDS-ACTION) with their RSVP links. Those already
+ * holding this invite (or with one on its way) and those who said they can't go are skipped; addresses of
+ * non-members are returned, never mailed. Call inside a transaction.
  */
-export async function inviteList (trx: Db, site: MailSite, event: Event, input: InviteListInput, now = new Date()): Promise<InviteListResult> {
+export async function inviteList (trx: Db, event: Event, input: InviteListInput): Promise<InviteListResult> {
   let members: Person[]
   const notMembers: string[] = []
   if (input.everyone) {
@@ -337,27 +376,16 @@ export async function inviteList (trx: Db, site: MailSite, event: Event, input: 
     // In the order they were pasted, so the organizer finds them in their list.
     for (const a of asked) if (!a.email || !found.has(a.email)) notMembers.push(a.raw)
   }
-  const community = await communityOf(trx, event)
   const state = await answersAndInvites(trx, event.id, members.map((m) => m.id))
-  let invited = 0
+  const invited: number[] = []
   let skipped = 0
   for (const m of members) {
     const s = state.get(m.id)!
-    if (s.rsvp === 'declined' || (s.invite?.method === 'REQUEST' && s.invite.sequence === event.sequence)) {
-      skipped++
-      continue
-    }
-    await queueCalendarMail(trx, site, event, community, m, s.rsvp, {
-      kind: 'calendar-invite',
-      subject: `Invitation: ${event.title}`,
-      intro: `The organizers of ${community.name} invite you to "${event.title}".\n\nWhy this matters: ${event.why_it_matters}\n\n` +
-        'Answer with the links below, on the event page, or with your calendar’s Yes / No / Maybe.',
-      method: 'REQUEST',
-      now
-    })
-    invited++
+    if (s.rsvp === 'declined' || s.invitationQueued || (s.invite?.method === 'REQUEST' && s.invite.sequence === event.sequence)) skipped++
+    else invited.push(m.id)
   }
-  return { invited, skipped, notMembers }
+  await queueMemberChanges(trx, event.id, invited, 'invited')
+  return { invited: invited.length, skipped, notMembers }
 }
 
 /** Why an organizer can't send invites for this event now (null when they can). */

@@ -7,7 +7,8 @@ import { lockEvent } from '../events/events.repository.js'
 import { eventDetailsText } from '../invites/invites.service.js'
 import type { MailSite } from '../invites/site.js'
 import { queueMail } from '../mail/mail.service.js'
-import { rsvpLinkUrls } from '../rsvps/rsvp-links.js'
+import { currentLinkVersion } from '../rsvps/rsvps.repository.js'
+import { rsvpLinkPair } from '../rsvps/rsvp-tokens.js'
 import { formatOffsets } from './offsets.js'
 import { listEventsWithDueReminders, listGoingNotReminded, recordReminders } from './reminders.repository.js'
 
@@ -60,7 +61,7 @@ export async function sendDueReminders (db: Kysely<Database>, site: MailSite, no
         const inserted = await recordReminders(trx, event, m.id, due)
         // Mail only when the nearest due offset is new for this member (a larger one alone is stale).
         if (!inserted.includes(nearest)) continue
-        const links = await rsvpLinkUrls(trx, site.secret, site.publicUrl, event.id, m.id)
+        const links = rsvpLinkPair(site.secret, site.publicUrl, event.id, m.id, await currentLinkVersion(trx, event.id, m.id))
         await queueMail(trx, {
           kind: 'event-reminder',
           to: m.email,

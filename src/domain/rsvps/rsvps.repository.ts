@@ -5,6 +5,21 @@ export async function findRsvp (db: Db, eventId: number, memberId: number): Prom
   return db.selectFrom('rsvps').selectAll().where('event_id', '=', eventId).where('member_id', '=', memberId).executeTakeFirst()
 }
 
+export async function currentLinkVersion (db: Db, eventId: number, memberId: number): Promise<number> {
+  const row = await db.selectFrom('rsvp_link_versions').select('version')
+    .where('event_id', '=', eventId).where('member_id', '=', memberId).executeTakeFirst()
+  return row?.version ?? 0
+}
+
+/** Revokes every RSVP link of this member for this event made so far (rsvp-tokens.ts: the version is signed). */
+export async function bumpLinkVersion (db: Db, eventId: number, memberId: number): Promise<void> {
+  await db.insertInto('rsvp_link_versions').values({ event_id: eventId, member_id: memberId, version: 1 })
+    .onConflict((oc) => oc.columns(['event_id', 'member_id']).doUpdateSet({
+      version: sql<number>`rsvp_link_versions.version + 1`,
+      updated_at: sql<Date>`now()`
+    })).execute()
+}
+
 export async function countGoing (db: Db, eventId: number): Promise<number> {
   const row = await db.selectFrom('rsvps').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('event_id', '=', eventId).where('status', '=', 'going').executeTakeFirstOrThrow()
@@ -33,7 +48,7 @@ export interface RsvpWrite {
   dietaryNeeds: string | null
   /** Keep the member's place when they were already waitlisted; otherwise a new place at the end. */
   keepWaitlistPlace: boolean
-  /** Queue the answer for its calendar mail (calendar_answers), in the same statement. */
+  /** Queue the answer for its calendar mail (calendar_changes), in the same statement. */
   queueAnswerMail?: boolean
 }
 
@@ -62,8 +77,8 @@ export async function upsertRsvp (db: Db, w: RsvpWrite): Promise<Rsvp> {
   if (!w.queueAnswerMail) return upsert.executeTakeFirstOrThrow()
   // One round trip for both: answering is the hottest write there is.
   return db.with('written', () => upsert)
-    .with('queued', (qb) => qb.insertInto('calendar_answers').columns(['event_id', 'member_id'])
-      .expression((eb) => eb.selectFrom('written').select(['written.event_id', 'written.member_id'])))
+    .with('queued', (qb) => qb.insertInto('calendar_changes').columns(['event_id', 'member_id', 'reason'])
+      .expression((eb) => eb.selectFrom('written').select(['written.event_id', 'written.member_id', sql<'answer'>`'answer'`.as('reason')])))
     .selectFrom('written').selectAll().executeTakeFirstOrThrow()
 }
 
@@ -77,8 +92,6 @@ export interface QuickAnswer {
   /** Undefined: keep the earlier answer; '' or null clears it. */
   accessibilityNeeds?: string | null
   dietaryNeeds?: string | null
-  /** Queue the answer for its calendar mail (calendar_answers). */
-  queueAnswerMail: boolean
   now: Date
 }
 
@@ -89,14 +102,16 @@ export interface QuickAnswer {
  * within the RSVP window unless it is "can't go", of the community (the rules of `rsvpProblem`: change both
  * together; a rule stricter here only sends more answers the locked way). Undefined when it doesn't (or the event
  * has a capacity): the caller then takes the locked way, which says why. The attendee answers are kept as
- * `respond()` keeps them (only what the event asks; left out keeps the earlier one, empty clears it).
+ * `respond()` keeps them (only what the event asks; left out keeps the earlier one, empty clears it). The
+ * answer goes on the calendar queue (calendar_changes) in the same statement, unless the event has ended by the
+ * database's clock (`answerBringsMail` in rsvps.service.ts decides the same for the locked way).
  */
 export async function answerWithoutCapacity (db: Db, a: QuickAnswer): Promise<{ status: RsvpStatus, previous: RsvpStatus | null } | undefined> {
   const given = (v: string | null | undefined) => v !== undefined
   const value = (v: string | null | undefined) => v || null
   const row = await sql<{ status: RsvpStatus, previous: RsvpStatus | null }>`
     with e as (
-      select id, ask_accessibility, ask_dietary from events
+      select id, ask_accessibility, ask_dietary, ends_at from events
       where id = ${a.eventId} and (${a.communityId ?? null}::integer is null or community_id = ${a.communityId ?? null}::integer)
         and capacity is null and status = 'published' and ends_at > ${a.now}
         and (${a.choice} = 'declined' or ((rsvp_opens_at is null or rsvp_opens_at <= ${a.now}) and (rsvp_closes_at is null or rsvp_closes_at > ${a.now})))
@@ -122,7 +137,8 @@ export async function answerWithoutCapacity (db: Db, a: QuickAnswer): Promise<{ 
       returning event_id, member_id, status
     ),
     queued as (
-      insert into calendar_answers (event_id, member_id) select event_id, member_id from written where ${a.queueAnswerMail}
+      insert into calendar_changes (event_id, member_id, reason)
+      select written.event_id, written.member_id, 'answer' from written, e where e.ends_at > now()
     )
     select written.status, (select status from old) as previous from written`.execute(db)
   return row.rows[0]

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database, Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
 import { csvCell, toCsv } from '../../lib/csv.js'
-import { answerBringsMail, calendarMailOn, promotionMail } from '../invites/invites.service.js'
+import { queueMemberChanges } from '../invites/calendar-changes.repository.js'
 import { lockEvent } from '../events/events.repository.js'
 import { answerWithoutCapacity, countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
 
@@ -51,11 +51,12 @@ function answer (given: string | null | undefined, earlier: string | null | unde
 /**
  * Records a member's answer. An event without a capacity is answered in one statement; one with seats to count
  * takes the event's row lock first, so seat counting and the insert are one decision: "going" beyond the
- * capacity becomes "waitlisted" in arrival order, and a seat given up goes to the earliest waitlisted member
- * (who is mailed). Call inside a transaction (or use `respondNow`).
+ * capacity becomes "waitlisted" in arrival order, and a seat given up goes to the earliest waitlisted member.
+ * The calendar mail the answer (or a promotion) brings is a row on the calendar_changes queue, written in the
+ * same transaction, that the worker turns into mail. Call inside a transaction (or use `respondNow`).
  */
-export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now = new Date()): Promise<RsvpOutcome> {
-  return (await quickAnswer(trx, req, now)) ?? respondLocked(trx, req, publicUrl, now)
+export async function respond (trx: Db, req: RsvpRequest, now = new Date()): Promise<RsvpOutcome> {
+  return (await quickAnswer(trx, req, now)) ?? respondLocked(trx, req, now)
 }
 
 /**
@@ -63,11 +64,11 @@ export async function respond (trx: Db, req: RsvpRequest, publicUrl: string, now
  * capacity is then one statement on its own, and only an event with seats to count takes a transaction.
  */
 export async function respondNow (
-  db: Kysely<Database>, req: RsvpRequest, publicUrl: string, now = new Date(), hint: { hasCapacity?: boolean } = {}
+  db: Kysely<Database>, req: RsvpRequest, now = new Date(), hint: { hasCapacity?: boolean } = {}
 ): Promise<RsvpOutcome> {
   // `hasCapacity` (from what the caller last saw of the event) skips a try that would find seats to count.
   const quick = hint.hasCapacity ? undefined : await quickAnswer(db, req, now)
-  return quick ?? db.transaction().execute((trx) => respondLocked(trx, req, publicUrl, now))
+  return quick ?? db.transaction().execute((trx) => respondLocked(trx, req, now))
 }
 
 /** Most events have no capacity: nothing to count, so the answer is one statement (see answerWithoutCapacity). */
@@ -80,14 +81,13 @@ async function quickAnswer (db: Db, req: RsvpRequest, now: Date): Promise<RsvpOu
     listed: req.listed ?? true,
     accessibilityNeeds: req.accessibilityNeeds,
     dietaryNeeds: req.dietaryNeeds,
-    queueAnswerMail: calendarMailOn(),
     now
   })
   return quick && { ok: true, status: quick.status, previous: quick.previous, promoted: [] }
 }
 
 /** The answer with the event's row lock: counts seats when there is a capacity, and says why when it can't be taken. */
-async function respondLocked (trx: Db, req: RsvpRequest, publicUrl: string, now: Date): Promise<RsvpOutcome> {
+async function respondLocked (trx: Db, req: RsvpRequest, now: Date): Promise<RsvpOutcome> {
   const event = await lockEvent(trx, req.eventId)
   if (!event || (req.communityId !== undefined && event.community_id !== req.communityId)) return { ok: false, message: 'We couldn’t find that event.' }
   const problem = rsvpProblem(event, now, req.choice)
@@ -110,23 +110,34 @@ async function respondLocked (trx: Db, req: RsvpRequest, publicUrl: string, now:
     keepWaitlistPlace: previous === 'waitlisted',
     queueAnswerMail: answerBringsMail(event, status, now)
   })
-  const promoted = previous === 'going' && status !== 'going' ? await fillFromWaitlist(trx, event, publicUrl, now) : []
+  const promoted = previous === 'going' && status !== 'going' ? await fillFromWaitlist(trx, event) : []
   return { ok: true, status, previous, promoted }
 }
 
 /**
- * Gives free seats to the earliest waitlisted members and queues a notice for each (with the calendar invite).
- * The caller holds the event's row lock (`lockEvent`) in the same transaction. Returns the promoted members' ids.
+ * Whether an answer goes on the calendar queue for its mail: not a waitlisted one (a promotion brings the
+ * invite), nor one to an event that takes no calendar mail (the worker would find nothing to do).
+ * `answerWithoutCapacity` decides the same in SQL.
  */
-export async function fillFromWaitlist (trx: Db, event: Event, publicUrl: string, now = new Date()): Promise<number[]> {
+function answerBringsMail (event: Event, status: RsvpStatus, now: Date): boolean {
+  return status !== 'waitlisted' && event.status === 'published' && event.ends_at > now && event.ends_at > new Date()
+}
+
+/**
+ * Gives free seats to the earliest waitlisted members and queues their promotion on the calendar queue (the
+ * worker mails the notice, with the invite). The caller holds the event's row lock (`lockEvent`) in the same
+ * transaction. Returns the promoted members' ids.
+ */
+export async function fillFromWaitlist (trx: Db, event: Event): Promise<number[]> {
   if (event.status !== 'published') return []
   const free = event.capacity === null ? 100_000 : event.capacity - await countGoing(trx, event.id)
   if (free <= 0) return []
   const next = await nextWaitlisted(trx, event.id, free)
   if (!next.length) return []
   await markGoing(trx, next.map((r) => r.id))
-  for (const r of next) await promotionMail(trx, event, { id: r.member_id, email: r.email, full_name: r.full_name }, publicUrl, now)
-  return next.map((r) => r.member_id)
+  const promoted = next.map((r) => r.member_id)
+  await queueMemberChanges(trx, event.id, promoted, 'promoted')
+  return promoted
 }
 
 /** The cell rules (quoting, formula neutralising) live in src/lib/csv.ts; re-exported for existing callers. */

@@ -114,8 +114,8 @@ export function scheduleFormValues (s: Series, next: { id: number, starts_at: Da
  * Tells everyone who answered going, maybe or waitlisted (or holds the invite) that a meeting's time changed:
  * once each, as an invite update for holders (src/domain/invites/).
  */
-export async function notifyTimeChanged (trx: Db, event: Event, publicUrl: string): Promise<void> {
-  await notifyEventChanged(trx, event, publicUrl, { time: true })
+export async function notifyTimeChanged (trx: Db, event: Event): Promise<void> {
+  await notifyEventChanged(trx, event, { time: true })
 }
 
 /** A schedule change that can't apply (a message for the form, under `field`). */
@@ -133,7 +133,7 @@ export class ScheduleChangeError extends Error {
  * (attendees are emailed). Meetings edited on their own or cancelled keep their state, and claim their date in
  * the new series. Earlier and past meetings are never touched.
  */
-export async function splitSeries (trx: Db, seriesId: number, change: ScheduleChange, publicUrl: string, now = new Date()) {
+export async function splitSeries (trx: Db, seriesId: number, change: ScheduleChange, now = new Date()) {
   const old = await trx.selectFrom('series').selectAll().where('id', '=', seriesId).forUpdate().executeTakeFirst()
   if (!old) throw new Error(`series ${seriesId} not found`)
   const from = await trx.selectFrom('events').selectAll().where('id', '=', change.fromEventId).where('series_id', '=', seriesId).executeTakeFirst()
@@ -177,14 +177,14 @@ export async function splitSeries (trx: Db, seriesId: number, change: ScheduleCh
           series_id: series.id, occurrence_key: o.key, original_starts_at: o.startsAt, starts_at: o.startsAt, ends_at: o.endsAt,
           time_zone: series.time_zone, sequence: e.sequence + 1, updated_at: new Date()
         }).where('id', '=', e.id).returningAll().executeTakeFirstOrThrow()
-        if (updated.starts_at.getTime() !== e.starts_at.getTime()) await notifyTimeChanged(trx, updated, publicUrl)
+        if (updated.starts_at.getTime() !== e.starts_at.getTime()) await notifyTimeChanged(trx, updated)
         moved++
       } else {
         await trx.updateTable('events').set({ series_id: series.id, occurrence_key: o.key, updated_at: new Date() }).where('id', '=', e.id).execute()
       }
     } else if (followsSeries) {
       // The new rule has no meeting that day: it stays with the old series, cancelled, as the record.
-      await cancelEvent(trx, e.id, publicUrl)
+      await cancelEvent(trx, e.id)
       cancelled++
     }
   }

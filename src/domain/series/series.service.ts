@@ -160,7 +160,7 @@ export async function findSeries (db: Db, communityId: number, id: number) {
  * occurrences that were not edited on their own and are not cancelled; past ones and every RSVP stay as they
  * were. More places go to waitlisted members at once. Returns the number of occurrences updated.
  */
-export async function editSeries (trx: Db, seriesId: number, content: SeriesContent, publicUrl: string, now = new Date()): Promise<number> {
+export async function editSeries (trx: Db, seriesId: number, content: SeriesContent, now = new Date()): Promise<number> {
   await trx.updateTable('series').set({ ...contentColumns(content), duration_minutes: content.durationMinutes, updated_at: new Date() })
     .where('id', '=', seriesId).execute()
   const targets = await trx.selectFrom('events').selectAll()
@@ -179,8 +179,8 @@ export async function editSeries (trx: Db, seriesId: number, content: SeriesCont
     const event = await lockEvent(trx, before.id)
     if (!event) continue
     // A new place or length reaches attendees once each (an invite update for those holding the invite).
-    await notifyEventChanged(trx, event, publicUrl, eventChanges(before, event), now)
-    await fillFromWaitlist(trx, event, publicUrl)
+    await notifyEventChanged(trx, event, eventChanges(before, event))
+    await fillFromWaitlist(trx, event)
   }
   return ids.length
 }

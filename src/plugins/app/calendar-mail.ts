@@ -1,25 +1,33 @@
+import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { hasQueuedAnswers } from '../../domain/invites/invites.repository.js'
-import { ANSWER_MAIL_JOB, ANSWER_MAIL_POLL_MS, sendAnswerMail } from '../../domain/invites/invites.service.js'
-import { registerMailSite } from '../../domain/invites/site.js'
+import { hasQueuedChanges } from '../../domain/invites/calendar-changes.repository.js'
+import { CALENDAR_CHANGES_JOB, CALENDAR_CHANGES_POLL_MS, sendCalendarChanges } from '../../domain/invites/invites.service.js'
+import type { MailSite } from '../../domain/invites/site.js'
 import { REMINDERS_CRON, REMINDERS_JOB, sendDueReminders } from '../../domain/reminders/reminders.service.js'
 
 /**
- * Calendar mail: registers what invites need (public URL, MAIL_FROM, secret) for the domain code; the job that
- * sends the calendar mail of answers (the worker looks for queued answers every second); and the reminders
- * job (every minute). Both run in the worker process and are `stately`, so passes never overlap.
+ * What this app's calendar mail says of the site: its public URL, MAIL_FROM and secret. Read at each call, not
+ * kept: a test may change app.config.PUBLIC_URL after building (the browser tests learn their port late).
+ */
+export function calendarSite (app: FastifyInstance): MailSite {
+  return { publicUrl: app.config.PUBLIC_URL, mailFrom: app.config.MAIL_FROM, secret: app.secret }
+}
+
+/**
+ * Calendar mail, in the worker: the job that turns the queue of calendar changes (answers, promotions, edits,
+ * cancellations, invitations — written by the domain in each change's transaction) into mail, looked for every
+ * second; and the reminders job (every minute). Both are `stately`, so passes never overlap. The site reaches
+ * them as an argument: the domain keeps no configuration of its own.
  */
 export default fp(async (app) => {
-  const site = () => ({ publicUrl: app.config.PUBLIC_URL, mailFrom: app.config.MAIL_FROM, secret: app.secret })
-  registerMailSite(site)
   void app.queue.work(REMINDERS_JOB, async () => {
-    const queued = await sendDueReminders(app.db, site())
+    const queued = await sendDueReminders(app.db, calendarSite(app))
     if (queued) app.log.info({ queued }, 'reminders queued')
   }, { policy: 'stately', retryLimit: 0, pollingIntervalSeconds: 30 })
   void app.queue.schedule(REMINDERS_JOB, REMINDERS_CRON)
-  void app.queue.work(ANSWER_MAIL_JOB, async () => {
-    const answers = await sendAnswerMail(app.db)
-    if (answers) app.log.info({ answers }, 'calendar mail of answers queued')
+  void app.queue.work(CALENDAR_CHANGES_JOB, async () => {
+    const changes = await sendCalendarChanges(app.db, calendarSite(app))
+    if (changes) app.log.info({ changes }, 'calendar mail of queued changes written')
   }, { policy: 'stately', retryLimit: 0, pollingIntervalSeconds: 30 })
-  app.queue.poll({ name: ANSWER_MAIL_JOB, intervalMs: ANSWER_MAIL_POLL_MS, due: () => hasQueuedAnswers(app.db) })
+  app.queue.poll({ name: CALENDAR_CHANGES_JOB, intervalMs: CALENDAR_CHANGES_POLL_MS, due: () => hasQueuedChanges(app.db) })
 }, { name: 'calendar-mail', dependencies: ['queue', 'db', 'secret'] })

@@ -67,7 +67,7 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
   async function rsvpWithLink (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
     const token = str(request.body, 'token', 200)
-    const result = await app.db.transaction().execute((trx) => answerFromLink(trx, app.secret, token, app.config.PUBLIC_URL))
+    const result = await app.db.transaction().execute((trx) => answerFromLink(trx, app.secret, token))
     if (result.kind === 'link-problem') return linkProblem(reply, PROBLEMS[result.link.problem ?? 'invalid'], result.link, 400)
     if (!result.outcome.ok) return linkProblem(reply, result.outcome.message, result.link, 409)
     const e = result.link.event!

@@ -134,7 +134,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       listed: !bool(request.body, 'unlisted'),
       accessibilityNeeds: optional(request.body, 'accessibility_needs'),
       dietaryNeeds: optional(request.body, 'dietary_needs')
-    }, app.config.PUBLIC_URL, new Date(), { hasCapacity: knownToHaveCapacity(app.caches, eventId) })
+    }, new Date(), { hasCapacity: knownToHaveCapacity(app.caches, eventId) })
     if (!outcome.ok) return eventPage(request, reply, { problem: outcome.message }, 409)
     return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(`/c/${request.community.slug}/events/${eventId}`, 303)
   }

@@ -74,7 +74,7 @@ export default async function eventRoutes (app: FastifyInstance) {
     const input = form.input
     const hostIds = hosts.hostIds
     const { promoted } = await app.db.transaction().execute(async (trx) => {
-      const result = await updateEvent(trx, event.id, input, app.config.PUBLIC_URL)
+      const result = await updateEvent(trx, event.id, input)
       await setHosts(trx, event.id, hostIds)
       return result
     })
@@ -101,7 +101,7 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   async function cancelTheEvent (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
-    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id, app.config.PUBLIC_URL))
+    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id))
     return reply.flash('Event cancelled. Everyone who said they were coming has been emailed.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
   }
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event } from '../../../../db/database.js'
 import { inviteList, inviteProblem, parseEmailList } from '../../../../domain/invites/invites.service.js'
-import { mailSite } from '../../../../domain/invites/site.js'
 import { str } from '../../../../lib/forms.js'
 
 const MAX_ADDRESSES = 500
@@ -40,9 +39,7 @@ export default async function inviteRoutes (app: FastifyInstance) {
     if (who === 'list' && !emails.length) errors.emails = 'Paste the email addresses of the members to invite, or choose everyone in the community.'
     else if (emails.length > MAX_ADDRESSES) errors.emails = `Paste at most ${MAX_ADDRESSES} addresses at a time.`
     if (Object.keys(errors).length) return reply.page('c/orga/invites/new', page(request, event, { values, errors }), 400)
-    // The site the app registered at boot (src/plugins/app/calendar-mail.ts).
-    const site = mailSite()!
-    const result = await app.db.transaction().execute((trx) => inviteList(trx, site, event, { everyone: who === 'everyone', emails }))
+    const result = await app.db.transaction().execute((trx) => inviteList(trx, event, { everyone: who === 'everyone', emails }))
     return reply.page('c/orga/invites/sent', { title: `Invitations sent: ${event.title}`, community: request.community, event, result })
   }
 }

@@ -98,7 +98,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     if (!event || event.status === 'cancelled') {
       return seriesPage(request, reply, series, { moveErrors: { cancel_event_id: 'Choose an upcoming meeting to cancel.' } }, 400)
     }
-    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id, app.config.PUBLIC_URL))
+    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id))
     return reply.flash('That meeting is cancelled. Everyone who said they were coming has been emailed.')
       .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
   }
@@ -120,7 +120,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     if (Object.keys(errors).length || !event) return seriesPage(request, reply, series, { move, moveErrors: errors }, 400)
     await app.db.transaction().execute(async (trx) => {
       const moved = await moveOccurrence(trx, event.id, `${date}T${time}`)
-      if (moved.status === 'published') await notifyTimeChanged(trx, moved, app.config.PUBLIC_URL)
+      if (moved.status === 'published') await notifyTimeChanged(trx, moved)
     })
     return reply.flash('That meeting is moved. Everyone who said they were coming has been emailed the new time.')
       .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
@@ -166,7 +166,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     const content = form.input
     const hostIds = hosts.hostIds
     const n = await app.db.transaction().execute(async (trx) => {
-      const count = await editSeries(trx, series.id, content, app.config.PUBLIC_URL)
+      const count = await editSeries(trx, series.id, content)
       await setSeriesHosts(trx, series.id, hostIds)
       return count
     })
@@ -180,7 +180,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     if (!form.input) return editPage(request, reply, series, { schedule: form.values, errors: form.errors }, 400)
     const change = form.input
     try {
-      const result = await app.db.transaction().execute((trx) => splitSeries(trx, series.id, change, app.config.PUBLIC_URL))
+      const result = await app.db.transaction().execute((trx) => splitSeries(trx, series.id, change))
       const cancelledNote = result.cancelled ? ` ${result.cancelled} ${result.cancelled === 1 ? 'meeting falls' : 'meetings fall'} on a dropped date and ${result.cancelled === 1 ? 'was' : 'were'} cancelled.` : ''
       return reply.flash(`New schedule saved from that meeting on. ${result.moved} ${result.moved === 1 ? 'meeting keeps its' : 'meetings keep their'} RSVPs.${cancelledNote}`)
         .redirect(`/c/${request.community.slug}/orga/series/${result.series.id}`, 303)
