@@ -166,13 +166,18 @@ t.test('demo data', async (t) => {
     t.same(await calendarMail(), [], 'no calendar mail from the seed itself')
     t.ok(await queued() > 20, 'its calendar changes wait on the queue')
     // The later start (`npm run demo` after `npm run db:seed`): a worker process on the same database.
-    const later = await buildApp({ config: testConfig({ WORKER: 'true' }), connection: database.connection, logger: false })
-    t.teardown(() => later.close())
+    // On a server it has its own pool, as a separate process would; the embedded database has one connection.
+    const later = await buildApp(database.url
+      ? { config: testConfig({ WORKER: 'true', DATABASE_URL: database.url }), logger: false }
+      : { config: testConfig({ WORKER: 'true' }), connection: database.connection, logger: false })
     const started = Date.now()
-    while (Date.now() - started < 60_000 && await queued() > 0) await new Promise((resolve) => setTimeout(resolve, 250))
+    try {
+      while (Date.now() - started < 60_000 && await queued() > 0) await new Promise((resolve) => setTimeout(resolve, 250))
+    } finally {
+      await later.close()
+    }
     t.equal(await queued(), 0, `the worker emptied the queue in ${Date.now() - started} ms`)
     t.ok((await calendarMail()).length > 20, 'and wrote the calendar mail')
-    await later.close()
     // The reminders now due (the drop-in clinics tomorrow), as its minutely job queues them.
     t.ok(await sendDueReminders(app.db, calendarSite(app)) >= 5, 'the clinics’ reminders are due')
   })
