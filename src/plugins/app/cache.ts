@@ -31,10 +31,11 @@ const RECONNECT_MS = 1000
 const TTL_MS = 60_000
 
 /**
- * The read caches and what keeps them true. Triggers (migration cache_notify) send a tag on channel
- * `convene_cache` for every committed change to the rows behind these reads; every process listens and drops
- * what the tag names. So a change made anywhere (a page, a job, a script, another app process) reaches every
- * process's memory as soon as PostgreSQL delivers the notice, within milliseconds.
+ * The read caches and what keeps them true. Triggers (migrations cache_notify, cache_notify_per_statement)
+ * send, for every committed statement that changed rows behind these reads, one notice on channel
+ * `convene_cache` naming the tags it made stale; every process listens and drops what the tags name.
+ * So a change made anywhere (a page, a job, a script, another app process) reaches every process's memory
+ * as soon as PostgreSQL delivers the notice, within milliseconds.
  *
  * Read-your-writes within a process: on the server the notice arrives on another connection, a moment after
  * the commit. So after this process finished a write, the next cached read first sends a notice of its own
@@ -69,7 +70,11 @@ export default fp(async (app) => {
       waiters.get(payload)?.()
       return
     }
-    for (const c of all) c.invalidate(payload)
+    // One notice per statement: the tags it made stale, separated by spaces (coarse ones when many; see the
+    // migration cache_notify_per_statement).
+    for (const tag of payload.split(' ')) {
+      if (tag) for (const c of all) c.invalidate(tag)
+    }
   }
 
   // ---- Read-your-writes (server only)
