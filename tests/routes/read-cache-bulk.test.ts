@@ -1,11 +1,11 @@
 import t from 'tap'
-import pg from 'pg'
 import { sql } from 'kysely'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
 import { eventInput } from '../fixtures/events.js'
 import { createEvent } from '../../src/domain/events/events.service.js'
-import type { TestDatabase } from '../fixtures/database.js'
+import { listenToCache } from '../fixtures/notices.js'
+import { tags } from '../../src/infra/cache/tags.js'
 
 /*
  * One statement changing 100,000 rows (an import, deleting a big community) while the app listens: the database
@@ -14,33 +14,6 @@ import type { TestDatabase } from '../fixtures/database.js'
  */
 
 const BULK = 100_000
-const CHANNEL = 'convene_cache'
-
-/** Every notice on the cache channel, as a second listener hears it (barriers left out). */
-async function listen (database: TestDatabase): Promise<{ heard: string[], settle: () => Promise<void>, stop: () => Promise<void> }> {
-  const heard: string[] = []
-  const on = (payload: string) => { if (!payload.startsWith('barrier:')) heard.push(payload) }
-  if (database.url) {
-    const c = new pg.Client({ connectionString: database.url })
-    await c.connect()
-    c.on('notification', (m) => { if (m.channel === CHANNEL && m.payload) on(m.payload) })
-    await c.query(`listen ${CHANNEL}`)
-    // A notice of our own, sent after the change committed, arrives after every notice of the change.
-    let n = 0
-    const settle = async () => {
-      const mark = `barrier:test:${++n}`
-      let seen = false
-      const mine = (m: pg.Notification) => { if (m.payload === mark) seen = true }
-      c.on('notification', mine)
-      await c.query('select pg_notify($1, $2)', [CHANNEL, mark])
-      for (let i = 0; i < 500 && !seen; i++) await new Promise((r) => setTimeout(r, 10))
-      c.off('notification', mine)
-    }
-    return { heard, settle, stop: async () => { await c.end() } }
-  }
-  const unlisten = await database.connection.pglite!.listen(CHANNEL, on)
-  return { heard, settle: async () => {}, stop: unlisten }
-}
 
 t.test('a statement changing 100,000 rows while the app listens', async (t) => {
   const { app, database } = await createTestApp(t)
@@ -53,16 +26,9 @@ t.test('a statement changing 100,000 rows while the app listens', async (t) => {
   const page = `/c/${community.slug}/events/${event.id}`
   const aday = new Client(app)
   await signInAs(aday, ada)
-  const notices = await listen(database)
+  const notices = await listenToCache(database)
   t.teardown(notices.stop)
-  /** The notices one statement sent. */
-  const sentBy = async (statement: () => Promise<unknown>) => {
-    await notices.settle()
-    notices.heard.length = 0
-    await statement()
-    await notices.settle()
-    return [...notices.heard]
-  }
+  const sentBy = notices.sentBy
 
   t.match(text((await aday.get(page)).body), '0 going')
   const hits = app.caches.eventPages.hits
@@ -71,10 +37,10 @@ t.test('a statement changing 100,000 rows while the app listens', async (t) => {
 
   await t.test('a small statement names its rows', async (t) => {
     t.same(await sentBy(() => db.updateTable('events').set({ title: 'Validation clinic' }).where('id', '=', event.id).execute()),
-      [`event:${event.id}`], 'one notice, one tag')
+      [tags.event(event.id)], 'one notice, one tag')
     t.match(text((await aday.get(page)).body), 'Validation clinic')
     const [rsvp] = await sentBy(() => db.insertInto('rsvps').values({ event_id: event.id, member_id: orga.id, status: 'maybe' }).execute())
-    t.same(rsvp.split(' '), [`event:${event.id}`, `rsvp:${event.id}:${orga.id}`], 'an RSVP: its event and the member’s answer, in one notice')
+    t.same(rsvp.split(' '), [tags.event(event.id), tags.rsvp(event.id, orga.id)], 'an RSVP: its event and the member’s answer, in one notice')
     t.same(await sentBy(() => db.updateTable('rsvps').set({ status: 'maybe' }).where('event_id', '=', -1).execute()), [], 'no rows, no notice')
   })
 
@@ -111,9 +77,9 @@ t.test('a statement changing 100,000 rows while the app listens', async (t) => {
     t.same(await sentBy(() => sql`update members set agency = 'Other Agency' where email like 'bulk%'`.execute(db)),
       ['member:* names:*'])
     t.same(await sentBy(() => db.updateTable('members').set({ region: 'West' }).where('id', '=', ada.id).execute()),
-      [`member:${ada.id}`], 'a change that leaves names alone does not drop pages')
+      [tags.member(ada.id)], 'a change that leaves names alone does not drop pages')
     t.same(await sentBy(() => db.updateTable('members').set({ full_name: 'Ada Lovelace' }).where('id', '=', ada.id).execute()),
-      [`member:${ada.id} names`])
+      [`${tags.member(ada.id)} ${tags.names()}`])
   })
 
   t.equal((await aday.get(page)).statusCode, 200, 'still serving')

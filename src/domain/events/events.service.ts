@@ -6,6 +6,7 @@ import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../reminders/offset
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
 import { isValidZone, localToInstant } from '../series/recurrence.js'
 import type { TaggedCache } from '../../lib/cache.js'
+import { tags } from '../../infra/cache/tags.js'
 import { findEventPage, findMyRsvp, insertEvent, listEvents, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow, type EventPage, type MyRsvp } from './events.repository.js'
 
 export const EVENT_KINDS: { value: EventKind, label: string }[] = [
@@ -343,12 +344,12 @@ export async function cachedEventPage (
 ): Promise<{ page: EventPage, mine: MyRsvp | undefined } | undefined> {
   const page = await caches.eventPages.get(String(id), async () => {
     const found = await findEventPage(db, id)
-    return { value: found ?? null, tags: [`event:${id}`, 'names'], keep: Boolean(found) }
+    return { value: found ?? null, tags: [tags.event(id), tags.names()], keep: Boolean(found) }
   })
   if (!page || page.event.community_id !== communityId) return undefined
   const mine = await caches.myRsvps.get(`${id}:${viewerId}`, async () => ({
     value: (await findMyRsvp(db, id, viewerId)) ?? null,
-    tags: [`rsvp:${id}:${viewerId}`]
+    tags: [tags.rsvp(id, viewerId)]
   }))
   return { page, mine: mine ?? undefined }
 }
