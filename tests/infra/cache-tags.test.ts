@@ -4,7 +4,7 @@ import { createTestDatabase } from '../fixtures/database.js'
 import { addMembership, createCommunity, createMember } from '../fixtures/factories.js'
 import { listenToCache } from '../fixtures/notices.js'
 import { TAG_KINDS, tags, type TagKind } from '../../src/infra/cache/tags.js'
-import { tagKind } from '../../src/lib/cache.js'
+import { tagKind } from '../../src/infra/cache/tagged-cache.js'
 
 /*
  * Every kind of tag the app's cached reads carry (src/infra/cache/tags.ts) must be sent by a trigger when the

@@ -5,8 +5,8 @@ import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
 import { eventInput } from '../fixtures/events.js'
 import { createEvent } from '../../src/domain/events/events.service.js'
-import { TaggedCache } from '../../src/lib/cache.js'
-import { LISTENER_NAME } from '../../src/plugins/app/cache.js'
+import { TaggedCache } from '../../src/infra/cache/tagged-cache.js'
+import { LISTENER_NAME } from '../../src/infra/cache/notices.js'
 
 /*
  * The read caches (sessions, standings, event pages, own RSVPs) serve the hot pages from memory. Whatever

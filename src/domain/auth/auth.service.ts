@@ -1,4 +1,4 @@
-import type { TaggedCache } from '../../lib/cache.js'
+import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
 import { tags } from '../../infra/cache/tags.js'
 import type { Db, Member } from '../../db/database.js'
 import { hashToken, randomToken } from '../../lib/tokens.js'

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
-import type { TaggedCache } from '../../lib/cache.js'
+import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
 import { tags as tag } from '../../infra/cache/tags.js'
 import { findCommunityWithStanding, syncRequirements, updateCommunityRow } from './communities.repository.js'
 

@@ -5,7 +5,7 @@ import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invit
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../reminders/offsets.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
 import { isValidZone, localToInstant } from '../series/recurrence.js'
-import type { TaggedCache } from '../../lib/cache.js'
+import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
 import { tags } from '../../infra/cache/tags.js'
 import { findEventPage, findMyRsvp, insertEvent, listEvents, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow, type EventPage, type MyRsvp } from './events.repository.js'
 

@@ -8,7 +8,7 @@ import rateLimit from '@fastify/rate-limit'
 import { LRUCache } from 'lru-cache'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import qs from 'node:querystring'
-import { PgRateLimitStore } from '../../domain/site/rate-limit-store.js'
+import { PgRateLimitStore } from '../../infra/rate-limit-store.js'
 import { HttpError } from '../../lib/errors.js'
 import { cleanInput } from '../../lib/http.js'
 

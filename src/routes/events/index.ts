@@ -14,7 +14,7 @@ import { countByStatus, listAttendees } from '../../domain/rsvps/rsvps.repositor
 import { revokeRsvpLinks } from '../../domain/rsvps/rsvp-links.js'
 import { attendeesCsv, respondNow, rsvpProblem, RSVP_CHOICES, type RsvpChoice } from '../../domain/rsvps/rsvps.service.js'
 import { createSeries, readSeriesForm, RULE_PATTERNS } from '../../domain/series/series.service.js'
-import { derived } from '../../lib/cache.js'
+import { derived } from '../../infra/cache/tagged-cache.js'
 import { notFound } from '../../lib/errors.js'
 import { idParam } from '../../lib/http.js'
 import { shortDate } from '../../lib/format.js'
