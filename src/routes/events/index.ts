@@ -3,11 +3,11 @@ import type { Event, EventKind } from '../../db/database.js'
 import { checkIn, countCheckIns, doorList, undoCheckIn, walkInCandidates } from '../../domain/events/check-ins.service.js'
 import { findVisibleEvent, listEvents, listHosts, listLackingCaptions, listRegions, type EventFilters, type EventMode } from '../../domain/events/events.repository.js'
 import {
-  cachedEventPage, cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, knownToHaveCapacity, lacksCaptions, publishEvent,
+  cachedEventPage, cancelEvent, copyEvent, createEvent, EVENT_KINDS, eventFormValues, knownToHaveCapacity, lacksCaptions, publishEvent,
   readEventForm, updateEvent
 } from '../../domain/events/events.service.js'
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../domain/events/hosts.service.js'
-import { viewerTimes } from '../../domain/events/time-zones.js'
+import { COMMON_ZONES, viewerTimes } from '../../lib/time-zones.js'
 import { accessLinks } from '../../domain/events/access-links.js'
 import { setHosts } from '../../domain/events/events.repository.js'
 import { countByStatus, listAttendees } from '../../domain/rsvps/rsvps.repository.js'

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import {
-  directoryPage, memberPageFor, PROFILE_LIMITS, profileToForm, readProfileForm, saveProfile, validateProfile
+  directoryPage, memberPageFor, PROFILE_LIMITS, profileToForm, readProfileForm, saveMemberTimeZone, saveProfile, validateProfile
 } from '../../domain/members/members.service.js'
 import { US_STATES_AND_TERRITORIES } from '../../domain/members/regions.js'
 import { notFound } from '../../lib/errors.js'
 import { idParam } from '../../lib/http.js'
-import { ALL_ZONES, readTimeZone, saveMemberTimeZone } from '../../domain/events/time-zones.js'
+import { ALL_ZONES, readTimeZone } from '../../lib/time-zones.js'
 import { feedLinks } from '../../domain/calendar/feeds.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]
