@@ -1,4 +1,4 @@
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection } from 'kysely'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import crypto from 'node:crypto'
@@ -23,6 +23,7 @@ export interface Connection {
   /**
    * Statements other than plain reads this process has finished on the server (writes, transaction ends):
    * the read cache waits until it has heard what those changed before it serves from memory (see cache.ts).
+   * Counted by `countWrites`; always 0 on the embedded database, which tells of a change before the statement returns.
    */
   writes: { count: number }
 }
@@ -40,17 +41,15 @@ export interface ConnectOptions {
 const PREPARED_PER_CONNECTION = 500
 /** "cached plan must not change result type": a table changed under a prepared statement (a migration). */
 const CACHED_PLAN_CHANGED = '0A000'
-/** A statement that cannot change anything: the read cache need not wait to hear about it (`writes`). */
-const READ = /^\s*select\b/i
 
 /**
  * Runs the app's parameterised queries as named prepared statements on each server connection: PostgreSQL
  * then parses and plans each query text once per connection instead of on every request (planning was half
  * the server's time on the hot pages). Kysely always sends the same text for the same query shape, with the
  * values as parameters. After a migration changed a table under a statement, that statement is prepared
- * again under a new name. It also counts every statement that is not a plain read in `writes`.
+ * again under a new name.
  */
-function preparedStatements (client: pg.PoolClient, writes: { count: number }): void {
+function preparedStatements (client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
   const names = new Map<string, string>()
   let generation = 0
@@ -62,25 +61,32 @@ function preparedStatements (client: pg.PoolClient, writes: { count: number }): 
     }
     return name
   }
-  const counted = (text: unknown, result: unknown) => {
-    if (typeof text === 'string' && READ.test(text)) return result
-    if (result && typeof (result as Promise<unknown>).finally === 'function') {
-      // Failed statements count too: a failed commit may still have committed nothing, or something.
-      return (result as Promise<unknown>).finally(() => { writes.count++ })
-    }
-    writes.count++
-    return result
-  }
   client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
     const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined ? nameFor(text) : undefined
-    if (!name) return counted(text, query(text, values, callback))
-    return counted(text, (query({ name, text, values }) as Promise<unknown>).catch((err: { code?: string }) => {
+    if (!name) return query(text, values, callback)
+    return (query({ name, text, values }) as Promise<unknown>).catch((err: { code?: string }) => {
       if (err.code !== CACHED_PLAN_CHANGED) throw err
       names.clear()
       generation++
       return query(text, values)
-    }))
+    })
   }) as typeof client.query
+}
+
+/**
+ * Counts in `writes`, once it has finished (failed or not), every statement Kysely runs on this connection that
+ * is not a query built with `selectFrom`: inserts, updates, deletes, raw `sql` (whatever it says), and the
+ * begin/commit/rollback Kysely's Postgres driver sends through the same `executeQuery`. Told apart by the
+ * compiled query's root node, not by its text. A select that calls a function which writes would be missed:
+ * the app has none (write such a call as raw `sql`, which counts).
+ */
+export function countWrites (connection: DatabaseConnection, writes: { count: number }): void {
+  const execute = connection.executeQuery.bind(connection)
+  connection.executeQuery = (async (compiled, options) => {
+    if (compiled.query.kind === 'SelectQueryNode') return execute(compiled, options)
+    // A failed commit may have committed nothing, or something: count it either way.
+    try { return await execute(compiled, options) } finally { writes.count++ }
+  }) as DatabaseConnection['executeQuery']
 }
 
 export async function connect (opts: ConnectOptions): Promise<Connection> {
@@ -90,8 +96,10 @@ export async function connect (opts: ConnectOptions): Promise<Connection> {
     // replaces it on the next query.
     pool.on('error', (err) => { console.error(`PostgreSQL connection lost: ${err.message}`) })
     const writes = { count: 0 }
-    pool.on('connect', (client) => preparedStatements(client, writes))
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    pool.on('connect', (client) => preparedStatements(client))
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool, onCreateConnection: async (connection) => { countWrites(connection, writes) } })
+    })
     return { db, kind: 'postgres', pool, writes }
   }
   const dataDir = opts.dataDir ?? 'memory://'

@@ -5,8 +5,8 @@ import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
 import { eventInput } from '../fixtures/events.js'
 import { createEvent } from '../../src/domain/events/events.service.js'
-import { TaggedCache } from '../../src/lib/cache.js'
-import { LISTENER_NAME } from '../../src/plugins/app/cache.js'
+import { TaggedCache } from '../../src/infra/cache/tagged-cache.js'
+import { LISTENER_NAME } from '../../src/infra/cache/notices.js'
 
 /*
  * The read caches (sessions, standings, event pages, own RSVPs) serve the hot pages from memory. Whatever
@@ -176,6 +176,24 @@ t.test('the tagged cache', async (t) => {
   open()
   t.same(await Promise.all(together), ['shared', 'shared', 'shared'])
   t.equal(await late, 'after', 'a reader after a change loads on its own')
+  t.equal(reads, 2)
+
+  // A coarse tag (a statement that changed too many rows to name them) drops every tag of its kind.
+  await cache.get('f', load('event five', ['event:5']))
+  await cache.get('g', load('rsvp five', ['rsvp:5:1']))
+  let releaseCoarse: () => void = () => {}
+  const inFlight = cache.get('h', async () => {
+    await new Promise<void>((r) => { releaseCoarse = r })
+    return { value: 'before the change', tags: ['event:6'] }
+  })
+  await new Promise((r) => setImmediate(r))
+  cache.invalidate('event:*')
+  releaseCoarse()
+  await inFlight
+  reads = 0
+  t.equal(await cache.get('f', load('event five again', ['event:5'])), 'event five again', 'event:* drops event:5')
+  t.equal(await cache.get('h', load('after the change', ['event:6'])), 'after the change', 'and a load of event:6 that was under way')
+  t.equal(await cache.get('g', load('no', ['rsvp:5:1'])), 'rsvp five', 'but leaves other kinds')
   t.equal(reads, 2)
 
   t.equal(await cache.get('c', async () => ({ value: null, tags: [], keep: false })), null)

@@ -1,4 +1,5 @@
-import type { TaggedCache } from '../../lib/cache.js'
+import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
+import { tags } from '../../infra/cache/tags.js'
 import type { Db, Member } from '../../db/database.js'
 import { hashToken, randomToken } from '../../lib/tokens.js'
 import { findMemberByEmail } from '../members/members.repository.js'
@@ -72,7 +73,7 @@ export async function cachedSessionMember (cache: TaggedCache, db: Db, id: strin
   const found = await cache.get(idHash, async () => {
     const s = await findSessionMember(db, idHash)
     // A cookie matching no session is not kept: made-up cookies must not push real sessions out.
-    return { value: s ?? null, tags: s ? [`session:${idHash}`, `member:${s.member.id}`] : [], keep: Boolean(s) }
+    return { value: s ?? null, tags: s ? [tags.session(idHash), tags.member(s.member.id)] : [], keep: Boolean(s) }
   })
   return found && found.expiresAt.getTime() > now ? found.member : undefined
 }

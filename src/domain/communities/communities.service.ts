@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
-import type { TaggedCache } from '../../lib/cache.js'
+import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
+import { tags as tag } from '../../infra/cache/tags.js'
 import { findCommunityWithStanding, syncRequirements, updateCommunityRow } from './communities.repository.js'
 
 /**
@@ -11,7 +12,7 @@ import { findCommunityWithStanding, syncRequirements, updateCommunityRow } from 
 export async function cachedCommunityWithStanding (cache: TaggedCache, db: Db, slug: string, memberId: number | null) {
   return cache.get(`${slug}:${memberId ?? ''}`, async () => {
     const found = await findCommunityWithStanding(db, slug, memberId)
-    const tags = found ? [`community:${found.community.id}`, ...(memberId === null ? [] : [`standing:${found.community.id}:${memberId}`])] : []
+    const tags = found ? [tag.community(found.community.id), ...(memberId === null ? [] : [tag.standing(found.community.id, memberId)])] : []
     // A slug that names no community is not kept (a new community must not wait for it, nor guesses fill it).
     return { value: found ?? null, tags, keep: Boolean(found) }
   })

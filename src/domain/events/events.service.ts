@@ -4,8 +4,10 @@ import { bool, check, isClockTime, isIsoDate, str } from '../../lib/forms.js'
 import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invites/invites.service.js'
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../reminders/offsets.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
-import { isValidZone, localToInstant } from '../series/recurrence.js'
-import type { TaggedCache } from '../../lib/cache.js'
+import { localToInstant } from '../series/recurrence.js'
+import { isValidZone } from '../../lib/time-zones.js'
+import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
+import { tags } from '../../infra/cache/tags.js'
 import { findEventPage, findMyRsvp, insertEvent, listEvents, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow, type EventPage, type MyRsvp } from './events.repository.js'
 
 export const EVENT_KINDS: { value: EventKind, label: string }[] = [
@@ -14,10 +16,6 @@ export const EVENT_KINDS: { value: EventKind, label: string }[] = [
   { value: 'conference', label: 'Conference' },
   { value: 'workshop', label: 'Workshop' }
 ]
-
-/** Zones offered first in forms; any valid IANA zone is accepted. */
-export const COMMON_ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles',
-  'America/Anchorage', 'Pacific/Honolulu', 'America/Puerto_Rico', 'Pacific/Guam', 'Europe/London', 'Australia/Sydney', 'UTC']
 
 /** What an event's place and links are — shared by one-off events and series. */
 export interface PlaceInput {
@@ -345,12 +343,12 @@ export async function cachedEventPage (
 ): Promise<{ page: EventPage, mine: MyRsvp | undefined } | undefined> {
   const page = await caches.eventPages.get(String(id), async () => {
     const found = await findEventPage(db, id)
-    return { value: found ?? null, tags: [`event:${id}`, 'names'], keep: Boolean(found) }
+    return { value: found ?? null, tags: [tags.event(id), tags.names()], keep: Boolean(found) }
   })
   if (!page || page.event.community_id !== communityId) return undefined
   const mine = await caches.myRsvps.get(`${id}:${viewerId}`, async () => ({
     value: (await findMyRsvp(db, id, viewerId)) ?? null,
-    tags: [`rsvp:${id}:${viewerId}`]
+    tags: [tags.rsvp(id, viewerId)]
   }))
   return { page, mine: mine ?? undefined }
 }

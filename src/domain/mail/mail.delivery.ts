@@ -1,35 +1,7 @@
-import nodemailer, { type SendMailOptions } from 'nodemailer'
+import type { SendMailOptions } from 'nodemailer'
 import type { Db, MailMessage } from '../../db/database.js'
+import type { MailSender } from '../../infra/mail/transport.js'
 import { claimDueMail, databaseNow, hasDueMail, markMailAttemptFailed, markMailSent } from './mail.repository.js'
-
-/** What delivery needs from a nodemailer transport (tests may pass their own). */
-export interface MailTransport {
-  sendMail (message: SendMailOptions): Promise<unknown>
-  close? (): void
-}
-
-export interface MailSender {
-  transport: MailTransport
-  /** 'smtp' sends to SMTP_URL; 'mailbox' keeps mail in the table for the admin's dev mailbox. */
-  mode: 'smtp' | 'mailbox'
-  from: string
-}
-
-/**
- * With an SMTP URL: nodemailer's SMTP transport with short timeouts (a stuck server must not hold a message
- * longer than its claim). Without: the dev mailbox — the message is still composed (so a broken message fails
- * here as it would over SMTP) but goes nowhere; it stays readable at /dev/mailbox.
- */
-export function createMailSender (smtpUrl: string, from: string): MailSender {
-  if (smtpUrl) {
-    return {
-      mode: 'smtp',
-      from,
-      transport: nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 })
-    }
-  }
-  return { mode: 'mailbox', from, transport: nodemailer.createTransport({ streamTransport: true, buffer: true }) }
-}
 
 /** The message as nodemailer sends it: one recipient; an iCalendar part inside multipart/alternative. */
 export function composeMail (row: MailMessage, from: string): SendMailOptions {

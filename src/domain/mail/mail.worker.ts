@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js'
-import type { JobQueue } from '../jobs/queue.js'
-import { deliverAllDueMail, hasDueMail, type MailSender } from './mail.delivery.js'
+import type { JobQueue } from '../../infra/jobs/queue.js'
+import type { MailSender } from '../../infra/mail/transport.js'
+import { deliverAllDueMail, hasDueMail } from './mail.delivery.js'
 
 export const MAIL_JOB = 'mail.deliver'
 /** How often the worker looks at the outbox for due messages. */

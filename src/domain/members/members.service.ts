@@ -105,6 +105,11 @@ export async function saveProfile (db: Db, memberId: number, form: ProfileForm):
  * A member's page as the viewer may see it: only members who share a community with them (and site admins).
  * Returns null for everyone else, who must get a 404 (the member does not exist for them).
  */
+/** The zone the member chose to see times in (null: each event's own zone only; the profile checks it with readTimeZone). */
+export async function saveMemberTimeZone (db: Db, memberId: number, zone: string | null): Promise<void> {
+  await updateMember(db, memberId, { time_zone: zone })
+}
+
 export async function memberPageFor (db: Db, viewer: Member | null, memberId: number) {
   if (!viewer || !Number.isSafeInteger(memberId) || memberId <= 0) return null
   const member = await findMemberById(db, memberId)

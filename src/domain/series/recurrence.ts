@@ -1,5 +1,5 @@
 import rrule from 'rrule'
-import { DateTime, IANAZone } from 'luxon'
+import { DateTime } from 'luxon'
 
 const { RRule } = rrule
 
@@ -31,10 +31,6 @@ export interface Occurrence {
 const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/
 /** Most occurrences one expansion may produce: a guard against a rule like FREQ=MINUTELY. */
 export const MAX_OCCURRENCES = 500
-
-export function isValidZone (zone: string): boolean {
-  return zone.length > 0 && IANAZone.isValidZone(zone)
-}
 
 function floating (local: string): Date {
   const m = LOCAL_RE.exec(local)

@@ -3,7 +3,8 @@ import type { Db, Event, Series } from '../../db/database.js'
 import { isClockTime, isIsoDate, str } from '../../lib/forms.js'
 import { cancelEvent, readCommonFields, type FormValues } from '../events/events.service.js'
 import { notifyEventChanged } from '../invites/invites.service.js'
-import { buildRule, expand, instantToLocal, isValidZone, localToInstant, type RulePattern } from './recurrence.js'
+import { buildRule, expand, instantToLocal, localToInstant, type RulePattern } from './recurrence.js'
+import { isValidZone } from '../../lib/time-zones.js'
 import { materialiseSeries, RULE_PATTERNS, type SeriesContent } from './series.service.js'
 
 /*

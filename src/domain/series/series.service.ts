@@ -6,7 +6,8 @@ import { readCommonFields, type FormValues, type PlaceInput } from '../events/ev
 import { lockEvent } from '../events/events.repository.js'
 import { eventChanges, notifyEventChanged } from '../invites/invites.service.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
-import { buildRule, expand, isValidZone, localToInstant, type RulePattern } from './recurrence.js'
+import { buildRule, expand, localToInstant, type RulePattern } from './recurrence.js'
+import { isValidZone } from '../../lib/time-zones.js'
 
 export const RULE_PATTERNS: { value: RulePattern, label: string }[] = [
   { value: 'weekly', label: 'Weekly, on the same weekday' },

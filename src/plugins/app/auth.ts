@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Community, Member } from '../../db/database.js'
 import { cachedSessionMember, endSession, startSession } from '../../domain/auth/auth.service.js'
 import { cachedCommunityWithStanding } from '../../domain/communities/communities.service.js'
-import { isValidZone } from '../../domain/series/recurrence.js'
+import { isValidZone } from '../../lib/time-zones.js'
 import { HttpError, notFound } from '../../lib/errors.js'
 
 declare module 'fastify' {

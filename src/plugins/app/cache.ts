@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin'
-import pg from 'pg'
-import { TaggedCache } from '../../lib/cache.js'
+import { listenForChanges } from '../../infra/cache/notices.js'
+import { TaggedCache } from '../../infra/cache/tagged-cache.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** In-memory reads of the hottest rows, kept true by the database's change notices (see below). */
+    /** In-memory reads of the hottest rows, kept true by the database's change notices (src/infra/cache/notices.ts). */
     caches: Caches
   }
 }
@@ -20,156 +20,24 @@ export interface Caches {
   myRsvps: TaggedCache
 }
 
-export const CHANNEL = 'convene_cache'
-/** The listening connection's application_name. */
-export const LISTENER_NAME = 'convene-cache-listener'
-/** How long a request waits to hear its own process's changes before it gives up and empties the caches. */
-const BARRIER_TIMEOUT_MS = 2000
-/** After losing the listening connection: how long before trying again (meanwhile nothing is served from memory). */
-const RECONNECT_MS = 1000
 /** An entry lives at most this long: organizer terms that start or end with the date need no notice. */
 const TTL_MS = 60_000
 
-/**
- * The read caches and what keeps them true. Triggers (migration cache_notify) send a tag on channel
- * `convene_cache` for every committed change to the rows behind these reads; every process listens and drops
- * what the tag names. So a change made anywhere (a page, a job, a script, another app process) reaches every
- * process's memory as soon as PostgreSQL delivers the notice, within milliseconds.
- *
- * Read-your-writes within a process: on the server the notice arrives on another connection, a moment after
- * the commit. So after this process finished a write, the next cached read first sends a notice of its own
- * (a barrier) and waits to hear it: PostgreSQL delivers notices in commit order, so by then every notice of
- * that write has been heard. The embedded database delivers notices before the statement returns.
- * Without a listening connection (lost, not yet back), every read goes to the database.
- */
+/** The read caches, and the listener that drops what the database says changed. */
 export default fp(async (app) => {
-  const conn = app.dbConnection
+  // Every read first catches up on this process's own writes (see listenForChanges; read only after it returned).
+  const ready = () => notices.fresh()
   const caches: Caches = {
-    sessions: new TaggedCache({ max: 20_000, ttl: TTL_MS, ready: () => fresh() }),
-    standings: new TaggedCache({ max: 20_000, ttl: TTL_MS, ready: () => fresh() }),
+    sessions: new TaggedCache({ max: 20_000, ttl: TTL_MS, ready }),
+    standings: new TaggedCache({ max: 20_000, ttl: TTL_MS, ready }),
     // Sized by the people an entry lists: 200,000 of them is about 30 MB.
     eventPages: new TaggedCache({
-      max: 5_000, maxSize: 200_000, size: (v) => 1 + ((v as { going?: unknown[] } | undefined)?.going?.length ?? 0), ttl: TTL_MS, ready: () => fresh()
+      max: 5_000, maxSize: 200_000, size: (v) => 1 + ((v as { going?: unknown[] } | undefined)?.going?.length ?? 0), ttl: TTL_MS, ready
     }),
-    myRsvps: new TaggedCache({ max: 50_000, ttl: TTL_MS, ready: () => fresh() })
+    myRsvps: new TaggedCache({ max: 50_000, ttl: TTL_MS, ready })
   }
   const all = Object.values(caches)
-  /** Whether changes reach us: the embedded database always tells; on a server, while the LISTEN connection holds. */
-  let listening = true
-  const setEnabled = (on: boolean) => {
-    listening = on
-    for (const c of all) c.setEnabled(on)
-  }
-  /** Not heard in time: what changed is unknown, so everything goes (whether the caches are on stays as it is). */
-  const flushAll = () => { for (const c of all) c.flush() }
-  const waiters = new Map<string, () => void>()
-
-  function heard (payload: string): void {
-    if (payload.startsWith('barrier:')) {
-      waiters.get(payload)?.()
-      return
-    }
-    for (const c of all) c.invalidate(payload)
-  }
-
-  // ---- Read-your-writes (server only)
-  let covered = 0
-  let barriers = 0
-  let inflight: { upTo: number, done: Promise<void> } | null = null
-  /** The barrier to send once the one in flight is back (one at a time on the listening connection). */
-  let queued: Promise<void> | null = null
-
-  function fresh (): Promise<void> | undefined {
-    if (conn.kind !== 'postgres' || conn.writes.count <= covered || !listening) return undefined
-    if (inflight && inflight.upTo >= conn.writes.count) return inflight.done
-    if (!inflight) return send()
-    // Writes finished after the barrier in flight was sent: the next one, sent when it is back, covers them
-    // (and every reader arriving meanwhile).
-    queued ??= inflight.done.then(() => {
-      queued = null
-      return conn.writes.count > covered ? send() : undefined
-    })
-    return queued
-  }
-
-  function send (): Promise<void> {
-    const upTo = conn.writes.count
-    const payload = `barrier:${process.pid}:${++barriers}`
-    const done = new Promise<void>((resolve) => {
-      // Not heard (in time, or the notice could not be sent): nothing known, so start again from the database.
-      const finish = (heardIt: boolean) => {
-        clearTimeout(timer)
-        waiters.delete(payload)
-        if (!heardIt) flushAll()
-        resolve()
-      }
-      const timer = setTimeout(() => finish(false), BARRIER_TIMEOUT_MS)
-      waiters.set(payload, () => finish(true))
-      // Sent by the listening connection itself: it needs no connection from the pool (where it would wait
-      // behind the very requests that wrote), and a listener hears its own notice in order, after every notice
-      // committed before it.
-      const via = listener ?? conn.pool!
-      via.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(() => finish(false))
-    }).then(() => {
-      covered = Math.max(covered, upTo)
-      if (inflight?.done === done) inflight = null
-    })
-    inflight = { upTo, done }
-    return done
-  }
-
-  // ---- Listening
-  let closing = false
-  /** The connection that LISTENs (server only), while it does. */
-  let listener: pg.Client | null = null
-  if (conn.kind === 'pglite') {
-    const unlisten = await conn.pglite!.listen(CHANNEL, heard)
-    app.addHook('onClose', async () => { await unlisten() })
-  } else {
-    let client: pg.Client | null = null
-    let retry: NodeJS.Timeout | undefined
-    /** Closes a listening connection we no longer want to hear from (its late errors included). */
-    const drop = async (c: pg.Client) => {
-      c.removeAllListeners()
-      c.on('error', () => {})
-      await c.end().catch(() => {})
-    }
-    const lost = () => {
-      if (!client) return
-      void drop(client)
-      client = null
-      listener = null
-      setEnabled(false)
-      if (!closing) retry = setTimeout(() => { void listen() }, RECONNECT_MS)
-    }
-    const listen = async () => {
-      // Named, so it can be told apart in pg_stat_activity.
-      const c = new pg.Client({ ...conn.pool!.options, application_name: LISTENER_NAME })
-      c.on('notification', (msg) => { if (msg.channel === CHANNEL && msg.payload) heard(msg.payload) })
-      c.on('error', lost)
-      c.on('end', lost)
-      client = c
-      try {
-        await c.connect()
-        await c.query(`listen ${CHANNEL}`)
-        listener = c
-        // Whatever changed while nobody listened is unknown: start empty.
-        setEnabled(true)
-      } catch (err) {
-        app.log.warn({ err }, 'The read cache cannot listen for changes; reading from the database meanwhile.')
-        lost()
-      }
-    }
-    setEnabled(false)
-    await listen()
-    app.addHook('onClose', async () => {
-      closing = true
-      clearTimeout(retry)
-      const c = client
-      client = null
-      listener = null
-      if (c) await drop(c)
-    })
-  }
+  const notices = await listenForChanges(app.dbConnection, () => all, app.log)
+  app.addHook('onClose', async () => { await notices.close() })
   app.decorate('caches', caches)
 }, { name: 'cache', dependencies: ['db'] })

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
-import { createBoss } from '../../domain/jobs/boss.js'
-import { JobQueue } from '../../domain/jobs/queue.js'
-import { createMailSender, type MailSender } from '../../domain/mail/mail.delivery.js'
+import { createBoss } from '../../infra/jobs/boss.js'
+import { JobQueue } from '../../infra/jobs/queue.js'
+import { createMailSender, type MailSender } from '../../infra/mail/transport.js'
 import { registerMailDelivery } from '../../domain/mail/mail.worker.js'
 
 declare module 'fastify' {

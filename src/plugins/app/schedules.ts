@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
-import type { JobQueue } from '../../domain/jobs/queue.js'
+import type { JobQueue } from '../../infra/jobs/queue.js'
 import { keepAnOrganizer } from '../../domain/communities/organizers.service.js'
 import { materialiseAllSeries } from '../../domain/series/series.service.js'
 import { deleteExpired } from '../../domain/site/site.repository.js'

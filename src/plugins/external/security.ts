@@ -6,9 +6,9 @@ import csrf from '@fastify/csrf-protection'
 import helmet from 'helmet'
 import rateLimit from '@fastify/rate-limit'
 import { LRUCache } from 'lru-cache'
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import qs from 'node:querystring'
-import { PgRateLimitStore } from '../../domain/site/rate-limit-store.js'
+import { PgRateLimitStore } from '../../infra/rate-limit-store.js'
+import { headersOf } from '../../lib/overrides/helmet-headers.js'
 import { HttpError } from '../../lib/errors.js'
 import { cleanInput } from '../../lib/http.js'
 
@@ -37,8 +37,7 @@ export default fp(async (app) => {
     if (request.method !== 'POST' || routeConfig.csrf === false) return done()
     app.csrfProtection(request, reply, done)
   })
-  // Security headers from helmet, computed once: they are the same on every response (no nonces), and running
-  // helmet's middleware chain on every request cost a twentieth of a cached page's time.
+  // Security headers from helmet, computed once (see headersOf): the same on every response (no nonces).
   const securityHeaders = headersOf(helmet({
     contentSecurityPolicy: {
       directives: {
@@ -83,25 +82,6 @@ export default fp(async (app) => {
     }
   })
 }, { name: 'security', dependencies: ['db', 'secret'] })
-
-/**
- * The headers a helmet middleware sets, read off one run against a stand-in response. Throws if it would do
- * anything else (remove a header, answer the request), which a precomputed copy could not repeat.
- */
-function headersOf (middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): Record<string, string> {
-  const headers: Record<string, string> = {}
-  let called = false
-  const res = {
-    setHeader (name: string, value: string | number | readonly string[]) { headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value) },
-    removeHeader () {}
-  }
-  middleware({ headers: {} } as IncomingMessage, res as unknown as ServerResponse, (err) => {
-    if (err) throw err as Error
-    called = true
-  })
-  if (!called) throw new Error('The security headers middleware did not finish synchronously.')
-  return headers
-}
 
 /**
  * @fastify/cookie's signer, remembering what it unsigned: every page unsigns the CSRF cookie (an HMAC), and a

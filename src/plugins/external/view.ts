@@ -4,6 +4,8 @@ import { Eta } from 'eta'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as format from '../../lib/format.js'
+import { rememberResolvedPaths } from '../../lib/overrides/eta-resolve-path.js'
+import { flat } from '../../lib/overrides/flat-string.js'
 
 export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../views')
 
@@ -14,29 +16,13 @@ declare module 'fastify' {
   }
 }
 
-/**
- * The string as one flat piece. eta builds its output by many small concatenations (a rope); a kept fragment
- * left as a rope is walked again every time a page containing it is measured and written.
- */
-function flat (s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8')
-}
-
 /** eta templates under views/, auto-escaping every `<%= %>`; cached unless NODE_ENV=development. */
 export default fp(async (app) => {
   const production = app.config.NODE_ENV !== 'development'
   const eta = new Eta({ views: viewsDir, autoEscape: true, autoTrim: [false, 'nl'], cache: production })
-  if (production) {
-    // Each include resolves its path again (a JSON key, path joins, a containment check): remember the answers.
-    const resolve = eta.resolvePath
-    const resolved = new Map<string, string>()
-    eta.resolvePath = function (template, options) {
-      const key = `${options?.filepath ?? ''}\0${template}`
-      let file = resolved.get(key)
-      if (file === undefined) resolved.set(key, file = resolve.call(this, template, options))
-      return file
-    }
-  }
+  // Each include resolves its path again (a JSON key, path joins, a containment check): remember the answers.
+  if (production) rememberResolvedPaths(eta)
+  // A kept fragment is written into many pages: one flat string rather than eta's rope of pieces.
   app.decorate('renderFragment', (template: string, data: Record<string, unknown>) => flat(eta.render(template, { fmt: format, ...data })))
   await app.register(view, {
     engine: { eta },

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { PROFILE_LIMITS, profileToForm, readProfileForm, saveProfile, validateProfile } from '../../domain/members/members.service.js'
+import { PROFILE_LIMITS, profileToForm, readProfileForm, saveMemberTimeZone, saveProfile, validateProfile } from '../../domain/members/members.service.js'
 import { US_STATES_AND_TERRITORIES } from '../../domain/members/regions.js'
-import { ALL_ZONES, readTimeZone, saveMemberTimeZone } from '../../domain/events/time-zones.js'
+import { ALL_ZONES, readTimeZone } from '../../lib/time-zones.js'
 import { feedLinks, regenerateFeed } from '../../domain/calendar/feeds.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]

@@ -2,8 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event } from '../../../../db/database.js'
 import { listHosts, setHosts } from '../../../../domain/events/events.repository.js'
 import {
-  cancelEvent, COMMON_ZONES, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
+  cancelEvent, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
 } from '../../../../domain/events/events.service.js'
+import { COMMON_ZONES } from '../../../../lib/time-zones.js'
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { countByStatus, listAttendees } from '../../../../domain/rsvps/rsvps.repository.js'
 import { attendeesCsv } from '../../../../domain/rsvps/rsvps.service.js'

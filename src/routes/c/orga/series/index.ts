@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Series } from '../../../../db/database.js'
-import { cancelEvent, COMMON_ZONES, EVENT_KINDS, lacksCaptions, type FormValues } from '../../../../domain/events/events.service.js'
+import { cancelEvent, EVENT_KINDS, lacksCaptions, type FormValues } from '../../../../domain/events/events.service.js'
+import { COMMON_ZONES } from '../../../../lib/time-zones.js'
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { describeRule, instantToLocal } from '../../../../domain/series/recurrence.js'
 import {

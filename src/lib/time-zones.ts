@@ -1,13 +1,36 @@
-import type { Db } from '../../db/database.js'
-import { date, time } from '../../lib/format.js'
-import { str } from '../../lib/forms.js'
+import { IANAZone } from 'luxon'
+import { date, time } from './format.js'
+import { str } from './forms.js'
+
+/*
+ * Time zones, in one place: which zones forms offer, which a value may be, and an event's times in the viewer's
+ * zone. Two checks on purpose:
+ *  - `isValidZone`: any zone the runtime resolves, aliases included (`US/Eastern`): an event's or a series' zone,
+ *    and the zone a browser reports;
+ *  - `isKnownZone`: one of the canonical names in ALL_ZONES: the profile's select offers exactly those.
+ */
 
 /** Every IANA zone the runtime knows (for the profile's select), plus UTC. */
 export const ALL_ZONES: readonly string[] = [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])].sort()
 const ZONE_SET = new Set(ALL_ZONES)
 
+/** Zones offered first in the event and series forms; any valid IANA zone is accepted. */
+export const COMMON_ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles',
+  'America/Anchorage', 'Pacific/Honolulu', 'America/Puerto_Rico', 'Pacific/Guam', 'Europe/London', 'Australia/Sydney', 'UTC']
+
+/** Whether the runtime can place times in `zone` (an IANA name or alias). */
+export function isValidZone (zone: string): boolean {
+  return zone.length > 0 && IANAZone.isValidZone(zone)
+}
+
+/** Whether `zone` is one of ALL_ZONES (canonical names only). */
 export function isKnownZone (zone: string): boolean {
   return ZONE_SET.has(zone)
+}
+
+/** A zone as people read it: `America/New York`. */
+export function zoneLabel (zone: string): string {
+  return zone.replace(/_/g, ' ')
 }
 
 /** Reads the profile's time-zone select: '' means "none chosen". */
@@ -15,10 +38,6 @@ export function readTimeZone (body: unknown): { value: string, error?: string } 
   const value = str(body, 'time_zone', 100)
   if (value && !isKnownZone(value)) return { value, error: 'Choose a time zone from the list, or leave it empty.' }
   return { value }
-}
-
-export async function saveMemberTimeZone (db: Db, memberId: number, zone: string | null): Promise<void> {
-  await db.updateTable('members').set({ time_zone: zone, updated_at: new Date() }).where('id', '=', memberId).execute()
 }
 
 /** Whether two zones show the same date and clock time at the instant (zone abbreviation aside). */
@@ -37,7 +56,7 @@ export function viewerTimes (event: { starts_at: Date, ends_at: Date, time_zone:
   const endDate = date(event.ends_at, viewerZone)
   return {
     zone: viewerZone,
-    zoneLabel: viewerZone.replace(/_/g, ' '),
+    zoneLabel: zoneLabel(viewerZone),
     start: `${startDate}, ${time(event.starts_at, viewerZone)}`,
     end: `${endDate === startDate ? '' : endDate + ', '}${time(event.ends_at, viewerZone)}`
   }

@@ -30,6 +30,22 @@ function freeze (value: unknown): void {
   Object.freeze(value)
 }
 
+/** The kind of a tag: what comes before its first colon (`event` of `event:12`; `names` of `names`). */
+export function tagKind (tag: string): string {
+  const colon = tag.indexOf(':')
+  return colon < 0 ? tag : tag.slice(0, colon)
+}
+
+/** The coarse tag that stands for every tag of `tag`'s kind: `event:*` for `event:12`. */
+export function coarse (tag: string): string {
+  return tagKind(tag) + ':*'
+}
+
+/** Whether `tag` is a coarse tag (sent for a statement that changed too many rows to name them one by one). */
+export function isCoarse (tag: string): boolean {
+  return tag.endsWith(':*')
+}
+
 /** Tags remembered with the time they were last invalidated; past this, all are forgotten at once. */
 const REMEMBERED_TAGS = 50_000
 
@@ -109,7 +125,7 @@ export class TaggedCache {
 
   async #load<T> (key: string, started: number, load: () => Promise<Loaded<T>>): Promise<T> {
     const { value, tags, keep } = await load()
-    if (keep !== false && this.#enabled && started >= this.#floor && tags.every((t) => (this.#invalidatedAt.get(t) ?? 0) <= started)) {
+    if (keep !== false && this.#enabled && started >= this.#floor && tags.every((t) => this.#lastInvalidated(t) <= started)) {
       freeze(value)
       this.#entries.set(key, { value, tags })
       for (const tag of tags) {
@@ -121,7 +137,15 @@ export class TaggedCache {
     return value
   }
 
-  /** Drops every entry carrying `tag`, and any load of it now running. */
+  /** When `tag` was last invalidated, itself or by a coarse tag of its kind (a `#seq`; 0: not remembered). */
+  #lastInvalidated (tag: string): number {
+    return Math.max(this.#invalidatedAt.get(tag) ?? 0, this.#invalidatedAt.get(coarse(tag)) ?? 0)
+  }
+
+  /**
+   * Drops every entry carrying `tag`, and any load of it now running. A coarse tag (`event:*`, see `isCoarse`)
+   * drops every entry carrying a tag of its kind.
+   */
   invalidate (tag: string): void {
     this.#seq++
     if (this.#invalidatedAt.size >= REMEMBERED_TAGS) {
@@ -129,8 +153,10 @@ export class TaggedCache {
       this.#floor = this.#seq
     }
     this.#invalidatedAt.set(tag, this.#seq)
-    const keys = this.#byTag.get(tag)
-    if (keys) for (const key of [...keys]) this.#entries.delete(key)
+    const keys = isCoarse(tag)
+      ? [...this.#byTag].filter(([t]) => coarse(t) === tag).flatMap(([, k]) => [...k])
+      : [...this.#byTag.get(tag) ?? []]
+    for (const key of keys) this.#entries.delete(key)
   }
 
   /** Drops everything, and every load now running. */
