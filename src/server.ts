@@ -23,7 +23,7 @@ closeWithGrace({ delay: 10_000 }, async ({ err }) => {
 })
 
 if (demo) {
-  const { seedDemo, DEMO } = await import('./db/seed.js')
+  const { seedDemo, DEMO } = await import('./cli/demo.js')
   const links = await seedDemo(app)
   console.log(`\nDemo data is ready. Sign-in links (each works once, for 24 hours; restart the demo for new ones):\n` +
     `  organizer (${DEMO.organizer.name}): ${links.organizer}\n  member    (${DEMO.member.name}): ${links.member}\n  admin     (${DEMO.admin.name}): ${links.admin}\n`)

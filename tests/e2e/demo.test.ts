@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { sql } from 'kysely'
 import { DateTime } from 'luxon'
-import { DEMO, seedDemo } from '../../src/db/seed.js'
+import { DEMO, seedDemo } from '../../src/cli/demo.js'
 import { findCommunityWithStanding } from '../../src/domain/communities/communities.repository.js'
 import { buildApp } from '../../src/build.js'
 import { sendDueReminders } from '../../src/domain/reminders/reminders.service.js'
