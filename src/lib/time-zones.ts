@@ -33,6 +33,11 @@ export function zoneLabel (zone: string): string {
   return zone.replace(/_/g, ' ')
 }
 
+/** The zone select of the event and series forms: the common US zones, with the current one first if it is another. */
+export function zoneOptions (current: string): { value: string, label: string }[] {
+  return [...new Set([...(current ? [current] : []), ...COMMON_ZONES])].map((z) => ({ value: z, label: zoneLabel(z) }))
+}
+
 /** Reads the profile's time-zone select: '' means "none chosen". */
 export function readTimeZone (body: unknown): { value: string, error?: string } {
   const value = str(body, 'time_zone', 100)

@@ -4,13 +4,12 @@ import { listHosts, setHosts } from '../../../../domain/events/events.repository
 import {
   cancelEvent, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
 } from '../../../../domain/events/events.service.js'
-import { COMMON_ZONES } from '../../../../lib/time-zones.js'
+import { zoneOptions } from '../../../../lib/time-zones.js'
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { countByStatus, listAttendees } from '../../../../domain/rsvps/rsvps.repository.js'
 import { attendeesCsv } from '../../../../domain/rsvps/rsvps.service.js'
 import { str } from '../../../../lib/forms.js'
 
-const zoneOptions = (current: string) => [...new Set([...(current ? [current] : []), ...COMMON_ZONES])].map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
 
 /** Organizers' event pages: create, edit, publish, copy and cancel an event; its attendees and their CSV. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Series } from '../../../../db/database.js'
 import { cancelEvent, EVENT_KINDS, lacksCaptions, type FormValues } from '../../../../domain/events/events.service.js'
-import { COMMON_ZONES } from '../../../../lib/time-zones.js'
+import { zoneOptions } from '../../../../lib/time-zones.js'
 import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { describeRule, instantToLocal } from '../../../../domain/series/recurrence.js'
 import {
@@ -13,7 +13,6 @@ import { notFound } from '../../../../lib/errors.js'
 import { isClockTime, isIsoDate, parseId, str } from '../../../../lib/forms.js'
 import { idParam } from '../../../../lib/http.js'
 
-const zoneOptions = (current: string) => [...new Set([...(current ? [current] : []), ...COMMON_ZONES])].map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
 
 /**
