@@ -341,8 +341,9 @@ async function main (): Promise<void> {
 
     const targets = [
       { target: 'event page throughput ≥ 15% of bare', value: page.rps / bareResult.rps, pass: page.rps / bareResult.rps >= 0.15 },
-      { target: 'event page p99 < 50 ms', value: page.p99, pass: page.p99 < 50 },
-      { target: 'RSVP POST p99 < 100 ms', value: rsvp.p99, pass: rsvp.p99 < 100 },
+      // A target that answered nothing has no latency to speak of: a p99 of 0 ms is a miss, not a pass.
+      { target: 'event page p99 < 50 ms', value: page.p99, pass: page.rps > 0 && page.p99 < 50 },
+      { target: 'RSVP POST p99 < 100 ms', value: rsvp.p99, pass: rsvp.rps > 0 && rsvp.p99 < 100 },
       { target: 'peak memory < 250 MB', value: Math.round(peak / MB), pass: peak < 250 * MB }
     ]
 
