@@ -1,9 +1,5 @@
 import type { Db, InviteMethod, RsvpStatus } from '../../db/database.js'
 
-export async function findInvite (db: Db, eventId: number, memberId: number) {
-  return db.selectFrom('calendar_invites').selectAll().where('event_id', '=', eventId).where('member_id', '=', memberId).executeTakeFirst()
-}
-
 export async function recordInvite (db: Db, row: { eventId: number, memberId: number, sequence: number, method: InviteMethod, rsvp: RsvpStatus | null, sentAt: Date }): Promise<void> {
   const values = { sequence: row.sequence, method: row.method, rsvp_status: row.rsvp, sent_at: row.sentAt }
   await db.insertInto('calendar_invites')

@@ -177,10 +177,3 @@ export async function listAttendees (db: Db, eventId: number) {
     .orderBy('rsvps.waitlisted_at').orderBy('members.full_name')
     .execute()
 }
-
-/** Members to tell about a change to the event (going, maybe or waitlisted). */
-export async function listInterested (db: Db, eventId: number) {
-  return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
-    .select(['members.id', 'members.email', 'members.full_name'])
-    .where('rsvps.event_id', '=', eventId).where('rsvps.status', 'in', ['going', 'maybe', 'waitlisted']).execute()
-}

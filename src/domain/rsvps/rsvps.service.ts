@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, Db, Event, RsvpStatus } from '../../db/database.js'
 import { dateTime } from '../../lib/format.js'
-import { csvCell, toCsv } from '../../lib/csv.js'
+import { toCsv } from '../../lib/csv.js'
 import { queueMemberChanges } from '../invites/calendar-changes.repository.js'
 import { lockEvent } from '../events/events.repository.js'
 import { answerWithoutCapacity, countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
@@ -139,9 +139,6 @@ export async function fillFromWaitlist (trx: Db, event: Event): Promise<number[]
   await queueMemberChanges(trx, event.id, promoted, 'promoted')
   return promoted
 }
-
-/** The cell rules (quoting, formula neutralising) live in src/lib/csv.ts; re-exported for existing callers. */
-export { csvCell }
 
 export interface AttendeeRow {
   full_name: string
