@@ -2,7 +2,7 @@
  * The read-cache tags: what a cached read depends on, as the database's triggers name it (migrations
  * cache_notify, cache_notify_per_statement). A loader lists the tags of what it read; a committed change sends
  * the tags of the rows it touched, and every entry carrying one of them is dropped. A tag built here and the
- * trigger that sends it must agree letter for letter: tests/infra/cache-tags.test.ts checks every kind.
+ * trigger that sends it must agree letter for letter: tests/infra/cache/tags.test.ts checks every kind.
  */
 export const tags = {
   /** A session row (signed out, expired). */
