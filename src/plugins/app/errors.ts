@@ -17,13 +17,22 @@ const TITLES: Record<number, string> = {
 
 const NOT_FOUND = 'We couldn’t find that page. Check the address, or sign in if you are a member.'
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/** A page for errors met before routing, where no plugin (templates, cookies, CSRF) has run: fixed text only. */
+function plainPage (title: string, message: string): string {
+  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
+    `<title>${escapeHtml(title)} · Convene</title>\n<link rel="stylesheet" href="/uswds/css/uswds.min.css">\n</head>\n<body>\n` +
+    `<main id="main-content" class="usa-section"><div class="grid-container">\n<h1>${escapeHtml(title)}</h1>\n` +
+    `<p class="usa-intro">${escapeHtml(message)}</p>\n<p><a class="usa-button usa-button--outline" href="/">Go to the Convene home page</a></p>\n` +
+    '</div></main>\n</body>\n</html>\n'
+}
+
 /** The error page, or a plain one when the request never reached the plugins the page needs (a bad URL). */
 function errorPage (reply: FastifyReply, status: number, message: string, problems: string[] = []): FastifyReply {
   reply.header('Cache-Control', 'no-store')
   const title = TITLES[status] ?? 'Something went wrong'
-  if (!reply.request.cookies) {
-    return reply.code(status).type('text/html; charset=utf-8').view('errors/plain', { title, message, status })
-  }
+  if (!reply.request.cookies) return reply.code(status).type('text/html; charset=utf-8').send(plainPage(title, message))
   return reply.page('errors/error', { title, message, problems, status }, status)
 }
 
