@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon'
 import type { Db, Event, EventKind } from '../../db/database.js'
 import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invites/invites.service.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
