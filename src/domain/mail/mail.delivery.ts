@@ -19,8 +19,13 @@ export function composeMail (row: MailMessage, from: string): SendMailOptions {
 export const MAX_ATTEMPTS = 10
 const BASE_DELAY_MS = 60_000
 const MAX_DELAY_MS = 4 * 60 * 60_000
-/** How long a claimed message is reserved for the process sending it (longer than any SMTP timeout). */
-const CLAIM_MS = 10 * 60_000
+/**
+ * How long a claimed message is reserved for the process sending it: longer than a batch can take with every
+ * SMTP timeout reached (CLAIM_BATCH × (10 + 10 + 30 s), src/infra/mail/transport.ts). A process killed mid-send
+ * holds back only its batch, this long; the rest of the outbox goes out at once.
+ */
+const CLAIM_MS = 5 * 60_000
+const CLAIM_BATCH = 5
 
 /** The wait before the next attempt after `attempts` failures: 1 min, 2, 4, … at most 4 hours. */
 export function retryDelayMs (attempts: number): number {
@@ -51,7 +56,7 @@ export async function deliverDueMail (db: Db, sender: MailSender, opts: Delivery
   const now = opts.now ?? await databaseNow(db)
   const maxAttempts = opts.maxAttempts ?? MAX_ATTEMPTS
   const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 }
-  const claimed = await claimDueMail(db, now, new Date(now.getTime() + CLAIM_MS), opts.batchSize ?? 20)
+  const claimed = await claimDueMail(db, now, new Date(now.getTime() + CLAIM_MS), opts.batchSize ?? CLAIM_BATCH)
   for (const row of claimed) {
     try {
       await sender.transport.sendMail(composeMail(row, sender.from))
@@ -72,7 +77,7 @@ export async function deliverDueMail (db: Db, sender: MailSender, opts: Delivery
 /** Delivers batches until nothing is due (bounded, so one run cannot go on forever). */
 export async function deliverAllDueMail (db: Db, sender: MailSender, opts: DeliveryOptions & { maxBatches?: number } = {}): Promise<DeliveryResult> {
   const total: DeliveryResult = { sent: 0, retrying: 0, failed: 0 }
-  for (let i = 0; i < (opts.maxBatches ?? 50); i++) {
+  for (let i = 0; i < (opts.maxBatches ?? 200); i++) {
     const r = await deliverDueMail(db, sender, opts)
     total.sent += r.sent
     total.retrying += r.retrying

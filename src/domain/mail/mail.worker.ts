@@ -13,17 +13,21 @@ interface Logger {
 }
 
 /**
- * Mail goes out through the job queue: the worker checks the outbox every MAIL_POLL_MS (one indexed query) and,
- * when a message is due — new, or a retry whose time has come — sends a `mail.deliver` job and wakes its
- * handler, which delivers everything due. The queue's 'stately' policy keeps at most one such job waiting and
- * one running across all worker processes. The outbox row, not the job, is the record of the message: a lost or
- * failed job loses nothing, the next poll finds the message again.
+ * Mail goes out from a sweep in each worker process: every MAIL_POLL_MS it checks the outbox (one indexed query)
+ * and, when a message is due — new, or a retry whose time has come — delivers everything due. Several processes
+ * may sweep at once: each message is claimed for one of them (mail.delivery.ts). The outbox row is the record of
+ * the message, and no job stands for the sweep: a process killed mid-send leaves only the few messages it had
+ * claimed, retried when their claim lapses; a restarted process sends the rest within a poll.
  */
 export function registerMailDelivery (queue: JobQueue, db: Db, sender: MailSender, log: Logger): void {
-  queue.work(MAIL_JOB, async () => {
-    const r = await deliverAllDueMail(db, sender)
-    if (r.sent) log.info({ sent: r.sent }, sender.mode === 'mailbox' ? 'mail kept in the dev mailbox (/dev/mailbox)' : 'mail sent')
-    if (r.retrying || r.failed) log.warn({ retrying: r.retrying, failed: r.failed }, 'mail delivery failed; see /dev/mailbox or the mail_messages table')
-  }, { policy: 'stately', retryLimit: 0, pollingIntervalSeconds: 30 })
-  queue.poll({ name: MAIL_JOB, intervalMs: MAIL_POLL_MS, due: () => hasDueMail(db, new Date()) })
+  queue.sweep({
+    name: MAIL_JOB,
+    intervalMs: MAIL_POLL_MS,
+    due: () => hasDueMail(db, new Date()),
+    run: async () => {
+      const r = await deliverAllDueMail(db, sender)
+      if (r.sent) log.info({ sent: r.sent }, sender.mode === 'mailbox' ? 'mail kept in the dev mailbox (/dev/mailbox)' : 'mail sent')
+      if (r.retrying || r.failed) log.warn({ retrying: r.retrying, failed: r.failed }, 'mail delivery failed; see /dev/mailbox or the mail_messages table')
+    }
+  })
 }

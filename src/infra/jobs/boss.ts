@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss'
 import type { Connection } from '../../db/connect.js'
+import { MAINTENANCE_SECONDS } from './queue.js'
 
 /**
  * pg-boss's way into our database. On a server it shares the app's pool. On the embedded database (PGlite, one
@@ -36,6 +37,7 @@ export function createBoss (connection: Connection, opts: BossOptions): PgBoss {
     db: bossDb(connection),
     supervise: opts.worker,
     schedule: opts.worker,
+    maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
     migrate: true
   })
 }

@@ -9,13 +9,29 @@ export interface WorkOptions {
   pollingIntervalSeconds?: number
   /** Retries of a failed job by pg-boss (default 2). */
   retryLimit?: number
+  /**
+   * How long a job may stay active before pg-boss counts it as failed (default JOB_EXPIRY_SECONDS). A process
+   * that dies mid-job leaves its job active; with a 'stately' queue nothing else of that job runs until then.
+   */
+  expireInSeconds?: number
 }
 
-export interface Poller {
-  /** The job to send when `due()` says there is work. */
+/** Jobs are sweeps of a minute's work at most: one left active by a dead process is given up this soon. */
+export const JOB_EXPIRY_SECONDS = 60
+/** How often a worker process looks for expired jobs (pg-boss's maintenance; its default is 2 minutes). */
+export const MAINTENANCE_SECONDS = 20
+
+/**
+ * Work done in every worker process, in the process itself: every `intervalMs`, when `due()` says there is
+ * work, `run()` (never two runs at once in one process). For work whose rows are claimed safely by several
+ * processes at once (leases, FOR UPDATE SKIP LOCKED): no job stands for it, so none can be left behind by a
+ * process that died — a restarted process sweeps again within `intervalMs`.
+ */
+export interface Sweep {
   name: string
   intervalMs: number
   due: () => Promise<boolean>
+  run: () => Promise<void>
 }
 
 interface Logger {
@@ -30,7 +46,7 @@ interface Logger {
 export class JobQueue {
   private readonly handlers = new Map<string, { handler: JobHandler<any>, options: WorkOptions }>()
   private readonly schedules: Array<{ name: string, cron: string, data: object }> = []
-  private readonly pollers: Poller[] = []
+  private readonly sweeps: Sweep[] = []
   private readonly workerIds = new Map<string, string>()
   /** Queues known to exist (creating one is shared by concurrent callers). */
   private readonly queues = new Map<string, Promise<void>>()
@@ -58,9 +74,10 @@ export class JobQueue {
     return this.workerRunning ? this.logged(name, this.install(s)) : Promise.resolve()
   }
 
-  /** While the worker runs: every `intervalMs`, when `due()` is true, sends job `name` and wakes its handler. */
-  poll (poller: Poller): void {
-    this.pollers.push(poller)
+  /** Registers a sweep (see Sweep); it runs while the worker runs. */
+  sweep (sweep: Sweep): void {
+    this.sweeps.push(sweep)
+    if (this.workerRunning) this.startSweep(sweep)
   }
 
   /** Queues a job (it runs in the worker process). Returns its id, or null when the queue's policy dropped it. */
@@ -80,21 +97,22 @@ export class JobQueue {
     await this.starting
   }
 
-  /** Starts the worker in this process: handlers, schedules and pollers. */
+  /** Starts the worker in this process: handlers, schedules and sweeps. */
   async startWorker (): Promise<void> {
     await this.start()
     this.workerRunning = true
     for (const name of this.handlers.keys()) await this.attach(name)
     for (const s of this.schedules) await this.install(s)
-    for (const p of this.pollers) this.startPoller(p)
+    for (const sweep of this.sweeps) this.startSweep(sweep)
   }
 
-  /** Stops pollers and workers, waiting up to `timeoutMs` for running jobs. */
+  /** Stops sweeps and workers, waiting up to `timeoutMs` for running jobs and sweeps. */
   async stop (timeoutMs = 10_000): Promise<void> {
     this.stopped = true
     for (const t of this.timers) clearInterval(t)
     this.timers.length = 0
     this.workerRunning = false
+    await Promise.all([...this.runningSweeps])
     if (!this.starting) return
     await this.starting.catch(() => undefined)
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs })
@@ -104,10 +122,18 @@ export class JobQueue {
     let created = this.queues.get(name)
     if (!created) {
       const options = this.handlers.get(name)?.options ?? {}
+      const settings = {
+        name,
+        policy: options.policy ?? 'standard',
+        retryLimit: options.retryLimit ?? 2,
+        expireInSeconds: options.expireInSeconds ?? JOB_EXPIRY_SECONDS
+      }
       created = (async () => {
-        if (!await this.boss.getQueue(name)) {
-          await this.boss.createQueue(name, { name, policy: options.policy ?? 'standard', retryLimit: options.retryLimit ?? 2 })
-        }
+        const existing = await this.boss.getQueue(name)
+        if (!existing) await this.boss.createQueue(name, settings)
+        // A queue made by an earlier version kept pg-boss's 15-minute expiry: a job of a process that died stalled
+        // the queue that long.
+        else if (existing.expireInSeconds !== settings.expireInSeconds) await this.boss.updateQueue(name, { ...existing, expireInSeconds: settings.expireInSeconds })
       })()
       this.queues.set(name, created)
       created.catch(() => this.queues.delete(name))
@@ -138,16 +164,22 @@ export class JobQueue {
     this.workerIds.set(name, id)
   }
 
-  private startPoller (p: Poller): void {
+  private readonly runningSweeps = new Set<Promise<void>>()
+
+  private startSweep (sweep: Sweep): void {
     let busy = false
     const timer = setInterval(() => {
       if (busy || !this.workerRunning) return
       busy = true
-      p.due()
-        .then(async (due) => { if (due && this.workerRunning) await this.send(p.name) })
-        .catch((err) => this.log.error({ err, job: p.name }, 'job poller failed'))
-        .finally(() => { busy = false })
-    }, p.intervalMs)
+      const run = sweep.due()
+        .then(async (due) => { if (due && this.workerRunning) await sweep.run() })
+        .catch((err) => this.log.error({ err, job: sweep.name }, 'sweep failed'))
+        .finally(() => {
+          busy = false
+          this.runningSweeps.delete(run)
+        })
+      this.runningSweeps.add(run)
+    }, sweep.intervalMs)
     timer.unref()
     this.timers.push(timer)
   }

@@ -23,7 +23,7 @@ export function createMailSender (smtpUrl: string, from: string): MailSender {
     return {
       mode: 'smtp',
       from,
-      transport: nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 })
+      transport: nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 })
     }
   }
   return { mode: 'mailbox', from, transport: nodemailer.createTransport({ streamTransport: true, buffer: true }) }

@@ -14,10 +14,12 @@ export function calendarSite (app: FastifyInstance): MailSite {
 }
 
 /**
- * Calendar mail, in the worker: the job that turns the queue of calendar changes (answers, promotions, edits,
+ * Calendar mail, in the worker: the sweep that turns the queue of calendar changes (answers, promotions, edits,
  * cancellations, invitations — written by the domain in each change's transaction) into mail, looked for every
- * second; and the reminders job (every minute). Both are `stately`, so passes never overlap. The site reaches
- * them as an argument: the domain keeps no configuration of its own.
+ * second in each worker process (batches are taken with FOR UPDATE SKIP LOCKED, so processes never send the
+ * same change twice, and a process that dies mid-batch rolls back and leaves it to the next sweep); and the
+ * reminders job (cron, every minute, `stately`). The site reaches them as an argument: the domain keeps no
+ * configuration of its own.
  */
 export default fp(async (app) => {
   void app.queue.work(REMINDERS_JOB, async () => {
@@ -25,9 +27,13 @@ export default fp(async (app) => {
     if (queued) app.log.info({ queued }, 'reminders queued')
   }, { policy: 'stately', retryLimit: 0, pollingIntervalSeconds: 30 })
   void app.queue.schedule(REMINDERS_JOB, REMINDERS_CRON)
-  void app.queue.work(CALENDAR_CHANGES_JOB, async () => {
-    const changes = await sendCalendarChanges(app.db, calendarSite(app))
-    if (changes) app.log.info({ changes }, 'calendar mail of queued changes written')
-  }, { policy: 'stately', retryLimit: 0, pollingIntervalSeconds: 30 })
-  app.queue.poll({ name: CALENDAR_CHANGES_JOB, intervalMs: CALENDAR_CHANGES_POLL_MS, due: () => hasQueuedChanges(app.db) })
+  app.queue.sweep({
+    name: CALENDAR_CHANGES_JOB,
+    intervalMs: CALENDAR_CHANGES_POLL_MS,
+    due: () => hasQueuedChanges(app.db),
+    run: async () => {
+      const changes = await sendCalendarChanges(app.db, calendarSite(app))
+      if (changes) app.log.info({ changes }, 'calendar mail of queued changes written')
+    }
+  })
 }, { name: 'calendar-mail', dependencies: ['queue', 'db', 'secret'] })
