@@ -6,7 +6,7 @@ import { sendCalendarMailOn } from '../../fixtures/calendar-mail.js'
 import { createCommunity, createMember } from '../../fixtures/factories.js'
 import { replyCalendar, replyMessage, type ReplyOptions, type ReplyStyle } from '../../fixtures/replies/build.js'
 import { createEvent, type EventInput } from '../../../src/domain/events/events.service.js'
-import { respond } from '../../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction } from '../../../src/domain/rsvps/rsvps.service.js'
 import { eventUid } from '../../../src/domain/calendar/ics.js'
 import { ingestCalendarReply, type InboundLog } from '../../../src/domain/inbound/inbound.service.js'
 import { eventIdFromUid, readCalendar } from '../../../src/domain/inbound/calendar-reply.js'
@@ -59,7 +59,7 @@ t.test('calendar replies', async (t) => {
   const rsvp = (eventId: number, memberId: number) =>
     db.selectFrom('rsvps').select('status').where('event_id', '=', eventId).where('member_id', '=', memberId).executeTakeFirst()
   const answer = (eventId: number, m: Member, choice: 'going' | 'declined') =>
-    db.transaction().execute((trx) => respond(trx, { eventId, memberId: m.id, choice }))
+    db.transaction().execute((trx) => answerInTransaction(trx, { eventId, memberId: m.id, choice }))
 
   t.test('Google Calendar: accepted → going', async (t) => {
     const id = await event()

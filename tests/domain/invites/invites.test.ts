@@ -5,7 +5,7 @@ import { createTestApp, PUBLIC_URL } from '../../fixtures/build-app.js'
 import { createCommunity, createMember } from '../../fixtures/factories.js'
 import type { Member } from '../../../src/db/database.js'
 import { cancelEvent, createEvent, publishEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
-import { respond, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
 import { deliverDueMail } from '../../../src/domain/mail/mail.delivery.js'
 import { createMailSender } from '../../../src/infra/mail/transport.js'
 import { createSeries, editSeries, moveOccurrence } from '../../../src/domain/series/series.service.js'
@@ -83,7 +83,7 @@ t.test('calendar invites', async (t) => {
   }
   /** An answer, then its calendar mail as the worker sends it. */
   async function answer (eventId: number, memberId: number, choice: RsvpChoice) {
-    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId, memberId, choice }))
+    const outcome = await db.transaction().execute((trx) => answerInTransaction(trx, { eventId, memberId, choice }))
     await sendCalendarMail(app)
     return outcome
   }

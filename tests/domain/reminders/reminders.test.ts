@@ -7,7 +7,7 @@ import { cancelEvent, createEvent, eventFormValues, publishEvent, readEventForm,
 import { sendDueReminders } from '../../../src/domain/reminders/reminders.service.js'
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../../../src/domain/reminders/offsets.js'
 import { sendCalendarMail } from '../../fixtures/calendar-mail.js'
-import { respond, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
 import { readRsvpToken } from '../../../src/domain/rsvps/rsvp-tokens.js'
 
 // Reminders before an event, to those going: a day and an hour before by default, or what the organizer
@@ -81,7 +81,7 @@ t.test('reminders', async (t) => {
     })
   }
   const answer = async (e: Event, m: Member, choice: RsvpChoice) => {
-    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice }))
+    const outcome = await db.transaction().execute((trx) => answerInTransaction(trx, { eventId: e.id, memberId: m.id, choice }))
     if (!outcome.ok) throw new Error(outcome.message)
     await sendCalendarMail(app) // the invite, as the worker sends it
     return outcome.status

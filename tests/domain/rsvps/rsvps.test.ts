@@ -4,7 +4,7 @@ import type { Database, Member } from '../../../src/db/database.js'
 import { createTestDatabase } from '../../fixtures/database.js'
 import { createCommunity, createMember } from '../../fixtures/factories.js'
 import { cancelEvent, createEvent, readEventForm, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
-import { respond, attendeesCsv, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction, attendeesCsv, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
 import { csvCell } from '../../../src/lib/csv.js'
 import { checkIn, doorList, undoCheckIn, walkInCandidates } from '../../../src/domain/events/check-ins.service.js'
 import { eventInput } from '../../fixtures/events.js'
@@ -28,10 +28,10 @@ t.test('RSVPs', async (t) => {
     return e.id
   }
   const answer = (eventId: number, memberId: number, choice: RsvpChoice, extra: object = {}) =>
-    db.transaction().execute((trx) => respond(trx, { eventId, memberId, choice, ...extra }))
+    db.transaction().execute((trx) => answerInTransaction(trx, { eventId, memberId, choice, ...extra }))
   const rsvps = (eventId: number) => db.selectFrom('rsvps').selectAll().where('event_id', '=', eventId).orderBy('id').execute()
 
-  t.test('going, maybe, declined: one row per member, answers kept only when asked', async (t) => {
+  t.test('going, maybe, declined: one row per member, stated needs kept only when asked', async (t) => {
     const id = await event()
     const m = await createMember(db)
     t.match(await answer(id, m.id, 'going', { accessibilityNeeds: 'Step-free access', dietaryNeeds: 'Vegan', listed: false }), { ok: true, status: 'going', previous: null })

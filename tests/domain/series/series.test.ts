@@ -4,7 +4,7 @@ import { createTestDatabase } from '../../fixtures/database.js'
 import { createCommunity, createMember } from '../../fixtures/factories.js'
 import { createSeries, editSeries, materialiseAllSeries, materialiseSeries, moveOccurrence, readSeriesForm, seriesOccurrences, type SeriesInput } from '../../../src/domain/series/series.service.js'
 import { cancelEvent } from '../../../src/domain/events/events.service.js'
-import { respond } from '../../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction } from '../../../src/domain/rsvps/rsvps.service.js'
 import { sendCalendarMailOn } from '../../fixtures/calendar-mail.js'
 
 
@@ -79,7 +79,7 @@ t.test('series: materialise, exceptions, edits', async (t) => {
   await t.test('editing the series changes future, not individually edited occurrences only; RSVPs stay', async (t) => {
     const waiting = [await createMember(db), await createMember(db), await createMember(db)]
     for (const m of [member, ...waiting]) {
-      await db.transaction().execute((trx) => respond(trx, { eventId: future[0].id, memberId: m.id, choice: 'going' }))
+      await db.transaction().execute((trx) => answerInTransaction(trx, { eventId: future[0].id, memberId: m.id, choice: 'going' }))
     }
     // A past occurrence's RSVP, recorded directly (the event has ended).
     await db.insertInto('rsvps').values({ event_id: past[0].id, member_id: member.id, status: 'going', accessibility_needs: null, dietary_needs: null, waitlisted_at: null }).execute()
