@@ -1,10 +1,11 @@
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { Client, createTestApp, testConfig } from '../../fixtures/build-app.js'
-import { createCommunity, createMember, signInAs } from '../../fixtures/factories.js'
+import { createEvent, createMember, signInAs } from '../../fixtures/factories.js'
+import { buildWorld } from '../../fixtures/world.js'
 import { DAY, eventInput } from '../../fixtures/events.js'
 import type { Event, Member } from '../../../src/db/database.js'
-import { cancelEvent, createEvent, publishEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
+import { cancelEvent, publishEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
 import { answerInTransaction } from '../../../src/domain/rsvps/rsvps.service.js'
 import { buildApp } from '../../../src/build.js'
 import { sendCalendarMail } from '../../fixtures/calendar-mail.js'
@@ -15,13 +16,14 @@ import { sendCalendarMail } from '../../fixtures/calendar-mail.js'
 
 async function setUp (t: Test, config: Record<string, string> = {}) {
   const { app, database } = await createTestApp(t, { config })
-  const olive = await createMember(app.db, { full_name: 'Olive Organizer' })
-  const ada = await createMember(app.db, { full_name: 'Ada Analyst', email: 'ada@lab.gov' })
-  const ben = await createMember(app.db, { full_name: 'Ben Bench', email: 'ben@lab.gov' })
-  const community = await createCommunity(app.db, { slug: 'dna', name: 'DNA Analysts', organizer: olive, members: [ada, ben] })
+  const { organizer: olive, members: [ada, ben], community } = await buildWorld(app.db, {
+    members: [{ full_name: 'Ada Analyst', email: 'ada@lab.gov' }, { full_name: 'Ben Bench', email: 'ben@lab.gov' }],
+    community: { slug: 'dna', name: 'DNA Analysts' },
+    event: false
+  })
   let n = 0
   const event = (over: Partial<EventInput> = {}): Promise<Event> => app.db.transaction().execute(async (trx) => {
-    const e = await createEvent(trx, community.id, eventInput({ title: `Validation roundtable ${++n}`, ...over }), olive.id)
+    const e = await createEvent(trx, community, { title: `Validation roundtable ${++n}`, ...over, status: 'draft' })
     return publishEvent(trx, e.id)
   })
   const as = async (m: Member) => {
