@@ -47,6 +47,21 @@ const rules = [
     severity: 'error',
     from: { path: '^src/domain/' },
     to: { path: ['^src/(routes|plugins)/', '(^|/)node_modules/(eta|@fastify/view)/', '^views/'] }
+  },
+  {
+    name: 'domain-reads-no-form-fields',
+    comment: 'Forms (src/forms: schemas and readers that know HTML field names) hand the domain typed input; ' +
+      'the domain never reads a form.',
+    severity: 'error',
+    from: { path: '^src/(domain|lib|db|infra)/' },
+    to: { path: '^src/forms/' }
+  },
+  {
+    name: 'forms-stay-below-routes',
+    comment: 'A form is shared by route folders (the event and series forms share their fields): it imports no route or plugin.',
+    severity: 'error',
+    from: { path: '^src/forms/' },
+    to: { path: '^src/(routes|plugins)/' }
   }
 ]
 
@@ -56,6 +71,11 @@ const rules = [
  * Nothing else is exempt: every other import of these files is still checked.
  */
 const knownViolations = {
+  'domain-reads-no-form-fields': [
+    // Issue 9 §3: the series forms move to src/forms/series-form.ts.
+    { from: 'src/domain/series/series.service.ts', to: ['src/forms/place-fields.ts'] },
+    { from: 'src/domain/series/series-changes.ts', to: ['src/forms/place-fields.ts'] }
+  ],
   'kysely-only-in-repositories': [
     // Issue 9 §6: series get a repository.
     { from: 'src/domain/series/series.service.ts', to: ['node_modules/kysely/dist/index.js'] }

@@ -11,6 +11,7 @@ import authPlugin from './plugins/app/auth.js'
 import communityPagesPlugin from './plugins/app/community-pages.js'
 import cachePlugin from './plugins/app/cache.js'
 import errorsPlugin from './plugins/app/errors.js'
+import schemasPlugin from './plugins/app/schemas.js'
 import queuePlugin from './plugins/app/queue.js'
 import schedulesPlugin from './plugins/app/schedules.js'
 import calendarMailPlugin from './plugins/app/calendar-mail.js'
@@ -41,5 +42,6 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(authPlugin)
   await fastify.register(communityPagesPlugin)
   await fastify.register(errorsPlugin)
+  await fastify.register(schemasPlugin)
   await fastify.register(routes)
 }

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import app, { type AppOptions } from './app.js'
+import { ajvOptions } from './lib/validation.js'
+import { frameworkError } from './plugins/app/errors.js'
 
 /** Builds a ready Fastify instance around the app (used by the server, the demo, tests and the benchmark). */
 export async function buildApp (opts: AppOptions & { logger?: boolean | object }): Promise<FastifyInstance> {
@@ -11,7 +13,11 @@ export async function buildApp (opts: AppOptions & { logger?: boolean | object }
     bodyLimit: 1024 * 1024,
     // A new embedded database runs initdb and the migrations (~5 s, more on a busy small machine); Fastify's
     // default of 10 s per plugin is too tight for that first start.
-    pluginTimeout: 120_000
+    pluginTimeout: 120_000,
+    // Route schemas (src/lib/schema.ts), checked with the options in src/lib/validation.ts.
+    ajv: { customOptions: ajvOptions },
+    // A URL part past maxParamLength, or a URL that cannot be decoded: the HTML error page, not Fastify's JSON.
+    frameworkErrors: frameworkError
   })
   await fastify.register(fp(app), opts)
   await fastify.ready()

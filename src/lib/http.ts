@@ -18,12 +18,17 @@ export function safeNext (raw: unknown): string {
 
 /**
  * A request's strings as the app's readers expect them: NUL characters removed (nobody types one, and
- * PostgreSQL refuses them in text), everywhere in arrays and objects; with `firstOfRepeated`, a repeated
- * parameter (`?token=a&token=b`) keeps its first value, since every page reads one value per query parameter.
+ * PostgreSQL refuses them in text), everywhere in arrays and objects; with `trim`, white space around each value
+ * removed (what a person typed around a field is never part of it, and limits count what is kept); with
+ * `firstOfRepeated`, a repeated parameter (`?token=a&token=b`) keeps its first value, since every page reads
+ * one value per query parameter.
  */
-export function cleanInput (value: unknown, opts: { firstOfRepeated?: boolean } = {}): unknown {
-  if (typeof value === 'string') return value.includes('\0') ? value.replace(/\0/g, '') : value
-  if (Array.isArray(value)) return opts.firstOfRepeated ? cleanInput(value[0]) : value.map((v) => cleanInput(v))
+export function cleanInput (value: unknown, opts: { firstOfRepeated?: boolean, trim?: boolean } = {}): unknown {
+  if (typeof value === 'string') {
+    const clean = value.includes('\0') ? value.replace(/\0/g, '') : value
+    return opts.trim ? clean.trim() : clean
+  }
+  if (Array.isArray(value)) return opts.firstOfRepeated ? cleanInput(value[0], opts) : value.map((v) => cleanInput(v, opts))
   if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) out[cleanInput(k) as string] = cleanInput(v, opts)

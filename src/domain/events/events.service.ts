@@ -1,11 +1,6 @@
-import { DateTime } from 'luxon'
 import type { Db, Event, EventKind } from '../../db/database.js'
-import { bool, check, isClockTime, isIsoDate, str } from '../../lib/forms.js'
 import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invites/invites.service.js'
-import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../reminders/offsets.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
-import { localToInstant } from '../series/recurrence.js'
-import { isValidZone } from '../../lib/time-zones.js'
 import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
 import { tags } from '../../infra/cache/tags.js'
 import { findEventPage, findMyRsvp, insertEvent, listEvents, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow, type EventPage, type MyRsvp } from './events.repository.js'
@@ -49,160 +44,26 @@ export interface EventInput extends PlaceInput {
   reminderOffsets?: number[]
 }
 
-export type FormValues = Record<string, string | boolean>
-
-const URL_RE = /^https:\/\/[^\s<>"]+$/
-
-function url (body: unknown, name: string, label: string, values: FormValues, errors: Record<string, string>): string | null {
-  const v = str(body, name, 1000)
-  values[name] = v
-  if (v && !URL_RE.test(v)) errors[name] = `Enter ${label} starting with https://`
-  return v || null
+/** The rule of a place that spans its fields: a meeting happens at a venue, online, or both. */
+export function placeProblem (place: PlaceInput): string | null {
+  return !place.venueName && !place.onlineUrl ? 'Enter a venue, a join link, or both.' : null
 }
 
-/** Reads the title, kind, texts, place and links common to the event and series forms. */
-export function readCommonFields (body: unknown, values: FormValues, errors: Record<string, string>) {
-  const title = str(body, 'title', 300)
-  const kind = str(body, 'kind') as EventKind
-  const summary = str(body, 'summary', 5000)
-  const whyItMatters = str(body, 'why_it_matters', 500)
-  Object.assign(values, { title, kind, summary, why_it_matters: whyItMatters })
-  check(errors, 'title', title, 'a title', { required: true, max: 200 })
-  if (!EVENT_KINDS.some((k) => k.value === kind)) errors.kind = 'Choose the kind of event.'
-  check(errors, 'why_it_matters', whyItMatters, 'why this matters to members', { required: true, max: 300 })
-
-  const place: PlaceInput = {
-    venueName: null, venueAddress: null, venueRoom: null, accessibilityNotes: null, onlineUrl: null, region: null, liveTranscriptUrl: null, capacity: null
+/**
+ * The rules of an event that span its fields, each keyed by what it is about (the form shows each at its
+ * field): it ends after it starts, lasts at most MAX_EVENT_DAYS, and RSVPs open before they close and no later
+ * than the day it starts.
+ */
+export function eventProblems (input: EventInput): { end?: string, length?: string, rsvpOpens?: string } {
+  const problems: { end?: string, length?: string, rsvpOpens?: string } = {}
+  const opens = input.rsvpOpensAt
+  if (opens && input.rsvpClosesAt && opens > input.rsvpClosesAt) problems.rsvpOpens = 'RSVPs must open before they close.'
+  else if (opens && opens > input.startsAt) problems.rsvpOpens = 'RSVPs must open on or before the day the event starts.'
+  if (input.endsAt <= input.startsAt) problems.end = 'The event must end after it starts.'
+  else if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_EVENT_DAYS * 86_400_000) {
+    problems.length = `An event can last at most ${MAX_EVENT_DAYS} days. For a longer programme, create a series or several events.`
   }
-  for (const [field, key] of [['venue_name', 'venueName'], ['venue_address', 'venueAddress'], ['venue_room', 'venueRoom'],
-    ['accessibility_notes', 'accessibilityNotes'], ['region', 'region']] as const) {
-    const v = str(body, field, 500)
-    values[field] = v
-    place[key] = v || null
-  }
-  place.onlineUrl = url(body, 'online_url', 'the join link', values, errors)
-  place.liveTranscriptUrl = url(body, 'live_transcript_url', 'the live-transcript link', values, errors)
-  if (!place.venueName && !place.onlineUrl) errors.venue_name = 'Enter a venue, a join link, or both.'
-  const capacity = str(body, 'capacity', 10)
-  values.capacity = capacity
-  if (capacity) {
-    if (!/^\d+$/.test(capacity) || Number(capacity) < 1 || Number(capacity) > 100_000) errors.capacity = 'Enter the number of places as a whole number, or leave it empty for no limit.'
-    else place.capacity = Number(capacity)
-  }
-  return { title, kind, summary, whyItMatters, place }
-}
-
-function readZone (body: unknown, values: FormValues, errors: Record<string, string>): string {
-  const zone = str(body, 'time_zone', 100)
-  values.time_zone = zone
-  if (!isValidZone(zone)) errors.time_zone = 'Choose a time zone, such as America/New_York.'
-  return zone
-}
-
-/** Reads and checks the event form. `input` is set only when there are no errors. */
-export function readEventForm (body: unknown): { values: FormValues, errors: Record<string, string>, input?: EventInput } {
-  const values: FormValues = {}
-  const errors: Record<string, string> = {}
-  const common = readCommonFields(body, values, errors)
-  const timeZone = readZone(body, values, errors)
-  const startDate = str(body, 'start_date', 10)
-  const startTime = str(body, 'start_time', 5)
-  const endDate = str(body, 'end_date', 10) || startDate
-  const endTime = str(body, 'end_time', 5)
-  Object.assign(values, { start_date: startDate, start_time: startTime, end_date: str(body, 'end_date', 10), end_time: endTime })
-  if (!isIsoDate(startDate)) errors.start_date = 'Enter the start date as YYYY-MM-DD.'
-  if (!isClockTime(startTime)) errors.start_time = 'Enter the start time as HH:MM (24-hour).'
-  if (!isIsoDate(endDate)) errors.end_date = 'Enter the end date as YYYY-MM-DD.'
-  if (!isClockTime(endTime)) errors.end_time = 'Enter the end time as HH:MM (24-hour).'
-  const recordingUrl = url(body, 'recording_url', 'the recording or transcript link', values, errors)
-  const speakerName = str(body, 'speaker_name', 1000)
-  values.speaker_name = speakerName
-  check(errors, 'speaker_name', speakerName, 'the speaker', { max: 200 })
-  const closesDate = str(body, 'rsvp_closes_date', 10)
-  values.rsvp_closes_date = closesDate
-  if (closesDate && !isIsoDate(closesDate)) errors.rsvp_closes_date = 'Enter the date RSVPs close as YYYY-MM-DD, or leave it empty.'
-  const hasOpens = typeof body === 'object' && body !== null && 'rsvp_opens_date' in body
-  const opensDate = str(body, 'rsvp_opens_date', 10)
-  values.rsvp_opens_date = opensDate
-  if (opensDate && !isIsoDate(opensDate)) errors.rsvp_opens_date = 'Enter the date RSVPs open as YYYY-MM-DD, or leave it empty to open them now.'
-  else if (opensDate && closesDate && isIsoDate(closesDate) && opensDate > closesDate) errors.rsvp_opens_date = 'RSVPs must open before they close.'
-  else if (opensDate && isIsoDate(startDate) && opensDate > startDate) errors.rsvp_opens_date = 'RSVPs must open on or before the day the event starts.'
-  const askAccessibility = bool(body, 'ask_accessibility')
-  const askDietary = bool(body, 'ask_dietary')
-  Object.assign(values, { ask_accessibility: askAccessibility, ask_dietary: askDietary })
-  // A form without the field (older pages, scripts) keeps the event's reminders; present and empty = none.
-  const hasReminders = typeof body === 'object' && body !== null && 'reminders' in body
-  const reminders = hasReminders ? readOffsets(str(body, 'reminders', 200)) : { text: formatOffsets(DEFAULT_OFFSETS), offsets: undefined }
-  values.reminders = reminders.text
-  if ('error' in reminders && reminders.error) errors.reminders = reminders.error
-  if (Object.keys(errors).length) return { values, errors }
-
-  const startsAt = localToInstant(`${startDate}T${startTime}`, timeZone)
-  const endsAt = localToInstant(`${endDate}T${endTime}`, timeZone)
-  if (endsAt <= startsAt) {
-    errors.end_time = 'The event must end after it starts.'
-    return { values, errors }
-  }
-  if (endsAt.getTime() - startsAt.getTime() > MAX_EVENT_DAYS * 86_400_000) {
-    errors.end_date = `An event can last at most ${MAX_EVENT_DAYS} days. For a longer programme, create a series or several events.`
-    return { values, errors }
-  }
-  // RSVPs close at the end of that day in the event's zone.
-  const rsvpClosesAt = closesDate ? DateTime.fromISO(closesDate, { zone: timeZone }).endOf('day').toJSDate() : null
-  const rsvpOpensAt = !hasOpens ? undefined : opensDate ? DateTime.fromISO(opensDate, { zone: timeZone }).startOf('day').toJSDate() : null
-  return {
-    values,
-    errors,
-    input: {
-      ...common.place,
-      kind: common.kind,
-      title: common.title,
-      summary: common.summary,
-      whyItMatters: common.whyItMatters,
-      startsAt,
-      endsAt,
-      timeZone,
-      recordingUrl,
-      speakerName: speakerName || null,
-      rsvpClosesAt,
-      rsvpOpensAt,
-      askAccessibility,
-      askDietary,
-      reminderOffsets: reminders.offsets
-    }
-  }
-}
-
-/** The form's values for an existing event (the edit page). */
-export function eventFormValues (e: Event): FormValues {
-  const start = DateTime.fromJSDate(e.starts_at, { zone: e.time_zone })
-  const end = DateTime.fromJSDate(e.ends_at, { zone: e.time_zone })
-  return {
-    title: e.title,
-    kind: e.kind,
-    summary: e.summary,
-    why_it_matters: e.why_it_matters,
-    time_zone: e.time_zone,
-    start_date: start.toISODate()!,
-    start_time: start.toFormat('HH:mm'),
-    end_date: end.toISODate()!,
-    end_time: end.toFormat('HH:mm'),
-    venue_name: e.venue_name ?? '',
-    venue_address: e.venue_address ?? '',
-    venue_room: e.venue_room ?? '',
-    accessibility_notes: e.accessibility_notes ?? '',
-    online_url: e.online_url ?? '',
-    region: e.region ?? '',
-    live_transcript_url: e.live_transcript_url ?? '',
-    recording_url: e.recording_url ?? '',
-    speaker_name: e.speaker_name ?? '',
-    capacity: e.capacity === null ? '' : String(e.capacity),
-    rsvp_closes_date: e.rsvp_closes_at ? DateTime.fromJSDate(e.rsvp_closes_at, { zone: e.time_zone }).toISODate()! : '',
-    rsvp_opens_date: e.rsvp_opens_at ? DateTime.fromJSDate(e.rsvp_opens_at, { zone: e.time_zone }).toISODate()! : '',
-    ask_accessibility: e.ask_accessibility,
-    ask_dietary: e.ask_dietary,
-    reminders: formatOffsets(e.reminder_offsets_minutes)
-  }
+  return problems
 }
 
 function columns (input: EventInput) {

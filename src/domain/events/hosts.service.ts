@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js'
 import { listCurrentOrganizers } from '../communities/communities.repository.js'
+import { findMemberByEmail, listMembersAmong } from './events.repository.js'
 import { normaliseEmail } from '../../lib/forms.js'
 
 /*
@@ -14,6 +15,7 @@ export interface HostChoice {
   agency: string
 }
 
+/** The hosts part of a form, as read (src/forms/event-form.ts). */
 export interface HostsForm {
   /** Checked member ids, as strings (what the form re-shows). */
   hosts: string[]
@@ -22,27 +24,15 @@ export interface HostsForm {
   shown: boolean
 }
 
-/** The checkboxes: current hosts first, then the other current organizers. */
+/**
+ * The checkboxes: current hosts first, then the other current organizers. Only members of the community are
+ * ever named: the ids may come from a posted form, and a form must not be a way to look up other members.
+ */
 export async function hostChoices (db: Db, communityId: number, currentHostIds: number[]): Promise<HostChoice[]> {
   const organizers = await listCurrentOrganizers(db, communityId)
-  const current = currentHostIds.length
-    ? await db.selectFrom('members').select(['id', 'full_name', 'agency']).where('id', 'in', currentHostIds).orderBy('full_name').execute()
-    : []
+  const current = await listMembersAmong(db, communityId, currentHostIds)
   const seen = new Set(current.map((m) => m.id))
   return [...current, ...organizers.filter((o) => !seen.has(o.id)).map(({ id, full_name, agency }) => ({ id, full_name, agency }))]
-}
-
-export function hostsFormValues (hostIds: number[]): HostsForm {
-  return { hosts: hostIds.map(String), host_email: '', shown: true }
-}
-
-/** Reads the hosts part of a form: `hosts` (checkboxes, repeated), `host_email` and the marker `hosts_shown`. */
-export function readHostsForm (body: unknown): HostsForm {
-  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
-  const raw = Array.isArray(b.hosts) ? b.hosts : b.hosts === undefined ? [] : [b.hosts]
-  const hosts = [...new Set(raw.filter((v): v is string => typeof v === 'string' && /^\d{1,9}$/.test(v)))]
-  const email = typeof b.host_email === 'string' ? b.host_email.trim().slice(0, 300) : ''
-  return { hosts, host_email: email, shown: b.hosts_shown === 'yes' }
 }
 
 /**
@@ -55,17 +45,13 @@ export async function resolveHosts (db: Db, communityId: number, form: HostsForm
   const ids = form.hosts.map(Number)
   if (form.host_email) {
     const email = normaliseEmail(form.host_email)
-    const found = email
-      ? await db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
-        .select('members.id').where('memberships.community_id', '=', communityId).where('members.email', '=', email).executeTakeFirst()
-      : undefined
+    const found = email ? await findMemberByEmail(db, communityId, email) : undefined
     if (!found) errors.host_email = 'No member of this community has that email address. Check it, or invite them first.'
     else ids.push(found.id)
   }
   const unique = [...new Set(ids)]
   if (unique.length) {
-    const members = await db.selectFrom('memberships').select('member_id')
-      .where('community_id', '=', communityId).where('member_id', 'in', unique).execute()
+    const members = await listMembersAmong(db, communityId, unique)
     if (members.length !== unique.length) errors.hosts = 'Hosts must be members of this community.'
   }
   if (!unique.length && !errors.host_email) errors.hosts = 'Choose at least one host.'

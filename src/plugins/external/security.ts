@@ -28,9 +28,10 @@ export default fp(async (app) => {
   })
   // Cleaned once for every route rather than in each form reader (see cleanInput).
   app.addHook('preValidation', async (request) => {
-    request.query = cleanInput(request.query, { firstOfRepeated: true })
+    request.query = cleanInput(request.query, { firstOfRepeated: true, trim: true })
     request.params = cleanInput(request.params)
-    request.body = cleanInput(request.body)
+    // Form fields are trimmed; a raw body (an inbound message) is kept as sent.
+    request.body = cleanInput(request.body, { trim: typeof request.body === 'object' })
   })
   app.addHook('preHandler', (request, reply, done) => {
     const routeConfig = request.routeOptions.config as { csrf?: boolean }

@@ -1,28 +1,31 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event } from '../../../../db/database.js'
 import { listHosts, setHosts } from '../../../../domain/events/events.repository.js'
-import {
-  cancelEvent, copyEvent, createEvent, EVENT_KINDS, eventFormValues, lacksCaptions, publishEvent, readEventForm, updateEvent
-} from '../../../../domain/events/events.service.js'
+import { Type } from 'typebox'
+import { cancelEvent, copyEvent, createEvent, EVENT_KINDS, lacksCaptions, publishEvent, updateEvent } from '../../../../domain/events/events.service.js'
 import { zoneOptions } from '../../../../lib/time-zones.js'
-import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
+import { hostChoices, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { countByStatus, listAttendees } from '../../../../domain/rsvps/rsvps.repository.js'
 import { attendeesCsv } from '../../../../domain/rsvps/rsvps.service.js'
-import { str } from '../../../../lib/forms.js'
+import { EventForm, eventFormValues, hostsFormValues, readEventForm, readHostsForm } from '../../../../forms/event-form.js'
+import { buttonForm, form, NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
 
 /** Organizers' event pages: create, edit, publish, copy and cancel an event; its attendees and their CSV. */
 export default async function eventRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/orga/events/new', newEvent)
-  app.post('/c/:slug/orga/events/new', createTheEvent)
-  app.get('/c/:slug/orga/events/:id/edit', editEvent)
-  app.post('/c/:slug/orga/events/:id/edit', saveEvent)
-  app.post('/c/:slug/orga/events/:id/publish', publishDraft)
-  app.post('/c/:slug/orga/events/:id/copy', copyTheEvent)
-  app.post('/c/:slug/orga/events/:id/cancel', cancelTheEvent)
-  app.get('/c/:slug/orga/events/:id/attendees', showAttendees)
-  app.get('/c/:slug/orga/events/:id/attendees.csv', attendeesFile)
+  const page = { schema: { params: SlugIdParams, querystring: NoQuery } }
+  const button = { schema: { params: SlugIdParams, querystring: NoQuery, body: buttonForm } }
+  // The form pages read their own errors (config.form): the form is re-shown with them and the input kept.
+  app.get('/c/:slug/orga/events/new', { schema: { params: SlugParams, querystring: NoQuery } }, newEvent)
+  app.post('/c/:slug/orga/events/new', { schema: { params: SlugParams, querystring: NoQuery, body: EventForm }, config: { form: true } }, createTheEvent)
+  app.get('/c/:slug/orga/events/:id/edit', page, editEvent)
+  app.post('/c/:slug/orga/events/:id/edit', { schema: { params: SlugIdParams, querystring: NoQuery, body: EventForm }, config: { form: true } }, saveEvent)
+  app.post('/c/:slug/orga/events/:id/publish', { schema: { params: SlugIdParams, querystring: NoQuery, body: form({ confirm: Type.Optional(Type.Literal('yes')) }) } }, publishDraft)
+  app.post('/c/:slug/orga/events/:id/copy', button, copyTheEvent)
+  app.post('/c/:slug/orga/events/:id/cancel', button, cancelTheEvent)
+  app.get('/c/:slug/orga/events/:id/attendees', page, showAttendees)
+  app.get('/c/:slug/orga/events/:id/attendees.csv', page, attendeesFile)
 
   /** The event form; `hosts` is what the hosts checkboxes show (the event's hosts, or the form as sent). */
   async function eventForm (request: FastifyRequest, reply: FastifyReply, data: { event?: Event, values: Record<string, unknown>, hosts: HostsForm, errors?: Record<string, string> }, status = 200) {
@@ -85,7 +88,7 @@ export default async function eventRoutes (app: FastifyInstance) {
   async function publishDraft (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
     if (event.status !== 'draft') return reply.flash('This event is not a draft.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
-    if (lacksCaptions(event) && str(request.body, 'confirm') !== 'yes') {
+    if (lacksCaptions(event) && (request.body as { confirm?: string }).confirm !== 'yes') {
       return reply.page('c/orga/events/confirm-publish', { title: 'Publish without live captions?', community: request.community, event })
     }
     await app.db.transaction().execute((trx) => publishEvent(trx, event.id))

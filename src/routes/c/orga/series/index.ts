@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Series } from '../../../../db/database.js'
-import { cancelEvent, EVENT_KINDS, lacksCaptions, type FormValues } from '../../../../domain/events/events.service.js'
+import { cancelEvent, EVENT_KINDS, lacksCaptions } from '../../../../domain/events/events.service.js'
+import type { FormValues } from '../../../../forms/place-fields.js'
 import { zoneOptions } from '../../../../lib/time-zones.js'
-import { hostChoices, hostsFormValues, readHostsForm, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
+import { hostChoices, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
+import { hostsFormValues, readHostsForm } from '../../../../forms/event-form.js'
 import { describeRule, instantToLocal } from '../../../../domain/series/recurrence.js'
 import {
   notifyTimeChanged, pastOccurrences, readScheduleForm, readSeriesEditForm, ScheduleChangeError, scheduleFormValues, seriesFormValues,

@@ -1,0 +1,85 @@
+import t from 'tap'
+import { DateTime } from 'luxon'
+import { Client, createTestApp, text } from '../fixtures/build-app.js'
+import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
+
+// Every route validates its params, query string and body against a schema (src/lib/schema.ts), and what a
+// schema refuses reaches the person as a page that names the field — never a silent cut, never raw JSON.
+
+const jan = `${DateTime.now().year + 1}-01-14`
+
+t.test('every route has a schema for its params, query string and body', async (t) => {
+  const { app } = await createTestApp(t)
+  t.same(app.routesWithoutSchema, [], 'routes without a full schema')
+})
+
+t.test('schema errors as people meet them', async (t) => {
+  const { app } = await createTestApp(t)
+  const db = app.db
+  const orga = await createMember(db, { full_name: 'Olive Organizer' })
+  const member = await createMember(db, { full_name: 'Mo Member' })
+  const community = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: orga, members: [member] })
+  const organizer = new Client(app)
+  await signInAs(organizer, orga)
+  const fields = {
+    title: 'Kit validation meetup', kind: 'meetup', why_it_matters: 'See how another lab validated its kit.', summary: '',
+    time_zone: 'America/New_York', start_date: jan, start_time: '12:00', end_time: '13:00', venue_name: 'State Lab', capacity: ''
+  }
+
+  await t.test('a limit is an error that names the field and its limit, with the input kept', async (t) => {
+    const long = 'x'.repeat(10_000)
+    const res = await organizer.post(`/c/${community.slug}/orga/events/new`, { ...fields, summary: long, venue_name: 'v'.repeat(501) })
+    t.equal(res.statusCode, 400)
+    const page = text(res.body)
+    t.match(page, 'The summary must be 5000 characters or fewer (you entered 10000).')
+    t.match(page, 'The venue name must be 500 characters or fewer (you entered 501).')
+    t.ok(res.body.includes(`>${long}</textarea>`), 'the whole summary is kept in the form, uncut')
+    t.equal(await db.selectFrom('events').select('id').executeTakeFirst(), undefined, 'nothing saved')
+  })
+
+  await t.test('the error summary never repeats a long value', async (t) => {
+    const res = await organizer.post(`/c/${community.slug}/orga/events/new`, { ...fields, online_url: 'ftp://' + 'y'.repeat(10_000) })
+    t.equal(res.statusCode, 400)
+    const summary = /id="error-summary"[\s\S]*?<\/div>\s*<\/div>/.exec(res.body)?.[0] ?? ''
+    t.match(text(summary), 'The join link must be 1000 characters or fewer (you entered 10006).')
+    t.ok(summary.length < 2000, `the summary is short (${summary.length} characters)`)
+  })
+
+  await t.test('a value sent twice, or a field the form does not have, is refused or dropped, not crashed on', async (t) => {
+    const twice = await organizer.post(`/c/${community.slug}/orga/events/new`, { ...fields, title: ['One', 'Two'] })
+    t.equal(twice.statusCode, 400)
+    t.match(text(twice.body), 'A title was sent more than once')
+    const extra = await organizer.post(`/c/${community.slug}/orga/events/new`, { ...fields, is_admin: 'true' })
+    t.equal(extra.statusCode, 303, 'an unknown field is dropped; the event is saved')
+  })
+
+  await t.test('a schema error on a button waits for the guards: outsiders learn nothing from it', async (t) => {
+    const event = await db.selectFrom('events').select('id').executeTakeFirstOrThrow()
+    const stranger = new Client(app)
+    await signInAs(stranger, await createMember(db))
+    const res = await stranger.post(`/c/${community.slug}/orga/events/${event.id}/publish`, { confirm: 'maybe' }, { csrfFrom: '/' })
+    t.equal(res.statusCode, 404, 'a non-member gets not-found, as for any page of the community')
+    const own = await organizer.post(`/c/${community.slug}/orga/events/${event.id}/publish`, { confirm: 'maybe' }, { csrfFrom: '/' })
+    t.equal(own.statusCode, 400)
+    t.match(own.headers['content-type'], 'text/html')
+    t.match(text(own.body), 'Something in what was sent is not valid')
+  })
+
+  await t.test('an id that cannot be one is not found', async (t) => {
+    for (const id of ['abc', '0', '2147483648', '1e3']) {
+      const res = await organizer.get(`/c/${community.slug}/orga/events/${id}/edit`)
+      t.equal(res.statusCode, 404, id)
+      t.match(res.headers['content-type'], 'text/html')
+    }
+  })
+
+  await t.test('an address part past the length limit gets the HTML error page', async (t) => {
+    for (const url of [`/c/${'a'.repeat(101)}`, `/rsvp/${'t'.repeat(5000)}`]) {
+      const res = await app.inject({ method: 'GET', url })
+      t.equal(res.statusCode, 414, url.slice(0, 20))
+      t.match(res.headers['content-type'], 'text/html')
+      t.match(text(res.body), 'That address is too long')
+      t.notMatch(res.body, 'FST_ERR')
+    }
+  })
+})
