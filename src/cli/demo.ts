@@ -12,7 +12,7 @@ import { setHosts, updateEventRow } from '../domain/events/events.repository.js'
 import { cancelEvent, createEvent, publishEvent, updateEvent, type EventInput, type PlaceInput } from '../domain/events/events.service.js'
 import { eventFormValues, readEventForm } from '../forms/event-form.js'
 import { inviteList } from '../domain/invites/invites.service.js'
-import { respond, type RsvpChoice } from '../domain/rsvps/rsvps.service.js'
+import { answerInTransaction, type RsvpChoice } from '../domain/rsvps/rsvps.service.js'
 import { buildRule, localToInstant } from '../domain/series/recurrence.js'
 import { createSeries, materialiseSeries } from '../domain/series/series.service.js'
 
@@ -281,7 +281,7 @@ function nthWeekday (d: DateTime, n: number, weekday: number): string {
 }
 
 async function rsvpAll (trx: Db, eventId: number, memberIds: number[], choice: RsvpChoice, at: Date): Promise<void> {
-  for (const memberId of memberIds) await respond(trx, { eventId, memberId, choice }, at)
+  for (const memberId of memberIds) await answerInTransaction(trx, { eventId, memberId, choice }, at)
 }
 
 /** Everyone going came, but for the last one (a no-show); plus one walk-in. Check-ins are the attendance record. */
@@ -393,7 +393,7 @@ async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec,
   })
   await setHosts(trx, conference, [host, coHost])
   await rsvpAll(trx, conference, crowd.slice(0, 12), 'going', now)
-  await respond(trx, { eventId: conference, memberId: crowd[12], choice: 'going', accessibilityNeeds: 'Live captions on the main stage, please.', dietaryNeeds: 'Vegetarian' }, now)
+  await answerInTransaction(trx, { eventId: conference, memberId: crowd[12], choice: 'going', accessibilityNeeds: 'Live captions on the main stage, please.', dietaryNeeds: 'Vegetarian' }, now)
   await rsvpAll(trx, conference, crowd.slice(13, 16), 'maybe', now)
 
   await createCalendarDemo(trx, communityId, { host, crowd, slug, ideaLabSeriesId: ideaLab.series.id, conference, at, now })

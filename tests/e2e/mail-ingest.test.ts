@@ -11,7 +11,7 @@ import type { Database } from '../../src/db/database.js'
 import { eventUid } from '../../src/domain/calendar/ics.js'
 import { createEvent, publishEvent } from '../../src/domain/events/events.service.js'
 import { sendCalendarMailOn } from '../fixtures/calendar-mail.js'
-import { respond } from '../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction } from '../../src/domain/rsvps/rsvps.service.js'
 import { createTestApp, PUBLIC_URL, testConfig } from '../fixtures/build-app.js'
 import { createCommunity, createMember } from '../fixtures/factories.js'
 import { replyMessage } from '../fixtures/replies/build.js'
@@ -84,11 +84,11 @@ t.test('mail:ingest, a separate process reading one message on stdin', async (t)
       }, olive.id)
       return publishEvent(trx, e.id)
     })
-    const answered = await db.transaction().execute((trx) => respond(trx, { eventId: event.id, memberId: ada.id, choice: 'going' }))
+    const answered = await db.transaction().execute((trx) => answerInTransaction(trx, { eventId: event.id, memberId: ada.id, choice: 'going' }))
     if (!answered.ok) throw new Error(answered.message)
     await sendCalendarMailOn(db, site) // her invite, as the worker sends it
     // One place: Ben waits for it.
-    const waiting = await db.transaction().execute((trx) => respond(trx, { eventId: event.id, memberId: ben.id, choice: 'going' }))
+    const waiting = await db.transaction().execute((trx) => answerInTransaction(trx, { eventId: event.id, memberId: ben.id, choice: 'going' }))
     if (!waiting.ok || waiting.status !== 'waitlisted') throw new Error('Ben should be waitlisted')
     Object.assign(ids, {
       event: event.id, member: ada.id, email: ada.email, uid: eventUid(event.id, PUBLIC_URL), sequence: event.sequence, slug: community.slug,

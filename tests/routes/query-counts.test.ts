@@ -2,12 +2,17 @@ import t, { type Test } from 'tap'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../src/db/database.js'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
-import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
+import { createCommunity, createMember, createSeries, signInAs } from '../fixtures/factories.js'
 
 /*
  * STYLE.md: list pages get query-count tests against N+1. Every statement Kysely executes (on either database)
  * is counted while a request runs; the hot pages must use a fixed, small number whatever the number of events
  * and attendees.
+ *
+ * Each page has an upper bound, `queries <= N`: N is what the page runs today (said next to it) plus a margin of
+ * one, so a page may gain a statement without this file changing, while a query per row (N+1) — 25 events, 80
+ * attendees, 82 members — goes far past it. Where the data can grow in the test, the count with few rows and
+ * with many is also compared. Counts are for a warm read cache (the viewer's standing comes from memory).
  */
 
 /** Counts the statements every Kysely executor of the process runs (transactions get executors of the same class). */
@@ -85,7 +90,8 @@ t.test('hot pages use a fixed number of queries', async (t) => {
     t.match(page, 'Attendee 001, Agency 1', 'who’s going is listed')
     t.match(page, '64 going', 'counts')
     t.equal(many.queries.length, few.queries.length, `same number of queries for 2 and 80 attendees: ${many.queries.join(' | ')}`)
-    t.ok(many.queries.length <= 4, `at most 4 queries (was ${many.queries.length})`)
+    // Today 2: the event page (event, hosts, who is going, counts) and the viewer's answer.
+    t.ok(many.queries.length <= 3, `at most 3 queries (was ${many.queries.length}): ${many.queries.join(' | ')}`)
     const again = await counter.during(() => member.get(`${base}/events/${large}`))
     t.equal(again.result.statusCode, 200)
     t.match(text(again.result.body), '64 going')
@@ -103,7 +109,65 @@ t.test('hot pages use a fixed number of queries', async (t) => {
     t.notMatch(page, 'Meetup 026', 'one page of 25 events')
     t.match(page, 'Next events')
     t.equal(many.queries.length, few.queries.length, `same number of queries for 2 and 62 events: ${many.queries.join(' | ')}`)
-    t.ok(many.queries.length <= 4, `at most 4 queries (was ${many.queries.length})`)
+    // Today 2: a page of events with their going counts, and the regions for the filter.
+    t.ok(many.queries.length <= 3, `at most 3 queries (was ${many.queries.length}): ${many.queries.join(' | ')}`)
+  })
+
+  const organizer = new Client(app)
+  await signInAs(organizer, orga)
+
+  await t.test('the community home', async (t) => {
+    await member.get(base)
+    const home = await counter.during(() => member.get(base))
+    t.equal(home.result.statusCode, 200)
+    t.match(text(home.result.body), 'Meetup 001')
+    // Today 3: requirements, current organizers, the next events with their going counts.
+    t.ok(home.queries.length <= 4, `at most 4 queries (was ${home.queries.length}): ${home.queries.join(' | ')}`)
+  })
+
+  await t.test('the organizer’s event list', async (t) => {
+    await organizer.get(`${base}/events`)
+    const list = await counter.during(() => organizer.get(`${base}/events`))
+    t.equal(list.result.statusCode, 200)
+    t.match(text(list.result.body), 'Meetup 025')
+    // Today 3: a page of events (drafts too) with their going counts, the regions, the events lacking captions.
+    t.ok(list.queries.length <= 4, `at most 4 queries (was ${list.queries.length}): ${list.queries.join(' | ')}`)
+  })
+
+  await t.test('the attendees page', async (t) => {
+    await organizer.get(`${base}/orga/events/${small}/attendees`)
+    const few = await counter.during(() => organizer.get(`${base}/orga/events/${small}/attendees`))
+    const many = await counter.during(() => organizer.get(`${base}/orga/events/${large}/attendees`))
+    t.equal(many.result.statusCode, 200)
+    t.match(text(many.result.body), 'Attendee 080')
+    t.equal(many.queries.length, few.queries.length, `same number of queries for 2 and 80 attendees: ${many.queries.join(' | ')}`)
+    // Today 3: the event, its attendees with their check-ins, the counts by answer.
+    t.ok(many.queries.length <= 4, `at most 4 queries (was ${many.queries.length}): ${many.queries.join(' | ')}`)
+  })
+
+  await t.test('the series page', async (t) => {
+    const { series } = await createSeries(db, community, { title: 'Weekly brown-bag', by: orga })
+    const url = `${base}/orga/series/${series.id}`
+    await organizer.get(url)
+    const before = await counter.during(() => organizer.get(url))
+    t.equal(before.result.statusCode, 200)
+    t.match(text(before.result.body), 'Weekly brown-bag')
+    const occurrences = await db.selectFrom('events').select('id').where('series_id', '=', series.id).orderBy('starts_at').limit(3).execute()
+    for (const o of occurrences) await addRsvps(o.id, 40)
+    const after = await counter.during(() => organizer.get(url))
+    t.equal(after.result.statusCode, 200)
+    t.equal(after.queries.length, before.queries.length, `RSVPs on its occurrences add no query: ${after.queries.join(' | ')}`)
+    // Today 3: the series, its next occurrences with going counts and hosts, its past ones.
+    t.ok(after.queries.length <= 4, `at most 4 queries (was ${after.queries.length}): ${after.queries.join(' | ')}`)
+  })
+
+  await t.test('the members directory', async (t) => {
+    await member.get(`${base}/members`)
+    const directory = await counter.during(() => member.get(`${base}/members`))
+    t.equal(directory.result.statusCode, 200)
+    t.match(text(directory.result.body), 'Attendee 001')
+    // Today 2: a page of members, and how many there are.
+    t.ok(directory.queries.length <= 3, `at most 3 queries (was ${directory.queries.length}): ${directory.queries.join(' | ')}`)
   })
 
   await t.test('the RSVP POST does not grow with the number of attendees', async (t) => {
@@ -114,19 +178,22 @@ t.test('hot pages use a fixed number of queries', async (t) => {
     t.equal(many.result.statusCode, 303)
     t.match(text((await member.get(`${base}/events/${large}`)).body), 'You’re going. See you there!')
     t.equal(many.queries.length, few.queries.length, `same number of queries: ${many.queries.join(' | ')}`)
-    t.equal(many.queries.length, 1, `an event without a capacity is answered in one statement: ${many.queries.join(' | ')}`)
+    // No margin here: one statement is what the fast way is for (answerInOneStatement).
+    t.ok(many.queries.length <= 1, `an event without a capacity is answered in one statement: ${many.queries.join(' | ')}`)
     t.match(many.queries[0], /insert into "?rsvps"?/)
 
     await db.updateTable('events').set({ capacity: 100 }).where('id', '=', large).execute()
     const counted = await counter.during(() => member.post(`${base}/events/${large}/rsvp`, { choice: 'maybe' }))
     t.equal(counted.result.statusCode, 303)
     t.match(counted.queries.join(' | '), /for update/, `with a capacity the event is locked to count the seats: ${counted.queries.join(' | ')}`)
-    t.ok(counted.queries.length <= 6, `and still a handful of statements (${counted.queries.length}: the one-statement try, then begin, lock, count, answer, commit)`)
+    // Today 6: the one-statement try, then begin, lock, count, answer, commit.
+    t.ok(counted.queries.length <= 7, `and still a handful of statements (${counted.queries.length}): ${counted.queries.join(' | ')}`)
     // Once the page with its capacity is in memory, the answer goes straight to counting seats.
     await member.get(`${base}/events/${large}`)
     const known = await counter.during(() => member.post(`${base}/events/${large}/rsvp`, { choice: 'going' }))
     t.equal(known.result.statusCode, 303)
     t.match(known.queries[0], /for update/, `no one-statement try first: ${known.queries.join(' | ')}`)
-    t.equal(known.queries.length, 3, 'lock, count, answer')
+    // Today 3: lock, count, answer.
+    t.ok(known.queries.length <= 4, `at most 4 statements (was ${known.queries.length}): ${known.queries.join(' | ')}`)
   })
 })

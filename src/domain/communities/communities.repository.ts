@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Community, Db } from '../../db/database.js'
+import type { Community, Db, NewCommunity } from '../../db/database.js'
 
 export async function findCommunityBySlug (db: Db, slug: string): Promise<Community | undefined> {
   return db.selectFrom('communities').selectAll().where('slug', '=', slug).executeTakeFirst()
@@ -37,6 +37,38 @@ export async function today (db: Db): Promise<string> {
 export async function slugTaken (db: Db, slug: string): Promise<boolean> {
   const row = await db.selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirst()
   return Boolean(row)
+}
+
+/** Every community, by name, with whether the viewer is a member (false for everyone without a viewer). */
+export async function listCommunitiesWithMembership (db: Db, memberId: number | null) {
+  return db.selectFrom('communities')
+    .select(['communities.id', 'slug', 'name', 'about'])
+    .select((eb) => [
+      memberId === null
+        ? sql<boolean>`false`.as('is_member')
+        : eb.exists(eb.selectFrom('memberships').select('memberships.id')
+          .whereRef('memberships.community_id', '=', 'communities.id').where('memberships.member_id', '=', memberId)).as('is_member')
+    ])
+    .orderBy('name')
+    .execute()
+}
+
+/**
+ * Inserts a community, its requirements in order, and its creator as a member (norms accepted) holding an
+ * open-ended organizer term from the database's today. Returns the community row.
+ */
+export async function insertCommunityWithCreator (db: Db, row: NewCommunity, requirements: string[], creatorId: number): Promise<Community> {
+  const community = await db.insertInto('communities').values(row).returningAll().executeTakeFirstOrThrow()
+  if (requirements.length) {
+    await db.insertInto('requirements')
+      .values(requirements.map((name, position) => ({ community_id: community.id, name, position })))
+      .execute()
+  }
+  await db.insertInto('memberships').values({ community_id: community.id, member_id: creatorId, norms_accepted_at: new Date() }).execute()
+  await db.insertInto('coordinator_terms').values({
+    community_id: community.id, member_id: creatorId, starts_on: sql<string>`current_date`, ends_on: null, created_by: creatorId
+  }).execute()
+  return community
 }
 
 /** Locks the community's row for the rest of the transaction (serialises changes to its organizers). */

@@ -1,8 +1,9 @@
-import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
 import { tags as tag } from '../../infra/cache/tags.js'
-import { findCommunityWithStanding, syncRequirements, updateCommunityRow } from './communities.repository.js'
+import {
+  findCommunityWithStanding, insertCommunityWithCreator, listCommunitiesWithMembership, syncRequirements, updateCommunityRow
+} from './communities.repository.js'
 
 /**
  * `findCommunityWithStanding` through the read cache: an entry goes when the community, or the viewer's
@@ -20,16 +21,7 @@ export async function cachedCommunityWithStanding (cache: TaggedCache, db: Db, s
 
 /** Communities for the home page: the viewer's own first, then the others (their public landing pages). */
 export async function listCommunitiesFor (db: Db, memberId: number | null) {
-  const rows = await db.selectFrom('communities')
-    .select(['communities.id', 'slug', 'name', 'about'])
-    .select((eb) => [
-      memberId === null
-        ? sql<boolean>`false`.as('is_member')
-        : eb.exists(eb.selectFrom('memberships').select('memberships.id')
-          .whereRef('memberships.community_id', '=', 'communities.id').where('memberships.member_id', '=', memberId)).as('is_member')
-    ])
-    .orderBy('name')
-    .execute()
+  const rows = await listCommunitiesWithMembership(db, memberId)
   return {
     mine: rows.filter((r) => r.is_member),
     others: rows.filter((r) => !r.is_member)
@@ -58,7 +50,7 @@ export interface CommunityInput {
  * starting today). Call inside a transaction.
  */
 export async function createCommunity (db: Db, input: CommunityInput, creatorId: number) {
-  const community = await db.insertInto('communities').values({
+  return insertCommunityWithCreator(db, {
     slug: input.slug,
     name: input.name,
     about: input.about,
@@ -67,17 +59,7 @@ export async function createCommunity (db: Db, input: CommunityInput, creatorId:
     allowed_domains: input.allowedDomains,
     requires_approval: input.requiresApproval,
     invitation_only: input.invitationOnly
-  }).returningAll().executeTakeFirstOrThrow()
-  if (input.requirements.length) {
-    await db.insertInto('requirements')
-      .values(input.requirements.map((name, position) => ({ community_id: community.id, name, position })))
-      .execute()
-  }
-  await db.insertInto('memberships').values({ community_id: community.id, member_id: creatorId, norms_accepted_at: new Date() }).execute()
-  await db.insertInto('coordinator_terms').values({
-    community_id: community.id, member_id: creatorId, starts_on: sql<string>`current_date`, ends_on: null, created_by: creatorId
-  }).execute()
-  return community
+  }, input.requirements, creatorId)
 }
 
 /** Saves the settings an organizer edits (everything but the slug). Call inside a transaction. */

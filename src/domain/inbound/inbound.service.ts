@@ -7,7 +7,7 @@ import { lockEvent } from '../events/events.repository.js'
 import { queueMail } from '../mail/mail.service.js'
 import { findMemberByEmail } from '../members/members.repository.js'
 import { findRsvp } from '../rsvps/rsvps.repository.js'
-import { respond, type RsvpChoice } from '../rsvps/rsvps.service.js'
+import { answerInTransaction, type RsvpChoice } from '../rsvps/rsvps.service.js'
 import { eventIdFromUid, parseMessage, readCalendar, type ReplyEvent } from './calendar-reply.js'
 
 /*
@@ -69,7 +69,7 @@ const silent: InboundLog = { info () {}, warn () {} }
 /**
  * Reads one raw MIME message and records the RSVP each VEVENT of its iTIP REPLY stands for: ACCEPTED → going
  * (waitlisted when the event is full, with a mail saying so), TENTATIVE → maybe, DECLINED → declined. Each
- * answer is one transaction through `respond()`. Anything that does not match — unknown UID or attendee, a
+ * answer is one transaction through `answerInTransaction()`. Anything that does not match — unknown UID or attendee, a
  * reply to an older SEQUENCE, a cancelled or past event — is ignored and logged; the result says why.
  * Throws only on internal errors (the database), so callers can ask the sender to retry.
  */
@@ -153,7 +153,7 @@ async function answerOne (db: Kysely<Database>, deps: InboundDeps, reply: ReplyE
     if (!choice) return ignored('no-answer', `PARTSTAT ${attendee.partstat ?? '(none)'} is not an answer.`, ids)
 
     const earlier = await findRsvp(trx, eventId, member.id)
-    const outcome = await respond(trx, { eventId, memberId: member.id, choice, listed: earlier?.listed ?? true }, now)
+    const outcome = await answerInTransaction(trx, { eventId, memberId: member.id, choice, listed: earlier?.listed ?? true }, now)
     if (!outcome.ok) return ignored('rsvp-refused', `Event ${eventId} refused the answer: ${outcome.message}`, ids)
     if (outcome.status === 'waitlisted' && outcome.previous !== 'waitlisted') {
       await tellWaitlisted(trx, deps, event, member)

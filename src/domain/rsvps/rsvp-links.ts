@@ -1,7 +1,7 @@
 import type { Db, Event, Member } from '../../db/database.js'
 import { isCommunityMember } from '../memberships/memberships.repository.js'
 import { bumpLinkVersion, currentLinkVersion, findRsvp } from './rsvps.repository.js'
-import { respond, rsvpProblem, type RsvpChoice, type RsvpOutcome } from './rsvps.service.js'
+import { answerInTransaction, rsvpProblem, type RsvpChoice, type RsvpOutcome } from './rsvps.service.js'
 import { readRsvpToken, rsvpLinkPair, type RsvpLinkClaims, type RsvpLinkPurpose } from './rsvp-tokens.js'
 
 /**
@@ -58,7 +58,7 @@ export type LinkAnswer =
   | { kind: 'answered', link: InspectedRsvpLink, outcome: RsvpOutcome }
 
 /**
- * Records the answer a link stands for through `respond` (capacity and waitlist hold). Keeps the member's
+ * Records the answer a link stands for through `answerInTransaction` (capacity and waitlist hold). Keeps the member's
  * earlier "listed" choice: a link carries none. Call inside a transaction.
  */
 export async function answerFromLink (trx: Db, secret: string, token: string, now = new Date()): Promise<LinkAnswer> {
@@ -66,7 +66,7 @@ export async function answerFromLink (trx: Db, secret: string, token: string, no
   if (link.problem || !link.claims) return { kind: 'link-problem', link }
   const { eventId, memberId } = link.claims
   const earlier = await findRsvp(trx, eventId, memberId)
-  const outcome = await respond(trx, { eventId, memberId, choice: choiceOf(link.claims.purpose), listed: earlier?.listed ?? true }, now)
+  const outcome = await answerInTransaction(trx, { eventId, memberId, choice: choiceOf(link.claims.purpose), listed: earlier?.listed ?? true }, now)
   return { kind: 'answered', link, outcome }
 }
 

@@ -82,14 +82,14 @@ export async function upsertRsvp (db: Db, w: RsvpWrite): Promise<Rsvp> {
     .selectFrom('written').selectAll().executeTakeFirstOrThrow()
 }
 
-export interface QuickAnswer {
+export interface OneStatementAnswer {
   eventId: number
   /** When given, an event of another community is not answered. */
   communityId?: number
   memberId: number
   choice: 'going' | 'maybe' | 'declined'
   listed: boolean
-  /** Undefined: keep the earlier answer; '' or null clears it. */
+  /** The needs the event asks about. Undefined: keep what the member said before; '' or null clears it. */
   accessibilityNeeds?: string | null
   dietaryNeeds?: string | null
   now: Date
@@ -101,12 +101,12 @@ export interface QuickAnswer {
  * re-checks a row that changed meanwhile), and the event must take this answer now: published, not ended,
  * within the RSVP window unless it is "can't go", of the community (the rules of `rsvpProblem`: change both
  * together; a rule stricter here only sends more answers the locked way). Undefined when it doesn't (or the event
- * has a capacity): the caller then takes the locked way, which says why. The attendee answers are kept as
- * `respond()` keeps them (only what the event asks; left out keeps the earlier one, empty clears it). The
+ * has a capacity): the caller then takes the locked way, which says why. The stated needs are kept as
+ * `answerUnderEventLock()` keeps them (only what the event asks; left out keeps the earlier one, empty clears it). The
  * answer goes on the calendar queue (calendar_changes) in the same statement, unless the event has ended by the
  * database's clock (`answerBringsMail` in rsvps.service.ts decides the same for the locked way).
  */
-export async function answerWithoutCapacity (db: Db, a: QuickAnswer): Promise<{ status: RsvpStatus, previous: RsvpStatus | null } | undefined> {
+export async function answerWithoutCapacity (db: Db, a: OneStatementAnswer): Promise<{ status: RsvpStatus, previous: RsvpStatus | null } | undefined> {
   const given = (v: string | null | undefined) => v !== undefined
   const value = (v: string | null | undefined) => v || null
   const row = await sql<{ status: RsvpStatus, previous: RsvpStatus | null }>`
@@ -166,7 +166,7 @@ export async function countByStatus (db: Db, eventId: number): Promise<Record<Rs
   return out
 }
 
-/** Everyone who answered, with their answers and check-in: the organizers' attendee list. */
+/** Everyone who answered, with their answer, stated needs and check-in: the organizers' attendee list. */
 export async function listAttendees (db: Db, eventId: number) {
   return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
     .leftJoin('check_ins', (j) => j.onRef('check_ins.event_id', '=', 'rsvps.event_id').onRef('check_ins.member_id', '=', 'rsvps.member_id'))

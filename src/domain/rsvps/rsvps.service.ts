@@ -16,7 +16,7 @@ export interface RsvpRequest {
   memberId: number
   choice: RsvpChoice
   listed?: boolean
-  /** Left out: keep the earlier answer (e.g. an RSVP from a link carries none). */
+  /** What the member needs, when the event asks. Left out: keep what they said before (e.g. a link says nothing). */
   accessibilityNeeds?: string | null
   dietaryNeeds?: string | null
 }
@@ -43,36 +43,41 @@ export function rsvpProblem (event: Event, now: Date, choice: RsvpChoice = 'goin
   return null
 }
 
-/** An answer to an attendee question: left out (undefined) keeps the earlier one; empty clears it. */
-function answer (given: string | null | undefined, earlier: string | null | undefined): string | null {
+/** A need the event asks about (accessibility, dietary): left out (undefined) keeps the earlier one; empty clears it. */
+function statedNeed (given: string | null | undefined, earlier: string | null | undefined): string | null {
   return given === undefined ? (earlier ?? null) : (given || null)
 }
 
 /**
- * Records a member's answer. An event without a capacity is answered in one statement; one with seats to count
+ * Records a member's answer, inside the caller's transaction (the link, calendar-reply and demo callers answer
+ * together with other writes). An event without a capacity is answered in one statement; one with seats to count
  * takes the event's row lock first, so seat counting and the insert are one decision: "going" beyond the
  * capacity becomes "waitlisted" in arrival order, and a seat given up goes to the earliest waitlisted member.
  * The calendar mail the answer (or a promotion) brings is a row on the calendar_changes queue, written in the
- * same transaction, that the worker turns into mail. Call inside a transaction (or use `respondNow`).
+ * same transaction, that the worker turns into mail. With no transaction open, use `answerOutsideTransaction`.
  */
-export async function respond (trx: Db, req: RsvpRequest, now = new Date()): Promise<RsvpOutcome> {
-  return (await quickAnswer(trx, req, now)) ?? respondLocked(trx, req, now)
+export async function answerInTransaction (trx: Db, req: RsvpRequest, now = new Date()): Promise<RsvpOutcome> {
+  return (await answerInOneStatement(trx, req, now)) ?? answerUnderEventLock(trx, req, now)
 }
 
 /**
- * `respond()` for a caller with no transaction open (the RSVP form): the answer to an event without a
- * capacity is then one statement on its own, and only an event with seats to count takes a transaction.
+ * `answerInTransaction()` for a caller with no transaction open (the RSVP form on the event page): the answer to
+ * an event without a capacity is then one statement on its own, and only an event with seats to count opens a
+ * transaction (for `answerUnderEventLock`).
  */
-export async function respondNow (
+export async function answerOutsideTransaction (
   db: Kysely<Database>, req: RsvpRequest, now = new Date(), hint: { hasCapacity?: boolean } = {}
 ): Promise<RsvpOutcome> {
   // `hasCapacity` (from what the caller last saw of the event) skips a try that would find seats to count.
-  const quick = hint.hasCapacity ? undefined : await quickAnswer(db, req, now)
-  return quick ?? db.transaction().execute((trx) => respondLocked(trx, req, now))
+  const quick = hint.hasCapacity ? undefined : await answerInOneStatement(db, req, now)
+  return quick ?? db.transaction().execute((trx) => answerUnderEventLock(trx, req, now))
 }
 
-/** Most events have no capacity: nothing to count, so the answer is one statement (see answerWithoutCapacity). */
-async function quickAnswer (db: Db, req: RsvpRequest, now: Date): Promise<RsvpOutcome | undefined> {
+/**
+ * The fast way: most events have no capacity, so there is nothing to count and the answer is one statement, no
+ * lock (see answerWithoutCapacity). Undefined when that does not apply: the caller then takes `answerUnderEventLock`.
+ */
+async function answerInOneStatement (db: Db, req: RsvpRequest, now: Date): Promise<RsvpOutcome | undefined> {
   const quick = await answerWithoutCapacity(db, {
     eventId: req.eventId,
     communityId: req.communityId,
@@ -86,8 +91,11 @@ async function quickAnswer (db: Db, req: RsvpRequest, now: Date): Promise<RsvpOu
   return quick && { ok: true, status: quick.status, previous: quick.previous, promoted: [] }
 }
 
-/** The answer with the event's row lock: counts seats when there is a capacity, and says why when it can't be taken. */
-async function respondLocked (trx: Db, req: RsvpRequest, now: Date): Promise<RsvpOutcome> {
+/**
+ * The locked way: takes the event's row lock, counts seats when there is a capacity, and says why when the answer
+ * can't be taken. Needs a transaction (the lock lasts until it ends).
+ */
+async function answerUnderEventLock (trx: Db, req: RsvpRequest, now: Date): Promise<RsvpOutcome> {
   const event = await lockEvent(trx, req.eventId)
   if (!event || (req.communityId !== undefined && event.community_id !== req.communityId)) return { ok: false, message: 'We couldn’t find that event.' }
   const problem = rsvpProblem(event, now, req.choice)
@@ -105,8 +113,8 @@ async function respondLocked (trx: Db, req: RsvpRequest, now: Date): Promise<Rsv
     memberId: req.memberId,
     status,
     listed: req.listed ?? true,
-    accessibilityNeeds: event.ask_accessibility ? answer(req.accessibilityNeeds, existing?.accessibility_needs) : null,
-    dietaryNeeds: event.ask_dietary ? answer(req.dietaryNeeds, existing?.dietary_needs) : null,
+    accessibilityNeeds: event.ask_accessibility ? statedNeed(req.accessibilityNeeds, existing?.accessibility_needs) : null,
+    dietaryNeeds: event.ask_dietary ? statedNeed(req.dietaryNeeds, existing?.dietary_needs) : null,
     keepWaitlistPlace: previous === 'waitlisted',
     queueAnswerMail: answerBringsMail(event, status, now)
   })

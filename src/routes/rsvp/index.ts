@@ -19,7 +19,7 @@ const DONE: Record<string, { title: string, message: string }> = {
 
 /**
  * Signed RSVP links from invites and reminders ("Going" / "Can't go"): they work without signing in and never
- * sign anyone in. The GET shows one button; only the POST records the answer, through `respond()`.
+ * sign anyone in. The GET shows one button; only the POST records the answer, through `answerInTransaction()`.
  */
 export default async function rsvpLinkRoutes (app: FastifyInstance) {
   app.get('/rsvp/done', showDone)

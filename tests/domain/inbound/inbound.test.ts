@@ -3,10 +3,11 @@ import type { Kysely } from 'kysely'
 import type { Database, Member } from '../../../src/db/database.js'
 import { createTestDatabase } from '../../fixtures/database.js'
 import { sendCalendarMailOn } from '../../fixtures/calendar-mail.js'
-import { createCommunity, createMember } from '../../fixtures/factories.js'
+import { addMembership, createEvent, createMember } from '../../fixtures/factories.js'
+import { buildWorld } from '../../fixtures/world.js'
 import { replyCalendar, replyMessage, type ReplyOptions, type ReplyStyle } from '../../fixtures/replies/build.js'
-import { createEvent, type EventInput } from '../../../src/domain/events/events.service.js'
-import { respond } from '../../../src/domain/rsvps/rsvps.service.js'
+import type { EventInput } from '../../../src/domain/events/events.service.js'
+import { answerInTransaction } from '../../../src/domain/rsvps/rsvps.service.js'
 import { eventUid } from '../../../src/domain/calendar/ics.js'
 import { ingestCalendarReply, type InboundLog } from '../../../src/domain/inbound/inbound.service.js'
 import { eventIdFromUid, readCalendar } from '../../../src/domain/inbound/calendar-reply.js'
@@ -34,9 +35,7 @@ t.test('calendar replies', async (t) => {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
   const db: Kysely<Database> = database.connection.db
-  const organizer = await createMember(db, { full_name: 'Olive Organizer' })
-  const ada = await createMember(db, { full_name: 'Ada Member', email: `ada.${process.pid}@agency.gov` })
-  const community = await createCommunity(db, { organizer, members: [ada] })
+  const { community, members: [ada] } = await buildWorld(db, { members: [{ full_name: 'Ada Member', email: `ada.${process.pid}@agency.gov` }], event: false })
   const to = `convene+${community.slug}@agency.gov`
 
   const logged: Array<{ level: string, msg: string, obj: object }> = []
@@ -45,21 +44,17 @@ t.test('calendar replies', async (t) => {
     warn: (obj, msg) => { logged.push({ level: 'warn', msg, obj }) }
   }
 
-  async function event (over: Partial<EventInput> = {}) {
-    const e = await createEvent(db, community.id, input(over), organizer.id)
-    await db.updateTable('events').set({ status: 'published' }).where('id', '=', e.id).execute()
-    return e.id
-  }
+  const event = async (over: Partial<EventInput> = {}) => (await createEvent(db, community, input(over))).id
   async function newMember (name: string) {
     const m = await createMember(db, { full_name: name })
-    await db.insertInto('memberships').values({ community_id: community.id, member_id: m.id, norms_accepted_at: new Date() }).execute()
+    await addMembership(db, community.id, m.id)
     return m
   }
   const ingest = (style: ReplyStyle, opts: ReplyOptions) => ingestCalendarReply(db, { config, log }, replyMessage(style, { to, ...opts }))
   const rsvp = (eventId: number, memberId: number) =>
     db.selectFrom('rsvps').select('status').where('event_id', '=', eventId).where('member_id', '=', memberId).executeTakeFirst()
   const answer = (eventId: number, m: Member, choice: 'going' | 'declined') =>
-    db.transaction().execute((trx) => respond(trx, { eventId, memberId: m.id, choice }))
+    db.transaction().execute((trx) => answerInTransaction(trx, { eventId, memberId: m.id, choice }))
 
   t.test('Google Calendar: accepted → going', async (t) => {
     const id = await event()
@@ -146,7 +141,7 @@ t.test('calendar replies', async (t) => {
     const past = await event()
     await db.updateTable('events').set({ starts_at: new Date(Date.now() - 3 * DAY), ends_at: new Date(Date.now() - 3 * DAY + 3_600_000) }).where('id', '=', past).execute()
     t.match(await ingest('google', { uid: eventUid(past, PUBLIC_URL), attendee: ada.email }), { status: 'ignored', reason: 'event-ended' })
-    const draft = await createEvent(db, community.id, input(), organizer.id)
+    const draft = await createEvent(db, community, { ...input(), status: 'draft' })
     t.match(await ingest('google', { uid: eventUid(draft.id, PUBLIC_URL), attendee: ada.email }), { status: 'ignored', reason: 'event-not-published' })
     const open = await event()
     t.match(await ingest('google', { uid: eventUid(open, PUBLIC_URL), attendee: ada.email, partstat: 'NEEDS-ACTION' }), { status: 'ignored', reason: 'no-answer' })

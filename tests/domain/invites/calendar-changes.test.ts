@@ -1,11 +1,12 @@
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { Client, createTestApp, testConfig } from '../../fixtures/build-app.js'
-import { createCommunity, createMember, signInAs } from '../../fixtures/factories.js'
+import { createEvent, createMember, signInAs } from '../../fixtures/factories.js'
+import { buildWorld } from '../../fixtures/world.js'
 import { DAY, eventInput } from '../../fixtures/events.js'
 import type { Event, Member } from '../../../src/db/database.js'
-import { cancelEvent, createEvent, publishEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
-import { respond } from '../../../src/domain/rsvps/rsvps.service.js'
+import { cancelEvent, publishEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
+import { answerInTransaction } from '../../../src/domain/rsvps/rsvps.service.js'
 import { buildApp } from '../../../src/build.js'
 import { sendCalendarMail } from '../../fixtures/calendar-mail.js'
 
@@ -15,13 +16,14 @@ import { sendCalendarMail } from '../../fixtures/calendar-mail.js'
 
 async function setUp (t: Test, config: Record<string, string> = {}) {
   const { app, database } = await createTestApp(t, { config })
-  const olive = await createMember(app.db, { full_name: 'Olive Organizer' })
-  const ada = await createMember(app.db, { full_name: 'Ada Analyst', email: 'ada@lab.gov' })
-  const ben = await createMember(app.db, { full_name: 'Ben Bench', email: 'ben@lab.gov' })
-  const community = await createCommunity(app.db, { slug: 'dna', name: 'DNA Analysts', organizer: olive, members: [ada, ben] })
+  const { organizer: olive, members: [ada, ben], community } = await buildWorld(app.db, {
+    members: [{ full_name: 'Ada Analyst', email: 'ada@lab.gov' }, { full_name: 'Ben Bench', email: 'ben@lab.gov' }],
+    community: { slug: 'dna', name: 'DNA Analysts' },
+    event: false
+  })
   let n = 0
   const event = (over: Partial<EventInput> = {}): Promise<Event> => app.db.transaction().execute(async (trx) => {
-    const e = await createEvent(trx, community.id, eventInput({ title: `Validation roundtable ${++n}`, ...over }), olive.id)
+    const e = await createEvent(trx, community, { title: `Validation roundtable ${++n}`, ...over, status: 'draft' })
     return publishEvent(trx, e.id)
   })
   const as = async (m: Member) => {
@@ -191,7 +193,7 @@ t.test('an edit queues its change in its own transaction; a rolled-back edit que
 t.test('the worker sends an update, a CANCEL and a notice once each', async (t) => {
   const { app, ada, ben, event } = await setUp(t)
   const e = await event({ capacity: 1 })
-  for (const m of [ada, ben]) await app.db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice: 'going' }))
+  for (const m of [ada, ben]) await app.db.transaction().execute((trx) => answerInTransaction(trx, { eventId: e.id, memberId: m.id, choice: 'going' }))
   await sendCalendarMail(app)
   t.same((await mailOf(app, e)).map((m) => [m.kind, m.to_address]), [['calendar-invite', 'ada@lab.gov']], 'Ben is waitlisted: no invite')
 
@@ -218,10 +220,10 @@ t.test('the worker sends an update, a CANCEL and a notice once each', async (t) 
 t.test('several changes before the worker runs: one message per member, saying what is true now', async (t) => {
   const { app, ada, ben, event } = await setUp(t)
   const e = await event()
-  await app.db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: ada.id, choice: 'going' }))
+  await app.db.transaction().execute((trx) => answerInTransaction(trx, { eventId: e.id, memberId: ada.id, choice: 'going' }))
   await sendCalendarMail(app)
   // Ben answers; then the time and the place change twice, all before the worker runs again.
-  await app.db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: ben.id, choice: 'maybe' }))
+  await app.db.transaction().execute((trx) => answerInTransaction(trx, { eventId: e.id, memberId: ben.id, choice: 'maybe' }))
   const later = new Date(e.starts_at.getTime() + DAY)
   const at = { startsAt: later, endsAt: new Date(later.getTime() + 2 * 3_600_000) }
   await app.db.transaction().execute((trx) => updateEvent(trx, e.id, edited(e, at)))
@@ -266,9 +268,9 @@ t.test('no state in the module: two apps in one process each send their own link
   const two = await buildApp({ config: testConfig({ PUBLIC_URL: 'https://two.example.gov' }), connection: database.connection, logger: false })
   t.teardown(() => two.close())
   const e = await event()
-  await app.db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: ada.id, choice: 'going' }))
+  await app.db.transaction().execute((trx) => answerInTransaction(trx, { eventId: e.id, memberId: ada.id, choice: 'going' }))
   await sendCalendarMail(app)
-  await app.db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: ben.id, choice: 'going' }))
+  await app.db.transaction().execute((trx) => answerInTransaction(trx, { eventId: e.id, memberId: ben.id, choice: 'going' }))
   await sendCalendarMail(two)
   const [toAda, toBen] = await mailOf(app, e)
   t.match(toAda.ical, `UID:event-${e.id}@one.example.gov`, 'the first app, built first, keeps its own site')

@@ -2,13 +2,14 @@ import t from 'tap'
 import ICAL from 'ical.js'
 import { simpleParser } from 'mailparser'
 import { createTestApp, PUBLIC_URL } from '../../fixtures/build-app.js'
-import { createCommunity, createMember } from '../../fixtures/factories.js'
+import { addMembership, createEvent, createMember, createSeries } from '../../fixtures/factories.js'
+import { buildWorld } from '../../fixtures/world.js'
 import type { Member } from '../../../src/db/database.js'
-import { cancelEvent, createEvent, publishEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
-import { respond, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
+import { cancelEvent, publishEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
+import { answerInTransaction, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
 import { deliverDueMail } from '../../../src/domain/mail/mail.delivery.js'
 import { createMailSender } from '../../../src/infra/mail/transport.js'
-import { createSeries, editSeries, moveOccurrence } from '../../../src/domain/series/series.service.js'
+import { editSeries, moveOccurrence } from '../../../src/domain/series/series.service.js'
 import { notifyTimeChanged } from '../../../src/domain/series/series-changes.js'
 import { inviteList, parseEmailList } from '../../../src/domain/invites/invites.service.js'
 import { sendCalendarMail } from '../../fixtures/calendar-mail.js'
@@ -63,8 +64,7 @@ function input (over: Partial<EventInput> = {}): EventInput {
 t.test('calendar invites', async (t) => {
   const { app } = await createTestApp(t, { config: { MAIL_FROM: FROM } })
   const db = app.db
-  const organizer = await createMember(db, { full_name: 'Olive Organizer' })
-  const community = await createCommunity(db, { organizer, slug: 'dna-analysts', name: 'DNA Analysts' })
+  const { community } = await buildWorld(db, { community: { slug: 'dna-analysts', name: 'DNA Analysts' }, members: [], event: false })
   const smtp = await startSmtp()
   t.teardown(smtp.close)
   const sender = createMailSender(smtp.url, FROM)
@@ -72,18 +72,18 @@ t.test('calendar invites', async (t) => {
 
   async function member (name: string): Promise<Member> {
     const m = await createMember(db, { full_name: name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@lab.gov` })
-    await db.insertInto('memberships').values({ community_id: community.id, member_id: m.id, norms_accepted_at: new Date() }).execute()
+    await addMembership(db, community.id, m.id)
     return m
   }
   async function event (over: Partial<EventInput> = {}) {
     return db.transaction().execute(async (trx) => {
-      const e = await createEvent(trx, community.id, input(over), organizer.id)
+      const e = await createEvent(trx, community, { ...input(over), status: 'draft' })
       return publishEvent(trx, e.id)
     })
   }
   /** An answer, then its calendar mail as the worker sends it. */
   async function answer (eventId: number, memberId: number, choice: RsvpChoice) {
-    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId, memberId, choice }))
+    const outcome = await db.transaction().execute((trx) => answerInTransaction(trx, { eventId, memberId, choice }))
     await sendCalendarMail(app)
     return outcome
   }
@@ -229,12 +229,8 @@ t.test('calendar invites', async (t) => {
   })
 
   t.test('series: an edit of the place, a moved occurrence and a cancelled occurrence reach holders', async (t) => {
-    const { series } = await db.transaction().execute((trx) => createSeries(trx, community.id, {
-      kind: 'brown-bag', title: 'Monthly brown-bag', summary: '', whyItMatters: 'Learn from each other.', durationMinutes: 60,
-      venueName: null, venueAddress: null, venueRoom: null, accessibilityNotes: null, onlineUrl: 'https://meet.example.gov/bb', region: null,
-      liveTranscriptUrl: 'https://captions.example.gov/bb', capacity: null,
-      rrule: 'FREQ=WEEKLY;INTERVAL=1', dtstartLocal: new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10) + 'T12:00', timeZone: 'America/Chicago', publishOccurrences: true
-    }, organizer.id))
+    // Weekly at 12:00 Chicago, from three days from now (the factory's series).
+    const { series } = await createSeries(db, community, { title: 'Monthly brown-bag' })
     const [o1, o2] = await db.selectFrom('events').selectAll().where('series_id', '=', series.id).orderBy('starts_at').limit(2).execute()
     const sue = await member('Sue Series')
     await answer(o1.id, sue.id, 'going')

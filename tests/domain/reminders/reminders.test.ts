@@ -1,14 +1,15 @@
 import t from 'tap'
 import { DateTime } from 'luxon'
 import { Client, createTestApp, PUBLIC_URL, text } from '../../fixtures/build-app.js'
-import { addMembership, createCommunity, createMember, signInAs } from '../../fixtures/factories.js'
+import { addMembership, createEvent, createMember, createRsvp, signInAs } from '../../fixtures/factories.js'
+import { buildWorld } from '../../fixtures/world.js'
 import type { Event, Member } from '../../../src/db/database.js'
-import { cancelEvent, createEvent, publishEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
+import { cancelEvent, publishEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
 import { eventFormValues, readEventForm } from '../../../src/forms/event-form.js'
 import { sendDueReminders } from '../../../src/domain/reminders/reminders.service.js'
 import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../../../src/domain/reminders/offsets.js'
 import { sendCalendarMail } from '../../fixtures/calendar-mail.js'
-import { respond, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
 import { readRsvpToken } from '../../../src/domain/rsvps/rsvp-tokens.js'
 
 // Reminders before an event, to those going: a day and an hour before by default, or what the organizer
@@ -50,8 +51,9 @@ t.test('reminders', async (t) => {
   const { app } = await createTestApp(t)
   const db = app.db
   const site = { publicUrl: PUBLIC_URL, mailFrom: app.config.MAIL_FROM, secret: app.secret }
-  const olive = await createMember(db, { full_name: 'Olive Organizer', email: 'olive@lab.gov' })
-  const community = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: olive })
+  const { organizer: olive, community } = await buildWorld(db, {
+    organizer: { email: 'olive@lab.gov' }, community: { slug: 'dna', name: 'DNA Analysts' }, members: [], event: false
+  })
   const base = `/c/${community.slug}`
 
   let people = 0
@@ -77,12 +79,12 @@ t.test('reminders', async (t) => {
       askAccessibility: false, askDietary: false, ...over
     }
     return db.transaction().execute(async (trx) => {
-      const e = await createEvent(trx, community.id, input, olive.id)
+      const e = await createEvent(trx, community, { ...input, status: 'draft' })
       return publish ? publishEvent(trx, e.id) : e
     })
   }
   const answer = async (e: Event, m: Member, choice: RsvpChoice) => {
-    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice }))
+    const outcome = await db.transaction().execute((trx) => answerInTransaction(trx, { eventId: e.id, memberId: m.id, choice }))
     if (!outcome.ok) throw new Error(outcome.message)
     await sendCalendarMail(app) // the invite, as the worker sends it
     return outcome.status
@@ -205,7 +207,7 @@ t.test('reminders', async (t) => {
 
     const draft = await event({}, false)
     // A draft takes no RSVPs through the app; a row put there directly must still not be reminded.
-    await db.insertInto('rsvps').values({ event_id: draft.id, member_id: ada.id, status: 'going' }).execute()
+    await createRsvp(db, draft, ada, { status: 'going' })
     t.equal(await pass(before(draft, 1440)), 0)
     t.equal(await pass(before(draft, 60)), 0)
     t.same(await reminders(draft), [])

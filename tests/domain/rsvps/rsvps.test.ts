@@ -1,11 +1,12 @@
 import t from 'tap'
 import type { Kysely } from 'kysely'
-import type { Database, Member } from '../../../src/db/database.js'
+import type { Database, EventStatus, Member } from '../../../src/db/database.js'
 import { createTestDatabase } from '../../fixtures/database.js'
-import { createCommunity, createMember } from '../../fixtures/factories.js'
-import { cancelEvent, createEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
+import { addMembership, createEvent, createMember } from '../../fixtures/factories.js'
+import { buildWorld } from '../../fixtures/world.js'
+import { cancelEvent, updateEvent, type EventInput } from '../../../src/domain/events/events.service.js'
 import { readEventForm } from '../../../src/forms/event-form.js'
-import { respond, attendeesCsv, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction, attendeesCsv, type RsvpChoice } from '../../../src/domain/rsvps/rsvps.service.js'
 import { csvCell } from '../../../src/lib/csv.js'
 import { checkIn, doorList, undoCheckIn, walkInCandidates } from '../../../src/domain/events/check-ins.service.js'
 import { eventInput } from '../../fixtures/events.js'
@@ -20,19 +21,14 @@ t.test('RSVPs', async (t) => {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
   const db: Kysely<Database> = database.connection.db
-  const organizer = await createMember(db, { full_name: 'Olive Organizer' })
-  const community = await createCommunity(db, { organizer })
+  const { organizer, community } = await buildWorld(db, { members: [], event: false })
 
-  async function event (over: Partial<EventInput> = {}, status: 'draft' | 'published' | 'cancelled' = 'published') {
-    const e = await createEvent(db, community.id, input(over), organizer.id)
-    await db.updateTable('events').set({ status }).where('id', '=', e.id).execute()
-    return e.id
-  }
+  const event = async (over: Partial<EventInput> = {}, status: EventStatus = 'published') => (await createEvent(db, community, { ...over, status })).id
   const answer = (eventId: number, memberId: number, choice: RsvpChoice, extra: object = {}) =>
-    db.transaction().execute((trx) => respond(trx, { eventId, memberId, choice, ...extra }))
+    db.transaction().execute((trx) => answerInTransaction(trx, { eventId, memberId, choice, ...extra }))
   const rsvps = (eventId: number) => db.selectFrom('rsvps').selectAll().where('event_id', '=', eventId).orderBy('id').execute()
 
-  t.test('going, maybe, declined: one row per member, answers kept only when asked', async (t) => {
+  t.test('going, maybe, declined: one row per member, stated needs kept only when asked', async (t) => {
     const id = await event()
     const m = await createMember(db)
     t.match(await answer(id, m.id, 'going', { accessibilityNeeds: 'Step-free access', dietaryNeeds: 'Vegan', listed: false }), { ok: true, status: 'going', previous: null })
@@ -153,7 +149,7 @@ t.test('RSVPs', async (t) => {
     const bo = await createMember(db, { full_name: 'Bo Maybe' })
     const walk = await createMember(db, { full_name: 'Walker Inn' })
     const outsider = await createMember(db, { full_name: 'Walker Outside' })
-    for (const m of [ana, bo, walk]) await db.insertInto('memberships').values({ community_id: community.id, member_id: m.id, norms_accepted_at: new Date() }).execute()
+    for (const m of [ana, bo, walk]) await addMembership(db, community.id, m.id)
     await answer(id, ana.id, 'going')
     await answer(id, bo.id, 'maybe')
     const base = { eventId: id, communityId: community.id, by: organizer.id, walkIn: false }

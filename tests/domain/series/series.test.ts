@@ -1,10 +1,11 @@
 import t from 'tap'
 import { DateTime } from 'luxon'
 import { createTestDatabase } from '../../fixtures/database.js'
-import { createCommunity, createMember } from '../../fixtures/factories.js'
+import { createMember, createRsvp } from '../../fixtures/factories.js'
+import { buildWorld } from '../../fixtures/world.js'
 import { createSeries, editSeries, materialiseAllSeries, materialiseSeries, moveOccurrence, readSeriesForm, seriesOccurrences, type SeriesInput } from '../../../src/domain/series/series.service.js'
 import { cancelEvent } from '../../../src/domain/events/events.service.js'
-import { respond } from '../../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction } from '../../../src/domain/rsvps/rsvps.service.js'
 import { sendCalendarMailOn } from '../../fixtures/calendar-mail.js'
 
 
@@ -16,8 +17,7 @@ t.test('series: materialise, exceptions, edits', async (t) => {
     await database.drop()
   })
   const db = database.connection.db
-  const organizer = await createMember(db)
-  const community = await createCommunity(db, { organizer })
+  const { organizer, community } = await buildWorld(db, { members: [], event: false })
   const member = await createMember(db)
 
   // A monthly brown-bag, 2nd Tuesday 12:00 New York, that started three months ago.
@@ -79,10 +79,10 @@ t.test('series: materialise, exceptions, edits', async (t) => {
   await t.test('editing the series changes future, not individually edited occurrences only; RSVPs stay', async (t) => {
     const waiting = [await createMember(db), await createMember(db), await createMember(db)]
     for (const m of [member, ...waiting]) {
-      await db.transaction().execute((trx) => respond(trx, { eventId: future[0].id, memberId: m.id, choice: 'going' }))
+      await db.transaction().execute((trx) => answerInTransaction(trx, { eventId: future[0].id, memberId: m.id, choice: 'going' }))
     }
     // A past occurrence's RSVP, recorded directly (the event has ended).
-    await db.insertInto('rsvps').values({ event_id: past[0].id, member_id: member.id, status: 'going', accessibility_needs: null, dietary_needs: null, waitlisted_at: null }).execute()
+    await createRsvp(db, past[0], member, { status: 'going' })
     const n = await db.transaction().execute((trx) => editSeries(trx, series.id, {
       ...input, title: 'Monthly brown-bag (new room)', durationMinutes: 90, liveTranscriptUrl: 'https://captions.example.gov/bb', capacity: 3
     }, now))

@@ -3,7 +3,7 @@ import { Client, createTestApp, PUBLIC_URL, text } from '../../fixtures/build-ap
 import { createCommunity, createMember, signInAs } from '../../fixtures/factories.js'
 import { createEvent, publishEvent, type EventInput } from '../../../src/domain/events/events.service.js'
 import { sendDueReminders } from '../../../src/domain/reminders/reminders.service.js'
-import { respond } from '../../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction } from '../../../src/domain/rsvps/rsvps.service.js'
 
 // Live-transcript links: prominent on the event page until the end, then replaced by the recording or
 // transcript; organizers see every upcoming online event that still lacks one; reminders carry them.
@@ -124,7 +124,7 @@ t.test('live-transcript links', async (t) => {
 
   await t.test('reminders carry the join and captions links', async (t) => {
     const e = await make({ title: 'Tomorrow’s brown-bag' })
-    await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: ada.id, choice: 'going' }))
+    await db.transaction().execute((trx) => answerInTransaction(trx, { eventId: e.id, memberId: ada.id, choice: 'going' }))
     const site = { publicUrl: PUBLIC_URL, mailFrom: app.config.MAIL_FROM, secret: app.secret }
     // A day before the start: the one-day reminder is due.
     const queued = await sendDueReminders(db, site, new Date(e.starts_at.getTime() - 24 * HOUR + 60_000))

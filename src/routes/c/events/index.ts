@@ -6,7 +6,7 @@ import { viewerTimes } from '../../../lib/time-zones.js'
 import { accessLinks } from '../../../domain/events/access-links.js'
 import { eventAboutView, eventPageView } from '../../../domain/events/event-page.js'
 import { revokeRsvpLinks } from '../../../domain/rsvps/rsvp-links.js'
-import { respondNow, RSVP_CHOICES, type RsvpChoice } from '../../../domain/rsvps/rsvps.service.js'
+import { answerOutsideTransaction, RSVP_CHOICES, type RsvpChoice } from '../../../domain/rsvps/rsvps.service.js'
 import { derived } from '../../../infra/cache/tagged-cache.js'
 import { notFound } from '../../../lib/errors.js'
 import { idParam } from '../../../lib/http.js'
@@ -121,12 +121,12 @@ export default async function eventRoutes (app: FastifyInstance) {
   }
 
   async function rsvp (request: FastifyRequest, reply: FastifyReply) {
-    // No read before answering: `respondNow` checks the event and its community as it answers; on any failure the
+    // No read before answering: `answerOutsideTransaction` checks the event and its community as it answers; on any failure the
     // event page (re-read) answers 404 for an event the member may not see, as `app.loadEvent` would.
     const eventId = idParam(request, 'event')
     const choice = str(request.body, 'choice') as RsvpChoice
     if (!RSVP_CHOICES.includes(choice)) return eventPage(request, reply, { problem: 'Choose going, maybe or can’t go.' }, 400)
-    const outcome = await respondNow(app.db, {
+    const outcome = await answerOutsideTransaction(app.db, {
       eventId,
       communityId: request.community.id,
       memberId: request.member!.id,

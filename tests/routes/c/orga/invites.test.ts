@@ -4,7 +4,7 @@ import { createCommunity, createMember, signInAs } from '../../../fixtures/facto
 import type { Event, Member } from '../../../../src/db/database.js'
 import { cancelEvent, createEvent, publishEvent, type EventInput } from '../../../../src/domain/events/events.service.js'
 import { sendCalendarMail } from '../../../fixtures/calendar-mail.js'
-import { respond, type RsvpChoice } from '../../../../src/domain/rsvps/rsvps.service.js'
+import { answerInTransaction, type RsvpChoice } from '../../../../src/domain/rsvps/rsvps.service.js'
 
 // An organizer sends calendar invites for an event (/c/:slug/orga/events/:id/invite): to the members whose
 // addresses they paste, or to everyone in the community. Each member gets their own message.
@@ -55,7 +55,7 @@ t.test('organizers invite members to an event', async (t) => {
   }
   /** An answer, then its calendar mail as the worker sends it. */
   async function answer (e: Event, m: Member, choice: RsvpChoice) {
-    const outcome = await db.transaction().execute((trx) => respond(trx, { eventId: e.id, memberId: m.id, choice }))
+    const outcome = await db.transaction().execute((trx) => answerInTransaction(trx, { eventId: e.id, memberId: m.id, choice }))
     await sendCalendarMail(app)
     return outcome
   }
