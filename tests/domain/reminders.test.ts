@@ -48,7 +48,6 @@ t.test('reminder offsets: the form’s text', async (t) => {
 t.test('reminders', async (t) => {
   const { app } = await createTestApp(t)
   const db = app.db
-  const site = { publicUrl: PUBLIC_URL, mailFrom: app.config.MAIL_FROM, secret: app.secret }
   const olive = await createMember(db, { full_name: 'Olive Organizer', email: 'olive@lab.gov' })
   const community = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: olive })
   const base = `/c/${community.slug}`
@@ -86,7 +85,7 @@ t.test('reminders', async (t) => {
     await sendCalendarMail(app) // the invite, as the worker sends it
     return outcome.status
   }
-  const pass = (now: Date) => sendDueReminders(db, site, now)
+  const pass = (now: Date) => sendDueReminders(db, app.mailer, now)
   /** `minutes` before the event starts, plus one minute (the job runs every minute). */
   const before = (e: Event, minutes: number) => new Date(e.starts_at.getTime() - minutes * MINUTE + MINUTE)
   /** The reminder mails about an event, oldest first. */
