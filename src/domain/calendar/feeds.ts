@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import type { Db, RsvpStatus } from '../../db/database.js'
+import { absoluteUrl, paths } from '../../lib/paths.js'
 import { safeEqual, sign } from '../../lib/tokens.js'
 import { findCommunityBySlug } from '../communities/communities.repository.js'
 import { isCommunityMember } from '../memberships/memberships.repository.js'
@@ -37,18 +38,18 @@ export interface FeedLinks {
 }
 
 function link (publicUrl: string, path: string): FeedLink {
-  const https = `${publicUrl}${path}`
+  const https = absoluteUrl(publicUrl, path)
   return { https, webcal: https.replace(/^https?:\/\//, 'webcal://') }
 }
 
 /** The member's feed URLs (https and webcal://) for the profile page. */
 export async function feedLinks (db: Db, secret: string, publicUrl: string, member: { id: number, feed_version: number }): Promise<FeedLinks> {
-  const base = `/feeds/${feedToken(secret, member.id, member.feed_version)}`
+  const token = feedToken(secret, member.id, member.feed_version)
   const communities = await memberCommunities(db, member.id)
   return {
-    mine: link(publicUrl, `${base}.ics`),
-    all: link(publicUrl, `${base}/all.ics`),
-    communities: communities.map((c) => ({ name: c.name, slug: c.slug, link: link(publicUrl, `${base}/c/${c.slug}.ics`) }))
+    mine: link(publicUrl, paths.feedMine(token)),
+    all: link(publicUrl, paths.feedAll(token)),
+    communities: communities.map((c) => ({ name: c.name, slug: c.slug, link: link(publicUrl, paths.feedCommunity(token, c.slug)) }))
   }
 }
 

@@ -1,6 +1,7 @@
 import { createEvents, type EventAttributes } from 'ics'
 import { tzlib_get_ical_block as vtimezoneBlock } from 'timezones-ical-library'
 import type { Community, Event, RsvpStatus } from '../../db/database.js'
+import { absoluteUrl, paths } from '../../lib/paths.js'
 import { accessLinks } from '../events/access-links.js'
 
 /*
@@ -234,7 +235,7 @@ export function eventUid (eventId: number, publicUrl: string): string {
 }
 
 export function eventUrl (publicUrl: string, communitySlug: string, eventId: number): string {
-  return `${publicUrl}/c/${communitySlug}/events/${eventId}`
+  return absoluteUrl(publicUrl, paths.eventPage(communitySlug, eventId))
 }
 
 /** The community's mailbox: MAIL_FROM's address with +<slug> in the local part, named after the community. */
