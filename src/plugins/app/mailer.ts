@@ -39,7 +39,8 @@ export function createMailer (site: () => MailSite, opts: MailerOptions = {}): M
     get site () { return site() },
     compose (template: string, data: Record<string, unknown>): ComposedMail {
       const s = site()
-      const it = { ...data, site: s, paths, fmt: format, url: (path: string) => absoluteUrl(s.publicUrl, path) }
+      // Templates see the public URL, never the secret (signed links reach them as tokens).
+      const it = { ...data, site: { publicUrl: s.publicUrl }, paths, fmt: format, url: (path: string) => absoluteUrl(s.publicUrl, path) }
       const dir = `/emails/${template}/`
       // One line, whatever the template's line breaks: a header cannot hold a new line.
       const subject = plain.render(dir + 'subject', it).replace(/\s*\n\s*/g, ' ').trim()

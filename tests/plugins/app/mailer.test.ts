@@ -124,3 +124,15 @@ t.test('every mail template renders, escapes its HTML and links where its text d
     }
   }
 })
+
+t.test('each mailer writes with its own site, read at each mail', async (t) => {
+  let publicUrl = 'https://one.example'
+  const one = testMailer({ ...TEST_SITE, get publicUrl () { return publicUrl } })
+  const two = testMailer({ ...TEST_SITE, publicUrl: 'https://two.example' })
+  const data = { name: 'Ada', token: 'tok', next: '/', minutes: 15 }
+  t.match(one.compose('sign-in', data).text, 'https://one.example/auth/sign-in?token=tok')
+  t.match(two.compose('sign-in', data).text, 'https://two.example/auth/sign-in?token=tok')
+  publicUrl = 'https://moved.example'
+  t.match(one.compose('sign-in', data).text, 'https://moved.example/auth/sign-in?token=tok', 'a changed PUBLIC_URL shows in the next mail')
+  t.notMatch(one.compose('sign-in', data).html, TEST_SITE.secret, 'the secret never reaches a template')
+})
