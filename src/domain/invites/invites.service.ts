@@ -67,8 +67,7 @@ export async function queueCalendarMail (trx: Db, mailer: Mailer, event: Event, 
     ? { going: absoluteUrl(site.publicUrl, paths.rsvpLink(tokens.going)), declined: absoluteUrl(site.publicUrl, paths.rsvpLink(tokens.declined)) }
     : undefined
   const entry = toCalendarEntry(event, community, {
-    publicUrl: site.publicUrl,
-    mailFrom: site.mailFrom,
+    site,
     stamp: mail.now,
     now: mail.now,
     attendee: { name: member.full_name, email: member.email, rsvpStatus: rsvp },

@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Writes mail from views/emails/ with this app's site (public URL, MAIL_FROM, secret). */
     mailer: Mailer
+    /** This app's site (public URL, MAIL_FROM, secret), read at each use: for calendar files and feed links. */
+    site: MailSite
   }
 }
 
@@ -54,7 +56,8 @@ export function mailSite (app: FastifyInstance): MailSite {
   return { publicUrl: app.config.PUBLIC_URL, mailFrom: app.config.MAIL_FROM, secret: app.secret }
 }
 
-/** Decorates `app.mailer`: the domain's mail is written with this app's configuration. */
+/** Decorates `app.mailer` and `app.site`: the domain's mail and calendars are written with this app's configuration. */
 export default fp(async (app) => {
+  app.decorate('site', { getter: () => mailSite(app) })
   app.decorate('mailer', createMailer(() => mailSite(app), { cache: app.config.NODE_ENV !== 'development' }))
 }, { name: 'mailer', dependencies: ['config', 'secret'] })
