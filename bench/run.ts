@@ -26,7 +26,6 @@ import { loadConfig } from '../src/config.js'
 import { connect, type Connection } from '../src/db/connect.js'
 import { startSession } from '../src/domain/auth/auth.service.js'
 import { sendCalendarChanges } from '../src/domain/invites/invites.service.js'
-import { calendarSite } from '../src/plugins/app/calendar-mail.js'
 import type { Browser, LoadSpec } from './load.js'
 
 const MEMBERS = 50_000
@@ -328,7 +327,7 @@ async function main (): Promise<void> {
     // WORKER=false, so the answers wait in calendar_changes). Timed here, after the peak memory was read.
     process.stdout.write('Building the invites of the queued answers, as the worker does… ')
     const workerStart = performance.now()
-    const answersMailed = await sendCalendarChanges(app.db, calendarSite(app))
+    const answersMailed = await sendCalendarChanges(app.db, app.mailer)
     const workerSeconds = (performance.now() - workerStart) / 1000
     const invitesBuilt = Number((await app.db.selectFrom('mail_messages').select((eb) => eb.fn.countAll().as('n'))
       .where('kind', 'in', ['calendar-invite', 'calendar-removed']).executeTakeFirstOrThrow()).n)

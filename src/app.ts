@@ -15,6 +15,7 @@ import schemasPlugin from './plugins/app/schemas.js'
 import queuePlugin from './plugins/app/queue.js'
 import schedulesPlugin from './plugins/app/schedules.js'
 import calendarMailPlugin from './plugins/app/calendar-mail.js'
+import mailerPlugin from './plugins/app/mailer.js'
 import routes from './routes/index.js'
 
 export interface AppOptions {
@@ -31,6 +32,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(configPlugin, { config: opts.config })
   await fastify.register(dbPlugin, { connection: opts.connection })
   await fastify.register(secretPlugin)
+  await fastify.register(mailerPlugin)
   await fastify.register(cachePlugin)
   await fastify.register(queuePlugin)
   await fastify.register(schedulesPlugin)

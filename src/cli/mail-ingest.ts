@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { ingestCalendarReply, type InboundDeps, type IngestResult } from '../domain/inbound/inbound.service.js'
+import type { Mailer } from '../domain/mail/mailer.js'
+import { siteSecret } from '../domain/site/site.service.js'
+import { createMailer } from '../plugins/app/mailer.js'
 
 /*
  * `npm run mail:ingest` — one raw message on stdin, e.g. from Postfix:
@@ -38,10 +41,10 @@ export async function readAll (input: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /** Ingests one message with a database the caller owns; prints the result; returns the exit status. */
-export async function ingestFromPipe (db: Kysely<Database>, config: InboundDeps['config'], raw: Buffer, io: CliIo = stdio): Promise<number> {
+export async function ingestFromPipe (db: Kysely<Database>, mailer: Mailer, raw: Buffer, io: CliIo = stdio): Promise<number> {
   let result: IngestResult
   try {
-    result = await ingestCalendarReply(db, { config, log: jsonLog(io) }, raw)
+    result = await ingestCalendarReply(db, { mailer, log: jsonLog(io) }, raw)
   } catch (err) {
     io.err(`mail:ingest failed, the message was not handled (the mail server will retry): ${(err as Error).message}`)
     return EX_TEMPFAIL
@@ -78,7 +81,9 @@ export async function main (input: NodeJS.ReadableStream = process.stdin, io: Cl
   try {
     // The answer's calendar mail (a CANCEL for "can't go", a promotion's invite) is queued with it: the app's
     // worker sends it.
-    return await ingestFromPipe(conn.db, config, raw, io)
+    // The waitlist notice is written here with the app's templates and configuration (its links name PUBLIC_URL).
+    const site = { publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM, secret: config.SECRET || await siteSecret(conn.db) }
+    return await ingestFromPipe(conn.db, createMailer(() => site), raw, io)
   } catch (err) {
     io.err(`mail:ingest failed, the message was not handled (the mail server will retry): ${(err as Error).message}`)
     return EX_TEMPFAIL

@@ -4,7 +4,6 @@ import type { Test } from 'tap'
 import type { Member } from '../../src/db/database.js'
 import { DEMO, seedDemo } from '../../src/cli/demo.js'
 import { sendDueReminders } from '../../src/domain/reminders/reminders.service.js'
-import { calendarSite } from '../../src/plugins/app/calendar-mail.js'
 import { sendCalendarMail } from '../fixtures/calendar-mail.js'
 import { rsvpLinkUrls } from '../../src/domain/rsvps/rsvp-links.js'
 import { skipWithoutChromium, startBrowserApp, type BrowserHarness } from '../fixtures/browser.js'
@@ -164,7 +163,7 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
   await seedDemo(h.app)
   // The seed only writes: its calendar mail and the clinics' reminders, as the app's worker sends them.
   await sendCalendarMail(h.app)
-  await sendDueReminders(h.app.db, calendarSite(h.app))
+  await sendDueReminders(h.app.db, h.app.mailer)
   const member = await memberByEmail(h, DEMO.member.email)
   const organizer = await memberByEmail(h, DEMO.organizer.email)
   const admin = await memberByEmail(h, DEMO.admin.email)

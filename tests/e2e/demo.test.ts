@@ -5,7 +5,6 @@ import { DEMO, seedDemo } from '../../src/cli/demo.js'
 import { findCommunityWithStanding } from '../../src/domain/communities/communities.repository.js'
 import { buildApp } from '../../src/build.js'
 import { sendDueReminders } from '../../src/domain/reminders/reminders.service.js'
-import { calendarSite } from '../../src/plugins/app/calendar-mail.js'
 import { Client, createTestApp, PUBLIC_URL, testConfig, text } from '../fixtures/build-app.js'
 import { signInAs } from '../fixtures/factories.js'
 
@@ -179,7 +178,7 @@ t.test('demo data', async (t) => {
     t.equal(await queued(), 0, `the worker emptied the queue in ${Date.now() - started} ms`)
     t.ok((await calendarMail()).length > 20, 'and wrote the calendar mail')
     // The reminders now due (the drop-in clinics tomorrow), as its minutely job queues them.
-    t.ok(await sendDueReminders(app.db, calendarSite(app)) >= 5, 'the clinics’ reminders are due')
+    t.ok(await sendDueReminders(app.db, app.mailer) >= 5, 'the clinics’ reminders are due')
   })
 
   t.test('the dev mailbox holds the invites, updates, cancellations and reminders the demo caused', async (t) => {

@@ -136,7 +136,7 @@ t.test('RSVP from a signed link', async (t) => {
     t.equal(signInPost.statusCode, 400)
     t.notOk(c.cookies.has(SESSION_COOKIE))
 
-    const link = await db.transaction().execute((trx) => requestSignIn(trx, ada.email, PUBLIC_URL))
+    const link = await db.transaction().execute((trx) => requestSignIn(trx, app.mailer, ada.email))
     const signInToken = new URL(link!).searchParams.get('token')!
     const asRsvp = await c.get(`/rsvp/${signInToken}`)
     t.equal(asRsvp.statusCode, 400)

@@ -3,7 +3,8 @@ import { tags } from '../../infra/cache/tags.js'
 import type { Db, Member } from '../../db/database.js'
 import { hashToken, randomToken } from '../../lib/tokens.js'
 import { findMemberByEmail } from '../members/members.repository.js'
-import { queueMail } from '../mail/mail.service.js'
+import { absoluteUrl, paths } from '../../lib/paths.js'
+import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
 import { deleteSession, findEmailToken, findSessionMember, insertEmailToken, insertSession, useEmailToken } from './auth.repository.js'
 
 export const SIGN_IN_MINUTES = 15
@@ -13,7 +14,7 @@ export const SIGN_IN_MINUTES = 15
  * never tells whether an address is known. Returns the link (printed to the console when there is no SMTP).
  * `next` must already be a safe local path (`safeNext`).
  */
-export async function requestSignIn (db: Db, email: string, publicUrl: string, next = '/'): Promise<string | null> {
+export async function requestSignIn (db: Db, mailer: Mailer, email: string, next = '/'): Promise<string | null> {
   const member = await findMemberByEmail(db, email)
   if (!member) return null
   const token = randomToken()
@@ -22,15 +23,14 @@ export async function requestSignIn (db: Db, email: string, publicUrl: string, n
     expiresAt: new Date(Date.now() + SIGN_IN_MINUTES * 60_000)
   })
   // `next` (a local path, from safeNext) brings them back to the page that asked them to sign in.
-  const link = `${publicUrl}/auth/sign-in?token=${encodeURIComponent(token)}${next !== '/' ? `&next=${encodeURIComponent(next)}` : ''}`
-  await queueMail(db, {
+  await queueTemplatedMail(db, mailer, {
+    template: 'sign-in',
     kind: 'sign-in',
     to: member.email,
     memberId: member.id,
-    subject: 'Your Convene sign-in link',
-    text: `Hello ${member.full_name},\n\nUse this link to sign in to Convene. It works once, for ${SIGN_IN_MINUTES} minutes:\n\n${link}\n\nIf you did not ask to sign in, ignore this message: nobody can sign in without it.\n`
+    data: { name: member.full_name, token, next, minutes: SIGN_IN_MINUTES }
   })
-  return link
+  return absoluteUrl(mailer.site.publicUrl, paths.signInToken(token, next))
 }
 
 export type TokenProblem = 'invalid' | 'expired' | 'used'

@@ -1,5 +1,7 @@
 import crypto from 'node:crypto'
 import type { Db, RsvpStatus } from '../../db/database.js'
+import { absoluteUrl, paths } from '../../lib/paths.js'
+import type { MailSite } from '../mail/mailer.js'
 import { safeEqual, sign } from '../../lib/tokens.js'
 import { findCommunityBySlug } from '../communities/communities.repository.js'
 import { isCommunityMember } from '../memberships/memberships.repository.js'
@@ -37,18 +39,18 @@ export interface FeedLinks {
 }
 
 function link (publicUrl: string, path: string): FeedLink {
-  const https = `${publicUrl}${path}`
+  const https = absoluteUrl(publicUrl, path)
   return { https, webcal: https.replace(/^https?:\/\//, 'webcal://') }
 }
 
 /** The member's feed URLs (https and webcal://) for the profile page. */
-export async function feedLinks (db: Db, secret: string, publicUrl: string, member: { id: number, feed_version: number }): Promise<FeedLinks> {
-  const base = `/feeds/${feedToken(secret, member.id, member.feed_version)}`
+export async function feedLinks (db: Db, site: Pick<MailSite, 'publicUrl' | 'secret'>, member: { id: number, feed_version: number }): Promise<FeedLinks> {
+  const token = feedToken(site.secret, member.id, member.feed_version)
   const communities = await memberCommunities(db, member.id)
   return {
-    mine: link(publicUrl, `${base}.ics`),
-    all: link(publicUrl, `${base}/all.ics`),
-    communities: communities.map((c) => ({ name: c.name, slug: c.slug, link: link(publicUrl, `${base}/c/${c.slug}.ics`) }))
+    mine: link(site.publicUrl, paths.feedMine(token)),
+    all: link(site.publicUrl, paths.feedAll(token)),
+    communities: communities.map((c) => ({ name: c.name, slug: c.slug, link: link(site.publicUrl, paths.feedCommunity(token, c.slug)) }))
   }
 }
 
@@ -74,10 +76,10 @@ const ANSWERS: Partial<Record<RsvpStatus, string>> = { going: 'going', maybe: 'm
 const cache = new Map<string, string>()
 const CACHE_SIZE = 100
 
-function render (rows: FeedRow[], calendarName: string, opts: { publicUrl: string, mailFrom: string, now: Date }): RenderedFeed {
+function render (rows: FeedRow[], calendarName: string, site: Pick<MailSite, 'publicUrl' | 'mailFrom'>, now: Date): RenderedFeed {
   // Everything the text depends on: the rows, which events have ended (captions → transcript link), the name.
-  const h = crypto.createHash('sha256').update(JSON.stringify([opts.publicUrl, opts.mailFrom, calendarName]))
-  for (const r of rows) h.update(JSON.stringify(r)).update(opts.now < r.ends_at ? '|u' : '|p')
+  const h = crypto.createHash('sha256').update(JSON.stringify([site.publicUrl, site.mailFrom, calendarName]))
+  for (const r of rows) h.update(JSON.stringify(r)).update(now < r.ends_at ? '|u' : '|p')
   const etag = `"${h.digest('base64url').slice(0, 32)}"`
   let body = cache.get(etag)
   if (body === undefined) {
@@ -85,9 +87,8 @@ function render (rows: FeedRow[], calendarName: string, opts: { publicUrl: strin
       method: 'PUBLISH',
       calendarName,
       entries: rows.map((r) => toCalendarEntry(r, { slug: r.community_slug, name: r.community_name }, {
-        publicUrl: opts.publicUrl,
-        mailFrom: opts.mailFrom,
-        now: opts.now,
+        site: { publicUrl: site.publicUrl, mailFrom: site.mailFrom },
+        now,
         note: r.rsvp_status && ANSWERS[r.rsvp_status] ? `Your answer: ${ANSWERS[r.rsvp_status]}.` : undefined
       }))
     })
@@ -103,9 +104,9 @@ export type FeedRequest = { kind: 'mine' } | { kind: 'all' } | { kind: 'communit
  * The feed a token and scope ask for, or null (→ 404) when the token is wrong or revoked, or the member is not
  * (or no longer) in the community.
  */
-export async function memberFeed (db: Db, input: { secret: string, publicUrl: string, mailFrom: string, token: string, request: FeedRequest, now?: Date }): Promise<RenderedFeed | null> {
+export async function memberFeed (db: Db, site: MailSite, input: { token: string, request: FeedRequest, now?: Date }): Promise<RenderedFeed | null> {
   const now = input.now ?? new Date()
-  const member = await feedMember(db, input.secret, input.token)
+  const member = await feedMember(db, site.secret, input.token)
   if (!member) return null
   let scope: FeedScope
   let name: string
@@ -120,7 +121,7 @@ export async function memberFeed (db: Db, input: { secret: string, publicUrl: st
   }
   const since = new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000)
   const rows = await feedRows(db, member.id, scope, since)
-  return render(rows, name, { publicUrl: input.publicUrl, mailFrom: input.mailFrom, now })
+  return render(rows, name, site, now)
 }
 
 /** Whether a request's If-None-Match names this ETag (a list, weak or strong, or *). */

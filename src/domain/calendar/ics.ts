@@ -1,6 +1,8 @@
 import { createEvents, type EventAttributes } from 'ics'
 import { tzlib_get_ical_block as vtimezoneBlock } from 'timezones-ical-library'
 import type { Community, Event, RsvpStatus } from '../../db/database.js'
+import { absoluteUrl, paths } from '../../lib/paths.js'
+import type { MailSite } from '../mail/mailer.js'
 import { accessLinks } from '../events/access-links.js'
 
 /*
@@ -212,10 +214,8 @@ export type CalendarEvent = Pick<Event, 'id' | 'title' | 'summary' | 'why_it_mat
   'venue_name' | 'venue_room' | 'venue_address' | 'online_url' | 'live_transcript_url' | 'recording_url' | 'status' | 'sequence' | 'updated_at'>
 
 export interface CalendarEntryOptions {
-  /** app.config.PUBLIC_URL (links, and the UID's host). */
-  publicUrl: string
-  /** app.config.MAIL_FROM: the ORGANIZER is the community's mailbox at that address. */
-  mailFrom: string
+  /** The site: its public URL (links, and the UID's host) and MAIL_FROM (the ORGANIZER is the community's mailbox there). */
+  site: Pick<MailSite, 'publicUrl' | 'mailFrom'>
   /** Decides live-captions link (before the end) or transcript/recording link (after). Default: now. */
   now?: Date
   /** DTSTAMP. Default: the event's updated_at (stable, so feed ETags stay stable); invites pass the sending time. */
@@ -234,7 +234,7 @@ export function eventUid (eventId: number, publicUrl: string): string {
 }
 
 export function eventUrl (publicUrl: string, communitySlug: string, eventId: number): string {
-  return `${publicUrl}/c/${communitySlug}/events/${eventId}`
+  return absoluteUrl(publicUrl, paths.eventPage(communitySlug, eventId))
 }
 
 /** The community's mailbox: MAIL_FROM's address with +<slug> in the local part, named after the community. */
@@ -301,10 +301,10 @@ export function eventDescription (e: CalendarEvent, url: string, opts: { now?: D
 
 /** One event of a community as a calendar entry (see CalendarEntryOptions). */
 export function toCalendarEntry (event: CalendarEvent, community: Pick<Community, 'slug' | 'name'>, opts: CalendarEntryOptions): CalendarEntry {
-  const url = eventUrl(opts.publicUrl, community.slug, event.id)
+  const url = eventUrl(opts.site.publicUrl, community.slug, event.id)
   const cancelled = event.status === 'cancelled'
   return {
-    uid: eventUid(event.id, opts.publicUrl),
+    uid: eventUid(event.id, opts.site.publicUrl),
     sequence: event.sequence,
     status: cancelled ? 'CANCELLED' : 'CONFIRMED',
     // Some calendars ignore STATUS in a subscribed feed: the title says it too.
@@ -315,7 +315,7 @@ export function toCalendarEntry (event: CalendarEvent, community: Pick<Community
     url,
     location: eventLocation(event),
     description: eventDescription(event, url, opts),
-    organizer: communityMailbox({ MAIL_FROM: opts.mailFrom }, community),
+    organizer: communityMailbox({ MAIL_FROM: opts.site.mailFrom }, community),
     attendee: opts.attendee
       ? { name: opts.attendee.name, email: opts.attendee.email, rsvp: true, partstat: partstatFor(opts.attendee.rsvpStatus) }
       : undefined,

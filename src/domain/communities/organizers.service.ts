@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import type { Kysely } from 'kysely'
 import type { Database, Db } from '../../db/database.js'
 import { isIsoDate } from '../../lib/forms.js'
-import { queueMail } from '../mail/mail.service.js'
+import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
 import { findMemberById } from '../members/members.repository.js'
 import { deleteTerm, findCommunityMemberByEmail, findTerm, insertTerm, listCommunities, listCurrentOrganizers, listMembersTerms, lockCommunity,
   overlappingTerms, setTermEnd, today } from './communities.repository.js'
@@ -96,7 +96,7 @@ export function handoverWarning (terms: Array<{ starts_on: string, ends_on: stri
  * (or all have ended — the job did not run), the latest term is extended by EXTENSION_MONTHS and its holder
  * is told, so the community is never left without a coordinator. Returns the communities changed.
  */
-export async function keepAnOrganizer (db: Kysely<Database>, publicUrl: string): Promise<number> {
+export async function keepAnOrganizer (db: Kysely<Database>, mailer: Mailer): Promise<number> {
   const communities = await listCommunities(db)
   let changed = 0
   for (const c of communities) {
@@ -113,14 +113,12 @@ export async function keepAnOrganizer (db: Kysely<Database>, publicUrl: string):
       await setTermEnd(trx, last.id, until)
       const holder = await findMemberById(trx, last.member_id)
       if (!holder) return 0
-      await queueMail(trx, {
+      await queueTemplatedMail(trx, mailer, {
+        template: 'term-extended',
         kind: 'term-extended',
         to: holder.email,
         memberId: holder.id,
-        subject: `Your organizer term for ${c.name} is extended to ${until}`,
-        text: `Hello ${holder.full_name},\n\nYour term as an organizer of ${c.name} was ending and nobody is set to take over, so ` +
-          `Convene has kept it going until ${until}: a community always keeps at least one organizer.\n\n` +
-          `To hand over, add the next coordinator on the organizers page, then end your term:\n${publicUrl}/c/${c.slug}/orga/organizers\n`
+        data: { name: holder.full_name, community: { name: c.name, slug: c.slug }, until }
       })
       return 1
     })

@@ -1,10 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Database, Db, RsvpStatus } from '../../db/database.js'
-import { dateTime } from '../../lib/format.js'
-import { eventUrl } from '../calendar/ics.js'
 import { findCommunityById, findCommunityMemberByEmail } from '../communities/communities.repository.js'
 import { lockEvent } from '../events/events.repository.js'
-import { queueMail } from '../mail/mail.service.js'
+import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
 import { findMemberByEmail } from '../members/members.repository.js'
 import { findRsvp } from '../rsvps/rsvps.repository.js'
 import { answerInTransaction, type RsvpChoice } from '../rsvps/rsvps.service.js'
@@ -54,7 +52,8 @@ export interface InboundLog {
 }
 
 export interface InboundDeps {
-  config: { PUBLIC_URL: string, MAIL_FROM: string }
+  /** Writes the waitlist notice; its site's public URL is the host a reply's UID must name. */
+  mailer: Mailer
   log?: InboundLog
   now?: Date
 }
@@ -121,7 +120,7 @@ async function answerOne (db: Kysely<Database>, deps: InboundDeps, reply: ReplyE
   const ignored = (reason: IgnoredReason, message: string, extra: Partial<ReplyOutcome> = {}): ReplyOutcome =>
     ({ ...base, ...extra, status: 'ignored', reason, message })
 
-  const eventId = reply.uid ? eventIdFromUid(reply.uid, deps.config.PUBLIC_URL) : null
+  const eventId = reply.uid ? eventIdFromUid(reply.uid, deps.mailer.site.publicUrl) : null
   if (eventId === null) return ignored('unknown-uid', `UID ${reply.uid ?? '(none)'} is not a Convene event of this site.`)
   if (!reply.attendees.length) return ignored('no-attendee', `The reply to ${reply.uid} names no ATTENDEE.`, { eventId })
   // A REPLY names the attendee who answers; when it names several, the one who sent the message answers.
@@ -170,15 +169,15 @@ async function answerOne (db: Kysely<Database>, deps: InboundDeps, reply: ReplyE
 async function tellWaitlisted (trx: Db, deps: InboundDeps, event: { id: number, title: string, starts_at: Date, time_zone: string, community_id: number },
   member: { id: number, email: string, full_name: string }): Promise<void> {
   const community = await findCommunityById(trx, event.community_id)
-  const url = eventUrl(deps.config.PUBLIC_URL, community?.slug ?? '', event.id)
-  await queueMail(trx, {
+  await queueTemplatedMail(trx, deps.mailer, {
+    template: 'rsvp-waitlisted',
     kind: 'rsvp-waitlisted',
     to: member.email,
     memberId: member.id,
-    subject: `You’re on the waitlist for ${event.title}`,
-    text: `Hello ${member.full_name},\n\nYou accepted "${event.title}" on ${dateTime(event.starts_at, event.time_zone)} ` +
-      'in your calendar, but the event is full, so you are on the waitlist. Your calendar may still show it as ' +
-      'accepted: you have a place only once we email you that one opened up. Places go to the waitlist in order.\n\n' +
-      `If you no longer want a place, decline the invitation in your calendar or change your answer here:\n${url}\n`
+    data: {
+      name: member.full_name,
+      event: { id: event.id, title: event.title, starts_at: event.starts_at, time_zone: event.time_zone },
+      communitySlug: community?.slug ?? ''
+    }
   })
 }

@@ -1,16 +1,16 @@
 import type { Kysely } from 'kysely'
 import type { Community, Database, Db, Event, RsvpStatus } from '../../db/database.js'
-import { dateTime } from '../../lib/format.js'
 import { normaliseEmail } from '../../lib/forms.js'
-import { accessLinksText, buildCalendar, eventLocation, eventUrl, toCalendarEntry } from '../calendar/ics.js'
+import { absoluteUrl, paths } from '../../lib/paths.js'
+import { buildCalendar, eventLocation, toCalendarEntry } from '../calendar/ics.js'
 import { findCommunityById } from '../communities/communities.repository.js'
-import { queueMail } from '../mail/mail.service.js'
+import { eventMailData } from '../mail/event-data.js'
+import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
 import { findEventById } from '../events/events.repository.js'
 import { currentLinkVersion } from '../rsvps/rsvps.repository.js'
-import { rsvpLinkPair } from '../rsvps/rsvp-tokens.js'
+import { rsvpTokenPair } from '../rsvps/rsvp-tokens.js'
 import { queueEventChanges, queueMemberChanges, takeChanges, type QueuedChange } from './calendar-changes.repository.js'
 import { allMembers, answersAndInvites, calendarStates, membersByEmail, recordInvite, type CalendarState } from './invites.repository.js'
-import type { MailSite } from './site.js'
 
 /*
  * Calendar invites by email (iTIP over iMIP). Each member gets their own message — never a shared To: list —
@@ -21,8 +21,9 @@ import type { MailSite } from './site.js'
  *
  * Two halves. Whatever changes a calendar (an answer, a promotion, an edit, a cancellation, an organizer's
  * invitation) writes a row on the calendar_changes queue in its own transaction — no mail, no configuration.
- * The worker (`sendCalendarChanges`, given the site: public URL, MAIL_FROM, secret) takes the rows and brings
- * each member's calendar in line with the state then: one message per member, however many changes piled up.
+ * The worker (`sendCalendarChanges`, given the Mailer: its site has the public URL, MAIL_FROM and secret) takes
+ * the rows and brings each member's calendar in line with the state then: one message per member, however many
+ * changes piled up. What each message says is its template's (views/emails/): this file decides who gets which.
  */
 
 export type CommunityRef = Pick<Community, 'slug' | 'name'>
@@ -34,19 +35,6 @@ async function communityOf (db: Db, event: Event): Promise<CommunityRef> {
   return community
 }
 
-/** "Thu, Dec 3 …": when, where, join, captions — the lines every invite, notice and reminder carries. */
-export function eventDetailsText (event: Event, url: string): string {
-  const lines = [
-    event.title,
-    `When: ${dateTime(event.starts_at, event.time_zone)} to ${dateTime(event.ends_at, event.time_zone)}`,
-    `Where: ${eventLocation(event)}`
-  ]
-  const links = accessLinksText(event)
-  if (links) lines.push(links)
-  lines.push(`Event page: ${url}`)
-  return lines.join('\n')
-}
-
 const ANSWER: Record<RsvpStatus, string> = {
   going: 'Your answer: going.',
   maybe: 'Your answer: maybe.',
@@ -54,11 +42,14 @@ const ANSWER: Record<RsvpStatus, string> = {
   declined: 'Your answer: can’t go.'
 }
 
-interface CalendarMail {
+/** Which mail a member gets (a folder of views/emails/), as what kind, and what its template needs beyond the event. */
+interface MailChoice {
+  template: string
   kind: string
-  subject: string
-  /** The opening paragraph (after "Hello <name>,"). */
-  intro: string
+  data?: Record<string, unknown>
+}
+
+interface CalendarMail extends MailChoice {
   method: 'REQUEST' | 'CANCEL'
   now: Date
 }
@@ -67,31 +58,28 @@ interface CalendarMail {
  * Queues one member's calendar message for an event and records what they now hold. The text part says the
  * same as the calendar part: details, RSVP links (not for a cancellation) and the event page.
  */
-export async function queueCalendarMail (trx: Db, site: MailSite, event: Event, community: CommunityRef, member: Person, rsvp: RsvpStatus | null, mail: CalendarMail): Promise<void> {
-  const url = eventUrl(site.publicUrl, community.slug, event.id)
-  const links = mail.method === 'REQUEST'
-    ? rsvpLinkPair(site.secret, site.publicUrl, event.id, member.id, await currentLinkVersion(trx, event.id, member.id))
+export async function queueCalendarMail (trx: Db, mailer: Mailer, event: Event, community: CommunityRef, member: Person, rsvp: RsvpStatus | null, mail: CalendarMail): Promise<void> {
+  const site = mailer.site
+  const tokens = mail.method === 'REQUEST'
+    ? rsvpTokenPair(site.secret, event.id, member.id, await currentLinkVersion(trx, event.id, member.id))
+    : undefined
+  const links = tokens
+    ? { going: absoluteUrl(site.publicUrl, paths.rsvpLink(tokens.going)), declined: absoluteUrl(site.publicUrl, paths.rsvpLink(tokens.declined)) }
     : undefined
   const entry = toCalendarEntry(event, community, {
-    publicUrl: site.publicUrl,
-    mailFrom: site.mailFrom,
+    site,
     stamp: mail.now,
     now: mail.now,
     attendee: { name: member.full_name, email: member.email, rsvpStatus: rsvp },
     rsvpLinks: links,
     note: rsvp && mail.method === 'REQUEST' ? ANSWER[rsvp] : undefined
   })
-  const parts = [`Hello ${member.full_name},`, mail.intro, eventDetailsText(event, url)]
-  if (links) parts.push(`Going: ${links.going}\nCan’t go: ${links.declined}`)
-  parts.push(mail.method === 'REQUEST'
-    ? 'The calendar invitation in this message adds the event to your calendar, or updates it there.'
-    : 'The calendar part of this message removes the event from your calendar.')
-  await queueMail(trx, {
+  await queueTemplatedMail(trx, mailer, {
+    template: mail.template,
     kind: mail.kind,
     to: member.email,
     memberId: member.id,
-    subject: mail.subject,
-    text: parts.join('\n\n') + '\n',
+    data: { name: member.full_name, ...eventMailData(event, community), method: mail.method, rsvp: tokens, footer: 'details', ...mail.data },
     ical: buildCalendar({ method: mail.method, entries: [entry] }),
     icalMethod: mail.method
   })
@@ -115,14 +103,6 @@ export function eventChanges (before: Event, after: Event): EventChanges {
       before.time_zone !== after.time_zone,
     place: eventLocation(before) !== eventLocation(after) || before.online_url !== after.online_url
   }
-}
-
-function changeSentence (event: Event, changes: EventChanges): string {
-  const what = [
-    ...(changes.time ? [`now starts ${dateTime(event.starts_at, event.time_zone)}`] : []),
-    ...(changes.place ? [`is now at: ${eventLocation(event)}${event.online_url ? ` (join link: ${event.online_url})` : ''}`] : [])
-  ]
-  return what.join(', and ')
 }
 
 /**
@@ -153,17 +133,17 @@ const CHANGES_BATCH = 100
  * the worker (one at a time: the job is `stately`; a second worker at once takes other rows). Returns how many
  * queued changes it took.
  */
-export async function sendCalendarChanges (db: Kysely<Database>, site: MailSite, now = new Date()): Promise<number> {
+export async function sendCalendarChanges (db: Kysely<Database>, mailer: Mailer, now = new Date()): Promise<number> {
   let total = 0
   for (;;) {
-    const taken = await db.transaction().execute((trx) => sendSomeCalendarChanges(trx, site, CHANGES_BATCH, now))
+    const taken = await db.transaction().execute((trx) => sendSomeCalendarChanges(trx, mailer, CHANGES_BATCH, now))
     total += taken
     if (taken < CHANGES_BATCH) return total
   }
 }
 
 /** One batch of `sendCalendarChanges`, in the caller's transaction: how many queued changes it took. */
-export async function sendSomeCalendarChanges (trx: Db, site: MailSite, limit: number, now = new Date()): Promise<number> {
+export async function sendSomeCalendarChanges (trx: Db, mailer: Mailer, limit: number, now = new Date()): Promise<number> {
   const changes = await takeChanges(trx, limit)
   const byEvent = new Map<number, QueuedChange[]>()
   for (const c of changes) byEvent.set(c.event_id, [...(byEvent.get(c.event_id) ?? []), c])
@@ -173,7 +153,7 @@ export async function sendSomeCalendarChanges (trx: Db, site: MailSite, limit: n
     const event = await findEventById(trx, eventId)
     if (!event) continue
     if (!communities.has(event.community_id)) communities.set(event.community_id, await communityOf(trx, event))
-    await reconcileEvent(trx, site, event, communities.get(event.community_id)!, rows, now)
+    await reconcileEvent(trx, mailer, event, communities.get(event.community_id)!, rows, now)
   }
   return changes.length
 }
@@ -181,30 +161,27 @@ export async function sendSomeCalendarChanges (trx: Db, site: MailSite, limit: n
 /** What one member gets: a calendar message, a plain notice, or nothing. */
 type Message =
   | { calendar: true, rsvp: RsvpStatus | null, mail: Omit<CalendarMail, 'now'> }
-  | { calendar: false, kind: string, subject: string, intro: string, footer: 'details' | 'other-events' }
+  | ({ calendar: false, footer: 'details' | 'other-events' } & MailChoice)
 
-async function reconcileEvent (trx: Db, site: MailSite, event: Event, community: CommunityRef, rows: QueuedChange[], now: Date): Promise<void> {
+async function reconcileEvent (trx: Db, mailer: Mailer, event: Event, community: CommunityRef, rows: QueuedChange[], now: Date): Promise<void> {
   const eventRows = rows.filter((r) => r.member_id === null)
   const own = new Map<number, QueuedChange[]>()
   for (const r of rows) if (r.member_id !== null) own.set(r.member_id, [...(own.get(r.member_id) ?? []), r])
   // Those with a change of their own, and — for a change of the event — everyone it concerns.
   const states = await calendarStates(trx, event.id, [...own.keys()], eventRows.length > 0)
   for (const s of states) {
-    const message = messageFor(event, community, s, own.get(s.id) ?? [], eventRows, now)
+    const message = messageFor(event, s, own.get(s.id) ?? [], eventRows, now)
     if (!message) continue
     if (message.calendar) {
-      await queueCalendarMail(trx, site, event, community, s, message.rsvp, { ...message.mail, now })
+      await queueCalendarMail(trx, mailer, event, community, s, message.rsvp, { ...message.mail, now })
       continue
     }
-    const footer = message.footer === 'details'
-      ? eventDetailsText(event, eventUrl(site.publicUrl, community.slug, event.id))
-      : `Other events of ${community.name}: ${site.publicUrl}/c/${community.slug}/events`
-    await queueMail(trx, {
+    await queueTemplatedMail(trx, mailer, {
+      template: message.template,
       kind: message.kind,
       to: s.email,
       memberId: s.id,
-      subject: message.subject,
-      text: `Hello ${s.full_name},\n\n${message.intro}\n\n${footer}\n`
+      data: { name: s.full_name, ...eventMailData(event, community), method: null, footer: message.footer, ...message.data }
     })
   }
 }
@@ -216,7 +193,7 @@ async function reconcileEvent (trx: Db, site: MailSite, event: Event, community:
  * whose queued answer would have brought the invite is treated as holding it, so the change reaches them as it
  * would have had the worker run at once. Nothing when what they hold already says it.
  */
-export function messageFor (event: Event, community: CommunityRef, s: CalendarState, own: QueuedChange[], changed: QueuedChange[], now: Date): Message | null {
+export function messageFor (event: Event, s: CalendarState, own: QueuedChange[], changed: QueuedChange[], now: Date): Message | null {
   const status = s.rsvp
   const holds = s.method === 'REQUEST'
   const has = (reason: QueuedChange['reason']) => own.some((r) => r.reason === reason)
@@ -225,20 +202,20 @@ export function messageFor (event: Event, community: CommunityRef, s: CalendarSt
 
   if (event.status === 'cancelled') {
     if (!changed.some((r) => r.reason === 'cancelled')) return null
-    const intro = `"${event.title}" on ${dateTime(event.starts_at, event.time_zone)} has been cancelled by the organizers of ${community.name}.`
+    const cancelled = { template: 'event-cancelled', kind: 'event-cancelled' }
     const owed = holds || (answering && (has('answer') || has('promoted')))
     if (owed && event.ends_at > now && event.ends_at > new Date()) {
-      return { calendar: true, rsvp: status, mail: { kind: 'event-cancelled', subject: `Cancelled: ${event.title}`, intro, method: 'CANCEL' } }
+      return { calendar: true, rsvp: status, mail: { ...cancelled, method: 'CANCEL' } }
     }
-    return concerned ? { calendar: false, kind: 'event-cancelled', subject: `Cancelled: ${event.title}`, intro, footer: 'other-events' } : null
+    return concerned ? { calendar: false, ...cancelled, footer: 'other-events' } : null
   }
   if (event.status !== 'published') return null
 
   const moved = changed.filter((r) => r.reason === 'time' || r.reason === 'place')
   const promoted = has('promoted') && status === 'going'
   if (!invitable(event, now)) {
-    if (promoted) return { calendar: false, footer: 'details', ...promotion(event) }
-    return moved.length && concerned ? { calendar: false, footer: 'details', ...changeNotice(event, community, moved, 'event-changed') } : null
+    if (promoted) return { calendar: false, footer: 'details', ...PROMOTION }
+    return moved.length && concerned ? { calendar: false, footer: 'details', ...changeNotice(moved, 'event-changed') } : null
   }
   if (status === 'declined') {
     // Answered "can't go" while holding the invite: a CANCEL to them alone, so the event leaves their calendar.
@@ -246,35 +223,23 @@ export function messageFor (event: Event, community: CommunityRef, s: CalendarSt
       ? {
           calendar: true,
           rsvp: status,
-          mail: {
-            kind: 'calendar-removed',
-            subject: `Removed from your calendar: ${event.title}`,
-            intro: `You said you can’t go to "${event.title}", so this message takes it off your calendar. ` +
-              'If your plans change, answer again on the event page.',
-            method: 'CANCEL'
-          }
+          mail: { template: 'calendar-removed', kind: 'calendar-removed', method: 'CANCEL' }
         }
       : null
   }
   // The invite that comes with a waitlist promotion (one message: the notice is its text).
-  if (promoted) return { calendar: true, rsvp: 'going', mail: { ...promotion(event), method: 'REQUEST' } }
+  if (promoted) return { calendar: true, rsvp: 'going', mail: { ...PROMOTION, method: 'REQUEST' } }
 
   const answers = own.filter((r) => r.reason === 'answer')
   const invitation: Message = {
     calendar: true,
     rsvp: status,
-    mail: {
-      kind: 'calendar-invite',
-      subject: `Invitation: ${event.title}`,
-      intro: `The organizers of ${community.name} invite you to "${event.title}".\n\nWhy this matters: ${event.why_it_matters}\n\n` +
-        'Answer with the links below, on the event page, or with your calendar’s Yes / No / Maybe.',
-      method: 'REQUEST'
-    }
+    mail: { template: 'calendar-invitation', kind: 'calendar-invite', method: 'REQUEST' }
   }
   if (holds) {
     if (s.sequence === event.sequence && s.invite_rsvp === status) return null
-    if (moved.length) return { calendar: true, rsvp: status, mail: { ...changeNotice(event, community, moved, 'event-updated'), method: 'REQUEST' } }
-    if (answers.length && answering) return answerInvite(event, status)
+    if (moved.length) return { calendar: true, rsvp: status, mail: { ...changeNotice(moved, 'event-updated'), method: 'REQUEST' } }
+    if (answers.length && answering) return answerInvite(status)
     return has('invited') && s.sequence !== event.sequence ? invitation : null
   }
   if (answering && answers.length) {
@@ -282,46 +247,24 @@ export function messageFor (event: Event, community: CommunityRef, s: CalendarSt
     const lastAnswer = Math.max(...answers.map((r) => r.id))
     const unseen = moved.filter((r) => r.id > lastAnswer)
     return unseen.length
-      ? { calendar: true, rsvp: status, mail: { ...changeNotice(event, community, unseen, 'event-updated'), method: 'REQUEST' } }
-      : answerInvite(event, status)
+      ? { calendar: true, rsvp: status, mail: { ...changeNotice(unseen, 'event-updated'), method: 'REQUEST' } }
+      : answerInvite(status)
   }
   if ((answering || status === null) && has('invited')) return invitation
   // Answered before invites existed, or waitlisted: no invite to update, so a plain notice.
-  return moved.length && concerned ? { calendar: false, footer: 'details', ...changeNotice(event, community, moved, 'event-changed') } : null
+  return moved.length && concerned ? { calendar: false, footer: 'details', ...changeNotice(moved, 'event-changed') } : null
 }
 
-function answerInvite (event: Event, status: 'going' | 'maybe'): Message {
-  return {
-    calendar: true,
-    rsvp: status,
-    mail: {
-      kind: 'calendar-invite',
-      subject: `${status === 'going' ? 'You’re going' : 'Maybe'}: ${event.title}`,
-      intro: status === 'going'
-        ? `You said you are going to "${event.title}". Here it is for your calendar.`
-        : `You said you might go to "${event.title}". Here it is for your calendar, marked tentative.`,
-      method: 'REQUEST'
-    }
-  }
+function answerInvite (status: 'going' | 'maybe'): Message {
+  return { calendar: true, rsvp: status, mail: { template: 'calendar-answer', kind: 'calendar-invite', method: 'REQUEST', data: { status } } }
 }
 
-function promotion (event: Event): { kind: string, subject: string, intro: string } {
-  return {
-    kind: 'rsvp-promoted',
-    subject: `A place opened up: you’re going to ${event.title}`,
-    intro: `A place opened up at "${event.title}" and you were next on the waitlist, so you are now going. ` +
-      'If you can no longer come, please answer "can’t go" so the next person can have the place.'
-  }
-}
+const PROMOTION: MailChoice = { template: 'rsvp-promoted', kind: 'rsvp-promoted' }
 
-function changeNotice (event: Event, community: CommunityRef, moved: QueuedChange[], kind: string): { kind: string, subject: string, intro: string } {
-  const changes = { time: moved.some((r) => r.reason === 'time'), place: moved.some((r) => r.reason === 'place') }
-  return {
-    kind,
-    subject: `${changes.time ? 'New time' : 'New place'}: ${event.title}`,
-    intro: `"${event.title}" (${community.name}) ${changeSentence(event, changes)}. ` +
-      'Your answer is kept; change it on the event page if this no longer suits you.'
-  }
+/** A change of time or place: an update to an invite (`event-updated`) or a plain notice (`event-changed`). */
+function changeNotice (moved: QueuedChange[], kind: string): MailChoice {
+  const changes: EventChanges = { time: moved.some((r) => r.reason === 'time'), place: moved.some((r) => r.reason === 'place') }
+  return { template: 'event-changed', kind, data: { changes } }
 }
 
 // ---- Organizers invite a list

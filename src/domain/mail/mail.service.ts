@@ -4,8 +4,8 @@ import { countMail, findMail, insertMail, listMail, type OutgoingMail } from './
 export type { OutgoingMail }
 
 /**
- * Queues a message in the outbox. Call it with the transaction that makes the change the message is about:
- * the message exists if and only if the change committed. The worker delivers it later, with retries.
+ * Queues a message already written in the outbox (tests and tools). The domain's mail is written from its
+ * template and queued by `queueTemplatedMail` (mailer.ts), in the transaction of the change it is about.
  */
 export async function queueMail (db: Db, mail: OutgoingMail): Promise<MailMessage> {
   return insertMail(db, mail)

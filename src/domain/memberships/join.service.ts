@@ -1,10 +1,11 @@
 import type { Community, Db, Member } from '../../db/database.js'
+import { absoluteUrl, paths } from '../../lib/paths.js'
 import { hashToken, randomToken } from '../../lib/tokens.js'
 import { consumeToken, inspectToken, type TokenProblem } from '../auth/auth.service.js'
 import { insertEmailToken } from '../auth/auth.repository.js'
 import { listCurrentOrganizers } from '../communities/communities.repository.js'
 import { decideJoin } from '../communities/policy.js'
-import { queueMail } from '../mail/mail.service.js'
+import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
 import { findMemberByEmail, insertMember } from '../members/members.repository.js'
 import { markEmailVerified } from '../members/members.service.js'
 import { findInvitation, findJoinRequest, insertInvitation, insertJoinRequest, insertMembership, isCommunityMember,
@@ -33,24 +34,29 @@ export interface JoinForm { email: string, fullName: string, agency: string, not
 
 const hours = (h: number) => new Date(Date.now() + h * 3_600_000)
 
-async function issueLink (db: Db, purpose: 'verify-email' | 'invitation', email: string, expiresAt: Date,
-  ids: { memberId?: number | null, joinRequestId?: number, invitationId?: number }, url: string): Promise<string> {
+/** Records a single-use link token for a mail and returns it (only its hash is stored). */
+async function issueToken (db: Db, purpose: 'verify-email' | 'invitation', email: string, expiresAt: Date,
+  ids: { memberId?: number | null, joinRequestId?: number, invitationId?: number }): Promise<string> {
   const token = randomToken()
   await insertEmailToken(db, { tokenHash: hashToken(token), purpose, email, expiresAt, ...ids })
-  return `${url}?token=${encodeURIComponent(token)}`
+  return token
 }
 
-async function notifyOrganizers (db: Db, community: Community, request: { full_name: string, agency: string, email: string, note: string }, publicUrl: string): Promise<void> {
+const communityData = (c: Community) => ({ name: c.name, slug: c.slug, about: c.about })
+
+async function notifyOrganizers (db: Db, mailer: Mailer, community: Community, request: { full_name: string, agency: string, email: string, note: string }): Promise<void> {
   const organizers = await listCurrentOrganizers(db, community.id)
   for (const o of organizers) {
-    await queueMail(db, {
+    await queueTemplatedMail(db, mailer, {
+      template: 'join-request',
       kind: 'join-request',
       to: o.email,
       memberId: o.id,
-      subject: `Request to join ${community.name}: ${request.full_name}`,
-      text: `Hello ${o.full_name},\n\n${request.full_name} (${request.agency}, ${request.email}) has verified their address and asks to join ${community.name}.\n\n` +
-        (request.note ? `Their note to the organizers:\n\n${request.note}\n\n` : 'They left no note.\n\n') +
-        `Approve or decline the request here:\n\n${publicUrl}/c/${community.slug}/orga/requests\n`
+      data: {
+        name: o.full_name,
+        community: communityData(community),
+        request: { full_name: request.full_name, agency: request.agency, email: request.email, note: request.note }
+      }
     })
   }
 }
@@ -60,24 +66,24 @@ async function notifyOrganizers (db: Db, community: Community, request: { full_n
  * mailed a link that cannot work), a request is recorded, and a link to verify the address is mailed.
  * The domain is checked again when the address is verified (the policy may change in between).
  */
-export async function requestToJoin (db: Db, community: Community, form: JoinForm, publicUrl: string): Promise<JoinOutcome> {
+export async function requestToJoin (db: Db, mailer: Mailer, community: Community, form: JoinForm): Promise<JoinOutcome> {
   const decision = decideJoin(community, form.email)
   if (decision.kind === 'invitation-only' || decision.kind === 'domain-refused') return decision
   const request = await insertJoinRequest(db, {
     communityId: community.id, email: form.email, fullName: form.fullName, agency: form.agency, note: form.note, status: 'unverified'
   })
-  const link = await issueLink(db, 'verify-email', form.email, hours(VERIFY_HOURS), { joinRequestId: request.id }, `${publicUrl}/join/verify`)
-  await queueMail(db, {
+  const token = await issueToken(db, 'verify-email', form.email, hours(VERIFY_HOURS), { joinRequestId: request.id })
+  await queueTemplatedMail(db, mailer, {
+    template: 'verify-email',
     kind: 'verify-email',
     to: form.email,
-    subject: `Confirm your email address to join ${community.name}`,
-    text: `Hello ${form.fullName},\n\nYou asked to join ${community.name} on Convene. Open this link and press the button to confirm that this address is yours. It works once, for ${VERIFY_HOURS} hours:\n\n${link}\n\nIf you did not ask to join, ignore this message: nothing happens without the link.\n`
+    data: { name: form.fullName, community: communityData(community), token, hours: VERIFY_HOURS }
   })
-  return { kind: 'check-email', link }
+  return { kind: 'check-email', link: absoluteUrl(mailer.site.publicUrl, paths.joinVerify(token)) }
 }
 
 /** A signed-in member asks to join another community: their address is already verified. */
-export async function requestAsMember (db: Db, community: Community, member: Member, note: string, publicUrl: string): Promise<JoinOutcome> {
+export async function requestAsMember (db: Db, mailer: Mailer, community: Community, member: Member, note: string): Promise<JoinOutcome> {
   if (await isCommunityMember(db, community.id, member.id)) return { kind: 'already-member', memberId: member.id }
   const decision = decideJoin(community, member.email)
   if (decision.kind === 'invitation-only' || decision.kind === 'domain-refused') return decision
@@ -89,7 +95,7 @@ export async function requestAsMember (db: Db, community: Community, member: Mem
     return { kind: 'admit', memberId: member.id }
   }
   await insertJoinRequest(db, { ...base, status: 'pending' })
-  await notifyOrganizers(db, community, { full_name: member.full_name, agency: member.agency, email: member.email, note }, publicUrl)
+  await notifyOrganizers(db, mailer, community, { full_name: member.full_name, agency: member.agency, email: member.email, note })
   return { kind: 'pending' }
 }
 
@@ -105,8 +111,7 @@ export async function inspectJoinLink (db: Db, token: string) {
  * the request's name and agency) if no member has the address. Also serves the link in an approval message.
  * Call inside a transaction; returns the outcome and the community.
  */
-export async function verifyJoin (db: Db, token: string, findCommunity: (id: number) => Promise<Community | undefined>,
-  publicUrl: string): Promise<{ outcome: JoinOutcome, community?: Community }> {
+export async function verifyJoin (db: Db, mailer: Mailer, token: string, findCommunity: (id: number) => Promise<Community | undefined>): Promise<{ outcome: JoinOutcome, community?: Community }> {
   const used = await consumeToken(db, token, 'verify-email')
   if (used.problem || !used.row?.join_request_id) return { outcome: { kind: 'token-problem', problem: used.problem ?? 'invalid' } }
   const request = await findJoinRequest(db, used.row.join_request_id)
@@ -136,7 +141,7 @@ export async function verifyJoin (db: Db, token: string, findCommunity: (id: num
   }
   if (decision.kind === 'needs-approval') {
     await updateJoinRequest(db, request.id, { status: 'pending', member_id: member.id, verified_at: new Date() })
-    await notifyOrganizers(db, community, request, publicUrl)
+    await notifyOrganizers(db, mailer, community, request)
     return { outcome: { kind: 'pending' }, community }
   }
   await updateJoinRequest(db, request.id, { status: 'approved', member_id: member.id, verified_at: new Date(), decided_at: new Date() })
@@ -144,34 +149,33 @@ export async function verifyJoin (db: Db, token: string, findCommunity: (id: num
 }
 
 /** An organizer approves a pending request; the person is mailed a link to sign in and accept the norms. */
-export async function approveRequest (db: Db, community: Community, requestId: number, organizerId: number, publicUrl: string): Promise<{ ok: boolean, name?: string }> {
+export async function approveRequest (db: Db, mailer: Mailer, community: Community, requestId: number, organizerId: number): Promise<{ ok: boolean, name?: string }> {
   const request = await findJoinRequest(db, requestId)
   if (!request || request.community_id !== community.id || !request.member_id) return { ok: false }
   if (!await transitionJoinRequest(db, request.id, 'pending', { status: 'approved', decided_at: new Date(), decided_by: organizerId })) return { ok: false }
-  const link = await issueLink(db, 'verify-email', request.email, hours(APPROVAL_LINK_DAYS * 24),
-    { joinRequestId: request.id, memberId: request.member_id }, `${publicUrl}/join/verify`)
-  await queueMail(db, {
+  const token = await issueToken(db, 'verify-email', request.email, hours(APPROVAL_LINK_DAYS * 24),
+    { joinRequestId: request.id, memberId: request.member_id })
+  await queueTemplatedMail(db, mailer, {
+    template: 'join-approved',
     kind: 'join-approved',
     to: request.email,
     memberId: request.member_id,
-    subject: `Welcome: your request to join ${community.name} was approved`,
-    text: `Hello ${request.full_name},\n\nAn organizer approved your request to join ${community.name}. One step is left: sign in and accept the community’s norms. This link signs you in; it works once, for ${APPROVAL_LINK_DAYS} days:\n\n${link}\n\nIf it has expired, sign in at ${publicUrl}/sign-in and open ${publicUrl}/c/${community.slug}.\n`
+    data: { name: request.full_name, community: communityData(community), token, days: APPROVAL_LINK_DAYS }
   })
   return { ok: true, name: request.full_name }
 }
 
 /** An organizer declines a pending request, with an optional note that is mailed to the person. */
-export async function declineRequest (db: Db, community: Community, requestId: number, organizerId: number, note: string): Promise<{ ok: boolean, name?: string }> {
+export async function declineRequest (db: Db, mailer: Mailer, community: Community, requestId: number, organizerId: number, note: string): Promise<{ ok: boolean, name?: string }> {
   const request = await findJoinRequest(db, requestId)
   if (!request || request.community_id !== community.id) return { ok: false }
   if (!await transitionJoinRequest(db, request.id, 'pending', { status: 'rejected', decided_at: new Date(), decided_by: organizerId, decision_note: note || null })) return { ok: false }
-  await queueMail(db, {
+  await queueTemplatedMail(db, mailer, {
+    template: 'join-declined',
     kind: 'join-declined',
     to: request.email,
     memberId: request.member_id,
-    subject: `Your request to join ${community.name}`,
-    text: `Hello ${request.full_name},\n\nAn organizer of ${community.name} has declined your request to join.\n\n` +
-      (note ? `Their note:\n\n${note}\n\n` : '') + 'If you think this is a mistake, ask an organizer you know to invite you.\n'
+    data: { name: request.full_name, community: communityData(community), note }
   })
   return { ok: true, name: request.full_name }
 }
@@ -197,23 +201,21 @@ export async function acceptNorms (db: Db, communityId: number, memberId: number
 }
 
 /** An organizer invites people by address: one message each with a single-use link. Call inside a transaction. */
-export async function inviteByEmail (db: Db, community: Community, emails: string[], inviter: Member, publicUrl: string): Promise<{ invited: string[], alreadyMembers: string[] }> {
+export async function inviteByEmail (db: Db, mailer: Mailer, community: Community, emails: string[], inviter: Member): Promise<{ invited: string[], alreadyMembers: string[] }> {
   const invited: string[] = []
   const alreadyMembers: string[] = []
   for (const email of emails) {
     const existing = await findMemberByEmail(db, email)
     if (existing && await isCommunityMember(db, community.id, existing.id)) { alreadyMembers.push(email); continue }
     const invitation = await insertInvitation(db, community.id, email, inviter.id)
-    const link = await issueLink(db, 'invitation', email, hours(INVITATION_DAYS * 24),
-      { invitationId: invitation.id, memberId: existing?.id ?? null }, `${publicUrl}/invitations/accept`)
-    await queueMail(db, {
+    const token = await issueToken(db, 'invitation', email, hours(INVITATION_DAYS * 24),
+      { invitationId: invitation.id, memberId: existing?.id ?? null })
+    await queueTemplatedMail(db, mailer, {
+      template: 'invitation',
       kind: 'invitation',
       to: email,
       memberId: existing?.id ?? null,
-      subject: `${inviter.full_name} invites you to join ${community.name}`,
-      text: `Hello,\n\n${inviter.full_name} (${inviter.agency}) invites you to join ${community.name}, a community of practice on Convene.\n\n` +
-        (community.about ? `${community.about}\n\n` : '') +
-        `Open this link to accept. It works once, for ${INVITATION_DAYS} days:\n\n${link}\n\nIf you don’t want to join, ignore this message.\n`
+      data: { inviter: { full_name: inviter.full_name, agency: inviter.agency }, community: communityData(community), token, days: INVITATION_DAYS }
     })
     invited.push(email)
   }

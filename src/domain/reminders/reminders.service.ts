@@ -1,14 +1,11 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
-import { dateTime } from '../../lib/format.js'
-import { eventUrl } from '../calendar/ics.js'
 import { findCommunityById } from '../communities/communities.repository.js'
 import { lockEvent } from '../events/events.repository.js'
-import { eventDetailsText } from '../invites/invites.service.js'
-import type { MailSite } from '../invites/site.js'
-import { queueMail } from '../mail/mail.service.js'
+import { eventMailData } from '../mail/event-data.js'
+import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
 import { currentLinkVersion } from '../rsvps/rsvps.repository.js'
-import { rsvpLinkPair } from '../rsvps/rsvp-tokens.js'
+import { rsvpTokenPair } from '../rsvps/rsvp-tokens.js'
 import { formatOffsets } from './offsets.js'
 import { listEventsWithDueReminders, listGoingNotReminded, recordReminders } from './reminders.repository.js'
 
@@ -41,7 +38,7 @@ export function timeLeftInWords (offsetMinutes: number, minutesLeft: number): st
  * member answered late, or the worker was down), only the nearest one is mailed and the others are recorded
  * as done — one mail, not a burst. One transaction per event. Returns the number of mails queued.
  */
-export async function sendDueReminders (db: Kysely<Database>, site: MailSite, now = new Date()): Promise<number> {
+export async function sendDueReminders (db: Kysely<Database>, mailer: Mailer, now = new Date()): Promise<number> {
   const events = await listEventsWithDueReminders(db, now)
   let queued = 0
   for (const { id } of events) {
@@ -55,21 +52,20 @@ export async function sendDueReminders (db: Kysely<Database>, site: MailSite, no
       const going = await listGoingNotReminded(trx, event, nearest)
       if (!going.length) return 0
       const community = (await findCommunityById(trx, event.community_id))!
-      const url = eventUrl(site.publicUrl, community.slug, event.id)
+      const details = eventMailData(event, community)
+      const timeLeft = timeLeftInWords(nearest, (event.starts_at.getTime() - now.getTime()) / 60_000)
       let n = 0
       for (const m of going) {
         const inserted = await recordReminders(trx, event, m.id, due)
         // Mail only when the nearest due offset is new for this member (a larger one alone is stale).
         if (!inserted.includes(nearest)) continue
-        const links = rsvpLinkPair(site.secret, site.publicUrl, event.id, m.id, await currentLinkVersion(trx, event.id, m.id))
-        await queueMail(trx, {
+        const tokens = rsvpTokenPair(mailer.site.secret, event.id, m.id, await currentLinkVersion(trx, event.id, m.id))
+        await queueTemplatedMail(trx, mailer, {
+          template: 'event-reminder',
           kind: 'event-reminder',
           to: m.email,
           memberId: m.id,
-          subject: `Reminder: ${event.title}, ${timeLeftInWords(nearest, (event.starts_at.getTime() - now.getTime()) / 60_000)}`,
-          text: `Hello ${m.full_name},\n\nA reminder: you are going to "${event.title}" (${community.name}), which starts ` +
-            `${dateTime(event.starts_at, event.time_zone)}.\n\n${eventDetailsText(event, url)}\n\n` +
-            `If you can no longer come, tell the organizers so someone else can have your place:\nCan’t go: ${links.declined}\n`
+          data: { name: m.full_name, ...details, timeLeft, declineToken: tokens.declined }
         })
         n++
       }

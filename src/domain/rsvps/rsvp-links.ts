@@ -1,4 +1,5 @@
 import type { Db, Event, Member } from '../../db/database.js'
+import { paths } from '../../lib/paths.js'
 import { isCommunityMember } from '../memberships/memberships.repository.js'
 import { bumpLinkVersion, currentLinkVersion, findRsvp } from './rsvps.repository.js'
 import { answerInTransaction, rsvpProblem, type RsvpChoice, type RsvpOutcome } from './rsvps.service.js'
@@ -74,5 +75,5 @@ export async function answerFromLink (trx: Db, secret: string, token: string, no
 export async function eventPath (db: Db, eventId: number): Promise<string | null> {
   const row = await db.selectFrom('events').innerJoin('communities', 'communities.id', 'events.community_id')
     .select(['communities.slug', 'events.id']).where('events.id', '=', eventId).executeTakeFirst()
-  return row ? `/c/${row.slug}/events/${row.id}` : null
+  return row ? paths.eventPage(row.slug, row.id) : null
 }

@@ -1,3 +1,4 @@
+import { absoluteUrl, paths } from '../../lib/paths.js'
 import { safeEqual, sign } from '../../lib/tokens.js'
 
 /*
@@ -39,7 +40,15 @@ export function readRsvpToken (secret: string, token: string): RsvpLinkClaims | 
 
 /** The URL of one signed link, for a mail. */
 export function rsvpLinkUrl (secret: string, publicUrl: string, c: RsvpLinkClaims): string {
-  return `${publicUrl}/rsvp/${signRsvpToken(secret, c)}`
+  return absoluteUrl(publicUrl, paths.rsvpLink(signRsvpToken(secret, c)))
+}
+
+/** Both tokens ("Going", "Can't go") of a member for an event at a link version: a mail's template makes the links. */
+export function rsvpTokenPair (secret: string, eventId: number, memberId: number, version: number): { going: string, declined: string } {
+  return {
+    going: signRsvpToken(secret, { eventId, memberId, version, purpose: 'rsvp-going' }),
+    declined: signRsvpToken(secret, { eventId, memberId, version, purpose: 'rsvp-declined' })
+  }
 }
 
 /** Both links ("Going", "Can't go") of a member for an event at a link version. */

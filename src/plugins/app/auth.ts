@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Community, Member } from '../../db/database.js'
 import { cachedSessionMember, endSession, startSession } from '../../domain/auth/auth.service.js'
 import { cachedCommunityWithStanding } from '../../domain/communities/communities.service.js'
+import { paths } from '../../lib/paths.js'
 import { isValidZone } from '../../lib/time-zones.js'
 import { HttpError, notFound } from '../../lib/errors.js'
 
@@ -78,8 +79,7 @@ export default fp(async (app) => {
 
   app.decorate('requireMember', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.member) {
-      const next = encodeURIComponent(request.url)
-      reply.redirect(`/sign-in?next=${next}`, 303)
+      reply.redirect(paths.signIn(request.url), 303)
       return reply
     }
   })

@@ -5,6 +5,7 @@ import { findVisibleEvent } from '../../domain/events/events.repository.js'
 import { VERIFY_HOURS, type JoinOutcome } from '../../domain/memberships/join.service.js'
 import { notFound } from '../../lib/errors.js'
 import { idParam } from '../../lib/http.js'
+import { paths } from '../../lib/paths.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,7 +44,7 @@ export default fp(async (app) => {
         return this.page('c/join/message', {
           title: 'By invitation only',
           message: `${c.name} is by invitation only: it does not take requests to join. If you work with one of its organizers, ask them to invite you.`,
-          actions: [{ href: `/c/${c.slug}`, label: `About ${c.name}` }]
+          actions: [{ href: paths.community(c.slug), label: `About ${c.name}` }]
         }, refusal)
       case 'pending':
         return this.page('c/join/pending', { title: 'Your request is waiting for an organizer', community: c })
@@ -51,10 +52,10 @@ export default fp(async (app) => {
         return this.page('c/join/message', {
           title: 'Your request was declined',
           message: `An organizer of ${c.name} declined this request to join. If you think this is a mistake, ask an organizer you know to invite you.`,
-          actions: [{ href: `/c/${c.slug}`, label: `About ${c.name}` }]
+          actions: [{ href: paths.community(c.slug), label: `About ${c.name}` }]
         }, 403)
       default:
-        return this.flash(`You are already a member of ${c.name}.`).redirect(`/c/${c.slug}`, 303)
+        return this.flash(`You are already a member of ${c.name}.`).redirect(paths.community(c.slug), 303)
     }
   })
 }, { name: 'community-pages', dependencies: ['db', 'render', 'auth'] })

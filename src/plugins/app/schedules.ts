@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import type { JobQueue } from '../../infra/jobs/queue.js'
 import { keepAnOrganizer } from '../../domain/communities/organizers.service.js'
+import type { Mailer } from '../../domain/mail/mailer.js'
 import { materialiseAllSeries } from '../../domain/series/series.service.js'
 import { deleteExpired } from '../../domain/site/site.repository.js'
 
@@ -28,22 +29,22 @@ export const HOUSEKEEPING_JOB = 'site.housekeeping'
 /** 00:20 UTC: just after midnight, so a term ending "today" in US zones is extended before anyone notices. */
 export const HOUSEKEEPING_CRON = '20 0 * * *'
 
-export function housekeepingHandler (db: Kysely<Database>, log: Logger, publicUrl: string) {
+export function housekeepingHandler (db: Kysely<Database>, log: Logger, mailer: Mailer) {
   return async (): Promise<void> => {
     const deleted = await deleteExpired(db)
-    const extended = await keepAnOrganizer(db, publicUrl)
+    const extended = await keepAnOrganizer(db, mailer)
     if (deleted || extended) log.info({ deleted, extended }, 'housekeeping')
   }
 }
 
-export function registerSchedules (queue: JobQueue, db: Kysely<Database>, log: Logger, publicUrl: string): void {
+export function registerSchedules (queue: JobQueue, db: Kysely<Database>, log: Logger, mailer: Mailer): void {
   void queue.work(SERIES_HORIZON_JOB, seriesHorizonHandler(db, log), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
   void queue.schedule(SERIES_HORIZON_JOB, SERIES_HORIZON_CRON)
-  void queue.work(HOUSEKEEPING_JOB, housekeepingHandler(db, log, publicUrl), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
+  void queue.work(HOUSEKEEPING_JOB, housekeepingHandler(db, log, mailer), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
   void queue.schedule(HOUSEKEEPING_JOB, HOUSEKEEPING_CRON)
 }
 
 /** Scheduled jobs of the app (cron, UTC): they run in the worker process only (see plugins/app/queue.ts). */
 export default fp(async (app) => {
-  registerSchedules(app.queue, app.db, app.log, app.config.PUBLIC_URL)
-}, { name: 'schedules', dependencies: ['queue', 'db', 'config'] })
+  registerSchedules(app.queue, app.db, app.log, app.mailer)
+}, { name: 'schedules', dependencies: ['queue', 'db', 'mailer'] })

@@ -4,6 +4,7 @@ import { Eta } from 'eta'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as format from '../../lib/format.js'
+import { paths } from '../../lib/paths.js'
 import { rememberResolvedPaths } from '../../lib/overrides/eta-resolve-path.js'
 import { flat } from '../../lib/overrides/flat-string.js'
 
@@ -16,19 +17,22 @@ declare module 'fastify' {
   }
 }
 
-/** eta templates under views/, auto-escaping every `<%= %>`; cached unless NODE_ENV=development. */
+/**
+ * eta templates under views/, auto-escaping every `<%= %>`; cached unless NODE_ENV=development. Every template
+ * has `it.fmt` (dates, plurals) and `it.paths` (the app's links: src/lib/paths.ts).
+ */
 export default fp(async (app) => {
   const production = app.config.NODE_ENV !== 'development'
   const eta = new Eta({ views: viewsDir, autoEscape: true, autoTrim: [false, 'nl'], cache: production })
   // Each include resolves its path again (a JSON key, path joins, a containment check): remember the answers.
   if (production) rememberResolvedPaths(eta)
   // A kept fragment is written into many pages: one flat string rather than eta's rope of pieces.
-  app.decorate('renderFragment', (template: string, data: Record<string, unknown>) => flat(eta.render(template, { fmt: format, ...data })))
+  app.decorate('renderFragment', (template: string, data: Record<string, unknown>) => flat(eta.render(template, { fmt: format, paths, ...data })))
   await app.register(view, {
     engine: { eta },
     templates: viewsDir,
     viewExt: 'eta',
     production,
-    defaultContext: { fmt: format }
+    defaultContext: { fmt: format, paths }
   })
 }, { name: 'view', dependencies: ['config'] })

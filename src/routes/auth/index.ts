@@ -38,7 +38,7 @@ export default async function authRoutes (app: FastifyInstance) {
       }, 400)
     }
     await app.limitPerAddress(request, reply, email)
-    const link = await app.db.transaction().execute((trx) => requestSignIn(trx, email, app.config.PUBLIC_URL, next))
+    const link = await app.db.transaction().execute((trx) => requestSignIn(trx, app.mailer, email, next))
     if (link && !app.config.SMTP_URL) console.log(`Sign-in link for ${email}: ${link}`)
     return reply.page('auth/check-email', { title: 'Check your email', email })
   }

@@ -12,9 +12,7 @@ export default async function feedRoutes (app: FastifyInstance) {
   app.get('/feeds/:token/c/:file', communityFeed)
 
   async function serveFeed (request: FastifyRequest, reply: FastifyReply, token: string, feed: FeedRequest) {
-    const rendered = await memberFeed(app.db, {
-      secret: app.secret, publicUrl: app.config.PUBLIC_URL, mailFrom: app.config.MAIL_FROM, token, request: feed
-    })
+    const rendered = await memberFeed(app.db, app.site, { token, request: feed })
     if (!rendered) throw notFound('calendar feed')
     reply.header('ETag', rendered.etag)
       .header('Cache-Control', 'private, no-cache')

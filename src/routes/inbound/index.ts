@@ -57,7 +57,7 @@ export default async function inboundRoutes (app: FastifyInstance) {
     if (!body || !body.toString('latin1').trim()) {
       return reply.code(400).send({ status: 'error', reason: 'empty-body' })
     }
-    const result = await ingestCalendarReply(app.db, { config: app.config, log: request.log }, body)
+    const result = await ingestCalendarReply(app.db, { mailer: app.mailer, log: request.log }, body)
     return reply.code(200).send({ status: result.status, reason: result.reason })
   }
 }

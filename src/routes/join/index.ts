@@ -38,7 +38,7 @@ export default async function joinLinkRoutes (app: FastifyInstance) {
     tokenPageHeaders(reply)
     const token = str(request.body, 'token', 200)
     const { outcome, community } = await app.db.transaction().execute((trx) =>
-      verifyJoin(trx, token, (id) => findCommunityById(trx, id), app.config.PUBLIC_URL))
+      verifyJoin(trx, app.mailer, token, (id) => findCommunityById(trx, id)))
     if (outcome.kind === 'token-problem' || !community) {
       const problem = outcome.kind === 'token-problem' ? outcome.problem : 'invalid'
       return reply.page('auth/token-problem', { title: 'This link doesn’t work', message: VERIFY_PROBLEMS[problem], retryHref: '/', retryLabel: 'Go to the Convene home page' }, 400)

@@ -18,7 +18,7 @@ export default async function profileRoutes (app: FastifyInstance) {
   const profilePage = { title: 'Your profile', limits: PROFILE_LIMITS, stateOptions: STATE_OPTIONS, zoneOptions }
 
   async function showProfile (request: FastifyRequest, reply: FastifyReply) {
-    const calendarFeed = await feedLinks(app.db, app.secret, app.config.PUBLIC_URL, request.member!)
+    const calendarFeed = await feedLinks(app.db, app.site, request.member!)
     return reply.page('profile/edit', { ...profilePage, values: { ...profileToForm(request.member!), time_zone: request.member!.time_zone ?? '' }, calendarFeed })
   }
 
@@ -27,7 +27,7 @@ export default async function profileRoutes (app: FastifyInstance) {
     const zone = readTimeZone(request.body)
     const errors = zone.error ? { ...validateProfile(form).errors, time_zone: zone.error } : await saveProfile(app.db, request.member!.id, form)
     if (Object.keys(errors).length) {
-      const calendarFeed = await feedLinks(app.db, app.secret, app.config.PUBLIC_URL, request.member!)
+      const calendarFeed = await feedLinks(app.db, app.site, request.member!)
       return reply.page('profile/edit', { ...profilePage, values: { ...form, time_zone: zone.value }, errors, calendarFeed }, 400)
     }
     await saveMemberTimeZone(app.db, request.member!.id, zone.value || null)

@@ -39,7 +39,7 @@ function event (over: Partial<CalendarEvent> = {}): CalendarEvent {
 }
 
 const entry = (e: CalendarEvent, opts: Partial<Parameters<typeof toCalendarEntry>[2]> = {}) =>
-  toCalendarEntry(e, community, { publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, now: new Date('2026-01-10T00:00:00Z'), ...opts })
+  toCalendarEntry(e, community, { site: { publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM }, now: new Date('2026-01-10T00:00:00Z'), ...opts })
 
 /** Parses with Mozilla's ical.js, registering the file's own VTIMEZONEs (ical.js has no zone database). */
 function parse (text: string) {

@@ -11,10 +11,11 @@ import { answerInTransaction } from '../../../src/domain/rsvps/rsvps.service.js'
 import { eventUid } from '../../../src/domain/calendar/ics.js'
 import { ingestCalendarReply, type InboundLog } from '../../../src/domain/inbound/inbound.service.js'
 import { eventIdFromUid, readCalendar } from '../../../src/domain/inbound/calendar-reply.js'
+import { testMailer } from '../../fixtures/calendar-mail.js'
 import { eventInput } from '../../fixtures/events.js'
 
 const PUBLIC_URL = 'http://convene.test'
-const config = { PUBLIC_URL, MAIL_FROM: 'Convene <convene@agency.gov>' }
+const mailer = testMailer({ publicUrl: PUBLIC_URL, mailFrom: 'Convene <convene@agency.gov>', secret: 'inbound-test-secret' })
 const DAY = 86_400_000
 
 const input = (over: Partial<EventInput> = {}) => eventInput({ askAccessibility: false, ...over })
@@ -50,7 +51,7 @@ t.test('calendar replies', async (t) => {
     await addMembership(db, community.id, m.id)
     return m
   }
-  const ingest = (style: ReplyStyle, opts: ReplyOptions) => ingestCalendarReply(db, { config, log }, replyMessage(style, { to, ...opts }))
+  const ingest = (style: ReplyStyle, opts: ReplyOptions) => ingestCalendarReply(db, { mailer, log }, replyMessage(style, { to, ...opts }))
   const rsvp = (eventId: number, memberId: number) =>
     db.selectFrom('rsvps').select('status').where('event_id', '=', eventId).where('member_id', '=', memberId).executeTakeFirst()
   const answer = (eventId: number, m: Member, choice: 'going' | 'declined') =>
@@ -154,13 +155,13 @@ t.test('calendar replies', async (t) => {
   t.test('messages that are not replies', async (t) => {
     const id = await event()
     const uid = eventUid(id, PUBLIC_URL)
-    t.match(await ingestCalendarReply(db, { config }, ''), { status: 'ignored', reason: 'empty-message' })
-    t.match(await ingestCalendarReply(db, { config }, `From: ${ada.email}\r\nTo: ${to}\r\nSubject: Hello\r\n\r\nJust text.\r\n`),
+    t.match(await ingestCalendarReply(db, { mailer }, ''), { status: 'ignored', reason: 'empty-message' })
+    t.match(await ingestCalendarReply(db, { mailer }, `From: ${ada.email}\r\nTo: ${to}\r\nSubject: Hello\r\n\r\nJust text.\r\n`),
       { status: 'ignored', reason: 'no-calendar-part' })
     t.match(await ingest('google', { uid, attendee: ada.email, method: 'REQUEST' }), { status: 'ignored', reason: 'not-a-reply', message: /METHOD is REQUEST/ })
     const broken = replyMessage('outlook', { uid, attendee: ada.email }).replace(/\r\n\r\n[A-Za-z0-9+/=\r\n]+\r\n\r\n--_000_SA1PR09MB8123B6C2D4E5F6A7B8C9SA1PR09MB8123namp_--/,
       `\r\n\r\n${Buffer.from('BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n').toString('base64')}\r\n\r\n--_000_SA1PR09MB8123B6C2D4E5F6A7B8C9SA1PR09MB8123namp_--`)
-    t.match(await ingestCalendarReply(db, { config }, broken), { status: 'ignored', reason: 'unparseable-calendar' })
+    t.match(await ingestCalendarReply(db, { mailer }, broken), { status: 'ignored', reason: 'unparseable-calendar' })
     t.equal(await rsvp(id, ada.id), undefined)
   })
 })

@@ -50,7 +50,6 @@ t.test('reminder offsets: the form’s text', async (t) => {
 t.test('reminders', async (t) => {
   const { app } = await createTestApp(t)
   const db = app.db
-  const site = { publicUrl: PUBLIC_URL, mailFrom: app.config.MAIL_FROM, secret: app.secret }
   const { organizer: olive, community } = await buildWorld(db, {
     organizer: { email: 'olive@lab.gov' }, community: { slug: 'dna', name: 'DNA Analysts' }, members: [], event: false
   })
@@ -89,7 +88,7 @@ t.test('reminders', async (t) => {
     await sendCalendarMail(app) // the invite, as the worker sends it
     return outcome.status
   }
-  const pass = (now: Date) => sendDueReminders(db, site, now)
+  const pass = (now: Date) => sendDueReminders(db, app.mailer, now)
   /** `minutes` before the event starts, plus one minute (the job runs every minute). */
   const before = (e: Event, minutes: number) => new Date(e.starts_at.getTime() - minutes * MINUTE + MINUTE)
   /** The reminder mails about an event, oldest first. */

@@ -45,13 +45,13 @@ t.test('housekeeping', async (t) => {
   })
 
   await t.test('a last term ending today is extended by three months, and its holder told', async (t) => {
-    t.equal(await keepAnOrganizer(db, PUBLIC_URL), 1, 'one community changed')
+    t.equal(await keepAnOrganizer(db, app.mailer), 1, 'one community changed')
     const after = await db.selectFrom('coordinator_terms').select('ends_on').where('id', '=', term.id).executeTakeFirstOrThrow()
     t.equal(after.ends_on, DateTime.fromISO(now).plus({ months: 3 }).toISODate())
     const mail = await db.selectFrom('mail_messages').selectAll().where('kind', '=', 'term-extended').execute()
     t.same(mail.map((m) => m.to_address), ['olive@lab.gov'])
     t.match(mail[0].text_body, `${PUBLIC_URL}/c/dna/orga/organizers`)
-    t.equal(await keepAnOrganizer(db, PUBLIC_URL), 0, 'once: the term now reaches on')
+    t.equal(await keepAnOrganizer(db, app.mailer), 0, 'once: the term now reaches on')
     t.equal((await db.selectFrom('coordinator_terms').select('id').where('community_id', '=', covered.id).execute()).length, 1, 'the covered community is untouched')
   })
 
@@ -61,7 +61,7 @@ t.test('housekeeping', async (t) => {
     await db.insertInto('coordinator_terms').values([
       { community_id: lapsed.id, member_id: ben.id, starts_on: day(now, -400), ends_on: day(now, -10) }
     ]).execute()
-    t.equal(await keepAnOrganizer(db, PUBLIC_URL), 1)
+    t.equal(await keepAnOrganizer(db, app.mailer), 1)
     const c = new Client(app)
     await signInAs(c, ben)
     t.equal((await c.get('/c/lapsed/orga/organizers')).statusCode, 200, 'Ben organizes again')
@@ -79,7 +79,7 @@ t.test('housekeeping', async (t) => {
       { key: 'spent', hits: 3, reset_at: new Date(Date.now() - 1000) },
       { key: 'running', hits: 3, reset_at: new Date(Date.now() + 60_000) }
     ]).execute()
-    await housekeepingHandler(db, { info () {} }, PUBLIC_URL)()
+    await housekeepingHandler(db, { info () {} }, app.mailer)()
     t.ok(await sessionMember(db, live.id), 'a live session stays')
     t.notOk(await sessionMember(db, dead.id), 'the expired one is gone')
     t.same((await db.selectFrom('email_tokens').select('token_hash').where('token_hash', 'in', ['old', 'recent']).execute()).map((r) => r.token_hash), ['recent'],

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Client, createTestApp, PUBLIC_URL, text } from '../../fixtures/build-app.js'
+import { Client, createTestApp, text } from '../../fixtures/build-app.js'
 import { createCommunity, createMember, signInAs } from '../../fixtures/factories.js'
 import { createEvent, publishEvent, type EventInput } from '../../../src/domain/events/events.service.js'
 import { sendDueReminders } from '../../../src/domain/reminders/reminders.service.js'
@@ -125,9 +125,8 @@ t.test('live-transcript links', async (t) => {
   await t.test('reminders carry the join and captions links', async (t) => {
     const e = await make({ title: 'Tomorrow’s brown-bag' })
     await db.transaction().execute((trx) => answerInTransaction(trx, { eventId: e.id, memberId: ada.id, choice: 'going' }))
-    const site = { publicUrl: PUBLIC_URL, mailFrom: app.config.MAIL_FROM, secret: app.secret }
     // A day before the start: the one-day reminder is due.
-    const queued = await sendDueReminders(db, site, new Date(e.starts_at.getTime() - 24 * HOUR + 60_000))
+    const queued = await sendDueReminders(db, app.mailer, new Date(e.starts_at.getTime() - 24 * HOUR + 60_000))
     t.equal(queued, 1)
     const mail = await db.selectFrom('mail_messages').selectAll().where('kind', '=', 'event-reminder').executeTakeFirstOrThrow()
     t.equal(mail.to_address, 'ada@lab.gov')

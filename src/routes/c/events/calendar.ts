@@ -13,7 +13,7 @@ export default async function eventCalendarRoutes (app: FastifyInstance) {
   app.get('/c/:slug/events/:id/add/outlook-com', addToOutlookCom)
 
   function entryFor (request: FastifyRequest, event: Event) {
-    return toCalendarEntry(event, request.community, { publicUrl: app.config.PUBLIC_URL, mailFrom: app.config.MAIL_FROM })
+    return toCalendarEntry(event, request.community, { site: app.site })
   }
 
   async function eventFile (request: FastifyRequest, reply: FastifyReply) {

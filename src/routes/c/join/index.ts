@@ -41,7 +41,7 @@ export default async function joinRoutes (app: FastifyInstance) {
       if (Object.keys(errors).length) {
         return reply.page('c/join/form', { title: `Ask to join ${community.name}`, community, policy: describePolicy(community), values: { note }, errors }, 400)
       }
-      const outcome = await app.db.transaction().execute((trx) => requestAsMember(trx, community, member, note, app.config.PUBLIC_URL))
+      const outcome = await app.db.transaction().execute((trx) => requestAsMember(trx, app.mailer, community, member, note))
       if (outcome.kind === 'admit') return reply.redirect(`/c/${community.slug}/join/norms`, 303)
       return reply.joinOutcome(community, outcome, member.email)
     }
@@ -63,7 +63,7 @@ export default async function joinRoutes (app: FastifyInstance) {
     }
     await app.limitPerAddress(request, reply, email!)
     const outcome = await app.db.transaction().execute((trx) =>
-      requestToJoin(trx, community, { email: email!, fullName: values.full_name, agency: values.agency, note: values.note }, app.config.PUBLIC_URL))
+      requestToJoin(trx, app.mailer, community, { email: email!, fullName: values.full_name, agency: values.agency, note: values.note }))
     if (outcome.kind === 'check-email' && !app.config.SMTP_URL) console.log(`Link to confirm ${email} for ${community.name}: ${outcome.link}`)
     return reply.joinOutcome(community, outcome, email!)
   }

@@ -35,7 +35,7 @@ export default async function invitationRoutes (app: FastifyInstance) {
     if (bad.length) errors.emails = `${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''} ${bad.length === 1 ? 'is not an email address' : 'are not email addresses'}. Write one address per line, like name@agency.gov.`
     else if (emails.length > 200) errors.emails = 'Invite at most 200 people at a time.'
     if (Object.keys(errors).length) return reply.page('c/orga/invitations/index', { ...await invitationsPage(request), values, errors }, 400)
-    const result = await app.db.transaction().execute((trx) => inviteByEmail(trx, request.community, emails, request.member!, app.config.PUBLIC_URL))
+    const result = await app.db.transaction().execute((trx) => inviteByEmail(trx, app.mailer, request.community, emails, request.member!))
     const parts = [`Sent ${result.invited.length} invitation${result.invited.length === 1 ? '' : 's'}.`]
     if (result.alreadyMembers.length) parts.push(`Already members, not invited: ${result.alreadyMembers.join(', ')}.`)
     return reply.flash(parts.join(' ')).redirect(`/c/${request.community.slug}/orga/invitations`, 303)

@@ -18,7 +18,7 @@ export default async function requestRoutes (app: FastifyInstance) {
 
   async function approve (request: FastifyRequest, reply: FastifyReply) {
     const id = idParam(request)
-    const result = await app.db.transaction().execute((trx) => approveRequest(trx, request.community, id, request.member!.id, app.config.PUBLIC_URL))
+    const result = await app.db.transaction().execute((trx) => approveRequest(trx, app.mailer, request.community, id, request.member!.id))
     if (!result.ok) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
     return reply.flash(`Approved ${result.name}. They have been emailed a link to accept the norms and join.`).redirect(`/c/${request.community.slug}/orga/requests`, 303)
   }
@@ -26,7 +26,7 @@ export default async function requestRoutes (app: FastifyInstance) {
   async function decline (request: FastifyRequest, reply: FastifyReply) {
     const id = idParam(request)
     const note = str(request.body, 'decision_note', 2000)
-    const result = await app.db.transaction().execute((trx) => declineRequest(trx, request.community, id, request.member!.id, note))
+    const result = await app.db.transaction().execute((trx) => declineRequest(trx, app.mailer, request.community, id, request.member!.id, note))
     if (!result.ok) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
     return reply.flash(`Declined the request from ${result.name}.`).redirect(`/c/${request.community.slug}/orga/requests`, 303)
   }

@@ -1,0 +1,62 @@
+import type { Db, MailMessage } from '../../db/database.js'
+import { insertMail } from './mail.repository.js'
+
+/**
+ * What mail needs beyond the database: the public URL (links, calendar UIDs), MAIL_FROM (the ORGANIZER
+ * mailbox) and the site secret (signed RSVP links). The app passes it from its configuration.
+ */
+export interface MailSite {
+  publicUrl: string
+  mailFrom: string
+  secret: string
+}
+
+/** A mail's three parts, as its template says them. */
+export interface ComposedMail {
+  subject: string
+  text: string
+  html: string
+}
+
+/**
+ * The port through which the domain has mail written: the domain decides who gets which mail and with what
+ * data; the template (views/emails/<template>/) says it. Implemented outside the domain
+ * (src/plugins/app/mailer.ts, with eta), so the domain renders no text of its own and imports no template engine.
+ */
+export interface Mailer {
+  /** This app's site, read when asked (a test may change the public URL after the app is built). */
+  readonly site: MailSite
+  /** Renders views/emails/<template>/ (subject, text, html) with `data`. */
+  compose (template: string, data: Record<string, unknown>): ComposedMail
+}
+
+export interface TemplatedMail {
+  /** The folder under views/emails/. */
+  template: string
+  /** What the outbox and the X-Convene-Kind header call it (several templates may share a kind and the other way). */
+  kind: string
+  to: string
+  memberId?: number | null
+  data: Record<string, unknown>
+  /** An iCalendar object and its METHOD, sent as a text/calendar part. */
+  ical?: string | null
+  icalMethod?: string | null
+}
+
+/**
+ * Writes a mail from its template and queues it in the outbox. Call it with the transaction that makes the
+ * change the mail is about: the mail exists if and only if the change committed.
+ */
+export async function queueTemplatedMail (db: Db, mailer: Mailer, mail: TemplatedMail): Promise<MailMessage> {
+  const { subject, text, html } = mailer.compose(mail.template, mail.data)
+  return insertMail(db, {
+    kind: mail.kind,
+    to: mail.to,
+    memberId: mail.memberId,
+    subject,
+    text,
+    html,
+    ical: mail.ical,
+    icalMethod: mail.icalMethod
+  })
+}

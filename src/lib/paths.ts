@@ -1,0 +1,134 @@
+/*
+ * The app's paths, in one place: routes, views and mail build their links here instead of writing `/c/…` by
+ * hand, so a URL changes in one file. Each function returns a path (no host); `absoluteUrl` puts the public URL
+ * in front for mail and calendars. Segments and query values are encoded, so a slug or token with odd
+ * characters cannot break out of its place in the URL.
+ */
+
+type Id = number | string
+
+const seg = (s: Id): string => encodeURIComponent(String(s))
+
+/** `?a=1&b=2` from the entries whose value is not undefined; '' when none is left. */
+function query (params: Record<string, string | number | undefined>): string {
+  const parts = Object.entries(params)
+    .filter((e): e is [string, string | number] => e[1] !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+  return parts.length ? `?${parts.join('&')}` : ''
+}
+
+/** A local path to come back to after signing in; the home page ('/') is the default and is left out. */
+const nextParam = (next?: string) => (next && next !== '/' ? next : undefined)
+
+const community = (slug: string) => `/c/${seg(slug)}`
+const orga = (slug: string) => `${community(slug)}/orga`
+
+export const paths = {
+  /** The home page: the communities. */
+  home: () => '/',
+  /** First-run setup (the first admin). */
+  setup: () => '/setup',
+  /** Site administration. */
+  admin: () => '/admin',
+  /** The site admins list (add one). */
+  adminAdmins: () => '/admin/admins',
+  /** Removes a site admin (POST). */
+  adminRemoveAdmin: (memberId: Id) => `/admin/admins/${seg(memberId)}/remove`,
+  /** Creates a community. */
+  adminNewCommunity: () => '/admin/communities/new',
+
+  /** The sign-in form; `next` is the local path to return to. */
+  signIn: (next?: string) => `/sign-in${query({ next: nextParam(next) })}`,
+  /** Signing out (POST). */
+  signOut: () => '/sign-out',
+  /** A mailed sign-in link's page (GET shows a button; POST signs in). Without a token: the form's action. */
+  signInToken: (token?: string, next?: string) => `/auth/sign-in${query({ token, next: nextParam(next) })}`,
+
+  /** The signed-in member's profile. */
+  profile: () => '/profile',
+  /** The profile's calendar feed section (anchor). */
+  profileFeeds: () => '/profile#calendar-feed',
+  /** Makes new calendar feed links (POST). */
+  profileCalendarFeed: () => '/profile/calendar-feed',
+  /** A member's public profile. */
+  member: (memberId: Id) => `/members/${seg(memberId)}`,
+
+  /** A community's landing page. */
+  community: (slug: string) => community(slug),
+  /** Its upcoming events (`past` for the past ones), optionally with filters and a page cursor. */
+  events: (slug: string, q: Record<string, string | number | undefined> = {}) => `${community(slug)}/events${query(q)}`,
+  /** One event's page. */
+  eventPage: (slug: string, eventId: Id) => `${community(slug)}/events/${seg(eventId)}`,
+  /** An RSVP on the event page (POST). */
+  eventRsvp: (slug: string, eventId: Id) => `${community(slug)}/events/${seg(eventId)}/rsvp`,
+  /** Revokes the member's RSVP links for the event (POST). */
+  eventRevokeRsvpLinks: (slug: string, eventId: Id) => `${community(slug)}/events/${seg(eventId)}/rsvp-links/revoke`,
+  /** The event as a calendar file. */
+  eventIcs: (slug: string, eventId: Id) => `${community(slug)}/events/${seg(eventId)}/event.ics`,
+  /** "Add to calendar" in a web calendar: google, outlook (work or school) or outlook-com. */
+  eventAddTo: (slug: string, eventId: Id, calendar: 'google' | 'outlook' | 'outlook-com') =>
+    `${community(slug)}/events/${seg(eventId)}/add/${calendar}`,
+  /** Asking to join a community. */
+  join: (slug: string) => `${community(slug)}/join`,
+  /** Accepting a community's norms (the last step of joining). */
+  joinNorms: (slug: string) => `${community(slug)}/join/norms`,
+  /** The member directory, at a page. */
+  members: (slug: string, q: Record<string, string | number | undefined> = {}) => `${community(slug)}/members${query(q)}`,
+
+  /** An organizer's new event form. */
+  orgaNewEvent: (slug: string) => `${orga(slug)}/events/new`,
+  /** An organizer's action on an event: its edit form, attendees, invite, check-in, publish, cancel, copy. */
+  orgaEvent: (slug: string, eventId: Id, action: 'edit' | 'attendees' | 'attendees.csv' | 'invite' | 'check-in' | 'publish' | 'cancel' | 'copy') =>
+    `${orga(slug)}/events/${seg(eventId)}/${action}`,
+  /** The event's edit form. */
+  orgaEventEdit: (slug: string, eventId: Id) => `${orga(slug)}/events/${seg(eventId)}/edit`,
+  /** An organizer's new series form. */
+  orgaNewSeries: (slug: string) => `${orga(slug)}/series/new`,
+  /** A series' organizer page. */
+  orgaSeries: (slug: string, seriesId: Id) => `${orga(slug)}/series/${seg(seriesId)}`,
+  /** An organizer's action on a series: edit, schedule, move-occurrence, cancel-occurrence. */
+  orgaSeriesAction: (slug: string, seriesId: Id, action: 'edit' | 'schedule' | 'move-occurrence' | 'cancel-occurrence') =>
+    `${orga(slug)}/series/${seg(seriesId)}/${action}`,
+  /** An organizer section of a community: settings, organizers, requests, invitations. */
+  orgaSection: (slug: string, section: string) => `${orga(slug)}/${seg(section)}`,
+  /** Join requests waiting for an organizer. */
+  orgaRequests: (slug: string) => `${orga(slug)}/requests`,
+  /** Approves or declines a join request (POST). */
+  orgaRequest: (slug: string, requestId: Id, action: 'approve' | 'decline') => `${orga(slug)}/requests/${seg(requestId)}/${action}`,
+  /** The organizers' terms. */
+  orgaOrganizers: (slug: string) => `${orga(slug)}/organizers`,
+  /** Ends (or withdraws) an organizer term (POST). */
+  orgaEndTerm: (slug: string, termId: Id) => `${orga(slug)}/organizers/${seg(termId)}/end`,
+  /** Inviting people by address. */
+  orgaInvitations: (slug: string) => `${orga(slug)}/invitations`,
+  /** The community's settings. */
+  orgaSettings: (slug: string) => `${orga(slug)}/settings`,
+
+  /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
+  joinVerify: (token?: string) => `/join/verify${query({ token })}`,
+  /** A mailed invitation's page. Without a token: the form's action. */
+  invitationAccept: (token?: string) => `/invitations/accept${query({ token })}`,
+  /** A signed "Going" / "Can't go" link. */
+  rsvpLink: (token: string) => `/rsvp/${seg(token)}`,
+  /** Where an RSVP link's confirmation is posted. */
+  rsvpAnswer: () => '/rsvp',
+  /** The page after an answer through a link. */
+  rsvpDone: () => '/rsvp/done',
+
+  /** A member's calendar feed: all events they answered (`mine`), every event of their communities, or one. */
+  feedMine: (token: string) => `/feeds/${seg(token)}.ics`,
+  feedAll: (token: string) => `/feeds/${seg(token)}/all.ics`,
+  feedCommunity: (token: string, slug: string) => `/feeds/${seg(token)}/c/${seg(slug)}.ics`,
+
+  /** The dev mailbox (no SMTP): a page of messages. */
+  devMailbox: (page?: number) => `/dev/mailbox${query({ page: page && page > 1 ? page : undefined })}`,
+  /** One message in the dev mailbox. */
+  devMessage: (id: Id) => `/dev/mailbox/${seg(id)}`,
+  /** A message's calendar part. */
+  devMessageIcs: (id: Id) => `/dev/mailbox/${seg(id)}/invite.ics`
+}
+
+/** A full URL for mail and calendars: PUBLIC_URL (with or without a trailing slash) and a path from `paths`. */
+export function absoluteUrl (publicUrl: string, path: string): string {
+  return publicUrl.replace(/\/+$/, '') + path
+}
