@@ -84,7 +84,10 @@ export function readCalendar (text: string, methodParam: string | null = null): 
   } catch (err) {
     return { kind: 'unparseable', error: (err as Error).message }
   }
-  if (calendar.name !== 'vcalendar') return { kind: 'unparseable', error: `a ${calendar.name.toUpperCase()} where VCALENDAR was expected` }
+  // An empty or undecodable part parses to a component without a name.
+  if (calendar.name !== 'vcalendar') {
+    return { kind: 'unparseable', error: typeof calendar.name === 'string' && calendar.name ? `a ${calendar.name.toUpperCase()} where VCALENDAR was expected` : 'no VCALENDAR in the calendar part' }
+  }
   const methodValue = calendar.getFirstPropertyValue('method')
   const method = (typeof methodValue === 'string' ? methodValue.toUpperCase() : null) ?? methodParam
   if (method !== 'REPLY') return { kind: 'not-a-reply', method }

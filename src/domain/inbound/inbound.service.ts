@@ -123,8 +123,14 @@ async function answerOne (db: Kysely<Database>, deps: InboundDeps, reply: ReplyE
   const eventId = reply.uid ? eventIdFromUid(reply.uid, deps.mailer.site.publicUrl) : null
   if (eventId === null) return ignored('unknown-uid', `UID ${reply.uid ?? '(none)'} is not a Convene event of this site.`)
   if (!reply.attendees.length) return ignored('no-attendee', `The reply to ${reply.uid} names no ATTENDEE.`, { eventId })
+  // A calendar sends a reply from its owner's one address. From: with several addresses proves nothing about
+  // any of them (a forger lists the member beside their own), so it answers for nobody.
+  if (from.length !== 1) {
+    return ignored('sender-mismatch', `A reply must come from exactly one address; From: has ${from.length || 'none'}.`,
+      { eventId, attendee: reply.attendees[0].email })
+  }
   // A REPLY names the attendee who answers; when it names several, the one who sent the message answers.
-  const attendee = reply.attendees.find((a) => from.includes(a.email))
+  const attendee = reply.attendees.find((a) => a.email === from[0])
   if (!attendee) {
     return ignored('sender-mismatch', `The ATTENDEE (${reply.attendees.map((a) => a.email).join(', ')}) is not the sender (${from.join(', ') || 'no From:'}).`,
       { eventId, attendee: reply.attendees[0].email })

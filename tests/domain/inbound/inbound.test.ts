@@ -131,6 +131,11 @@ t.test('calendar replies', async (t) => {
     t.match(logged.at(-1), { level: 'warn', msg: /not a member/ })
     t.match(await ingest('google', { uid, attendee: ada.email, from: 'mallory@agency.gov' }), { status: 'ignored', reason: 'sender-mismatch' })
     t.match(logged.at(-1), { level: 'warn' })
+    // A forger lists the member beside their own address: From: with two addresses answers for nobody.
+    for (const from of [`attacker@evil.example, ${ada.email}`, `${ada.email}, attacker@evil.example`, `${ada.email}, ${ada.email.toUpperCase()}`]) {
+      const forged = replyMessage('google', { to, uid, attendee: ada.email }).replace(/^From: .*$/m, `From: ${from}`)
+      t.match(await ingestCalendarReply(db, { mailer, log }, forged), { status: 'ignored', reason: 'sender-mismatch', replies: [{ message: /exactly one address/ }] }, from)
+    }
     t.equal(await rsvp(id, ada.id), undefined)
     t.equal(await rsvp(id, outsider.id), undefined)
   })
@@ -162,6 +167,12 @@ t.test('calendar replies', async (t) => {
     const broken = replyMessage('outlook', { uid, attendee: ada.email }).replace(/\r\n\r\n[A-Za-z0-9+/=\r\n]+\r\n\r\n--_000_SA1PR09MB8123B6C2D4E5F6A7B8C9SA1PR09MB8123namp_--/,
       `\r\n\r\n${Buffer.from('BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n').toString('base64')}\r\n\r\n--_000_SA1PR09MB8123B6C2D4E5F6A7B8C9SA1PR09MB8123namp_--`)
     t.match(await ingestCalendarReply(db, { mailer }, broken), { status: 'ignored', reason: 'unparseable-calendar' })
+    // An empty or undecodable calendar part is a stray message like any other, not an error (a provider would
+    // retry a 500 for days).
+    for (const part of ['', '=?broken', '\u0000\u0001']) {
+      const empty = `From: ${ada.email}\r\nTo: ${to}\r\nSubject: Accepted\r\nContent-Type: text/calendar; method=REPLY\r\n\r\n${part}\r\n`
+      t.match(await ingestCalendarReply(db, { mailer }, empty), { status: 'ignored' }, `calendar part ${JSON.stringify(part)}`)
+    }
     t.equal(await rsvp(id, ada.id), undefined)
   })
 })
