@@ -20,6 +20,9 @@ import { cleanInput } from '../../lib/http.js'
 export default fp(async (app) => {
   await app.register(cookie, { secret: rememberingSigner(app.secret), parseOptions: { httpOnly: true, sameSite: 'lax', path: '/' } })
   await app.register(formbody, { parser: (body) => qs.parse(body), bodyLimit: 1024 * 1024 })
+  // Pages take forms, not JSON: no route reads a JSON body, so none is parsed (a deeply nested or huge JSON
+  // body was work — and a crash — before CSRF and sign-in were even checked). A JSON request gets a 415 page.
+  app.removeContentTypeParser('application/json')
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'convene_csrf',

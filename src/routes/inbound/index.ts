@@ -30,6 +30,8 @@ export default async function inboundRoutes (app: FastifyInstance) {
   // Raw bodies for this plugin only (encapsulated): the message must reach mailparser byte for byte.
   app.removeContentTypeParser('text/plain')
   app.addContentTypeParser(['message/rfc822', 'text/plain'], { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body))
+  // JSON is parsed nowhere in the app; here it is named only to be refused in this endpoint's JSON (unread).
+  app.addContentTypeParser('application/json', (_req, _payload, done) => done(null, {}))
 
   app.post('/inbound/mail', {
     bodyLimit: BODY_LIMIT,
