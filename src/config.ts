@@ -20,6 +20,10 @@ export interface Config {
   LOG_LEVEL: string
   /** Runs the background worker (mail, scheduled jobs) in this process. */
   WORKER: boolean
+  /** Strict-Transport-Security max-age (seconds) sent when PUBLIC_URL is https; 0 sends none. */
+  HSTS_MAX_AGE: number
+  /** Lets a production server on a public address run without SMTP_URL (mail kept in the admin's dev mailbox). */
+  ALLOW_DEV_MAILBOX: boolean
 }
 
 const schema = {
@@ -38,7 +42,9 @@ const schema = {
     SESSION_DAYS: { type: 'integer', minimum: 1, maximum: 90, default: 14 },
     TRUST_PROXY: { type: 'boolean', default: false },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
-    WORKER: { type: 'boolean', default: true }
+    WORKER: { type: 'boolean', default: true },
+    HSTS_MAX_AGE: { type: 'integer', minimum: 0, maximum: 63072000, default: 15552000 },
+    ALLOW_DEV_MAILBOX: { type: 'boolean', default: false }
   }
 } as const
 
@@ -57,5 +63,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!config.PUBLIC_URL) config.PUBLIC_URL = `http://localhost:${config.PORT}`
   config.PUBLIC_URL = config.PUBLIC_URL.replace(/\/+$/, '')
   config.DATA_DIR = path.resolve(config.DATA_DIR)
+  if (config.NODE_ENV === 'production' && !config.SMTP_URL && !config.ALLOW_DEV_MAILBOX && !isLocal(config.PUBLIC_URL)) {
+    throw new Error(`Configuration error: SMTP_URL is not set, so no mail would leave this server: sign-in links would only be readable ` +
+      `by the site admin in the dev mailbox (/dev/mailbox). Set SMTP_URL, or set ALLOW_DEV_MAILBOX=true to run ${config.PUBLIC_URL} for trying ` +
+      'Convene only. See the README\'s configuration table.')
+  }
   return config
+}
+
+/** Whether the public URL is this machine (trying Convene out), where the dev mailbox is the expected way to read mail. */
+function isLocal (publicUrl: string): boolean {
+  const host = new URL(publicUrl).hostname
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost')
 }

@@ -23,7 +23,11 @@ t.test('defaults for a fresh machine', async (t) => {
   t.equal(c.NODE_ENV, 'production', 'templates are cached unless NODE_ENV=development')
   t.equal(c.WORKER, true)
   t.equal(c.TRUST_PROXY, false)
-  t.equal(loadConfig({ PORT: '8080', PUBLIC_URL: 'https://convene.agency.gov/' }, false).PUBLIC_URL, 'https://convene.agency.gov', 'no trailing slash')
+  t.equal(loadConfig({ PORT: '8080', PUBLIC_URL: 'https://convene.agency.gov/', SMTP_URL: 'smtp://mail.agency.gov' }, false).PUBLIC_URL, 'https://convene.agency.gov', 'no trailing slash')
+  // A production server on a public address without SMTP would leave sign-in links in the dev mailbox.
+  t.throws(() => loadConfig({ PUBLIC_URL: 'https://convene.agency.gov' }, false), /SMTP_URL is not set/)
+  t.equal(loadConfig({ PUBLIC_URL: 'https://convene.agency.gov', ALLOW_DEV_MAILBOX: 'true' }, false).ALLOW_DEV_MAILBOX, true, 'unless the operator says so')
+  t.equal(loadConfig({ NODE_ENV: 'development', PUBLIC_URL: 'https://convene.agency.gov' }, false).SMTP_URL, '', 'development is not refused')
 })
 
 t.test('bad values name the variable', async (t) => {

@@ -35,6 +35,9 @@ export default fp(async (app) => {
       this.clearCookie(FLASH_COOKIE, { path: '/' })
     }
     this.code(status).header('Content-Type', 'text/html; charset=utf-8')
+    // A signed-in page shows personal data (feed links, attendees, the directory): never stored by a browser
+    // cache or a proxy. Pages for visitors may be kept, but checked again each time.
+    if (!this.hasHeader('Cache-Control')) this.header('Cache-Control', request.member ? 'no-store' : 'no-cache')
     return this.view(template, {
       documentTitle: documentTitle(data),
       member: request.member,

@@ -23,10 +23,13 @@ export default fp(async (app) => {
   // Pages take forms, not JSON: no route reads a JSON body, so none is parsed (a deeply nested or huge JSON
   // body was work — and a crash — before CSRF and sign-in were even checked). A JSON request gets a 415 page.
   app.removeContentTypeParser('application/json')
+  const tls = app.config.PUBLIC_URL.startsWith('https://')
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: 'convene_csrf',
-    cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', signed: true, secure: 'auto' },
+    // Over TLS the __Host- prefix: the browser takes the cookie only from this host, secure, for every path — a
+    // neighbouring subdomain cannot plant one.
+    cookieKey: tls ? '__Host-convene_csrf' : 'convene_csrf',
+    cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', signed: true, secure: tls ? true : 'auto' },
     getToken: (req) => ((req.body as Record<string, string> | undefined)?._csrf) ?? (req.headers['x-csrf-token'] as string | undefined)
   })
   // Cleaned once for every route rather than in each form reader (see cleanInput).
@@ -56,7 +59,8 @@ export default fp(async (app) => {
     },
     // Pages are same-origin only; links to other sites (join links, captions) must not leak our URLs.
     referrerPolicy: { policy: 'same-origin' },
-    strictTransportSecurity: false
+    // Browsers keep to https for this host once they have seen it over TLS (HSTS_MAX_AGE; 0 turns it off).
+    strictTransportSecurity: tls && app.config.HSTS_MAX_AGE > 0 ? { maxAge: app.config.HSTS_MAX_AGE, includeSubDomains: false } : false
   }))
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(securityHeaders)
