@@ -108,6 +108,13 @@ t.test('organizer pages', async (t) => {
     t.equal(notMember.statusCode, 400)
     t.match(text(notMember.body), 'No member of this community has the address sid@dot.gov')
     t.match(notMember.body, 'value="sid@dot.gov"')
+    const longEmail = `${'m'.repeat(250)}@nist.gov`
+    const tooLong = await c.post('/c/forensics/orga/organizers', { email: longEmail, starts_on: '2030-05-01 and on', ends_on: '' })
+    t.equal(tooLong.statusCode, 400)
+    t.match(text(tooLong.body), 'The email address must be 254 characters or fewer (you entered 259).')
+    t.match(text(tooLong.body), 'Enter the start date as a real date, like 2026-01-31.')
+    t.match(tooLong.body, `value="${longEmail}"`, 'the address is kept, uncut')
+    t.match(tooLong.body, 'value="2030-05-01 and on"')
     const badDates = await c.post('/c/forensics/orga/organizers', { email: 'max@nist.gov', starts_on: '2030-05-01', ends_on: '2030-04-01' })
     t.equal(badDates.statusCode, 400)
     t.match(text(badDates.body), 'The end date must be on or after the start date.')
