@@ -54,7 +54,7 @@ export const ScheduleForm = form({
 /** The series page's "move one meeting" form. */
 export const MoveOccurrenceForm = form({
   // '' is "- Choose -": the reader's message asks for a meeting.
-  event_id: Type.String({ title: 'the meeting', maxLength: 12, default: '' }),
+  event_id: Type.Optional(Type.String({ title: 'the meeting', maxLength: 12, default: '' })),
   new_date: date('the new date', { required: true }),
   new_time: clockTime('the new start time', { required: true })
 })
