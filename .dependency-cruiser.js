@@ -70,17 +70,7 @@ const rules = [
  * the change that removes it; delete the entry when that change lands (the rule then guards the fix).
  * Nothing else is exempt: every other import of these files is still checked.
  */
-const knownViolations = {
-  'domain-reads-no-form-fields': [
-    // Issue 9 §3: the series forms move to src/forms/series-form.ts.
-    { from: 'src/domain/series/series.service.ts', to: ['src/forms/place-fields.ts'] },
-    { from: 'src/domain/series/series-changes.ts', to: ['src/forms/place-fields.ts'] }
-  ],
-  'kysely-only-in-repositories': [
-    // Issue 9 §6: series get a repository.
-    { from: 'src/domain/series/series.service.ts', to: ['node_modules/kysely/dist/index.js'] }
-  ]
-}
+const knownViolations = {}
 
 /**
  * A rule with its known violations taken out, edge by edge: the rule stops looking at the listed `from` files,

@@ -1,5 +1,3 @@
-import { Type } from 'typebox'
-import { checkForm } from '../lib/validation.js'
 import type { EventKind } from '../db/database.js'
 import { EVENT_KINDS, placeProblem, type PlaceInput } from '../domain/events/events.service.js'
 import { formatted, httpsUrl, oneOf, text } from '../lib/schema.js'
@@ -80,12 +78,3 @@ export function readContentAndPlace (body: Record<string, unknown>, values: Form
     place
   }
 }
-
-
-/** TRANSITION (issue 9 §3): the series forms' old reader, until they have their own schemas in src/forms. */
-export function readCommonFields (body: unknown, values: FormValues, errors: Record<string, string>) {
-  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
-  Object.assign(errors, checkForm(CommonFields, b))
-  return readContentAndPlace(b, values, errors)
-}
-const CommonFields = Type.Object({ ...contentFields, ...placeFields })

@@ -96,3 +96,25 @@ t.test('site admin index', async (t) => {
     t.equal((await c.get('/admin')).statusCode, 404)
   })
 })
+
+t.test('the new-community form: a limit is an error naming the field, with the input kept', async (t) => {
+  const { app } = await createTestApp(t)
+  const admin = await createMember(app.db, { full_name: 'Sam Admin', email: 'sam@gsa.gov', is_admin: true })
+  const c = new Client(app)
+  await signInAs(c, admin)
+  const about = 'a'.repeat(2001)
+  const fields = {
+    slug: 'records', name: 'Records Managers', about, requirements: '', norms: 'Be present',
+    public_records_notice: 'FOIA applies.', allowed_domains: `*.gov\n${'x'.repeat(300)}.gov`, requires_approval: 'yes'
+  }
+  const res = await c.post('/admin/communities/new', fields, { csrfFrom: '/admin/communities/new' })
+  t.equal(res.statusCode, 400)
+  const page = text(res.body)
+  t.match(page, 'What we’re about must be 2000 characters or fewer (you entered 2001).')
+  t.match(page, `“${'x'.repeat(40)}…” is not an email domain`, 'a bad domain is quoted by a short prefix')
+  t.ok(res.body.includes(`>${about}</textarea>`), 'the text is kept, uncut')
+  const long = await c.post('/admin/communities/new', { ...fields, about: '', allowed_domains: '*.gov', slug: 'r'.repeat(61) })
+  t.equal(long.statusCode, 400)
+  t.match(text(long.body), 'The address name must be 60 characters or fewer (you entered 61).')
+  t.equal(await app.db.selectFrom('communities').select('id').executeTakeFirst(), undefined, 'nothing created')
+})

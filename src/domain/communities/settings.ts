@@ -1,4 +1,5 @@
 import { lines } from '../../lib/forms.js'
+import { quote } from '../../lib/validation.js'
 import type { CommunityInput } from './communities.service.js'
 import { normaliseDomainPattern } from './policy.js'
 
@@ -56,7 +57,7 @@ export function validateCommunityForm (form: CommunityForm): { input: CommunityI
     if (p) { if (!allowedDomains.includes(p)) allowedDomains.push(p) } else bad.push(d)
   }
   if (bad.length) {
-    errors.allowed_domains = `${bad.slice(0, 3).join(', ')} ${bad.length === 1 ? 'is not an email domain' : 'are not email domains'}. Write domains like fbi.gov, or *.gov for any address under .gov.`
+    errors.allowed_domains = `${bad.slice(0, 3).map((d) => quote(d)).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''} ${bad.length === 1 ? 'is not an email domain' : 'are not email domains'}. Write domains like fbi.gov, or *.gov for any address under .gov.`
   } else if (allowedDomains.length > 50) {
     errors.allowed_domains = 'List at most 50 domains.'
   } else if (!form.invitation_only && !form.requires_approval && !allowedDomains.length) {
@@ -76,20 +77,5 @@ export function validateCommunityForm (form: CommunityForm): { input: CommunityI
       invitationOnly: form.invitation_only
     },
     errors
-  }
-}
-
-/** The form's values for an existing community (what the settings page shows first). */
-export function communityToForm (c: { name: string, about: string, norms: string[], public_records_notice: string,
-  allowed_domains: string[], requires_approval: boolean, invitation_only: boolean }, requirements: string[]): CommunityForm {
-  return {
-    name: c.name,
-    about: c.about,
-    requirements: requirements.join('\n'),
-    norms: c.norms.join('\n'),
-    public_records_notice: c.public_records_notice,
-    allowed_domains: c.allowed_domains.join('\n'),
-    requires_approval: c.requires_approval,
-    invitation_only: c.invitation_only
   }
 }

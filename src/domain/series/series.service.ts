@@ -1,14 +1,15 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import type { Database, Db, EventKind, Series } from '../../db/database.js'
-import { isClockTime, isIsoDate, str } from '../../lib/forms.js'
 import type { PlaceInput } from '../events/events.service.js'
-import { readCommonFields, type FormValues } from '../../forms/place-fields.js'
 import { lockEvent } from '../events/events.repository.js'
 import { eventChanges, notifyEventChanged } from '../invites/invites.service.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
-import { buildRule, expand, localToInstant, type RulePattern } from './recurrence.js'
-import { isValidZone } from '../../lib/time-zones.js'
+import { expand, localToInstant, type RulePattern } from './recurrence.js'
+import {
+  addSeriesHosts, allSeriesIds, insertOccurrences, insertSeries, listUpcomingOccurrences, lockFollowingOccurrences, lockSeries,
+  updateOccurrence, updateOccurrencesContent, updateSeriesRow
+} from './series.repository.js'
 
 export const RULE_PATTERNS: { value: RulePattern, label: string }[] = [
   { value: 'weekly', label: 'Weekly, on the same weekday' },
@@ -31,44 +32,6 @@ export interface SeriesInput extends SeriesContent {
   publishOccurrences: boolean
 }
 
-/** Reads the simple series form (pattern, every N, first date, time, zone, length) into an RRULE. */
-export function readSeriesForm (body: unknown): { values: FormValues, errors: Record<string, string>, input?: SeriesInput } {
-  const values: FormValues = {}
-  const errors: Record<string, string> = {}
-  const common = readCommonFields(body, values, errors)
-  const pattern = str(body, 'pattern') as RulePattern
-  const interval = str(body, 'interval', 3) || '1'
-  const firstDate = str(body, 'first_date', 10)
-  const startTime = str(body, 'start_time', 5)
-  const duration = str(body, 'duration_minutes', 5)
-  const timeZone = str(body, 'time_zone', 100)
-  const publish = str(body, 'publish') !== 'no'
-  Object.assign(values, { pattern, interval, first_date: firstDate, start_time: startTime, duration_minutes: duration, time_zone: timeZone, publish: publish ? 'yes' : 'no' })
-  if (!RULE_PATTERNS.some((p) => p.value === pattern)) errors.pattern = 'Choose how often the series meets.'
-  if (!/^\d+$/.test(interval) || +interval < 1 || +interval > 12) errors.interval = 'Enter how many weeks or months apart, from 1 to 12.'
-  if (!isIsoDate(firstDate)) errors.first_date = 'Enter the first date as YYYY-MM-DD.'
-  if (!isClockTime(startTime)) errors.start_time = 'Enter the start time as HH:MM (24-hour).'
-  if (!/^\d+$/.test(duration) || +duration < 5 || +duration > 24 * 60) errors.duration_minutes = 'Enter the length in minutes, from 5 to 1440.'
-  if (!isValidZone(timeZone)) errors.time_zone = 'Choose a time zone, such as America/New_York.'
-  if (Object.keys(errors).length) return { values, errors }
-  return {
-    values,
-    errors,
-    input: {
-      ...common.place,
-      kind: common.kind,
-      title: common.title,
-      summary: common.summary,
-      whyItMatters: common.whyItMatters,
-      durationMinutes: +duration,
-      rrule: buildRule(pattern, +interval, firstDate),
-      dtstartLocal: `${firstDate}T${startTime}`,
-      timeZone,
-      publishOccurrences: publish
-    }
-  }
-}
-
 function contentColumns (c: SeriesContent) {
   return {
     kind: c.kind,
@@ -88,7 +51,7 @@ function contentColumns (c: SeriesContent) {
 
 /** Creates a series hosted by its creator and materialises its occurrences. Call inside a transaction. */
 export async function createSeries (trx: Db, communityId: number, input: SeriesInput, creatorId: number, now = new Date()) {
-  const series = await trx.insertInto('series').values({
+  const series = await insertSeries(trx, {
     ...contentColumns(input),
     community_id: communityId,
     rrule: input.rrule,
@@ -97,8 +60,8 @@ export async function createSeries (trx: Db, communityId: number, input: SeriesI
     duration_minutes: input.durationMinutes,
     publish_occurrences: input.publishOccurrences,
     created_by: creatorId
-  }).returningAll().executeTakeFirstOrThrow()
-  await trx.insertInto('series_hosts').values({ series_id: series.id, member_id: creatorId }).execute()
+  })
+  await addSeriesHosts(trx, series.id, [creatorId])
   const created = await materialiseSeries(trx, series, now)
   return { series, created }
 }
@@ -113,7 +76,7 @@ export async function materialiseSeries (trx: Db, series: Series, now = new Date
   const until = DateTime.fromJSDate(now).plus({ months: series.horizon_months }).toJSDate()
   const occurrences = expand({ rrule: series.rrule, dtstartLocal: series.dtstart_local, timeZone: series.time_zone, durationMinutes: series.duration_minutes }, from, until)
   if (!occurrences.length) return 0
-  const rows = await trx.insertInto('events').values(occurrences.map((o) => ({
+  const created = await insertOccurrences(trx, occurrences.map((o) => ({
     kind: series.kind,
     title: series.title,
     summary: series.summary,
@@ -135,26 +98,8 @@ export async function materialiseSeries (trx: Db, series: Series, now = new Date
     time_zone: series.time_zone,
     status: series.publish_occurrences ? 'published' as const : 'draft' as const,
     created_by: series.created_by
-  }))).onConflict((oc) => oc.columns(['series_id', 'occurrence_key']).doNothing()).returning('id').execute()
-  if (rows.length) {
-    await trx.insertInto('event_hosts')
-      .columns(['event_id', 'member_id'])
-      .expression((eb) => eb.selectFrom('series_hosts')
-        .innerJoin('events', (j) => j.onRef('events.series_id', '=', 'series_hosts.series_id'))
-        .select(['events.id', 'series_hosts.member_id'])
-        .where('events.id', 'in', rows.map((r) => r.id)))
-      .execute()
-  }
-  return rows.length
-}
-
-/** Every series of a community (for the scheduled job's horizon roll). */
-export async function listSeries (db: Db, communityId: number) {
-  return db.selectFrom('series').selectAll().where('community_id', '=', communityId).orderBy('title').execute()
-}
-
-export async function findSeries (db: Db, communityId: number, id: number) {
-  return db.selectFrom('series').selectAll().where('community_id', '=', communityId).where('id', '=', id).executeTakeFirst()
+  })))
+  return created.length
 }
 
 /**
@@ -163,20 +108,11 @@ export async function findSeries (db: Db, communityId: number, id: number) {
  * were. More places go to waitlisted members at once. Returns the number of occurrences updated.
  */
 export async function editSeries (trx: Db, seriesId: number, content: SeriesContent, now = new Date()): Promise<number> {
-  await trx.updateTable('series').set({ ...contentColumns(content), duration_minutes: content.durationMinutes, updated_at: new Date() })
-    .where('id', '=', seriesId).execute()
-  const targets = await trx.selectFrom('events').selectAll()
-    .where('series_id', '=', seriesId).where('starts_at', '>', now)
-    .where('edited_individually', '=', false).where('status', '!=', 'cancelled')
-    .orderBy('id').forUpdate().execute()
+  await updateSeriesRow(trx, seriesId, { ...contentColumns(content), duration_minutes: content.durationMinutes, updated_at: new Date() })
+  const targets = await lockFollowingOccurrences(trx, seriesId, now)
   if (!targets.length) return 0
   const ids = targets.map((t) => t.id)
-  await trx.updateTable('events').set({
-    ...contentColumns(content),
-    ends_at: sql<Date>`starts_at + make_interval(mins => ${content.durationMinutes})`,
-    sequence: sql<number>`sequence + 1`,
-    updated_at: new Date()
-  }).where('id', 'in', ids).execute()
+  await updateOccurrencesContent(trx, ids, contentColumns(content), content.durationMinutes)
   for (const before of targets) {
     const event = await lockEvent(trx, before.id)
     if (!event) continue
@@ -196,9 +132,9 @@ export async function moveOccurrence (trx: Db, eventId: number, newStartLocal: s
   if (!event) throw new Error(`event ${eventId} not found`)
   const startsAt = localToInstant(newStartLocal, event.time_zone)
   const endsAt = new Date(startsAt.getTime() + (event.ends_at.getTime() - event.starts_at.getTime()))
-  return trx.updateTable('events').set({
+  return updateOccurrence(trx, eventId, {
     starts_at: startsAt, ends_at: endsAt, edited_individually: true, sequence: event.sequence + 1, updated_at: new Date()
-  }).where('id', '=', eventId).returningAll().executeTakeFirstOrThrow()
+  })
 }
 
 /**
@@ -206,13 +142,7 @@ export async function moveOccurrence (trx: Db, eventId: number, newStartLocal: s
  * link for a brown-bag).
  */
 export async function seriesOccurrences (db: Db, seriesId: number, now = new Date(), limit = 24) {
-  const rows = await db.selectFrom('events')
-    .select(['id', 'title', 'starts_at', 'ends_at', 'time_zone', 'status', 'edited_individually', 'online_url', 'venue_name', 'kind', 'speaker_name'])
-    .select((eb) => eb.exists(eb.selectFrom('event_hosts').select('event_hosts.member_id').whereRef('event_hosts.event_id', '=', 'events.id')).as('has_host'))
-    .select((eb) => eb.selectFrom('rsvps').select((e2) => e2.fn.countAll<number>().as('n'))
-      .whereRef('rsvps.event_id', '=', 'events.id').where('rsvps.status', '=', 'going').as('going_count'))
-    .where('series_id', '=', seriesId).where('ends_at', '>', now)
-    .orderBy('starts_at').limit(limit).execute()
+  const rows = await listUpcomingOccurrences(db, seriesId, now, limit)
   return rows.map((r) => ({
     ...r,
     flags: [
@@ -229,9 +159,9 @@ export async function seriesOccurrences (db: Db, seriesId: number, now = new Dat
  */
 export async function materialiseAllSeries (db: Kysely<Database>, now = new Date()): Promise<number> {
   let created = 0
-  for (const { id } of await db.selectFrom('series').select('id').orderBy('id').execute()) {
+  for (const id of await allSeriesIds(db)) {
     created += await db.transaction().execute(async (trx) => {
-      const series = await trx.selectFrom('series').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+      const series = await lockSeries(trx, id)
       return series ? materialiseSeries(trx, series, now) : 0
     })
   }

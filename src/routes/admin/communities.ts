@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { slugTaken } from '../../domain/communities/communities.repository.js'
 import { createCommunity, DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../../domain/communities/communities.service.js'
-import { validateCommunityForm } from '../../domain/communities/settings.js'
-import { readCommunityForm } from '../../lib/community-form.js'
+import { NewCommunityForm, readCommunityForm } from '../../forms/community-form.js'
+import { NoQuery } from '../../lib/schema.js'
 
 /** Site admins create communities (the folder's guard: everyone else gets 404); the admin becomes the first organizer. */
 export default async function communityRoutes (app: FastifyInstance) {
-  app.get('/admin/communities/new', newCommunity)
-  app.post('/admin/communities/new', createTheCommunity)
+  app.get('/admin/communities/new', { schema: { querystring: NoQuery } }, newCommunity)
+  // The form is re-shown with its errors and the input kept (config.form).
+  app.post('/admin/communities/new', { schema: { querystring: NoQuery, body: NewCommunityForm }, config: { form: true } }, createTheCommunity)
 
   async function newCommunity (_request: FastifyRequest, reply: FastifyReply) {
     const values = {
@@ -18,10 +19,10 @@ export default async function communityRoutes (app: FastifyInstance) {
   }
 
   async function createTheCommunity (request: FastifyRequest, reply: FastifyReply) {
-    const values = readCommunityForm(request.body, true)
-    const { input, errors } = validateCommunityForm(values)
-    if (!errors.slug && await slugTaken(app.db, input.slug)) errors.slug = `The address /c/${input.slug} is taken by another community. Choose another.`
-    if (Object.keys(errors).length) return reply.page('admin/community-new', { title: 'New community', values, errors }, 400)
+    const { values, errors, input } = readCommunityForm(request.body, true)
+    const slug = values.slug ?? ''
+    if (!errors.slug && await slugTaken(app.db, slug)) errors.slug = `The address /c/${slug} is taken by another community. Choose another.`
+    if (!input || Object.keys(errors).length) return reply.page('admin/community-new', { title: 'New community', values, errors }, 400)
     let community
     try {
       community = await app.db.transaction().execute((trx) => createCommunity(trx, input, request.member!.id))

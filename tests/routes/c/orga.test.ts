@@ -56,10 +56,19 @@ t.test('organizer pages', async (t) => {
     t.match(body, 'There are 3 problems')
     t.match(body, 'Enter the community’s name.')
     t.match(body, 'Enter at least one norm')
-    t.match(body, 'agency .gov is not an email domain')
+    t.match(body, '“agency .gov” is not an email domain')
     t.match(bad.body, 'About &lt;b&gt;us&lt;/b&gt;')
     t.match(bad.body, '*.gov\nagency .gov')
     t.match(bad.body, /id="requires_approval"[^>]*checked/)
+
+    const long = await c.post('/c/forensics/orga/settings', {
+      name: 'n'.repeat(121), about: '', requirements: '', norms: 'Be present', public_records_notice: 'p'.repeat(2001), allowed_domains: '*.gov'
+    })
+    t.equal(long.statusCode, 400)
+    t.match(text(long.body), 'The name must be 120 characters or fewer (you entered 121).')
+    t.match(text(long.body), 'The public-records notice must be 2000 characters or fewer (you entered 2001).')
+    t.ok(long.body.includes(`>${'p'.repeat(2001)}</textarea>`), 'the notice is kept, uncut')
+    t.equal((await app.db.selectFrom('communities').select('name').where('id', '=', community.id).executeTakeFirstOrThrow()).name, 'Forensic Scientists', 'nothing saved')
 
     const good = await c.post('/c/forensics/orga/settings', {
       name: 'Forensic Scientists', about: 'Crime-lab practice.', requirements: 'FBI QAS\nISO/IEC 17025', norms: 'Be present\nAssume good intent',
@@ -99,6 +108,13 @@ t.test('organizer pages', async (t) => {
     t.equal(notMember.statusCode, 400)
     t.match(text(notMember.body), 'No member of this community has the address sid@dot.gov')
     t.match(notMember.body, 'value="sid@dot.gov"')
+    const longEmail = `${'m'.repeat(250)}@nist.gov`
+    const tooLong = await c.post('/c/forensics/orga/organizers', { email: longEmail, starts_on: '2030-05-01 and on', ends_on: '' })
+    t.equal(tooLong.statusCode, 400)
+    t.match(text(tooLong.body), 'The email address must be 254 characters or fewer (you entered 259).')
+    t.match(text(tooLong.body), 'Enter the start date as a real date, like 2026-01-31.')
+    t.match(tooLong.body, `value="${longEmail}"`, 'the address is kept, uncut')
+    t.match(tooLong.body, 'value="2030-05-01 and on"')
     const badDates = await c.post('/c/forensics/orga/organizers', { email: 'max@nist.gov', starts_on: '2030-05-01', ends_on: '2030-04-01' })
     t.equal(badDates.statusCode, 400)
     t.match(text(badDates.body), 'The end date must be on or after the start date.')

@@ -88,9 +88,10 @@ t.test('organizers invite members to an event', async (t) => {
     t.notMatch(result, 'already had it', 'nobody skipped')
     t.match(result, 'Not invited: not members of DNA Analysts')
     t.match(res.body, '<li>oscar@elsewhere.gov</li>')
-    t.match(res.body, '<li>not-an-address</li>')
     t.notMatch(res.body, '<li>ada@lab.gov</li>', 'members are not listed as non-members')
-    t.ok(result.indexOf('oscar@elsewhere.gov') < result.indexOf('not-an-address'), 'in the order they were pasted')
+    t.match(result, 'Not invited: not email addresses')
+    t.match(res.body, '<li>“not-an-address”</li>', 'an entry that is not an address is reported as one, as typed')
+    t.notMatch(result, 'not-an-address Not invited', 'and not as a non-member')
 
     const mails = await invitations(published)
     t.same(mails.map((m) => m.to_address), [ada.email, ben.email], 'one message per member, in member order')
@@ -110,6 +111,30 @@ t.test('organizers invite members to an event', async (t) => {
     const held = await db.selectFrom('calendar_invites').select(['member_id', 'method']).where('event_id', '=', published.id).orderBy('member_id').execute()
     t.same(held, [{ member_id: ada.id, method: 'REQUEST' }, { member_id: ben.id, method: 'REQUEST' }])
     t.same(await db.selectFrom('mail_messages').select('id').where('to_address', '=', outsider.email).execute(), [], 'nothing to the outsider')
+  })
+
+  await t.test('entries that are not addresses are reported as typed, escaped, never read as another address', async (t) => {
+    const before = (await invitations(published)).length
+    const bad = await organizer.post(inviteUrl(published), { who: 'list', emails: 'not-an-email\n<script>alert(1)</script>' }, { csrfFrom: inviteUrl(published) })
+    t.equal(bad.statusCode, 400, 'nothing to send: the form says why')
+    const shown = text(bad.body)
+    t.match(shown, '“not-an-email”, “<script>alert(1)</script>” are not email addresses.')
+    t.notMatch(shown, 'not a member')
+    t.notMatch(bad.body, '<script>alert', 'escaped in the page')
+    t.match(bad.body, '&lt;script&gt;alert(1)&lt;/script&gt;')
+    t.match(bad.body, '>not-an-email\n&lt;script&gt;alert(1)&lt;/script&gt;</textarea>', 'the list is kept as typed')
+
+    const long = `${'x'.repeat(60)}@`
+    const mixed = await organizer.post(inviteUrl(published), { who: 'list', emails: `ada@lab.gov\n${long}\n<script>x</script>` }, { csrfFrom: inviteUrl(published) })
+    t.equal(mixed.statusCode, 200)
+    t.match(mixed.body, `<li>“${'x'.repeat(40)}…”</li>`, 'a long entry is quoted by a short prefix')
+    t.match(mixed.body, '<li>“&lt;script&gt;x&lt;/script&gt;”</li>')
+    t.notMatch(mixed.body, '<li>script</li>')
+    t.equal((await invitations(published)).length, before, 'Ada already holds the invitation: nothing new is sent')
+
+    const tooLong = await organizer.post(inviteUrl(published), { who: 'list', emails: 'a'.repeat(50_001) }, { csrfFrom: inviteUrl(published) })
+    t.equal(tooLong.statusCode, 400)
+    t.match(text(tooLong.body), 'The email addresses must be 50000 characters or fewer (you entered 50001).')
   })
 
   await t.test('"everyone": each member not yet invited gets one; holders and “can’t go” are skipped', async (t) => {

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon'
 import { Client, createTestApp, text } from '../../../fixtures/build-app.js'
 import { sendCalendarMail } from '../../../fixtures/calendar-mail.js'
 import { createCommunity, createMember, signInAs } from '../../../fixtures/factories.js'
-import { createSeries, materialiseAllSeries, readSeriesForm, type SeriesInput } from '../../../../src/domain/series/series.service.js'
+import { createSeries, materialiseAllSeries, type SeriesInput } from '../../../../src/domain/series/series.service.js'
+import { readSeriesForm } from '../../../../src/forms/series-form.js'
 
 const NY = 'America/New_York'
 const local = (d: Date) => DateTime.fromJSDate(d, { zone: NY })
@@ -178,6 +179,35 @@ t.test('series pages for organizers', async (t) => {
     t.same(bens, [{ event_id: future[5].id, status: 'going' }, { event_id: future[6].id, status: 'going' }], 'RSVPs on unchanged dates are kept')
     for (const p of past) t.equal((await db.selectFrom('events').select('series_id').where('id', '=', p.id).executeTakeFirstOrThrow()).series_id, series.id)
     t.equal(await materialiseAllSeries(db, now), 0, 'the daily job creates no duplicates')
+  })
+
+  await t.test('a limit is an error naming the field, with the input kept, on every series form', async (t) => {
+    const long = 's'.repeat(5001)
+    const create = {
+      title: 'Weekly stand-up', kind: 'meetup', why_it_matters: 'Ten minutes of news.', summary: long, pattern: 'weekly', interval: '1',
+      first_date: local(future[1].starts_at).toISODate()!, start_time: '09:00', duration_minutes: '15', time_zone: NY, venue_name: 'Hall', publish: 'no'
+    }
+    const seriesBefore = (await db.selectFrom('series').select('id').execute()).length
+    const res = await organizer.post(`${base}/orga/series/new`, { ...create, region: 'r'.repeat(501) }, { csrfFrom: `${base}/orga/series/new` })
+    t.equal(res.statusCode, 400)
+    t.match(text(res.body), 'The summary must be 5000 characters or fewer (you entered 5001).')
+    t.match(text(res.body), 'The region must be 500 characters or fewer (you entered 501).')
+    t.ok(res.body.includes(`>${long}</textarea>`), 'the whole summary is kept, uncut')
+    t.equal((await db.selectFrom('series').select('id').execute()).length, seriesBefore, 'nothing saved')
+    const interval = await organizer.post(`${base}/orga/series/new`, { ...create, summary: '', interval: '13' })
+    t.equal(interval.statusCode, 400)
+    t.match(text(interval.body), 'Enter how many weeks or months apart, from 1 to 12.')
+
+    const edit = await organizer.post(`${seriesUrl}/edit`, { ...fields, venue_name: 'v'.repeat(501) }, { csrfFrom: `${seriesUrl}/edit` })
+    t.equal(edit.statusCode, 400)
+    t.match(text(edit.body), 'The venue name must be 500 characters or fewer (you entered 501).')
+    t.ok(edit.body.includes(`value="${'v'.repeat(501)}"`), 'the venue name is kept, uncut')
+    t.not((await db.selectFrom('series').select('venue_name').where('id', '=', series.id).executeTakeFirstOrThrow()).venue_name, 'v'.repeat(501))
+
+    const move = await organizer.post(`${seriesUrl}/move-occurrence`, { event_id: '', new_date: '2099-13-01', new_time: '10:00' }, { csrfFrom: seriesUrl })
+    t.equal(move.statusCode, 400)
+    t.match(text(move.body), 'Choose an upcoming meeting to move.')
+    t.match(text(move.body), 'Enter the new date as YYYY-MM-DD.')
   })
 
   await t.test('permissions for every series route', async (t) => {

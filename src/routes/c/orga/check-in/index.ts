@@ -1,15 +1,29 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { checkIn, countCheckIns, doorList, isWalkInSearch, undoCheckIn, walkInCandidates } from '../../../../domain/events/check-ins.service.js'
-import { bool, parseId, str } from '../../../../lib/forms.js'
+import { Type, type Static } from 'typebox'
+import { ticked } from '../../../../forms/place-fields.js'
+import { parseId } from '../../../../lib/forms.js'
+import { checkbox, form, NoQuery, queryText, SlugIdParams } from '../../../../lib/schema.js'
+
+const DoorListQuery = Type.Object({ q: queryText('the search', 100) }, { additionalProperties: false })
+
+/** Check one person in (or undo it), keeping the door list's search. */
+const CheckInForm = form({
+  // '' or not an id: "Choose a person to check in."
+  member_id: Type.Optional(Type.String({ title: 'the person', maxLength: 12, default: '' })),
+  q: queryText('the search', 100),
+  undo: Type.Optional(Type.String({ maxLength: 3 })),
+  walk_in: checkbox('a walk-in')
+})
 
 /** Check-in at the door of an event: who is expected, who has arrived, and walk-ins from the community. */
 export default async function checkInRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/orga/events/:id/check-in', showDoorList)
-  app.post('/c/:slug/orga/events/:id/check-in', checkInAtTheDoor)
+  app.get('/c/:slug/orga/events/:id/check-in', { schema: { params: SlugIdParams, querystring: DoorListQuery } }, showDoorList)
+  app.post('/c/:slug/orga/events/:id/check-in', { schema: { params: SlugIdParams, querystring: NoQuery, body: CheckInForm } }, checkInAtTheDoor)
 
   async function showDoorList (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
-    const q = String((request.query as { q?: string }).q ?? '').trim().slice(0, 100)
+    const q = ((request.query as Static<typeof DoorListQuery>).q ?? '').trim()
     const [rows, candidates, arrived] = await Promise.all([
       doorList(app.db, event.id, q), walkInCandidates(app.db, request.community.id, event.id, q), countCheckIns(app.db, event.id)
     ])
@@ -18,15 +32,16 @@ export default async function checkInRoutes (app: FastifyInstance) {
 
   async function checkInAtTheDoor (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
-    const memberId = parseId(str(request.body, 'member_id', 12))
-    const q = str(request.body, 'q', 100)
+    const body = request.body as Static<typeof CheckInForm>
+    const memberId = parseId(body.member_id)
+    const q = body.q ?? ''
     const back = `/c/${request.community.slug}/orga/events/${event.id}/check-in${q ? '?q=' + encodeURIComponent(q) : ''}`
     if (memberId === null) return reply.flash('Choose a person to check in.').redirect(back, 303)
-    if (str(request.body, 'undo') === 'yes') {
+    if (body.undo === 'yes') {
       await undoCheckIn(app.db, event.id, memberId)
       return reply.flash('Check-in undone.').redirect(back, 303)
     }
-    const result = await checkIn(app.db, { eventId: event.id, communityId: request.community.id, memberId, by: request.member!.id, walkIn: bool(request.body, 'walk_in') })
+    const result = await checkIn(app.db, { eventId: event.id, communityId: request.community.id, memberId, by: request.member!.id, walkIn: ticked(request.body as Record<string, unknown>, 'walk_in') })
     const messages = { 'checked-in': 'Checked in.', already: 'Already checked in.', 'not-a-member': 'Only members of this community can be checked in.' }
     return reply.flash(messages[result]).redirect(back, 303)
   }

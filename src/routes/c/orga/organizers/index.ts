@@ -1,15 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
 import { listTerms, today } from '../../../../domain/communities/communities.repository.js'
 import { addOrganizer, endTerm, organizerTermsView } from '../../../../domain/communities/organizers.service.js'
+import { OrganizerTermForm, readOrganizerTermForm } from '../../../../forms/organizer-form.js'
 import { notFound } from '../../../../lib/errors.js'
 import { idParam } from '../../../../lib/http.js'
-import { normaliseEmail, str } from '../../../../lib/forms.js'
+import { buttonForm, NoQuery, rowId, slug, SlugParams } from '../../../../lib/schema.js'
+
+const TermParams = Type.Object({ slug, termId: rowId })
 
 /** The community's organizers: current, upcoming and past coordinator terms; adding one, ending one. */
 export default async function organizerRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/orga/organizers', showOrganizers)
-  app.post('/c/:slug/orga/organizers', addTerm)
-  app.post('/c/:slug/orga/organizers/:termId/end', endTheTerm)
+  app.get('/c/:slug/orga/organizers', { schema: { params: SlugParams, querystring: NoQuery } }, showOrganizers)
+  // The form is re-shown with its errors and the input kept (config.form).
+  app.post('/c/:slug/orga/organizers', { schema: { params: SlugParams, querystring: NoQuery, body: OrganizerTermForm }, config: { form: true } }, addTerm)
+  app.post('/c/:slug/orga/organizers/:termId/end', { schema: { params: TermParams, querystring: NoQuery, body: buttonForm } }, endTheTerm)
 
   async function organizersPage (request: FastifyRequest) {
     const [terms, now] = await Promise.all([listTerms(app.db, request.community.id), today(app.db)])
@@ -26,12 +31,9 @@ export default async function organizerRoutes (app: FastifyInstance) {
   }
 
   async function addTerm (request: FastifyRequest, reply: FastifyReply) {
-    const values = { email: str(request.body, 'email', 320), starts_on: str(request.body, 'starts_on', 40), ends_on: str(request.body, 'ends_on', 40) }
-    const email = values.email ? normaliseEmail(values.email) : ''
-    if (email === null) {
-      return reply.page('c/orga/organizers/index', { ...await organizersPage(request), values, errors: { email: 'Enter an email address in the format name@agency.gov.' } }, 400)
-    }
-    const result = await app.db.transaction().execute((trx) => addOrganizer(trx, request.community.id, { ...values, email }, request.member!.id))
+    const { values, errors, input } = readOrganizerTermForm(request.body)
+    if (!input) return reply.page('c/orga/organizers/index', { ...await organizersPage(request), values, errors }, 400)
+    const result = await app.db.transaction().execute((trx) => addOrganizer(trx, request.community.id, input, request.member!.id))
     if (!result.ok) return reply.page('c/orga/organizers/index', { ...await organizersPage(request), values, errors: result.errors }, 400)
     return reply.flash(result.message).redirect(`/c/${request.community.slug}/orga/organizers`, 303)
   }

@@ -1,19 +1,33 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { approveRequest, declineRequest } from '../../../../domain/memberships/join.service.js'
 import { listPendingRequests } from '../../../../domain/memberships/memberships.repository.js'
+import { DeclineRequestForm, readDeclineForm } from '../../../../forms/decline-form.js'
 import { HttpError } from '../../../../lib/errors.js'
 import { idParam } from '../../../../lib/http.js'
-import { str } from '../../../../lib/forms.js'
+import { buttonForm, NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 
 /** Requests to join the community, waiting for an organizer's decision. */
 export default async function requestRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/orga/requests', listRequests)
-  app.post('/c/:slug/orga/requests/:id/approve', approve)
-  app.post('/c/:slug/orga/requests/:id/decline', decline)
+  app.get('/c/:slug/orga/requests', { schema: { params: SlugParams, querystring: NoQuery } }, listRequests)
+  app.post('/c/:slug/orga/requests/:id/approve', { schema: { params: SlugIdParams, querystring: NoQuery, body: buttonForm } }, approve)
+  // A note over its limit re-shows the list with the note kept (config.form).
+  app.post('/c/:slug/orga/requests/:id/decline', { schema: { params: SlugIdParams, querystring: NoQuery, body: DeclineRequestForm }, config: { form: true } }, decline)
+
+  /** The list of requests; `declined` re-shows one request's decline note with its error. */
+  async function requestsPage (request: FastifyRequest, reply: FastifyReply, declined?: { id: number, note: string, error: string }) {
+    const requests = await listPendingRequests(app.db, request.community.id)
+    return reply.page('c/orga/requests/index', {
+      title: `Requests to join ${request.community.name}`,
+      community: request.community,
+      requests,
+      section: 'requests',
+      declined,
+      errors: declined ? { [`decision_note-${declined.id}`]: declined.error } : {}
+    }, declined ? 400 : 200)
+  }
 
   async function listRequests (request: FastifyRequest, reply: FastifyReply) {
-    const requests = await listPendingRequests(app.db, request.community.id)
-    return reply.page('c/orga/requests/index', { title: `Requests to join ${request.community.name}`, community: request.community, requests, section: 'requests' })
+    return requestsPage(request, reply)
   }
 
   async function approve (request: FastifyRequest, reply: FastifyReply) {
@@ -25,8 +39,9 @@ export default async function requestRoutes (app: FastifyInstance) {
 
   async function decline (request: FastifyRequest, reply: FastifyReply) {
     const id = idParam(request)
-    const note = str(request.body, 'decision_note', 2000)
-    const result = await app.db.transaction().execute((trx) => declineRequest(trx, app.mailer, request.community, id, request.member!.id, note))
+    const form = readDeclineForm(request.body)
+    if (form.error) return requestsPage(request, reply, { id, note: form.note, error: form.error })
+    const result = await app.db.transaction().execute((trx) => declineRequest(trx, app.mailer, request.community, id, request.member!.id, form.note))
     if (!result.ok) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
     return reply.flash(`Declined the request from ${result.name}.`).redirect(`/c/${request.community.slug}/orga/requests`, 303)
   }

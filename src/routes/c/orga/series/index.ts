@@ -6,14 +6,18 @@ import { zoneOptions } from '../../../../lib/time-zones.js'
 import { hostChoices, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { hostsFormValues, readHostsForm } from '../../../../forms/event-form.js'
 import { describeRule, instantToLocal } from '../../../../domain/series/recurrence.js'
+import { notifyTimeChanged, ScheduleChangeError, splitSeries } from '../../../../domain/series/series-changes.js'
+import { findSeries, pastOccurrences, seriesHostIds, setSeriesHosts, upcomingOccurrence } from '../../../../domain/series/series.repository.js'
+import { createSeries, editSeries, moveOccurrence, RULE_PATTERNS, seriesOccurrences } from '../../../../domain/series/series.service.js'
 import {
-  notifyTimeChanged, pastOccurrences, readScheduleForm, readSeriesEditForm, ScheduleChangeError, scheduleFormValues, seriesFormValues,
-  seriesHostIds, setSeriesHosts, splitSeries, upcomingOccurrence
-} from '../../../../domain/series/series-changes.js'
-import { createSeries, editSeries, findSeries, moveOccurrence, readSeriesForm, RULE_PATTERNS, seriesOccurrences } from '../../../../domain/series/series.service.js'
+  CancelOccurrenceForm, confirmsNoCaptions, MoveOccurrenceForm, readMoveOccurrenceForm, readScheduleForm, readSeriesEditForm, readSeriesForm,
+  ScheduleForm, scheduleFormValues, SeriesEditForm, SeriesForm, seriesFormValues
+} from '../../../../forms/series-form.js'
 import { notFound } from '../../../../lib/errors.js'
-import { isClockTime, isIsoDate, parseId, str } from '../../../../lib/forms.js'
+import { parseId } from '../../../../lib/forms.js'
 import { idParam } from '../../../../lib/http.js'
+import { NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
+import type { TSchema } from 'typebox'
 
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
 
@@ -22,14 +26,17 @@ const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
  * a new schedule.
  */
 export default async function seriesRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/orga/series/new', newSeries)
-  app.post('/c/:slug/orga/series/new', createTheSeries)
-  app.get('/c/:slug/orga/series/:id', showSeries)
-  app.post('/c/:slug/orga/series/:id/cancel-occurrence', cancelMeeting)
-  app.post('/c/:slug/orga/series/:id/move-occurrence', moveMeeting)
-  app.get('/c/:slug/orga/series/:id/edit', showEditForm)
-  app.post('/c/:slug/orga/series/:id/edit', saveSeries)
-  app.post('/c/:slug/orga/series/:id/schedule', changeSchedule)
+  const page = { schema: { params: SlugIdParams, querystring: NoQuery } }
+  // The form pages read their own errors (config.form): the form is re-shown with them and the input kept.
+  const formOf = (body: TSchema) => ({ schema: { params: SlugIdParams, querystring: NoQuery, body }, config: { form: true } })
+  app.get('/c/:slug/orga/series/new', { schema: { params: SlugParams, querystring: NoQuery } }, newSeries)
+  app.post('/c/:slug/orga/series/new', { schema: { params: SlugParams, querystring: NoQuery, body: SeriesForm }, config: { form: true } }, createTheSeries)
+  app.get('/c/:slug/orga/series/:id', page, showSeries)
+  app.post('/c/:slug/orga/series/:id/cancel-occurrence', { schema: { params: SlugIdParams, querystring: NoQuery, body: CancelOccurrenceForm } }, cancelMeeting)
+  app.post('/c/:slug/orga/series/:id/move-occurrence', formOf(MoveOccurrenceForm), moveMeeting)
+  app.get('/c/:slug/orga/series/:id/edit', page, showEditForm)
+  app.post('/c/:slug/orga/series/:id/edit', formOf(SeriesEditForm), saveSeries)
+  app.post('/c/:slug/orga/series/:id/schedule', formOf(ScheduleForm), changeSchedule)
 
   async function loadSeries (request: FastifyRequest): Promise<Series> {
     const series = await findSeries(app.db, request.community.id, idParam(request, 'series'))
@@ -38,8 +45,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
   }
 
   /** An upcoming meeting of the series chosen in a form, or undefined. */
-  async function upcomingOf (series: Series, raw: string) {
-    const id = parseId(raw)
+  async function upcomingOf (series: Series, id: number | null) {
     return id === null ? undefined : upcomingOccurrence(app.db, series.id, id)
   }
 
@@ -80,7 +86,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     const input = form.input
     // As for one event: publishing online meetings with no captions link asks first.
     if (input.publishOccurrences && lacksCaptions({ online_url: input.onlineUrl, live_transcript_url: input.liveTranscriptUrl }) &&
-      str(request.body, 'publish_without_captions') !== 'yes') {
+      !confirmsNoCaptions(request.body)) {
       return seriesForm(request, reply, form.values, {}, 200, { captionsWarning: true })
     }
     const { series, created } = await app.db.transaction().execute((trx) => createSeries(trx, request.community.id, input, request.member!.id))
@@ -96,7 +102,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
 
   async function cancelMeeting (request: FastifyRequest, reply: FastifyReply) {
     const series = await loadSeries(request)
-    const event = await upcomingOf(series, str(request.body, 'event_id', 12))
+    const event = await upcomingOf(series, parseId((request.body as { event_id?: string }).event_id))
     if (!event || event.status === 'cancelled') {
       return seriesPage(request, reply, series, { moveErrors: { cancel_event_id: 'Choose an upcoming meeting to cancel.' } }, 400)
     }
@@ -107,21 +113,14 @@ export default async function seriesRoutes (app: FastifyInstance) {
 
   async function moveMeeting (request: FastifyRequest, reply: FastifyReply) {
     const series = await loadSeries(request)
-    const raw = str(request.body, 'event_id', 12)
-    const date = str(request.body, 'new_date', 10)
-    const time = str(request.body, 'new_time', 5)
-    const move = { event_id: raw, new_date: date, new_time: time }
-    const errors: Record<string, string> = {}
-    const event = await upcomingOf(series, raw)
+    const form = readMoveOccurrenceForm(request.body)
+    const errors = { ...form.errors }
+    const event = await upcomingOf(series, parseId(form.values.event_id))
     if (!event || event.status === 'cancelled') errors.event_id = 'Choose an upcoming meeting to move.'
-    if (!isIsoDate(date)) errors.new_date = 'Enter the new date as YYYY-MM-DD.'
-    if (!isClockTime(time)) errors.new_time = 'Enter the new start time as HH:MM (24-hour).'
-    if (!errors.new_date && !errors.new_time && event && new Date(`${date}T${time}:00Z`).getTime() < Date.now() - 2 * 86_400_000) {
-      errors.new_date = 'Enter a date in the future.'
-    }
-    if (Object.keys(errors).length || !event) return seriesPage(request, reply, series, { move, moveErrors: errors }, 400)
+    if (!form.input || !event || errors.event_id) return seriesPage(request, reply, series, { move: form.values, moveErrors: errors }, 400)
+    const startLocal = form.input.startLocal
     await app.db.transaction().execute(async (trx) => {
-      const moved = await moveOccurrence(trx, event.id, `${date}T${time}`)
+      const moved = await moveOccurrence(trx, event.id, startLocal)
       if (moved.status === 'published') await notifyTimeChanged(trx, moved)
     })
     return reply.flash('That meeting is moved. Everyone who said they were coming has been emailed the new time.')

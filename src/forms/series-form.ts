@@ -1,0 +1,203 @@
+import { Type } from 'typebox'
+import type { Series } from '../db/database.js'
+import { buildRule, instantToLocal, type RulePattern } from '../domain/series/recurrence.js'
+import type { ScheduleChange } from '../domain/series/series-changes.js'
+import { RULE_PATTERNS, type SeriesContent, type SeriesInput } from '../domain/series/series.service.js'
+import { checkbox, clockTime, date, form, formatted, oneOf } from '../lib/schema.js'
+import { checkForm } from '../lib/validation.js'
+import { hostFields } from './event-form.js'
+import { contentFields, field, placeFields, readContentAndPlace, type FormValues } from './place-fields.js'
+
+/*
+ * The series forms: a new series, what an existing series' meetings say (edit), its schedule "from this meeting
+ * on", and moving one meeting. Each reader returns { values, errors, input? }: `input` only when nothing is wrong.
+ */
+
+const INTERVAL_MESSAGE = 'Enter how many weeks or months apart, from 1 to 12.'
+const DURATION_MESSAGE = 'Enter the length in minutes, from 5 to 1440.'
+const ZONE_MESSAGE = 'Choose a time zone, such as America/New_York.'
+
+/** How often and from when a series meets: the fields the new-series and schedule forms share. */
+const ruleFields = {
+  pattern: oneOf('how often the series meets', RULE_PATTERNS.map((p) => p.value), { required: true, errorMessage: 'Choose how often the series meets.' }),
+  // Empty: every week or month.
+  interval: formatted('how many weeks or months apart', 'digits', 3, { errorMessage: INTERVAL_MESSAGE }),
+  start_time: clockTime('the start time', { required: true }),
+  time_zone: formatted('a time zone', 'time-zone', 100, { required: true, errorMessage: ZONE_MESSAGE })
+}
+
+const durationField = {
+  duration_minutes: formatted('the length in minutes', 'digits', 5, { required: true, errorMessage: DURATION_MESSAGE })
+}
+
+/** The new-series form. */
+export const SeriesForm = form({
+  ...contentFields,
+  ...placeFields,
+  ...ruleFields,
+  ...durationField,
+  first_date: date('the first date', { required: true }),
+  publish: oneOf('whether to publish the meetings now', ['yes', 'no']),
+  publish_without_captions: checkbox('publish the meetings without a captions link')
+})
+
+/** The series edit form: what its meetings say, their length and hosts. */
+export const SeriesEditForm = form({ ...contentFields, ...placeFields, ...durationField, ...hostFields })
+
+/** The "change the schedule from this meeting on" form. */
+export const ScheduleForm = form({
+  from_event: Type.String({ title: 'the first meeting', format: 'row-id', errorMessage: 'Choose the first meeting the new schedule applies to.' }),
+  ...ruleFields,
+  first_date: date('the new first date', { required: true })
+})
+
+/** The series page's "move one meeting" form. */
+export const MoveOccurrenceForm = form({
+  // '' is "- Choose -": the reader's message asks for a meeting.
+  event_id: Type.Optional(Type.String({ title: 'the meeting', maxLength: 12, default: '' })),
+  new_date: date('the new date', { required: true }),
+  new_time: clockTime('the new start time', { required: true })
+})
+
+/** The series page's "cancel one meeting" form. */
+export const CancelOccurrenceForm = form({
+  event_id: Type.Optional(Type.String({ title: 'the meeting', maxLength: 12, default: '' }))
+})
+
+/** A whole number from `min` to `max` written in digits, or null. */
+function between (value: string, min: number, max: number): number | null {
+  return /^\d+$/.test(value) && +value >= min && +value <= max ? +value : null
+}
+
+function asBody (body: unknown): Record<string, unknown> {
+  return (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
+}
+
+/** Reads the new-series form (pattern, every N, first date, time, zone, length) into a SeriesInput with its RRULE. */
+export function readSeriesForm (body: unknown): { values: FormValues, errors: Record<string, string>, input?: SeriesInput } {
+  const errors = checkForm(SeriesForm, body)
+  const b = asBody(body)
+  const values: FormValues = {}
+  const common = readContentAndPlace(b, values, errors)
+  const pattern = field(b, 'pattern') as RulePattern
+  const interval = field(b, 'interval') || '1'
+  const publish = field(b, 'publish') !== 'no'
+  for (const name of ['first_date', 'start_time', 'duration_minutes', 'time_zone']) values[name] = field(b, name)
+  Object.assign(values, { pattern, interval, publish: publish ? 'yes' : 'no' })
+  const every = between(interval, 1, 12)
+  if (every === null) errors.interval ??= INTERVAL_MESSAGE
+  const duration = between(field(b, 'duration_minutes'), 5, 24 * 60)
+  if (duration === null) errors.duration_minutes ??= DURATION_MESSAGE
+  if (Object.keys(errors).length || every === null || duration === null) return { values, errors }
+  const firstDate = field(b, 'first_date')
+  return {
+    values,
+    errors,
+    input: {
+      ...common.place,
+      kind: common.kind,
+      title: common.title,
+      summary: common.summary,
+      whyItMatters: common.whyItMatters,
+      durationMinutes: duration,
+      rrule: buildRule(pattern, every, firstDate),
+      dtstartLocal: `${firstDate}T${field(b, 'start_time')}`,
+      timeZone: field(b, 'time_zone'),
+      publishOccurrences: publish
+    }
+  }
+}
+
+/** Whether the new-series form confirms publishing online meetings without a captions link. */
+export function confirmsNoCaptions (body: unknown): boolean {
+  return field(asBody(body), 'publish_without_captions') === 'yes'
+}
+
+/** Reads what the series' meetings say (the edit form). `input` is set only when there are no errors. */
+export function readSeriesEditForm (body: unknown): { values: FormValues, errors: Record<string, string>, input?: SeriesContent } {
+  const errors = checkForm(SeriesEditForm, body)
+  const b = asBody(body)
+  const values: FormValues = {}
+  const common = readContentAndPlace(b, values, errors)
+  values.duration_minutes = field(b, 'duration_minutes')
+  const duration = between(field(b, 'duration_minutes'), 5, 24 * 60)
+  if (duration === null) errors.duration_minutes ??= DURATION_MESSAGE
+  if (Object.keys(errors).length || duration === null) return { values, errors }
+  return {
+    values,
+    errors,
+    input: { ...common.place, kind: common.kind, title: common.title, summary: common.summary, whyItMatters: common.whyItMatters, durationMinutes: duration }
+  }
+}
+
+/** Reads the "change the schedule from this meeting on" form. */
+export function readScheduleForm (body: unknown): { values: FormValues, errors: Record<string, string>, input?: ScheduleChange } {
+  const errors = checkForm(ScheduleForm, body)
+  const b = asBody(body)
+  const values: FormValues = {}
+  for (const name of ['from_event', 'pattern', 'first_date', 'start_time', 'time_zone']) values[name] = field(b, name)
+  const interval = field(b, 'interval') || '1'
+  values.interval = interval
+  const every = between(interval, 1, 12)
+  if (every === null) errors.interval ??= INTERVAL_MESSAGE
+  if (Object.keys(errors).length || every === null) return { values, errors }
+  const firstDate = field(b, 'first_date')
+  return {
+    values,
+    errors,
+    input: {
+      fromEventId: Number(field(b, 'from_event')),
+      rrule: buildRule(field(b, 'pattern') as RulePattern, every, firstDate),
+      dtstartLocal: `${firstDate}T${field(b, 'start_time')}`,
+      timeZone: field(b, 'time_zone')
+    }
+  }
+}
+
+/**
+ * Reads the "move one meeting" form: the meeting (checked against the series by the caller), and its new local
+ * start, which may not be more than two days in the past (a typo in the year, not a move).
+ */
+export function readMoveOccurrenceForm (body: unknown, now = new Date()): { values: FormValues, errors: Record<string, string>, input?: { eventId: number | null, startLocal: string } } {
+  const errors = checkForm(MoveOccurrenceForm, body)
+  const b = asBody(body)
+  const values: FormValues = { event_id: field(b, 'event_id'), new_date: field(b, 'new_date'), new_time: field(b, 'new_time') }
+  const id = /^[1-9]\d{0,8}$/.test(values.event_id as string) ? Number(values.event_id) : null
+  if (!errors.new_date && !errors.new_time && new Date(`${values.new_date as string}T${values.new_time as string}:00Z`).getTime() < now.getTime() - 2 * 86_400_000) {
+    errors.new_date = 'Enter a date in the future.'
+  }
+  return Object.keys(errors).length ? { values, errors } : { values, errors, input: { eventId: id, startLocal: `${values.new_date as string}T${values.new_time as string}` } }
+}
+
+/** The series edit form's values for an existing series. */
+export function seriesFormValues (s: Series): FormValues {
+  return {
+    title: s.title,
+    kind: s.kind,
+    summary: s.summary,
+    why_it_matters: s.why_it_matters,
+    duration_minutes: String(s.duration_minutes),
+    venue_name: s.venue_name ?? '',
+    venue_address: s.venue_address ?? '',
+    venue_room: s.venue_room ?? '',
+    accessibility_notes: s.accessibility_notes ?? '',
+    online_url: s.online_url ?? '',
+    region: s.region ?? '',
+    live_transcript_url: s.live_transcript_url ?? '',
+    capacity: s.capacity === null ? '' : String(s.capacity)
+  }
+}
+
+/** The values the schedule form starts with: the series' current rule, from its next meeting. */
+export function scheduleFormValues (s: Series, next: { id: number, starts_at: Date } | undefined): FormValues {
+  const parts = Object.fromEntries(s.rrule.split(';').map((p) => p.split('=') as [string, string]))
+  const pattern: RulePattern = parts.FREQ === 'WEEKLY' ? 'weekly' : parts.BYMONTHDAY ? 'monthly-day' : 'monthly-weekday'
+  return {
+    from_event: next ? String(next.id) : '',
+    pattern,
+    interval: parts.INTERVAL ?? '1',
+    first_date: next ? instantToLocal(next.starts_at, s.time_zone).slice(0, 10) : '',
+    start_time: s.dtstart_local.slice(11),
+    time_zone: s.time_zone
+  }
+}
