@@ -86,6 +86,9 @@ t.test('events pages', async (t) => {
     t.notMatch(later, 'Validation brown-bag')
     t.match(later, 'Boston meetup')
     t.match(text((await member.get(`${base}/events?to=${inDays(1)}`)).body), 'No upcoming events match.')
+    const longRegion = await member.get(`${base}/events?region=${'r'.repeat(201)}`)
+    t.equal(longRegion.statusCode, 400, 'an over-long filter is refused, not cut')
+    t.match(text(longRegion.body), 'The region must be 200 characters or fewer (you entered 201).')
     // The community home page's helper.
     t.same((await upcomingEvents(db, community.id, 1)).map((e) => e.title), ['Validation brown-bag'])
   })

@@ -19,10 +19,10 @@ import calendarRoutes from './calendar.js'
 
 /** The events list's filters and page, as its filter form and page links send them (odd values are ignored). */
 const ListQuery = Type.Object({
-  when: queryText('past or upcoming', 20),
+  when: queryText('the choice of past or upcoming events', 20),
   kind: queryText('the kind of event', 40),
   region: queryText('the region', 200),
-  mode: queryText('in person or online', 20),
+  mode: queryText('the choice of in-person or online events', 20),
   from: queryText('the first date', 20),
   to: queryText('the last date', 20),
   page: queryText('the page number', 6)
