@@ -1,6 +1,5 @@
 import { IANAZone } from 'luxon'
 import { date, time } from './format.js'
-import { str } from './forms.js'
 
 /*
  * Time zones, in one place: which zones forms offer, which a value may be, and an event's times in the viewer's
@@ -36,13 +35,6 @@ export function zoneLabel (zone: string): string {
 /** The zone select of the event and series forms: the common US zones, with the current one first if it is another. */
 export function zoneOptions (current: string): { value: string, label: string }[] {
   return [...new Set([...(current ? [current] : []), ...COMMON_ZONES])].map((z) => ({ value: z, label: zoneLabel(z) }))
-}
-
-/** Reads the profile's time-zone select: '' means "none chosen". */
-export function readTimeZone (body: unknown): { value: string, error?: string } {
-  const value = str(body, 'time_zone', 100)
-  if (value && !isKnownZone(value)) return { value, error: 'Choose a time zone from the list, or leave it empty.' }
-  return { value }
 }
 
 /** Whether two zones show the same date and clock time at the instant (zone abbreviation aside). */

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ALL_ZONES, COMMON_ZONES, isKnownZone, isValidZone, readTimeZone, viewerTimes, zoneLabel } from '../../src/lib/time-zones.js'
+import { ALL_ZONES, COMMON_ZONES, isKnownZone, isValidZone, viewerTimes, zoneLabel } from '../../src/lib/time-zones.js'
 
 t.test('two checks: any zone the runtime resolves, and the canonical list', async (t) => {
   t.ok(isValidZone('America/New_York'))
@@ -10,12 +10,6 @@ t.test('two checks: any zone the runtime resolves, and the canonical list', asyn
   t.notOk(isKnownZone('US/Eastern'), 'but is not offered in the profile’s list')
   t.ok(ALL_ZONES.includes('UTC'))
   for (const z of COMMON_ZONES) t.ok(isKnownZone(z), `${z} is in the list too`)
-})
-
-t.test('the profile’s select', async (t) => {
-  t.same(readTimeZone({ time_zone: '' }), { value: '' })
-  t.same(readTimeZone({ time_zone: 'Europe/Berlin' }), { value: 'Europe/Berlin' })
-  t.ok(readTimeZone({ time_zone: 'US/Eastern' }).error)
 })
 
 t.test('an event’s times in the viewer’s zone', async (t) => {

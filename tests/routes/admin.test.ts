@@ -50,6 +50,11 @@ t.test('site admin index', async (t) => {
     t.equal(unknown.statusCode, 400)
     t.match(text(unknown.body), 'No member has the address nobody@gsa.gov')
     t.match(unknown.body, 'value="nobody@gsa.gov"')
+    const long = `${'n'.repeat(250)}@gsa.gov`
+    const over = await c.post('/admin/admins', { email: long }, { csrfFrom: '/admin' })
+    t.equal(over.statusCode, 400)
+    t.match(text(over.body), 'The member’s email address must be 254 characters or fewer (you entered 258).')
+    t.match(over.body, `value="${long}"`, 'kept as typed')
 
     const made = await c.post('/admin/admins', { email: 'OLGA@fbi.gov' }, { csrfFrom: '/admin' })
     t.equal(made.statusCode, 303)

@@ -34,6 +34,11 @@ t.test('magic-link sign-in', async (t) => {
     t.equal(res.statusCode, 400)
     t.match(text(res.body), 'Enter an email address in the format')
     t.match(res.body, 'value="not an email"')
+    const long = `${'a'.repeat(250)}@nist.gov`
+    const over = await c.post('/sign-in', { email: long }, { csrfFrom: '/sign-in' })
+    t.equal(over.statusCode, 400, 'an over-long address is an error naming the field, not cut')
+    t.match(text(over.body), 'Your email address must be 254 characters or fewer (you entered 259).')
+    t.match(over.body, `value="${long}"`)
   })
 
   t.test('opening the link changes nothing; the button signs in once', async (t) => {

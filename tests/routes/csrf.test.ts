@@ -2,6 +2,7 @@ import t from 'tap'
 import Fastify, { type RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import app from '../../src/app.js'
+import { ajvOptions } from '../../src/lib/validation.js'
 import { Client, testConfig, text } from '../fixtures/build-app.js'
 import { createTestDatabase } from '../fixtures/database.js'
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
@@ -10,7 +11,7 @@ import { createCommunity, createMember, signInAs } from '../fixtures/factories.j
 // covered without editing this test.
 t.test('every POST route refuses a request without a CSRF token', async (t) => {
   const database = await createTestDatabase()
-  const fastify = Fastify({ logger: false })
+  const fastify = Fastify({ logger: false, ajv: { customOptions: ajvOptions } })
   const posts: RouteOptions[] = []
   fastify.addHook('onRoute', (route) => {
     const methods = [route.method].flat()

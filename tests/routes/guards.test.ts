@@ -2,6 +2,7 @@ import Fastify, { type RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import t from 'tap'
 import app from '../../src/app.js'
+import { ajvOptions } from '../../src/lib/validation.js'
 import { createEvent, publishEvent } from '../../src/domain/events/events.service.js'
 import { Client, testConfig, text } from '../fixtures/build-app.js'
 import { createTestDatabase } from '../fixtures/database.js'
@@ -14,7 +15,7 @@ import { createCommunity, createMember, signInAs } from '../fixtures/factories.j
 t.test('every page under /c/:slug is guarded by its folder', async (t) => {
   const database = await createTestDatabase()
   const routes: RouteOptions[] = []
-  const server = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } })
+  const server = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true }, ajv: { customOptions: ajvOptions } })
   server.addHook('onRoute', (route) => { if (route.method !== 'HEAD') routes.push(route) })
   await server.register(fp(app), { config: testConfig(), connection: database.connection })
   await server.ready()

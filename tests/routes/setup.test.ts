@@ -54,6 +54,11 @@ t.test('first-run setup', async (t) => {
     t.match(page, 'Use only lowercase letters, digits and hyphens')
     t.match(page, 'not an email domain')
     t.match(res.body, 'value="Ada.Admin@nist.gov"')
+    const long = await c.post('/setup', { ...form, code, agency: 'A'.repeat(161), about: 'b'.repeat(2001) }, { csrfFrom: '/setup' })
+    t.equal(long.statusCode, 400)
+    t.match(text(long.body), 'Your agency must be 160 characters or fewer (you entered 161).')
+    t.match(text(long.body), 'What we’re about must be 2000 characters or fewer (you entered 2001).')
+    t.match(long.body, `value="${'A'.repeat(161)}"`, 'the input is kept, uncut')
     t.ok(await app.db.selectFrom('site_settings').select('key').where('key', '=', 'setup_code').executeTakeFirst(), 'the code is not used up')
   })
 

@@ -1,11 +1,9 @@
 import type { Db } from '../../db/database.js'
 import { randomToken, safeEqual } from '../../lib/tokens.js'
-import { check, normaliseEmail, str } from '../../lib/forms.js'
+import { normaliseEmail } from '../../lib/forms.js'
 import { findCommunityBySlug } from '../communities/communities.repository.js'
-import { createCommunity, DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../communities/communities.service.js'
-import { validateCommunityForm } from '../communities/settings.js'
+import { createCommunity, type CommunityInput } from '../communities/communities.service.js'
 import { findMemberByEmail, findMemberById, insertMember, updateMember } from '../members/members.repository.js'
-import { PROFILE_LIMITS } from '../members/members.service.js'
 import {
   adminExists, claimSetting, deleteSetting, getSetting, listAdmins, listCommunitiesWithCounts, lockAdminIds,
   putSettingOnce, setAdmin
@@ -43,59 +41,18 @@ function normaliseCode (given: string): string {
   return given.trim().toUpperCase()
 }
 
-/** The first-run form as typed. */
-export interface SetupForm {
+/** What the first-run setup creates: the site admin (with the one-time code that proves they run the server) and the first community. */
+export interface SetupInput {
   code: string
+  /** Normalised (lower-cased). */
   email: string
-  full_name: string
+  fullName: string
   agency: string
-  name: string
-  slug: string
-  about: string
-  requirements: string
-  allowed_domains: string
+  community: CommunityInput
 }
 
+/** What the setup form offers for the community's allowed domains. */
 export const DEFAULT_SETUP_DOMAINS = '*.gov, *.mil'
-
-export function readSetupForm (body: unknown): SetupForm {
-  const get = (name: string) => str(body, name, 20_000)
-  return {
-    code: get('code'),
-    email: get('email'),
-    full_name: get('full_name'),
-    agency: get('agency'),
-    name: get('name'),
-    slug: get('slug').toLowerCase(),
-    about: get('about'),
-    requirements: get('requirements'),
-    allowed_domains: get('allowed_domains')
-  }
-}
-
-/** Checks the form (not the code); returns the community input and the admin's normalised email. */
-export function validateSetup (form: SetupForm) {
-  const errors: Record<string, string> = {}
-  if (!form.code) errors.code = 'Enter the setup code printed in the server’s console when Convene started.'
-  const email = normaliseEmail(form.email)
-  if (!email) errors.email = form.email ? 'Enter an email address in the format name@agency.gov.' : 'Enter your email address.'
-  check(errors, 'full_name', form.full_name, 'your full name', { required: true, max: PROFILE_LIMITS.full_name })
-  check(errors, 'agency', form.agency, 'your agency', { required: true, max: PROFILE_LIMITS.agency })
-  const community = validateCommunityForm({
-    slug: form.slug,
-    name: form.name,
-    about: form.about,
-    requirements: form.requirements,
-    norms: DEFAULT_NORMS.join('\n'),
-    public_records_notice: DEFAULT_PUBLIC_RECORDS_NOTICE,
-    allowed_domains: form.allowed_domains,
-    requires_approval: true,
-    invitation_only: false
-  })
-  for (const [field, message] of Object.entries(community.errors)) errors[field] ??= message
-  if (!form.about) errors.about ??= 'Say in a sentence or two what the community is about: people read it before asking to join.'
-  return { errors, email: email ?? '', community: community.input }
-}
 
 export const SETUP_CODE_WRONG = 'That setup code is not right. Copy the code from the server’s console (it is printed when Convene starts) and try again.'
 
@@ -107,20 +64,19 @@ export type SetupResult =
  * Creates the site admin and the first community, and retires the setup code — all or nothing. Call inside a
  * transaction. The code is claimed (deleted) first, so of two people submitting at once only one succeeds.
  */
-export async function completeSetup (db: Db, form: SetupForm): Promise<SetupResult> {
-  const { errors, email, community } = validateSetup(form)
-  if (Object.keys(errors).length) return { ok: false, status: 400, errors }
+export async function completeSetup (db: Db, input: SetupInput): Promise<SetupResult> {
+  const { email, community } = input
   if (await findCommunityBySlug(db, community.slug)) {
     return { ok: false, status: 400, errors: { slug: 'That address is taken. Choose another short name.' } }
   }
   // Nothing is written before the claim; everything after it succeeds or throws (and the transaction rolls back).
-  if (await adminExists(db) || !await claimSetting(db, 'setup_code', normaliseCode(form.code))) {
+  if (await adminExists(db) || !await claimSetting(db, 'setup_code', normaliseCode(input.code))) {
     return { ok: false, status: 403, errors: { code: SETUP_CODE_WRONG } }
   }
   const existing = await findMemberByEmail(db, email)
   const admin = existing
-    ? (await updateMember(db, existing.id, { full_name: form.full_name, agency: form.agency, is_admin: true }), existing)
-    : await insertMember(db, { email, full_name: form.full_name, agency: form.agency, is_admin: true, email_verified_at: null })
+    ? (await updateMember(db, existing.id, { full_name: input.fullName, agency: input.agency, is_admin: true }), existing)
+    : await insertMember(db, { email, full_name: input.fullName, agency: input.agency, is_admin: true, email_verified_at: null })
   const created = await createCommunity(db, community, admin.id)
   await finishSetup(db)
   return { ok: true, memberId: admin.id, slug: created.slug }

@@ -22,7 +22,20 @@ declare module 'fastify' {
      * `refusal` is the status of a refusal the person could not have known about before asking.
      */
     joinOutcome (community: Community, outcome: JoinOutcome, email?: string, refusal?: number): FastifyReply
+    /**
+     * An emailed link (confirming an address, accepting an invitation) that admitted someone: signs them in,
+     * then on to the norms with `welcome`, or — already a member — to the community.
+     */
+    admitFromLink (community: Community, outcome: AdmittedOutcome, welcome: string): Promise<FastifyReply>
   }
+}
+
+/** The outcomes of a join step that sign the person in. */
+export type AdmittedOutcome = Extract<JoinOutcome, { kind: 'admit' | 'already-member' }>
+
+/** Whether a join step's outcome signs the person in (see `reply.admitFromLink`). */
+export function isAdmitted (outcome: JoinOutcome): outcome is AdmittedOutcome {
+  return outcome.kind === 'admit' || outcome.kind === 'already-member'
 }
 
 /** What pages of several route folders under /c/:slug and of the join flow share (route files import no route file). */
@@ -32,6 +45,12 @@ export default fp(async (app) => {
     const event = await findVisibleEvent(app.db, request.community.id, idParam(request, 'event'), s.isOrganizer || s.isAdmin)
     if (!event) throw notFound('event')
     return event
+  })
+
+  app.decorateReply('admitFromLink', async function (this: FastifyReply, c: Community, outcome: AdmittedOutcome, welcome: string) {
+    await this.signIn(outcome.memberId)
+    if (outcome.kind === 'admit') return this.flash(welcome).redirect(`/c/${c.slug}/join/norms`, 303)
+    return this.flash(`You are already a member of ${c.name}, and now signed in.`).redirect(`/c/${c.slug}`, 303)
   })
 
   app.decorateReply('joinOutcome', function (this: FastifyReply, c: Community, outcome: JoinOutcome, email?: string, refusal = 403) {

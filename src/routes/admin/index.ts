@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { adminOverview, makeAdmin, removeAdmin } from '../../domain/site/site.service.js'
 import { idParam } from '../../lib/http.js'
-import { str } from '../../lib/forms.js'
+import { AddAdminForm, readAddAdminForm } from '../../forms/site-admin-form.js'
+import { buttonForm, IdParams, NoQuery } from '../../lib/schema.js'
 import communityRoutes from './communities.js'
 
 /** The site admin's pages under /admin: communities, and who the site admins are. Everyone else gets 404. */
 export default async function adminRoutes (app: FastifyInstance) {
   app.addHook('preHandler', app.requireAdmin)
 
-  app.get('/admin', showAdmin)
-  app.post('/admin/admins', addAdmin)
-  app.post('/admin/admins/:id/remove', removeTheAdmin)
+  app.get('/admin', { schema: { querystring: NoQuery } }, showAdmin)
+  app.post('/admin/admins', { schema: { querystring: NoQuery, body: AddAdminForm }, config: { form: true } }, addAdmin)
+  app.post('/admin/admins/:id/remove', { schema: { params: IdParams, querystring: NoQuery, body: buttonForm } }, removeTheAdmin)
 
   await app.register(communityRoutes)
 
@@ -19,11 +20,11 @@ export default async function adminRoutes (app: FastifyInstance) {
   }
 
   async function addAdmin (request: FastifyRequest, reply: FastifyReply) {
-    const email = str(request.body, 'email', 320)
-    const result = await app.db.transaction().execute((trx) => makeAdmin(trx, email))
+    const { values, errors } = readAddAdminForm(request.body)
+    const result = errors.email ? { error: errors.email } : await app.db.transaction().execute((trx) => makeAdmin(trx, values.email))
     if ('error' in result) {
       return reply.page('admin/index', {
-        title: 'Site admin', ...await adminOverview(app.db), values: { email }, errors: { email: result.error }
+        title: 'Site admin', ...await adminOverview(app.db), values, errors: { email: result.error }
       }, 400)
     }
     return reply.flash(`${result.name} is now a site admin.`).redirect('/admin', 303)

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { consumeToken, inspectToken, requestSignIn, SIGN_IN_MINUTES } from '../../domain/auth/auth.service.js'
 import { markEmailVerified } from '../../domain/members/members.service.js'
-import { normaliseEmail, str } from '../../lib/forms.js'
+import { Type, type Static } from 'typebox'
+import { readSignInForm, SignInForm } from '../../forms/sign-in-form.js'
+import { buttonForm, form, NoQuery, queryText, text } from '../../lib/schema.js'
 import { safeNext, tokenPageHeaders } from '../../lib/http.js'
 
 const PROBLEMS = {
@@ -10,33 +12,38 @@ const PROBLEMS = {
   used: 'This sign-in link has already been used: each link works once.'
 }
 
+/** A sign-in link's token (emailed links carry 43 characters; longer is no link of ours). */
+const TOKEN_MAX = 500
+const NEXT_MAX = 2000
+
+const SignInQuery = Type.Object({ next: queryText('the page to return to', NEXT_MAX) }, { additionalProperties: false })
+const LinkQuery = Type.Object({
+  token: queryText('the sign-in link', TOKEN_MAX),
+  next: queryText('the page to return to', NEXT_MAX)
+}, { additionalProperties: false })
+const LinkForm = form({ token: text('the sign-in link', TOKEN_MAX), next: text('the page to return to', NEXT_MAX) })
+
 /** Signing in with a link emailed to the address (asked for, shown, used) and signing out. */
 export default async function authRoutes (app: FastifyInstance) {
-  app.get('/sign-in', showSignIn)
+  app.get('/sign-in', { schema: { querystring: SignInQuery } }, showSignIn)
   app.post('/sign-in', {
+    schema: { querystring: NoQuery, body: SignInForm },
     // Per IP, generous (many people share an agency's address); per mailbox, strict (limitPerAddress).
-    config: { rateLimit: { max: 60, timeWindow: '15 minutes' } }
+    config: { form: true, rateLimit: { max: 60, timeWindow: '15 minutes' } }
   }, askForLink)
-  app.get('/auth/sign-in', showSignInLink)
-  app.post('/auth/sign-in', signInWithLink)
-  app.post('/sign-out', signOut)
+  app.get('/auth/sign-in', { schema: { querystring: LinkQuery } }, showSignInLink)
+  app.post('/auth/sign-in', { schema: { querystring: NoQuery, body: LinkForm } }, signInWithLink)
+  app.post('/sign-out', { schema: { querystring: NoQuery, body: buttonForm } }, signOut)
 
   async function showSignIn (request: FastifyRequest, reply: FastifyReply) {
-    const next = safeNext((request.query as { next?: string }).next)
+    const next = safeNext((request.query as Static<typeof SignInQuery>).next)
     return reply.page('auth/sign-in', { title: 'Sign in', values: { email: '', next } })
   }
 
   async function askForLink (request: FastifyRequest, reply: FastifyReply) {
-    const raw = str(request.body, 'email', 320)
-    const next = safeNext(str(request.body, 'next'))
-    const email = normaliseEmail(raw)
-    if (!email) {
-      return reply.page('auth/sign-in', {
-        title: 'Sign in',
-        values: { email: raw, next },
-        errors: { email: raw ? 'Enter an email address in the format name@agency.gov.' : 'Enter your email address.' }
-      }, 400)
-    }
+    const { values, errors, email } = readSignInForm(request.body)
+    const next = safeNext(values.next)
+    if (!email) return reply.page('auth/sign-in', { title: 'Sign in', values: { email: values.email, next }, errors }, 400)
     await app.limitPerAddress(request, reply, email)
     const link = await app.db.transaction().execute((trx) => requestSignIn(trx, app.mailer, email, next))
     if (link && !app.config.SMTP_URL) console.log(`Sign-in link for ${email}: ${link}`)
@@ -45,7 +52,7 @@ export default async function authRoutes (app: FastifyInstance) {
 
   async function showSignInLink (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
-    const { token = '', next } = request.query as { token?: string, next?: string }
+    const { token = '', next } = request.query as Static<typeof LinkQuery>
     const found = await inspectToken(app.db, token, 'sign-in')
     if (found.problem) {
       return reply.page('auth/token-problem', { title: 'This link doesn’t work', message: PROBLEMS[found.problem] }, 400)
@@ -55,14 +62,14 @@ export default async function authRoutes (app: FastifyInstance) {
 
   async function signInWithLink (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
-    const token = str(request.body, 'token', 200)
+    const { token = '', next } = request.body as Static<typeof LinkForm>
     const used = await consumeToken(app.db, token, 'sign-in')
     if (used.problem || !used.row?.member_id) {
       return reply.page('auth/token-problem', { title: 'This link doesn’t work', message: PROBLEMS[used.problem ?? 'invalid'] }, 400)
     }
     await markEmailVerified(app.db, used.row.member_id)
     await reply.signIn(used.row.member_id)
-    return reply.flash('You are signed in.').redirect(safeNext(str(request.body, 'next')), 303)
+    return reply.flash('You are signed in.').redirect(safeNext(next), 303)
   }
 
   async function signOut (_request: FastifyRequest, reply: FastifyReply) {

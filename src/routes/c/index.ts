@@ -4,6 +4,7 @@ import { describePolicy, mayOrganize } from '../../domain/communities/policy.js'
 import { upcomingEvents } from '../../domain/events/events.service.js'
 import { joinStatus } from '../../domain/memberships/join.service.js'
 import { dateTime } from '../../lib/format.js'
+import { NoQuery, SlugParams } from '../../lib/schema.js'
 import eventRoutes from './events/index.js'
 import joinRoutes from './join/index.js'
 import memberRoutes from './members/index.js'
@@ -17,7 +18,7 @@ import orgaRoutes from './orga/index.js'
 export default async function communityRoutes (app: FastifyInstance) {
   app.addHook('preHandler', app.communityGuard)
 
-  app.get('/c/:slug', { config: { access: 'public' } }, showCommunity)
+  app.get('/c/:slug', { schema: { params: SlugParams, querystring: NoQuery }, config: { access: 'public' } }, showCommunity)
 
   await app.register(joinRoutes)
   await app.register(eventRoutes)

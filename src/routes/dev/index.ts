@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { mailboxMessage, mailboxPage } from '../../domain/mail/mail.service.js'
-import { badRequest, notFound } from '../../lib/errors.js'
+import { Type, type Static } from 'typebox'
+import { notFound } from '../../lib/errors.js'
+import { idParam } from '../../lib/http.js'
+import { IdParams, NoQuery } from '../../lib/schema.js'
+
+const MailboxQuery = Type.Object({
+  page: Type.Optional(Type.String({ title: 'the page number', pattern: '^[1-9][0-9]{0,5}$', errorMessage: 'The page number must be a whole number from 1.' }))
+}, { additionalProperties: false })
+const message = { schema: { params: IdParams, querystring: NoQuery } }
 
 /**
  * The dev mailbox: with no SMTP_URL, mail is kept in the outbox table and the site admin reads it here.
@@ -12,31 +20,23 @@ export default async function devRoutes (app: FastifyInstance) {
     await app.requireAdmin(request, reply)
   })
 
-  app.get('/dev/mailbox', showMailbox)
-  app.get('/dev/mailbox/:id', showMessage)
-  app.get('/dev/mailbox/:id/invite.ics', messageInvite)
-
-  function messageId (params: unknown): number {
-    const raw = (params as { id?: string }).id ?? ''
-    if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound('message')
-    return Number(raw)
-  }
+  app.get('/dev/mailbox', { schema: { querystring: MailboxQuery } }, showMailbox)
+  app.get('/dev/mailbox/:id', message, showMessage)
+  app.get('/dev/mailbox/:id/invite.ics', message, messageInvite)
 
   async function showMailbox (request: FastifyRequest, reply: FastifyReply) {
-    const raw = (request.query as { page?: string }).page ?? '1'
-    if (!/^[1-9]\d{0,5}$/.test(raw)) throw badRequest('The page number must be a whole number from 1.')
-    const box = await mailboxPage(app.db, Number(raw))
+    const box = await mailboxPage(app.db, Number((request.query as Static<typeof MailboxQuery>).page ?? '1'))
     return reply.page('dev/mailbox', { title: 'Dev mailbox', ...box })
   }
 
   async function showMessage (request: FastifyRequest, reply: FastifyReply) {
-    const message = await mailboxMessage(app.db, messageId(request.params))
+    const message = await mailboxMessage(app.db, idParam(request, 'message'))
     if (!message) throw notFound('message')
     return reply.page('dev/message', { title: `${message.subject} (to ${message.to_address})`, message })
   }
 
   async function messageInvite (request: FastifyRequest, reply: FastifyReply) {
-    const message = await mailboxMessage(app.db, messageId(request.params))
+    const message = await mailboxMessage(app.db, idParam(request, 'message'))
     if (!message?.ical) throw notFound('calendar invitation')
     const method = /^[A-Z-]{1,20}$/.test(message.ical_method ?? '') ? `; method=${message.ical_method}` : ''
     return reply

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ingestCalendarReply } from '../../domain/inbound/inbound.service.js'
+import { Type } from 'typebox'
 import { notFound } from '../../lib/errors.js'
+import { NoQuery } from '../../lib/schema.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,6 +13,13 @@ declare module 'fastify' {
 }
 
 const BODY_LIMIT = 10 * 1024 * 1024
+
+/**
+ * The body as the parsers below hand it over: the raw message as a Buffer, which JSON Schema cannot describe
+ * (Ajv checks JSON values) — so any value passes here, its size is bounded by BODY_LIMIT, and the handler
+ * refuses what is not a Buffer (a JSON or form body) with 415 and an empty message with 400.
+ */
+const RawMessage = Type.Unknown({ description: 'the raw message (message/rfc822 or text/plain), as a Buffer' })
 
 /** Equal strings in constant time (hashing first makes the lengths equal, so no length leaks either). */
 function sameToken (given: string, expected: string): boolean {
@@ -35,6 +44,7 @@ export default async function inboundRoutes (app: FastifyInstance) {
 
   app.post('/inbound/mail', {
     bodyLimit: BODY_LIMIT,
+    schema: { querystring: NoQuery, body: RawMessage },
     // onRequest: a request without the token is turned away before its body is read.
     onRequest: authenticate,
     config: { csrf: false, rateLimit: { max: 600, timeWindow: '1 minute' } }

@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findCommunityById } from '../../domain/communities/communities.repository.js'
 import { inspectJoinLink, verifyJoin, VERIFY_HOURS } from '../../domain/memberships/join.service.js'
-import { str } from '../../lib/forms.js'
+import { Type, type Static } from 'typebox'
+import { linkToken } from '../../forms/join-form.js'
+import { form, NoQuery, queryText } from '../../lib/schema.js'
 import { tokenPageHeaders } from '../../lib/http.js'
+import { isAdmitted } from '../../plugins/app/community-pages.js'
 
 const VERIFY_PROBLEMS = {
   invalid: 'This link is not valid. It may have been copied incompletely.',
@@ -10,17 +13,20 @@ const VERIFY_PROBLEMS = {
   used: 'This link has already been used: each link works once. If you are a member, sign in.'
 }
 
+const LinkQuery = Type.Object({ token: queryText('the link', 500) }, { additionalProperties: false })
+const LinkForm = form({ token: linkToken('the link') })
+
 /**
  * The emailed link that confirms the address of someone who asked to join a community: the GET shows one button,
  * the POST confirms (and signs in whoever may now accept the norms).
  */
 export default async function joinLinkRoutes (app: FastifyInstance) {
-  app.get('/join/verify', showJoinLink)
-  app.post('/join/verify', confirmAddress)
+  app.get('/join/verify', { schema: { querystring: LinkQuery } }, showJoinLink)
+  app.post('/join/verify', { schema: { querystring: NoQuery, body: LinkForm } }, confirmAddress)
 
   async function showJoinLink (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
-    const { token = '' } = request.query as { token?: string }
+    const { token = '' } = request.query as Static<typeof LinkQuery>
     const { problem, request: joinRequest } = await inspectJoinLink(app.db, token)
     const community = joinRequest ? await findCommunityById(app.db, joinRequest.community_id) : undefined
     if (problem || !joinRequest || !community) {
@@ -36,21 +42,14 @@ export default async function joinLinkRoutes (app: FastifyInstance) {
 
   async function confirmAddress (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
-    const token = str(request.body, 'token', 200)
+    const { token = '' } = request.body as Static<typeof LinkForm>
     const { outcome, community } = await app.db.transaction().execute((trx) =>
       verifyJoin(trx, app.mailer, token, (id) => findCommunityById(trx, id)))
     if (outcome.kind === 'token-problem' || !community) {
       const problem = outcome.kind === 'token-problem' ? outcome.problem : 'invalid'
       return reply.page('auth/token-problem', { title: 'This link doesn’t work', message: VERIFY_PROBLEMS[problem], retryHref: '/', retryLabel: 'Go to the Convene home page' }, 400)
     }
-    if (outcome.kind === 'admit') {
-      await reply.signIn(outcome.memberId)
-      return reply.flash('Your email address is confirmed and you are signed in.').redirect(`/c/${community.slug}/join/norms`, 303)
-    }
-    if (outcome.kind === 'already-member') {
-      await reply.signIn(outcome.memberId)
-      return reply.flash(`You are already a member of ${community.name}, and now signed in.`).redirect(`/c/${community.slug}`, 303)
-    }
+    if (isAdmitted(outcome)) return reply.admitFromLink(community, outcome, 'Your email address is confirmed and you are signed in.')
     return reply.joinOutcome(community, outcome)
   }
 }

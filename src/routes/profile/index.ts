@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { PROFILE_LIMITS, profileToForm, readProfileForm, saveMemberTimeZone, saveProfile, validateProfile } from '../../domain/members/members.service.js'
+import { saveProfile } from '../../domain/members/members.service.js'
 import { US_STATES_AND_TERRITORIES } from '../../domain/members/regions.js'
-import { ALL_ZONES, readTimeZone } from '../../lib/time-zones.js'
+import { PROFILE_LIMITS, ProfileForm, profileFormValues, readProfileForm } from '../../forms/profile-form.js'
+import { buttonForm, NoQuery } from '../../lib/schema.js'
+import { ALL_ZONES } from '../../lib/time-zones.js'
 import { feedLinks, regenerateFeed } from '../../domain/calendar/feeds.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]
@@ -10,27 +12,25 @@ const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERR
 export default async function profileRoutes (app: FastifyInstance) {
   app.addHook('preHandler', app.requireMember)
 
-  app.get('/profile', showProfile)
-  app.post('/profile', saveTheProfile)
-  app.post('/profile/calendar-feed', newFeedAddresses)
+  app.get('/profile', { schema: { querystring: NoQuery } }, showProfile)
+  app.post('/profile', { schema: { querystring: NoQuery, body: ProfileForm }, config: { form: true } }, saveTheProfile)
+  app.post('/profile/calendar-feed', { schema: { querystring: NoQuery, body: buttonForm } }, newFeedAddresses)
 
   const zoneOptions = [{ value: '', label: '- Each event’s own time zone only -' }, ...ALL_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]
   const profilePage = { title: 'Your profile', limits: PROFILE_LIMITS, stateOptions: STATE_OPTIONS, zoneOptions }
 
   async function showProfile (request: FastifyRequest, reply: FastifyReply) {
     const calendarFeed = await feedLinks(app.db, app.site, request.member!)
-    return reply.page('profile/edit', { ...profilePage, values: { ...profileToForm(request.member!), time_zone: request.member!.time_zone ?? '' }, calendarFeed })
+    return reply.page('profile/edit', { ...profilePage, values: profileFormValues(request.member!), calendarFeed })
   }
 
   async function saveTheProfile (request: FastifyRequest, reply: FastifyReply) {
     const form = readProfileForm(request.body)
-    const zone = readTimeZone(request.body)
-    const errors = zone.error ? { ...validateProfile(form).errors, time_zone: zone.error } : await saveProfile(app.db, request.member!.id, form)
-    if (Object.keys(errors).length) {
+    if (!form.input) {
       const calendarFeed = await feedLinks(app.db, app.site, request.member!)
-      return reply.page('profile/edit', { ...profilePage, values: { ...form, time_zone: zone.value }, errors, calendarFeed }, 400)
+      return reply.page('profile/edit', { ...profilePage, values: form.values, errors: form.errors, calendarFeed }, 400)
     }
-    await saveMemberTimeZone(app.db, request.member!.id, zone.value || null)
+    await saveProfile(app.db, request.member!.id, form.input)
     return reply.flash('Your profile is saved.').redirect(`/members/${request.member!.id}`, 303)
   }
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { answerFromLink, choiceOf, eventPath, inspectRsvpLink, linkEventProblem, type InspectedRsvpLink, type RsvpLinkProblem } from '../../domain/rsvps/rsvp-links.js'
 import { dateTime } from '../../lib/format.js'
-import { str } from '../../lib/forms.js'
+import { Type, type Static } from 'typebox'
+import { form, NoQuery, queryText, text } from '../../lib/schema.js'
 import { tokenPageHeaders } from '../../lib/http.js'
 
 const PROBLEMS: Record<RsvpLinkProblem, string> = {
@@ -17,14 +18,19 @@ const DONE: Record<string, { title: string, message: string }> = {
   declined: { title: 'You can’t go', message: 'Your answer is recorded: you can’t go. Thank you for letting the organizers know.' }
 }
 
+/** An RSVP link's token: in the URL, no longer than Fastify lets a URL part be (longer is a 414 page). */
+const TokenParams = Type.Object({ token: Type.String({ title: 'the RSVP link', maxLength: 100 }) })
+const LinkForm = form({ token: text('the RSVP link', 200) })
+const DoneQuery = Type.Object({ event: queryText('the event', 12), status: queryText('the answer', 20) }, { additionalProperties: false })
+
 /**
  * Signed RSVP links from invites and reminders ("Going" / "Can't go"): they work without signing in and never
  * sign anyone in. The GET shows one button; only the POST records the answer, through `answerInTransaction()`.
  */
 export default async function rsvpLinkRoutes (app: FastifyInstance) {
-  app.get('/rsvp/done', showDone)
-  app.get('/rsvp/:token', showRsvpLink)
-  app.post('/rsvp', rsvpWithLink)
+  app.get('/rsvp/done', { schema: { querystring: DoneQuery } }, showDone)
+  app.get('/rsvp/:token', { schema: { params: TokenParams, querystring: NoQuery } }, showRsvpLink)
+  app.post('/rsvp', { schema: { querystring: NoQuery, body: LinkForm } }, rsvpWithLink)
 
   function linkProblem (reply: FastifyReply, message: string, link: InspectedRsvpLink, status: number) {
     const path = link.event && link.communitySlug ? `/c/${link.communitySlug}/events/${link.event.id}` : null
@@ -38,7 +44,7 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
 
   async function showDone (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
-    const q = request.query as { event?: string, status?: string }
+    const q = request.query as Static<typeof DoneQuery>
     const done = DONE[q.status ?? '']
     const eventId = Number(q.event)
     const path = Number.isSafeInteger(eventId) && eventId > 0 && eventId < 2 ** 31 ? await eventPath(app.db, eventId) : null
@@ -48,8 +54,8 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
 
   async function showRsvpLink (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
-    const { token } = request.params as { token: string }
-    const link = await inspectRsvpLink(app.db, app.secret, token.slice(0, 200))
+    const { token } = request.params as Static<typeof TokenParams>
+    const link = await inspectRsvpLink(app.db, app.secret, token)
     if (link.problem) return linkProblem(reply, PROBLEMS[link.problem], link, 400)
     const eventProblem = linkEventProblem(link)
     if (eventProblem) return linkProblem(reply, eventProblem, link, 409)
@@ -66,7 +72,7 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
 
   async function rsvpWithLink (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
-    const token = str(request.body, 'token', 200)
+    const { token = '' } = request.body as Static<typeof LinkForm>
     const result = await app.db.transaction().execute((trx) => answerFromLink(trx, app.secret, token))
     if (result.kind === 'link-problem') return linkProblem(reply, PROBLEMS[result.link.problem ?? 'invalid'], result.link, 400)
     if (!result.outcome.ok) return linkProblem(reply, result.outcome.message, result.link, 409)

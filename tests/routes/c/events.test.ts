@@ -86,6 +86,9 @@ t.test('events pages', async (t) => {
     t.notMatch(later, 'Validation brown-bag')
     t.match(later, 'Boston meetup')
     t.match(text((await member.get(`${base}/events?to=${inDays(1)}`)).body), 'No upcoming events match.')
+    const longRegion = await member.get(`${base}/events?region=${'r'.repeat(201)}`)
+    t.equal(longRegion.statusCode, 400, 'an over-long filter is refused, not cut')
+    t.match(text(longRegion.body), 'The region must be 200 characters or fewer (you entered 201).')
     // The community home page's helper.
     t.same((await upcomingEvents(db, community.id, 1)).map((e) => e.title), ['Validation brown-bag'])
   })
@@ -125,6 +128,14 @@ t.test('events pages', async (t) => {
     const nonsense = await member.post(`${base}/events/${eventId}/rsvp`, { choice: 'sure' }, { csrfFrom: `${base}/events/${eventId}` })
     t.equal(nonsense.statusCode, 400)
     t.match(text(nonsense.body), 'Choose going, maybe or can’t go.')
+    // An answer over its limit: an error naming the field, the form re-shown with what was typed, nothing saved.
+    const needs = 'n'.repeat(1001)
+    const long = await member.post(`${base}/events/${eventId}/rsvp`, { choice: 'maybe', accessibility_needs: needs }, { csrfFrom: `${base}/events/${eventId}` })
+    t.equal(long.statusCode, 400)
+    t.match(text(long.body), 'Your accessibility needs must be 1000 characters or fewer (you entered 1001).')
+    t.ok(long.body.includes(`>${needs}</textarea>`), 'the answer is kept whole')
+    const kept = await db.selectFrom('rsvps').select(['status', 'accessibility_needs']).where('event_id', '=', eventId).where('member_id', '=', ada.id).executeTakeFirstOrThrow()
+    t.same(kept, { status: 'declined', accessibility_needs: 'Captions please' }, 'nothing saved')
     // A double submit of the same form: one RSVP.
     await member.get(`${base}/events/${eventId}`)
     await Promise.all([member.post(`${base}/events/${eventId}/rsvp`, { choice: 'maybe' }), member.post(`${base}/events/${eventId}/rsvp`, { choice: 'maybe' })])

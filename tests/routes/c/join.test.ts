@@ -154,6 +154,19 @@ t.test('joining a community', async (t) => {
     t.match(res.body, 'Hello &lt;organizers&gt;')
   })
 
+  t.test('over-long fields are errors naming the field and its limit, with the input kept', async (t) => {
+    const note = 'n'.repeat(1001)
+    const { res } = await ask(app, 'dna', { email: 'long@agency.gov', agency: 'A'.repeat(201), note })
+    t.equal(res.statusCode, 400)
+    const page = text(res.body)
+    t.match(page, 'Your agency must be 200 characters or fewer (you entered 201).')
+    t.match(page, 'Your note must be 1000 characters or fewer (you entered 1001).')
+    t.match(res.body, `>${note}</textarea>`, 'the note is kept whole')
+    t.same(await mailsTo(app, 'long@agency.gov'), [], 'nothing sent')
+    const address = await ask(app, 'dna', { email: `${'e'.repeat(250)}@agency.gov` })
+    t.match(text(address.res.body), 'Your work email address must be 254 characters or fewer (you entered 261).')
+  })
+
   t.test('a signed-in member joins another community without verifying again', async (t) => {
     const member = await createMember(app.db, { email: 'sam@lab.gov', full_name: 'Sam Signed' })
     const c = new Client(app)

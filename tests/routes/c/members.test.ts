@@ -54,8 +54,8 @@ t.test('member profiles', async (t) => {
     }, { csrfFrom: '/profile' })
     t.equal(res.statusCode, 400)
     const page = text(res.body)
-    t.match(page, 'Your bio must be 1000 characters or fewer.')
-    t.match(page, 'Your full name must be 120 characters or fewer.')
+    t.match(page, 'Your bio must be 1000 characters or fewer (you entered 1001).')
+    t.match(page, 'Your full name must be 120 characters or fewer (you entered 121).')
     t.match(page, 'Choose a state or territory from the list')
     t.match(page, 'Each area of expertise must be 40 characters or fewer')
     t.match(res.body, long, 'the long bio is kept for editing')
@@ -233,6 +233,10 @@ t.test('community directory', async (t) => {
     t.match(text((await c.get('/c/dna/members?q=100%25')).body), '28 members match “100%”', '% is searched for, not a wildcard')
     const none = text((await c.get('/c/dna/members?q=Nora')).body)
     t.match(none, 'No members match “Nora”.', 'members of other communities are not found')
+    const long = await c.get(`/c/dna/members?q=${'x'.repeat(101)}`)
+    t.equal(long.statusCode, 400, 'an over-long search is refused, not cut')
+    t.match(long.headers['content-type'], 'text/html')
+    t.match(text(long.body), 'The search must be 100 characters or fewer (you entered 101).')
   })
 
   t.test('organizers and site admins see the directory', async (t) => {

@@ -2,15 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event } from '../../../db/database.js'
 import { buildCalendar, toCalendarEntry } from '../../../domain/calendar/ics.js'
 import { googleCalendarUrl, outlookCalendarUrl } from '../../../domain/calendar/web-links.js'
+import { NoQuery, SlugIdParams } from '../../../lib/schema.js'
 
 const CALENDAR_TYPE = 'text/calendar; charset=utf-8'
 
 /** One event's calendar file and "add to" links for web calendars (members of the community, as the event page). */
 export default async function eventCalendarRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/events/:id/event.ics', eventFile)
-  app.get('/c/:slug/events/:id/add/google', addToGoogle)
-  app.get('/c/:slug/events/:id/add/outlook', addToOutlook)
-  app.get('/c/:slug/events/:id/add/outlook-com', addToOutlookCom)
+  const page = { schema: { params: SlugIdParams, querystring: NoQuery } }
+  app.get('/c/:slug/events/:id/event.ics', page, eventFile)
+  app.get('/c/:slug/events/:id/add/google', page, addToGoogle)
+  app.get('/c/:slug/events/:id/add/outlook', page, addToOutlook)
+  app.get('/c/:slug/events/:id/add/outlook-com', page, addToOutlookCom)
 
   function entryFor (request: FastifyRequest, event: Event) {
     return toCalendarEntry(event, request.community, { site: app.site })

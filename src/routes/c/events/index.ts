@@ -6,18 +6,27 @@ import { viewerTimes } from '../../../lib/time-zones.js'
 import { accessLinks } from '../../../domain/events/access-links.js'
 import { eventAboutView, eventPageView } from '../../../domain/events/event-page.js'
 import { revokeRsvpLinks } from '../../../domain/rsvps/rsvp-links.js'
-import { answerOutsideTransaction, RSVP_CHOICES, type RsvpChoice } from '../../../domain/rsvps/rsvps.service.js'
+import { answerOutsideTransaction } from '../../../domain/rsvps/rsvps.service.js'
 import { derived } from '../../../infra/cache/tagged-cache.js'
 import { notFound } from '../../../lib/errors.js'
 import { idParam } from '../../../lib/http.js'
 import { shortDate } from '../../../lib/format.js'
-import { bool, isIsoDate, str } from '../../../lib/forms.js'
+import { isIsoDate } from '../../../lib/forms.js'
+import { buttonForm, NoQuery, queryText, SlugIdParams, SlugParams } from '../../../lib/schema.js'
+import { readRsvpForm, RsvpForm } from '../../../forms/rsvp-form.js'
+import { Type, type Static } from 'typebox'
 import calendarRoutes from './calendar.js'
 
-/** A field that may be absent from the form (undefined), as opposed to sent empty (''). */
-function optional (body: unknown, name: string): string | undefined {
-  return body && typeof body === 'object' && name in body ? str(body, name, 1000) : undefined
-}
+/** The events list's filters and page, as its filter form and page links send them (odd values are ignored). */
+const ListQuery = Type.Object({
+  when: queryText('the choice of past or upcoming events', 20),
+  kind: queryText('the kind of event', 40),
+  region: queryText('the region', 200),
+  mode: queryText('the choice of in-person or online events', 20),
+  from: queryText('the first date', 20),
+  to: queryText('the last date', 20),
+  page: queryText('the page number', 6)
+}, { additionalProperties: false })
 
 /** Events per page of the events list. */
 const EVENTS_PER_PAGE = 25
@@ -34,24 +43,25 @@ const RSVP_MESSAGES: Record<string, string> = {
  * RSVPs, and the event's calendar file and links (calendar.ts). Organizers' pages are under c/orga.
  */
 export default async function eventRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/events', listEventsPage)
-  app.get('/c/:slug/events/:id', showEvent)
-  app.post('/c/:slug/events/:id/rsvp', rsvp)
+  app.get('/c/:slug/events', { schema: { params: SlugParams, querystring: ListQuery } }, listEventsPage)
+  app.get('/c/:slug/events/:id', { schema: { params: SlugIdParams, querystring: NoQuery } }, showEvent)
+  // The RSVP re-shows the event page with its errors (an answer over its limit), the input kept.
+  app.post('/c/:slug/events/:id/rsvp', { schema: { params: SlugIdParams, querystring: NoQuery, body: RsvpForm }, config: { form: true } }, rsvp)
   // A member who forwarded an invite, or fears a mailbox was read, turns off the "Going" / "Can't go" links
   // in every mail they got for this event; the next mail brings links that work.
-  app.post('/c/:slug/events/:id/rsvp-links/revoke', revokeMyRsvpLinks)
+  app.post('/c/:slug/events/:id/rsvp-links/revoke', { schema: { params: SlugIdParams, querystring: NoQuery, body: buttonForm } }, revokeMyRsvpLinks)
 
   await app.register(calendarRoutes)
 
   async function listEventsPage (request: FastifyRequest, reply: FastifyReply) {
-    const q = request.query as Record<string, string | undefined>
+    const q = request.query as Static<typeof ListQuery>
     const filters: EventFilters = {}
     const when = q.when === 'past' ? 'past' : 'upcoming'
     const values = { when: when === 'past' ? 'past' : '', kind: q.kind ?? '', region: q.region ?? '', mode: q.mode ?? '', from: q.from ?? '', to: q.to ?? '' }
     // Dates in the filter are days where the viewer is.
     filters.zone = request.viewerZone ?? 'UTC'
     if (EVENT_KINDS.some((k) => k.value === values.kind)) filters.kind = values.kind as EventKind
-    if (values.region) filters.region = values.region.slice(0, 200)
+    if (values.region) filters.region = values.region
     if (values.mode === 'in-person' || values.mode === 'online') filters.mode = values.mode as EventMode
     if (isIsoDate(values.from)) filters.from = values.from
     if (isIsoDate(values.to)) filters.to = values.to
@@ -83,7 +93,8 @@ export default async function eventRoutes (app: FastifyInstance) {
   }
 
   /** The event page (from the read cache, or two queries); 404 as `app.loadEvent`. */
-  async function eventPage (request: FastifyRequest, reply: FastifyReply, extra: { problem?: string } = {}, status = 200) {
+  async function eventPage (request: FastifyRequest, reply: FastifyReply,
+    extra: { problem?: string, errors?: Record<string, string>, values?: Record<string, string> } = {}, status = 200) {
     const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
     const found = await cachedEventPage(app.caches, app.db, request.community.id, idParam(request, 'event'), request.member!.id)
     if (!found || (found.page.event.status === 'draft' && !canOrganize)) throw notFound('event')
@@ -124,16 +135,16 @@ export default async function eventRoutes (app: FastifyInstance) {
     // No read before answering: `answerOutsideTransaction` checks the event and its community as it answers; on any failure the
     // event page (re-read) answers 404 for an event the member may not see, as `app.loadEvent` would.
     const eventId = idParam(request, 'event')
-    const choice = str(request.body, 'choice') as RsvpChoice
-    if (!RSVP_CHOICES.includes(choice)) return eventPage(request, reply, { problem: 'Choose going, maybe or can’t go.' }, 400)
+    const form = readRsvpForm(request.body)
+    if (!form.input) {
+      const { choice: problem, ...errors } = form.errors
+      return eventPage(request, reply, { problem, errors, values: form.values }, 400)
+    }
     const outcome = await answerOutsideTransaction(app.db, {
       eventId,
       communityId: request.community.id,
       memberId: request.member!.id,
-      choice,
-      listed: !bool(request.body, 'unlisted'),
-      accessibilityNeeds: optional(request.body, 'accessibility_needs'),
-      dietaryNeeds: optional(request.body, 'dietary_needs')
+      ...form.input
     }, new Date(), { hasCapacity: knownToHaveCapacity(app.caches, eventId) })
     if (!outcome.ok) return eventPage(request, reply, { problem: outcome.message }, 409)
     return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(`/c/${request.community.slug}/events/${eventId}`, 303)

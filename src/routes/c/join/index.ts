@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { describePolicy } from '../../../domain/communities/policy.js'
 import { acceptNorms, joinStatus, requestAsMember, requestToJoin } from '../../../domain/memberships/join.service.js'
-import { bool, check, normaliseEmail, str } from '../../../lib/forms.js'
+import { JoinRequestForm, NormsForm, readJoinRequestForm } from '../../../forms/join-form.js'
+import { bool } from '../../../lib/forms.js'
+import { NoQuery, SlugParams } from '../../../lib/schema.js'
 
 /**
  * Joining a community: asking to join (anyone; the community guard lets them in with `access: 'public'`) and
@@ -9,13 +11,15 @@ import { bool, check, normaliseEmail, str } from '../../../lib/forms.js'
  * invitation come from emailed links outside /c/:slug (src/routes/join, src/routes/invitations).
  */
 export default async function joinRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/join', { config: { access: 'public' } }, showJoinForm)
+  const page = { params: SlugParams, querystring: NoQuery }
+  app.get('/c/:slug/join', { schema: page, config: { access: 'public' } }, showJoinForm)
   app.post('/c/:slug/join', {
+    schema: { ...page, body: JoinRequestForm },
     // Per IP, generous (a whole agency may share one); per mailbox, strict (limitPerAddress below).
-    config: { access: 'public', rateLimit: { max: 30, timeWindow: '15 minutes' } }
+    config: { access: 'public', form: true, rateLimit: { max: 30, timeWindow: '15 minutes' } }
   }, askToJoin)
-  app.get('/c/:slug/join/norms', { config: { access: 'signed-in' } }, showNorms)
-  app.post('/c/:slug/join/norms', { config: { access: 'signed-in' } }, acceptTheNorms)
+  app.get('/c/:slug/join/norms', { schema: page, config: { access: 'signed-in' } }, showNorms)
+  app.post('/c/:slug/join/norms', { schema: { ...page, body: NormsForm }, config: { access: 'signed-in' } }, acceptTheNorms)
 
   async function showJoinForm (request: FastifyRequest, reply: FastifyReply) {
     const community = request.community
@@ -33,39 +37,23 @@ export default async function joinRoutes (app: FastifyInstance) {
   async function askToJoin (request: FastifyRequest, reply: FastifyReply) {
     const community = request.community
     const member = request.member
-    const note = str(request.body, 'note', 4000)
     if (community.invitation_only) return reply.joinOutcome(community, { kind: 'invitation-only' })
+    const form = readJoinRequestForm(request.body, Boolean(member))
+    if (!form.input) {
+      const values = member ? { note: form.values.note } : form.values
+      return reply.page('c/join/form', { title: `Ask to join ${community.name}`, community, policy: describePolicy(community), values, errors: form.errors }, 400)
+    }
+    const input = form.input
     if (member) {
-      const errors: Record<string, string> = {}
-      check(errors, 'note', note, 'your note', { max: 1000 })
-      if (Object.keys(errors).length) {
-        return reply.page('c/join/form', { title: `Ask to join ${community.name}`, community, policy: describePolicy(community), values: { note }, errors }, 400)
-      }
-      const outcome = await app.db.transaction().execute((trx) => requestAsMember(trx, app.mailer, community, member, note))
+      const outcome = await app.db.transaction().execute((trx) => requestAsMember(trx, app.mailer, community, member, input.note))
       if (outcome.kind === 'admit') return reply.redirect(`/c/${community.slug}/join/norms`, 303)
       return reply.joinOutcome(community, outcome, member.email)
     }
-    const values = {
-      email: str(request.body, 'email', 320),
-      full_name: str(request.body, 'full_name', 400),
-      agency: str(request.body, 'agency', 400),
-      note
-    }
-    const errors: Record<string, string> = {}
-    const email = normaliseEmail(values.email)
-    if (!values.email) errors.email = 'Enter your work email address.'
-    else if (!email) errors.email = 'Enter an email address in the format name@agency.gov.'
-    check(errors, 'full_name', values.full_name, 'your full name', { required: true, max: 200 })
-    check(errors, 'agency', values.agency, 'your agency', { required: true, max: 200 })
-    check(errors, 'note', values.note, 'your note', { max: 1000 })
-    if (Object.keys(errors).length) {
-      return reply.page('c/join/form', { title: `Ask to join ${community.name}`, community, policy: describePolicy(community), values, errors }, 400)
-    }
-    await app.limitPerAddress(request, reply, email!)
-    const outcome = await app.db.transaction().execute((trx) =>
-      requestToJoin(trx, app.mailer, community, { email: email!, fullName: values.full_name, agency: values.agency, note: values.note }))
+    const email = input.email
+    await app.limitPerAddress(request, reply, email)
+    const outcome = await app.db.transaction().execute((trx) => requestToJoin(trx, app.mailer, community, input))
     if (outcome.kind === 'check-email' && !app.config.SMTP_URL) console.log(`Link to confirm ${email} for ${community.name}: ${outcome.link}`)
-    return reply.joinOutcome(community, outcome, email!)
+    return reply.joinOutcome(community, outcome, email)
   }
 
   async function showNorms (request: FastifyRequest, reply: FastifyReply) {
