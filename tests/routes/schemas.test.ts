@@ -83,3 +83,12 @@ t.test('schema errors as people meet them', async (t) => {
     }
   })
 })
+
+t.test('a route added without a schema stops the app from starting', async (t) => {
+  const { default: Fastify } = await import('fastify')
+  const { default: schemasPlugin } = await import('../../src/plugins/app/schemas.js')
+  const app = Fastify({ logger: false })
+  await app.register(schemasPlugin)
+  await app.register(async (child) => { child.get('/x/:id', async () => 'x') })
+  await t.rejects(app.ready(), /Route GET \/x\/:id has no schema for params, querystring/)
+})

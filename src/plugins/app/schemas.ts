@@ -46,8 +46,10 @@ export default fp(async (app) => {
   app.addHook('onRoute', (route) => {
     if (route.config?.noSchema || route.method === 'HEAD') return
     const missing = missingSchemaParts(route)
-    // TRANSITION (issue 9 §3): listed while routes get their schemas; becomes a start-up error when all have.
-    if (missing.length) unchecked.push(`${[route.method].flat().join(',')} ${route.url}: ${missing.join(', ')}`)
+    if (missing.length) {
+      unchecked.push(`${[route.method].flat().join(',')} ${route.url}: ${missing.join(', ')}`)
+      throw new Error(`Route ${[route.method].flat().join(',')} ${route.url} has no schema for ${missing.join(', ')} (see src/lib/schema.ts).`)
+    }
     route.attachValidation = true
     if (!route.config?.form) route.preHandler = [...[route.preHandler ?? []].flat(), refuseInvalid]
   })
