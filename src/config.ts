@@ -63,12 +63,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!config.PUBLIC_URL) config.PUBLIC_URL = `http://localhost:${config.PORT}`
   config.PUBLIC_URL = config.PUBLIC_URL.replace(/\/+$/, '')
   config.DATA_DIR = path.resolve(config.DATA_DIR)
+  return config
+}
+
+/**
+ * Refuses to serve a public production site whose mail would stay in the dev mailbox (the admin could read
+ * everyone's sign-in links there). The server calls it at start; tools (mail:ingest) do not serve pages.
+ */
+export function checkMailSetting (config: Config): void {
   if (config.NODE_ENV === 'production' && !config.SMTP_URL && !config.ALLOW_DEV_MAILBOX && !isLocal(config.PUBLIC_URL)) {
     throw new Error(`Configuration error: SMTP_URL is not set, so no mail would leave this server: sign-in links would only be readable ` +
       `by the site admin in the dev mailbox (/dev/mailbox). Set SMTP_URL, or set ALLOW_DEV_MAILBOX=true to run ${config.PUBLIC_URL} for trying ` +
       'Convene only. See the README\'s configuration table.')
   }
-  return config
 }
 
 /** Whether the public URL is this machine (trying Convene out), where the dev mailbox is the expected way to read mail. */

@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import path from 'node:path'
-import { loadConfig } from './config.js'
+import { checkMailSetting, loadConfig } from './config.js'
 import { buildApp } from './build.js'
 import { setupCode } from './domain/site/site.service.js'
 
@@ -9,6 +9,7 @@ const demo = process.argv.includes('--demo')
 let config
 try {
   config = loadConfig()
+  checkMailSetting(config)
 } catch (err) {
   console.error((err as Error).message)
   process.exit(1)
