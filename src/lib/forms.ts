@@ -27,12 +27,6 @@ export function isClockTime (s: string): boolean {
   return /^([01]\d|2[0-3]):[0-5]\d$/.test(s)
 }
 
-/** A trimmed string field; arrays (a repeated field) and non-strings become ''. */
-export function str (body: unknown, name: string, max = 2000): string {
-  const v = body && typeof body === 'object' ? (body as Body)[name] : undefined
-  return typeof v === 'string' ? v.trim().slice(0, max) : ''
-}
-
 /** A checkbox: present with any value means checked. */
 export function bool (body: unknown, name: string): boolean {
   const v: unknown = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined
@@ -45,17 +39,6 @@ export function bool (body: unknown, name: string): boolean {
 export function lines (text: string, commas = false): string[] {
   const parts = text.split(commas ? /[\n,]/ : /\n/).map((s) => s.trim()).filter(Boolean)
   return [...new Set(parts)]
-}
-
-/** Checks a value against a length limit and whether it is required; records the message in `errors`. */
-export function check (errors: Record<string, string>, field: string, value: string, label: string,
-  opts: { required?: boolean, max?: number } = {}): void {
-  if (opts.required && !value) errors[field] = `Enter ${label}.`
-  else if (opts.max && value.length > opts.max) errors[field] = `${capitalise(label)} must be ${opts.max} characters or fewer.`
-}
-
-export function capitalise (s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1)
 }
 
 const EMAIL_RE = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
