@@ -7,7 +7,7 @@ import { DEFAULT_OFFSETS, formatOffsets, readOffsets } from '../domain/reminders
 import { localToInstant } from '../domain/series/recurrence.js'
 import { checkbox, clockTime, date, form, formatted, httpsUrl, idList, text } from '../lib/schema.js'
 import { checkForm } from '../lib/validation.js'
-import { contentFields, field, placeFields, readContentAndPlace, ticked, type FormValues } from './place-fields.js'
+import { contentAndPlaceValues, contentFields, field, placeFields, readContentAndPlace, ticked, type FormValues } from './place-fields.js'
 
 /** The hosts part of the event and series forms: ticked members, one more by email, and a marker that it was shown. */
 export const hostFields = {
@@ -110,25 +110,14 @@ export function eventFormValues (e: Event): FormValues {
   const end = DateTime.fromJSDate(e.ends_at, { zone: e.time_zone })
   const day = (d: Date | null) => d ? DateTime.fromJSDate(d, { zone: e.time_zone }).toISODate()! : ''
   return {
-    title: e.title,
-    kind: e.kind,
-    summary: e.summary,
-    why_it_matters: e.why_it_matters,
+    ...contentAndPlaceValues(e),
     time_zone: e.time_zone,
     start_date: start.toISODate()!,
     start_time: start.toFormat('HH:mm'),
     end_date: end.toISODate()!,
     end_time: end.toFormat('HH:mm'),
-    venue_name: e.venue_name ?? '',
-    venue_address: e.venue_address ?? '',
-    venue_room: e.venue_room ?? '',
-    accessibility_notes: e.accessibility_notes ?? '',
-    online_url: e.online_url ?? '',
-    region: e.region ?? '',
-    live_transcript_url: e.live_transcript_url ?? '',
     recording_url: e.recording_url ?? '',
     speaker_name: e.speaker_name ?? '',
-    capacity: e.capacity === null ? '' : String(e.capacity),
     rsvp_closes_date: day(e.rsvp_closes_at),
     rsvp_opens_date: day(e.rsvp_opens_at),
     ask_accessibility: e.ask_accessibility,

@@ -78,3 +78,25 @@ export function readContentAndPlace (body: Record<string, unknown>, values: Form
     place
   }
 }
+
+/** What an event or a series row says of its content and place, as the form shows it (the other way round from readContentAndPlace). */
+export function contentAndPlaceValues (row: {
+  title: string, kind: string, summary: string, why_it_matters: string, venue_name: string | null, venue_address: string | null,
+  venue_room: string | null, accessibility_notes: string | null, online_url: string | null, region: string | null,
+  live_transcript_url: string | null, capacity: number | null
+}): FormValues {
+  return {
+    title: row.title,
+    kind: row.kind,
+    summary: row.summary,
+    why_it_matters: row.why_it_matters,
+    venue_name: row.venue_name ?? '',
+    venue_address: row.venue_address ?? '',
+    venue_room: row.venue_room ?? '',
+    accessibility_notes: row.accessibility_notes ?? '',
+    online_url: row.online_url ?? '',
+    region: row.region ?? '',
+    live_transcript_url: row.live_transcript_url ?? '',
+    capacity: row.capacity === null ? '' : String(row.capacity)
+  }
+}

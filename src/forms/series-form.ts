@@ -6,7 +6,7 @@ import { RULE_PATTERNS, type SeriesContent, type SeriesInput } from '../domain/s
 import { checkbox, clockTime, date, form, formatted, oneOf } from '../lib/schema.js'
 import { checkForm } from '../lib/validation.js'
 import { hostFields } from './event-form.js'
-import { contentFields, field, placeFields, readContentAndPlace, type FormValues } from './place-fields.js'
+import { contentAndPlaceValues, contentFields, field, placeFields, readContentAndPlace, type FormValues } from './place-fields.js'
 
 /*
  * The series forms: a new series, what an existing series' meetings say (edit), its schedule "from this meeting
@@ -171,21 +171,7 @@ export function readMoveOccurrenceForm (body: unknown, now = new Date()): { valu
 
 /** The series edit form's values for an existing series. */
 export function seriesFormValues (s: Series): FormValues {
-  return {
-    title: s.title,
-    kind: s.kind,
-    summary: s.summary,
-    why_it_matters: s.why_it_matters,
-    duration_minutes: String(s.duration_minutes),
-    venue_name: s.venue_name ?? '',
-    venue_address: s.venue_address ?? '',
-    venue_room: s.venue_room ?? '',
-    accessibility_notes: s.accessibility_notes ?? '',
-    online_url: s.online_url ?? '',
-    region: s.region ?? '',
-    live_transcript_url: s.live_transcript_url ?? '',
-    capacity: s.capacity === null ? '' : String(s.capacity)
-  }
+  return { ...contentAndPlaceValues(s), duration_minutes: String(s.duration_minutes) }
 }
 
 /** The values the schedule form starts with: the series' current rule, from its next meeting. */

@@ -1,37 +1,21 @@
-import t, { type Test } from 'tap'
-import crypto from 'node:crypto'
+import t from 'tap'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import { buildApp } from '../../src/build.js'
 import { setupCode } from '../../src/domain/site/site.service.js'
+import { freshServerDatabase } from '../fixtures/database.js'
 import { Client, testConfig, text } from '../fixtures/build-app.js'
 
 // A stop and a start keep everything: on the embedded database its files in DATA_DIR, on a server (DATABASE_URL)
 // a new empty database that the first start migrates.
 const onServer = Boolean(process.env.DATABASE_URL)
 
-async function serverDatabase (t: Test): Promise<string> {
-  const adminUrl = new URL(process.env.DATABASE_URL!)
-  adminUrl.pathname = '/postgres'
-  const name = `convene_restart_${process.pid}_${crypto.randomBytes(4).toString('hex')}`
-  const run = async (query: string) => {
-    const c = new pg.Client({ connectionString: adminUrl.toString() })
-    await c.connect()
-    try { await c.query(query) } finally { await c.end() }
-  }
-  await run(`create database ${name}`)
-  t.teardown(() => run(`drop database if exists ${name} with (force)`))
-  const url = new URL(process.env.DATABASE_URL!)
-  url.pathname = '/' + name
-  return url.toString()
-}
 
 t.test(`restart keeps the data (${onServer ? 'PostgreSQL server' : 'embedded PGlite in a data folder'})`, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convene-restart-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const config = testConfig(onServer ? { DATABASE_URL: await serverDatabase(t) } : { DATA_DIR: dir })
+  const config = testConfig(onServer ? { DATABASE_URL: await freshServerDatabase(t, 'convene_restart') } : { DATA_DIR: dir })
 
   // First start: a fresh data folder is created and migrated; setup creates the admin and a community.
   const first = await buildApp({ config, logger: false })

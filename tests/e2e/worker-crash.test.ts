@@ -1,16 +1,15 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import net, { type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import { SMTPServer } from 'smtp-server'
 import { buildApp } from '../../src/build.js'
 import { JOB_EXPIRY_SECONDS } from '../../src/infra/jobs/queue.js'
 import { REMINDERS_JOB } from '../../src/domain/reminders/reminders.service.js'
+import { freshServerDatabase } from '../fixtures/database.js'
 import { Client, testConfig } from '../fixtures/build-app.js'
 import { createMember } from '../fixtures/factories.js'
 import { startSmtp } from '../fixtures/smtp.js'
@@ -22,21 +21,6 @@ import { startSmtp } from '../fixtures/smtp.js'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const onServer = Boolean(process.env.DATABASE_URL)
 
-async function serverDatabase (t: Test): Promise<string> {
-  const adminUrl = new URL(process.env.DATABASE_URL!)
-  adminUrl.pathname = '/postgres'
-  const name = `convene_crash_${process.pid}_${crypto.randomBytes(4).toString('hex')}`
-  const run = async (query: string) => {
-    const c = new pg.Client({ connectionString: adminUrl.toString() })
-    await c.connect()
-    try { await c.query(query) } finally { await c.end() }
-  }
-  await run(`create database ${name}`)
-  t.teardown(() => run(`drop database if exists ${name} with (force)`))
-  const url = new URL(process.env.DATABASE_URL!)
-  url.pathname = '/' + name
-  return url.toString()
-}
 
 async function freePort (): Promise<number> {
   const server = net.createServer()
@@ -92,7 +76,7 @@ async function askForSignInLink (base: string, email: string): Promise<number> {
 t.test(`a worker killed mid-send: its restart sends new mail within seconds (${onServer ? 'PostgreSQL server' : 'embedded PGlite'})`, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convene-crash-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const database: Record<string, string> = onServer ? { DATABASE_URL: await serverDatabase(t) } : { DATA_DIR: dir }
+  const database: Record<string, string> = onServer ? { DATABASE_URL: await freshServerDatabase(t, 'convene_crash') } : { DATA_DIR: dir }
 
   // The members, written by a first start that then stops cleanly.
   const setup = await buildApp({ config: testConfig(database), logger: false })

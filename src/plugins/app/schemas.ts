@@ -2,10 +2,6 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyRequest, RouteOptions, preHandlerAsyncHookHandler } from 'fastify'
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    /** Routes registered without a full schema (see missingSchemaParts). */
-    routesWithoutSchema: string[]
-  }
   interface FastifyContextConfig {
     /**
      * The handler shows schema errors itself (a form page re-shown with an error summary and the input kept),
@@ -13,8 +9,6 @@ declare module 'fastify' {
      * page, after the route's guards (sign-in, CSRF, community membership) have run.
      */
     form?: boolean
-    /** Routes registered by a library (static files) that cannot carry our schemas. */
-    noSchema?: boolean
   }
 }
 
@@ -41,13 +35,10 @@ const refuseInvalid: preHandlerAsyncHookHandler = async function (request: Fasti
  * `config.form` routes, the handler, which re-shows the form.
  */
 export default fp(async (app) => {
-  const unchecked: string[] = []
-  app.decorate('routesWithoutSchema', unchecked)
   app.addHook('onRoute', (route) => {
-    if (route.config?.noSchema || route.method === 'HEAD') return
+    if (route.method === 'HEAD') return
     const missing = missingSchemaParts(route)
     if (missing.length) {
-      unchecked.push(`${[route.method].flat().join(',')} ${route.url}: ${missing.join(', ')}`)
       throw new Error(`Route ${[route.method].flat().join(',')} ${route.url} has no schema for ${missing.join(', ')} (see src/lib/schema.ts).`)
     }
     route.attachValidation = true
