@@ -3,6 +3,7 @@ import { slugTaken } from '../../domain/communities/communities.repository.js'
 import { createCommunity, DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../../domain/communities/communities.service.js'
 import { NewCommunityForm, readCommunityForm } from '../../forms/community-form.js'
 import { NoQuery } from '../../lib/schema.js'
+import { paths } from '../../lib/paths.js'
 
 /** Site admins create communities (the folder's guard: everyone else gets 404); the admin becomes the first organizer. */
 export default async function communityRoutes (app: FastifyInstance) {
@@ -32,6 +33,6 @@ export default async function communityRoutes (app: FastifyInstance) {
       errors.slug = `The address /c/${input.slug} is taken by another community. Choose another.`
       return reply.page('admin/community-new', { title: 'New community', values, errors }, 400)
     }
-    return reply.flash(`${community.name} is created, and you are its first organizer.`).redirect(`/c/${community.slug}`, 303)
+    return reply.flash(`${community.name} is created, and you are its first organizer.`).redirect(paths.community(community.slug), 303)
   }
 }

@@ -4,6 +4,7 @@ import { idParam } from '../../lib/http.js'
 import { AddAdminForm, readAddAdminForm } from '../../forms/site-admin-form.js'
 import { buttonForm, IdParams, NoQuery } from '../../lib/schema.js'
 import communityRoutes from './communities.js'
+import { paths } from '../../lib/paths.js'
 
 /** The site admin's pages under /admin: communities, and who the site admins are. Everyone else gets 404. */
 export default async function adminRoutes (app: FastifyInstance) {
@@ -27,7 +28,7 @@ export default async function adminRoutes (app: FastifyInstance) {
         title: 'Site admin', ...await adminOverview(app.db), values, errors: { email: result.error }
       }, 400)
     }
-    return reply.flash(`${result.name} is now a site admin.`).redirect('/admin', 303)
+    return reply.flash(`${result.name} is now a site admin.`).redirect(paths.admin(), 303)
   }
 
   async function removeTheAdmin (request: FastifyRequest, reply: FastifyReply) {

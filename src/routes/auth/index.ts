@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox'
 import { readSignInForm, SignInForm } from '../../forms/sign-in-form.js'
 import { buttonForm, form, NoQuery, queryText, text } from '../../lib/schema.js'
 import { safeNext, tokenPageHeaders } from '../../lib/http.js'
+import { paths } from '../../lib/paths.js'
 
 const PROBLEMS = {
   invalid: 'This sign-in link is not valid. It may have been copied incompletely.',
@@ -74,6 +75,6 @@ export default async function authRoutes (app: FastifyInstance) {
 
   async function signOut (_request: FastifyRequest, reply: FastifyReply) {
     await reply.signOut()
-    return reply.flash('You are signed out.').redirect('/', 303)
+    return reply.flash('You are signed out.').redirect(paths.home(), 303)
   }
 }

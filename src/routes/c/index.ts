@@ -9,6 +9,7 @@ import eventRoutes from './events/index.js'
 import joinRoutes from './join/index.js'
 import memberRoutes from './members/index.js'
 import orgaRoutes from './orga/index.js'
+import { paths } from '../../lib/paths.js'
 
 /**
  * Everything under /c/:slug. The community guard loads the community for every route of this folder and its
@@ -35,7 +36,7 @@ export default async function communityRoutes (app: FastifyInstance) {
       return reply.page('c/home', {
         title: community.name, community, requirements, organizers, standing: s, canOrganize: mayOrganize(s),
         upcoming: (await upcomingEvents(app.db, community.id, 5)).map((e) => ({
-          href: `/c/${community.slug}/events/${e.id}`, title: e.title, when: dateTime(e.starts_at, e.time_zone)
+          href: paths.eventPage(community.slug, e.id), title: e.title, when: dateTime(e.starts_at, e.time_zone)
         }))
       })
     }

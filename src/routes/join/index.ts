@@ -6,6 +6,7 @@ import { linkToken } from '../../forms/join-form.js'
 import { form, NoQuery, queryText } from '../../lib/schema.js'
 import { tokenPageHeaders } from '../../lib/http.js'
 import { isAdmitted } from '../../plugins/app/community-pages.js'
+import { paths } from '../../lib/paths.js'
 
 const VERIFY_PROBLEMS = {
   invalid: 'This link is not valid. It may have been copied incompletely.',
@@ -33,7 +34,7 @@ export default async function joinLinkRoutes (app: FastifyInstance) {
       return reply.page('auth/token-problem', {
         title: 'This link doesn’t work',
         message: VERIFY_PROBLEMS[problem ?? 'invalid'],
-        retryHref: community ? `/c/${community.slug}/join` : '/',
+        retryHref: community ? paths.join(community.slug) : paths.home(),
         retryLabel: community ? `Ask to join ${community.name} again` : 'Go to the Convene home page'
       }, 400)
     }

@@ -5,6 +5,7 @@ import { PROFILE_LIMITS, ProfileForm, profileFormValues, readProfileForm } from 
 import { buttonForm, NoQuery } from '../../lib/schema.js'
 import { ALL_ZONES } from '../../lib/time-zones.js'
 import { feedLinks, regenerateFeed } from '../../domain/calendar/feeds.js'
+import { paths } from '../../lib/paths.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]
 
@@ -31,12 +32,12 @@ export default async function profileRoutes (app: FastifyInstance) {
       return reply.page('profile/edit', { ...profilePage, values: form.values, errors: form.errors, calendarFeed }, 400)
     }
     await saveProfile(app.db, request.member!.id, form.input)
-    return reply.flash('Your profile is saved.').redirect(`/members/${request.member!.id}`, 303)
+    return reply.flash('Your profile is saved.').redirect(paths.member(request.member!.id), 303)
   }
 
   async function newFeedAddresses (request: FastifyRequest, reply: FastifyReply) {
     await regenerateFeed(app.db, request.member!.id)
     return reply.flash('Your calendar feeds have new addresses. The old ones no longer work: subscribe again with the new ones below.')
-      .redirect('/profile#calendar-feed', 303)
+      .redirect(paths.profileFeeds(), 303)
   }
 }

@@ -4,6 +4,7 @@ import { dateTime } from '../../lib/format.js'
 import { Type, type Static } from 'typebox'
 import { form, NoQuery, queryText, text } from '../../lib/schema.js'
 import { tokenPageHeaders } from '../../lib/http.js'
+import { paths } from '../../lib/paths.js'
 
 const PROBLEMS: Record<RsvpLinkProblem, string> = {
   invalid: 'This RSVP link is not valid. It may have been copied incompletely or changed.',
@@ -33,7 +34,7 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
   app.post('/rsvp', { schema: { querystring: NoQuery, body: LinkForm } }, rsvpWithLink)
 
   function linkProblem (reply: FastifyReply, message: string, link: InspectedRsvpLink, status: number) {
-    const path = link.event && link.communitySlug ? `/c/${link.communitySlug}/events/${link.event.id}` : null
+    const path = link.event && link.communitySlug ? paths.eventPage(link.communitySlug, link.event.id) : null
     return reply.page('rsvp/problem', {
       title: status === 400 ? 'This RSVP link doesn’t work' : 'This event isn’t taking this answer',
       message,
@@ -48,7 +49,7 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
     const done = DONE[q.status ?? '']
     const eventId = Number(q.event)
     const path = Number.isSafeInteger(eventId) && eventId > 0 && eventId < 2 ** 31 ? await eventPath(app.db, eventId) : null
-    if (!done) return reply.redirect('/', 303)
+    if (!done) return reply.redirect(paths.home(), 303)
     return reply.page('rsvp/done', { ...done, eventHref: path })
   }
 

@@ -3,6 +3,7 @@ import { checkSetupCode, completeSetup, DEFAULT_SETUP_DOMAINS, needsSetup, SETUP
 import { readSetupForm, SETUP_CODE_MISSING, SetupForm } from '../../forms/setup-form.js'
 import { notFound } from '../../lib/errors.js'
 import { NoQuery } from '../../lib/schema.js'
+import { paths } from '../../lib/paths.js'
 
 /**
  * First-run setup: creates the site admin and the first community. Open only while no site admin exists, and
@@ -36,6 +37,6 @@ export default async function setupRoutes (app: FastifyInstance) {
     if (!result.ok) return reply.page('setup/index', { title, values: form.values, errors: result.errors }, result.status)
     await reply.signIn(result.memberId)
     return reply.flash('Convene is set up. You are the site admin and the first organizer of this community.')
-      .redirect(`/c/${result.slug}`, 303)
+      .redirect(paths.community(result.slug), 303)
   }
 }

@@ -16,6 +16,7 @@ import { buttonForm, NoQuery, queryText, SlugIdParams, SlugParams } from '../../
 import { readRsvpForm, RsvpForm } from '../../../forms/rsvp-form.js'
 import { Type, type Static } from 'typebox'
 import calendarRoutes from './calendar.js'
+import { paths } from '../../../lib/paths.js'
 
 /** The events list's filters and page, as its filter form and page links send them (odd values are ignored). */
 const ListQuery = Type.Object({
@@ -77,10 +78,9 @@ export default async function eventRoutes (app: FastifyInstance) {
     // A region chosen earlier stays in the select even when no upcoming event is in it any more.
     if (filters.region && !regions.includes(filters.region)) regions.push(filters.region)
     const pageUrl = (n: number) => {
-      const params = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== ''))
-      if (n > 1) params.set('page', String(n))
-      const qs = params.toString()
-      return `/c/${request.community.slug}/events${qs ? '?' + qs : ''}`
+      const q: Record<string, string | number | undefined> = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''))
+      if (n > 1) q.page = n
+      return paths.events(request.community.slug, q)
     }
     const events = rows.slice(0, EVENTS_PER_PAGE).map((e) => ({ ...e, afterwards: when === 'past' ? accessLinks(e, now).afterwards : null }))
     const heading = when === 'past' ? 'Past events' : 'Events'
@@ -147,13 +147,13 @@ export default async function eventRoutes (app: FastifyInstance) {
       ...form.input
     }, new Date(), { hasCapacity: knownToHaveCapacity(app.caches, eventId) })
     if (!outcome.ok) return eventPage(request, reply, { problem: outcome.message }, 409)
-    return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(`/c/${request.community.slug}/events/${eventId}`, 303)
+    return reply.flash(RSVP_MESSAGES[outcome.status]).redirect(paths.eventPage(request.community.slug, eventId), 303)
   }
 
   async function revokeMyRsvpLinks (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
     await revokeRsvpLinks(app.db, event.id, request.member!.id)
     return reply.flash('The “Going” and “Can’t go” links in the emails you got for this event no longer work. Answer here, or with the links in the next email.')
-      .redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+      .redirect(paths.eventPage(request.community.slug, event.id), 303)
   }
 }

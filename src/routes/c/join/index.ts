@@ -4,6 +4,7 @@ import { acceptNorms, joinStatus, requestAsMember, requestToJoin } from '../../.
 import { JoinRequestForm, NormsForm, readJoinRequestForm } from '../../../forms/join-form.js'
 import { bool } from '../../../lib/forms.js'
 import { NoQuery, SlugParams } from '../../../lib/schema.js'
+import { paths } from '../../../lib/paths.js'
 
 /**
  * Joining a community: asking to join (anyone; the community guard lets them in with `access: 'public'`) and
@@ -28,7 +29,7 @@ export default async function joinRoutes (app: FastifyInstance) {
     if (community.invitation_only) return reply.joinOutcome(community, { kind: 'invitation-only' }, undefined, 200)
     if (member) {
       const status = await joinStatus(app.db, community.id, member.id)
-      if (status === 'approved') return reply.redirect(`/c/${community.slug}/join/norms`, 303)
+      if (status === 'approved') return reply.redirect(paths.joinNorms(community.slug), 303)
       if (status === 'pending') return reply.joinOutcome(community, { kind: 'pending' })
     }
     return reply.page('c/join/form', { title: `Ask to join ${community.name}`, community, policy: describePolicy(community), values: { email: '', full_name: '', agency: '', note: '' } })
@@ -46,7 +47,7 @@ export default async function joinRoutes (app: FastifyInstance) {
     const input = form.input
     if (member) {
       const outcome = await app.db.transaction().execute((trx) => requestAsMember(trx, app.mailer, community, member, input.note))
-      if (outcome.kind === 'admit') return reply.redirect(`/c/${community.slug}/join/norms`, 303)
+      if (outcome.kind === 'admit') return reply.redirect(paths.joinNorms(community.slug), 303)
       return reply.joinOutcome(community, outcome, member.email)
     }
     const email = input.email
@@ -60,7 +61,7 @@ export default async function joinRoutes (app: FastifyInstance) {
     const community = request.community
     if (request.standing.isMember) return reply.joinOutcome(community, { kind: 'already-member', memberId: request.member!.id })
     const status = await joinStatus(app.db, community.id, request.member!.id)
-    if (status !== 'approved') return reply.redirect(`/c/${community.slug}/join`, 303)
+    if (status !== 'approved') return reply.redirect(paths.join(community.slug), 303)
     return reply.page('c/join/norms', { title: `Accept the norms of ${community.name}`, community })
   }
 
@@ -74,8 +75,8 @@ export default async function joinRoutes (app: FastifyInstance) {
       }, 400)
     }
     const result = await app.db.transaction().execute((trx) => acceptNorms(trx, community.id, request.member!.id))
-    if (result === 'none') return reply.redirect(`/c/${community.slug}/join`, 303)
+    if (result === 'none') return reply.redirect(paths.join(community.slug), 303)
     if (result === 'already-member') return reply.joinOutcome(community, { kind: 'already-member', memberId: request.member!.id })
-    return reply.flash(`Welcome to ${community.name}! You are now a member.`).redirect(`/c/${community.slug}`, 303)
+    return reply.flash(`Welcome to ${community.name}! You are now a member.`).redirect(paths.community(community.slug), 303)
   }
 }

@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox'
 import { ticked } from '../../../../forms/place-fields.js'
 import { parseId } from '../../../../lib/forms.js'
 import { checkbox, form, NoQuery, queryText, SlugIdParams } from '../../../../lib/schema.js'
+import { paths } from '../../../../lib/paths.js'
 
 const DoorListQuery = Type.Object({ q: queryText('the search', 100) }, { additionalProperties: false })
 
@@ -35,7 +36,7 @@ export default async function checkInRoutes (app: FastifyInstance) {
     const body = request.body as Static<typeof CheckInForm>
     const memberId = parseId(body.member_id)
     const q = body.q ?? ''
-    const back = `/c/${request.community.slug}/orga/events/${event.id}/check-in${q ? '?q=' + encodeURIComponent(q) : ''}`
+    const back = paths.orgaEvent(request.community.slug, event.id, 'check-in') + (q ? '?q=' + encodeURIComponent(q) : '')
     if (memberId === null) return reply.flash('Choose a person to check in.').redirect(back, 303)
     if (body.undo === 'yes') {
       await undoCheckIn(app.db, event.id, memberId)

@@ -9,6 +9,7 @@ import { countByStatus, listAttendees } from '../../../../domain/rsvps/rsvps.rep
 import { attendeesCsv } from '../../../../domain/rsvps/rsvps.service.js'
 import { EventForm, eventFormValues, hostsFormValues, readEventForm, readHostsForm } from '../../../../forms/event-form.js'
 import { buttonForm, form, NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
+import { paths } from '../../../../lib/paths.js'
 
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
 
@@ -59,7 +60,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       await setHosts(trx, created.id, hostIds)
       return created
     })
-    return reply.flash('Draft saved. Check it, then publish it.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+    return reply.flash('Draft saved. Check it, then publish it.').redirect(paths.eventPage(request.community.slug, event.id), 303)
   }
 
   async function editEvent (request: FastifyRequest, reply: FastifyReply) {
@@ -82,30 +83,30 @@ export default async function eventRoutes (app: FastifyInstance) {
       return result
     })
     const note = promoted.length ? ` ${promoted.length} waitlisted ${promoted.length === 1 ? 'member is' : 'members are'} now going and have been emailed.` : ''
-    return reply.flash(`Changes saved.${note}`).redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+    return reply.flash(`Changes saved.${note}`).redirect(paths.eventPage(request.community.slug, event.id), 303)
   }
 
   async function publishDraft (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
-    if (event.status !== 'draft') return reply.flash('This event is not a draft.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+    if (event.status !== 'draft') return reply.flash('This event is not a draft.').redirect(paths.eventPage(request.community.slug, event.id), 303)
     if (lacksCaptions(event) && (request.body as { confirm?: string }).confirm !== 'yes') {
       return reply.page('c/orga/events/confirm-publish', { title: 'Publish without live captions?', community: request.community, event })
     }
     await app.db.transaction().execute((trx) => publishEvent(trx, event.id))
-    return reply.flash('Published: members can now see it and RSVP.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+    return reply.flash('Published: members can now see it and RSVP.').redirect(paths.eventPage(request.community.slug, event.id), 303)
   }
 
   async function copyTheEvent (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
     const copy = await app.db.transaction().execute((trx) => copyEvent(trx, event.id, request.member!.id))
     return reply.flash('This is a copy, saved as a draft. Set its date and details, then save.')
-      .redirect(`/c/${request.community.slug}/orga/events/${copy.id}/edit`, 303)
+      .redirect(paths.orgaEventEdit(request.community.slug, copy.id), 303)
   }
 
   async function cancelTheEvent (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
     await app.db.transaction().execute((trx) => cancelEvent(trx, event.id))
-    return reply.flash('Event cancelled. Everyone who said they were coming has been emailed.').redirect(`/c/${request.community.slug}/events/${event.id}`, 303)
+    return reply.flash('Event cancelled. Everyone who said they were coming has been emailed.').redirect(paths.eventPage(request.community.slug, event.id), 303)
   }
 
   async function showAttendees (request: FastifyRequest, reply: FastifyReply) {

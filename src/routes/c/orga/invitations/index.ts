@@ -3,6 +3,7 @@ import { inviteByEmail } from '../../../../domain/memberships/join.service.js'
 import { listInvitations } from '../../../../domain/memberships/memberships.repository.js'
 import { InvitationsForm, readInvitationsForm } from '../../../../forms/email-list-form.js'
 import { NoQuery, SlugParams } from '../../../../lib/schema.js'
+import { paths } from '../../../../lib/paths.js'
 
 /** Invitations to join the community, sent by email to a list of addresses. */
 export default async function invitationRoutes (app: FastifyInstance) {
@@ -29,6 +30,6 @@ export default async function invitationRoutes (app: FastifyInstance) {
     const result = await app.db.transaction().execute((trx) => inviteByEmail(trx, app.mailer, request.community, emails, request.member!))
     const parts = [`Sent ${result.invited.length} invitation${result.invited.length === 1 ? '' : 's'}.`]
     if (result.alreadyMembers.length) parts.push(`Already members, not invited: ${result.alreadyMembers.join(', ')}.`)
-    return reply.flash(parts.join(' ')).redirect(`/c/${request.community.slug}/orga/invitations`, 303)
+    return reply.flash(parts.join(' ')).redirect(paths.orgaInvitations(request.community.slug), 303)
   }
 }

@@ -6,6 +6,7 @@ import { OrganizerTermForm, readOrganizerTermForm } from '../../../../forms/orga
 import { notFound } from '../../../../lib/errors.js'
 import { idParam } from '../../../../lib/http.js'
 import { buttonForm, NoQuery, rowId, slug, SlugParams } from '../../../../lib/schema.js'
+import { paths } from '../../../../lib/paths.js'
 
 const TermParams = Type.Object({ slug, termId: rowId })
 
@@ -35,7 +36,7 @@ export default async function organizerRoutes (app: FastifyInstance) {
     if (!input) return reply.page('c/orga/organizers/index', { ...await organizersPage(request), values, errors }, 400)
     const result = await app.db.transaction().execute((trx) => addOrganizer(trx, request.community.id, input, request.member!.id))
     if (!result.ok) return reply.page('c/orga/organizers/index', { ...await organizersPage(request), values, errors: result.errors }, 400)
-    return reply.flash(result.message).redirect(`/c/${request.community.slug}/orga/organizers`, 303)
+    return reply.flash(result.message).redirect(paths.orgaOrganizers(request.community.slug), 303)
   }
 
   async function endTheTerm (request: FastifyRequest, reply: FastifyReply) {
@@ -45,6 +46,6 @@ export default async function organizerRoutes (app: FastifyInstance) {
       if (result.status === 404) throw notFound('organizer term')
       return reply.page('c/orga/organizers/index', { ...await organizersPage(request), values: { email: '', starts_on: '', ends_on: '' }, problem: result.message }, result.status)
     }
-    return reply.flash('The organizer term has ended.').redirect(`/c/${request.community.slug}/orga/organizers`, 303)
+    return reply.flash('The organizer term has ended.').redirect(paths.orgaOrganizers(request.community.slug), 303)
   }
 }

@@ -5,6 +5,7 @@ import { DeclineRequestForm, readDeclineForm } from '../../../../forms/decline-f
 import { HttpError } from '../../../../lib/errors.js'
 import { idParam } from '../../../../lib/http.js'
 import { buttonForm, NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
+import { paths } from '../../../../lib/paths.js'
 
 /** Requests to join the community, waiting for an organizer's decision. */
 export default async function requestRoutes (app: FastifyInstance) {
@@ -34,7 +35,7 @@ export default async function requestRoutes (app: FastifyInstance) {
     const id = idParam(request)
     const result = await app.db.transaction().execute((trx) => approveRequest(trx, app.mailer, request.community, id, request.member!.id))
     if (!result.ok) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
-    return reply.flash(`Approved ${result.name}. They have been emailed a link to accept the norms and join.`).redirect(`/c/${request.community.slug}/orga/requests`, 303)
+    return reply.flash(`Approved ${result.name}. They have been emailed a link to accept the norms and join.`).redirect(paths.orgaRequests(request.community.slug), 303)
   }
 
   async function decline (request: FastifyRequest, reply: FastifyReply) {
@@ -43,6 +44,6 @@ export default async function requestRoutes (app: FastifyInstance) {
     if (form.error) return requestsPage(request, reply, { id, note: form.note, error: form.error })
     const result = await app.db.transaction().execute((trx) => declineRequest(trx, app.mailer, request.community, id, request.member!.id, form.note))
     if (!result.ok) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
-    return reply.flash(`Declined the request from ${result.name}.`).redirect(`/c/${request.community.slug}/orga/requests`, 303)
+    return reply.flash(`Declined the request from ${result.name}.`).redirect(paths.orgaRequests(request.community.slug), 303)
   }
 }

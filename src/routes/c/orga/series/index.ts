@@ -18,6 +18,7 @@ import { parseId } from '../../../../lib/forms.js'
 import { idParam } from '../../../../lib/http.js'
 import { NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 import type { TSchema } from 'typebox'
+import { paths } from '../../../../lib/paths.js'
 
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
 
@@ -91,7 +92,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     }
     const { series, created } = await app.db.transaction().execute((trx) => createSeries(trx, request.community.id, input, request.member!.id))
     return reply.flash(`Series created with ${created} ${created === 1 ? 'occurrence' : 'occurrences'} for the next 12 months.`)
-      .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
+      .redirect(paths.orgaSeries(request.community.slug, series.id), 303)
   }
 
   async function showSeries (request: FastifyRequest, reply: FastifyReply) {
@@ -108,7 +109,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     }
     await app.db.transaction().execute((trx) => cancelEvent(trx, event.id))
     return reply.flash('That meeting is cancelled. Everyone who said they were coming has been emailed.')
-      .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
+      .redirect(paths.orgaSeries(request.community.slug, series.id), 303)
   }
 
   async function moveMeeting (request: FastifyRequest, reply: FastifyReply) {
@@ -124,7 +125,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
       if (moved.status === 'published') await notifyTimeChanged(trx, moved)
     })
     return reply.flash('That meeting is moved. Everyone who said they were coming has been emailed the new time.')
-      .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
+      .redirect(paths.orgaSeries(request.community.slug, series.id), 303)
   }
 
   // ---- Edit the series (future meetings not edited on their own) and its schedule from a meeting on
@@ -172,7 +173,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
       return count
     })
     return reply.flash(`Series saved. ${n === 1 ? '1 upcoming meeting was' : `${n} upcoming meetings were`} updated. Past meetings and meetings changed on their own were left as they were.`)
-      .redirect(`/c/${request.community.slug}/orga/series/${series.id}`, 303)
+      .redirect(paths.orgaSeries(request.community.slug, series.id), 303)
   }
 
   async function changeSchedule (request: FastifyRequest, reply: FastifyReply) {
@@ -184,7 +185,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
       const result = await app.db.transaction().execute((trx) => splitSeries(trx, series.id, change))
       const cancelledNote = result.cancelled ? ` ${result.cancelled} ${result.cancelled === 1 ? 'meeting falls' : 'meetings fall'} on a dropped date and ${result.cancelled === 1 ? 'was' : 'were'} cancelled.` : ''
       return reply.flash(`New schedule saved from that meeting on. ${result.moved} ${result.moved === 1 ? 'meeting keeps its' : 'meetings keep their'} RSVPs.${cancelledNote}`)
-        .redirect(`/c/${request.community.slug}/orga/series/${result.series.id}`, 303)
+        .redirect(paths.orgaSeries(request.community.slug, result.series.id), 303)
     } catch (err) {
       if (!(err instanceof ScheduleChangeError)) throw err
       return editPage(request, reply, series, { schedule: form.values, errors: { [err.field]: err.message } }, 400)

@@ -3,6 +3,7 @@ import { listRequirements } from '../../../../domain/communities/communities.rep
 import { updateCommunitySettings } from '../../../../domain/communities/communities.service.js'
 import { communityFormValues, CommunitySettingsForm, readCommunityForm } from '../../../../forms/community-form.js'
 import { NoQuery, SlugParams } from '../../../../lib/schema.js'
+import { paths } from '../../../../lib/paths.js'
 
 /** The community's settings: what it is about, its norms, and who may join. */
 export default async function settingsRoutes (app: FastifyInstance) {
@@ -22,6 +23,6 @@ export default async function settingsRoutes (app: FastifyInstance) {
       return reply.page('c/orga/settings/index', { title: `Settings of ${request.community.name}`, community: request.community, values, errors, section: 'settings' }, 400)
     }
     await app.db.transaction().execute((trx) => updateCommunitySettings(trx, request.community.id, input))
-    return reply.flash('Settings saved.').redirect(`/c/${request.community.slug}/orga/settings`, 303)
+    return reply.flash('Settings saved.').redirect(paths.orgaSettings(request.community.slug), 303)
   }
 }
