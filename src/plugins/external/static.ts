@@ -1,9 +1,8 @@
 import fp from 'fastify-plugin'
 import fastifyStatic from '@fastify/static'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { projectRoot as root } from '../../lib/project-root.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const uswds = path.join(root, 'node_modules/@uswds/uswds/dist')
 
 /** Our own CSS/JS under /public, and the U.S. Web Design System served from node_modules (no CDN). */

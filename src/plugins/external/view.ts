@@ -2,13 +2,13 @@ import fp from 'fastify-plugin'
 import view from '@fastify/view'
 import { Eta } from 'eta'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import * as format from '../../lib/format.js'
 import { paths } from '../../lib/paths.js'
+import { projectRoot } from '../../lib/project-root.js'
 import { rememberResolvedPaths } from '../../lib/overrides/eta-resolve-path.js'
 import { flat } from '../../lib/overrides/flat-string.js'
 
-export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../views')
+export const viewsDir = path.join(projectRoot, 'views')
 
 declare module 'fastify' {
   interface FastifyInstance {
