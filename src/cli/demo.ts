@@ -12,6 +12,8 @@ import { setHosts, updateEventRow } from '../domain/events/events.repository.js'
 import { cancelEvent, createEvent, publishEvent, updateEvent, type EventInput, type PlaceInput } from '../domain/events/events.service.js'
 import { eventFormValues, readEventForm } from '../forms/event-form.js'
 import { inviteList } from '../domain/invites/invites.service.js'
+import { inviteByEmail } from '../domain/memberships/join.service.js'
+import { findCommunityBySlug } from '../domain/communities/communities.repository.js'
 import { answerInTransaction, type RsvpChoice } from '../domain/rsvps/rsvps.service.js'
 import { buildRule, localToInstant } from '../domain/series/recurrence.js'
 import { createSeries, materialiseSeries } from '../domain/series/series.service.js'
@@ -452,6 +454,25 @@ async function seedDemoEvents (app: FastifyInstance, now = new Date()): Promise<
   }
 }
 
+/** Invitations to join, as an organizer sends them: mailed (see the dev mailbox) and listed on the invitations page. */
+const INVITED: Record<string, string[]> = {
+  [DEMO.communities.dna]: ['priya.natarajan@dfs.state.example.gov', 'luis.ortega@crimelab.county.example.gov'],
+  [DEMO.communities.records]: ['grace.kim@archives.state.example.gov']
+}
+
+async function seedDemoInvitations (app: FastifyInstance): Promise<void> {
+  for (const [slug, emails] of Object.entries(INVITED)) {
+    const community = await findCommunityBySlug(app.db, slug)
+    if (!community) continue
+    const any = await app.db.selectFrom('invitations').select('id').where('community_id', '=', community.id).limit(1).executeTakeFirst()
+    if (any) continue
+    const inviter = await app.db.selectFrom('coordinator_terms').innerJoin('members', 'members.id', 'coordinator_terms.member_id')
+      .selectAll('members').where('coordinator_terms.community_id', '=', community.id).where('coordinator_terms.ends_on', '>=', DateTime.now().toISODate()!)
+      .orderBy('coordinator_terms.starts_on').limit(1).executeTakeFirstOrThrow()
+    await app.db.transaction().execute((trx) => inviteByEmail(trx, app.mailer, community, emails, inviter))
+  }
+}
+
 async function signInLink (app: FastifyInstance, email: string): Promise<string> {
   const member = await app.db.selectFrom('members').select(['id', 'email']).where('email', '=', email).executeTakeFirstOrThrow()
   const token = randomToken()
@@ -467,6 +488,7 @@ export async function seedDemo (app: FastifyInstance): Promise<{ organizer: stri
   const present = await app.db.selectFrom('communities').select('id').where('slug', '=', DEMO.communities.dna).executeTakeFirst()
   if (!present) await app.db.transaction().execute((trx) => createDemoData(trx))
   await seedDemoEvents(app)
+  await seedDemoInvitations(app)
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),

@@ -215,6 +215,18 @@ t.test('demo data', async (t) => {
     t.match(list, 'Mixture interpretation brown-bag (draft)')
   })
 
+  t.test('the organizer sees the invitations the demo sent, and the dev mailbox holds their links', async (t) => {
+    const o = new Client(app)
+    await signInAs(o, await app.db.selectFrom('members').selectAll().where('email', '=', DEMO.organizer.email).executeTakeFirstOrThrow())
+    const page = text((await o.get(`/c/${DEMO.communities.dna}/orga/invitations`)).body)
+    t.match(page, 'priya.natarajan@dfs.state.example.gov')
+    t.match(page, 'luis.ortega@crimelab.county.example.gov')
+    t.match(page, 'Not accepted yet')
+    const mails = await app.db.selectFrom('mail_messages').select(['to_address', 'text_body']).where('kind', '=', 'invitation').execute()
+    t.equal(mails.length, 3, 'one invitation mail per invited address')
+    t.ok(mails.every((m) => m.text_body.includes('/invitations/accept?token=')), 'each with its link')
+  })
+
   t.test('the organizer link signs in as the demo organizer, who organizes a community', async (t) => {
     const c = await follow(t, app, links.organizer)
     const home = text((await c.get('/')).body)
