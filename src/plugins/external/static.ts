@@ -80,7 +80,8 @@ function encode (asset: Asset, encoding: 'br' | 'gzip'): Buffer {
 function send (asset: Asset, cacheControl: string, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   reply.header('Content-Type', asset.type).header('Cache-Control', cacheControl).header('Vary', 'Accept-Encoding')
     .header('ETag', asset.etag)
-  if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send()
+  const known = String(request.headers['if-none-match'] ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''))
+  if (known.includes(asset.etag)) return reply.code(304).send()
   const encoding = encodingFor(request)
   if (!encoding) return reply.send(asset.body)
   return reply.header('Content-Encoding', encoding).send(encode(asset, encoding))

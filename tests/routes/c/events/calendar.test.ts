@@ -107,5 +107,6 @@ t.test('event download and add-to-calendar links', async (t) => {
     t.match(text(page.body), 'Last week’s meetup')
     t.notMatch(text(page.body), 'Add to calendar')
     t.notMatch(text(page.body), 'Who’s going')
+    t.match(text(page.body), 'Attendance 0 people said they would go', 'the facts say how many meant to come, not places left')
   })
 })
