@@ -247,6 +247,17 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
     t.match(await v.page.locator('h1').innerText(), 'Forensic DNA Analysts annual conference')
     await v.visit(t, path(links.declined))
     await v.visit(t, `/rsvp/done?status=going&event=${conference}`)
+    // The sign-in pages no link leads to: "check your email", the emailed link's page, a link that doesn't work.
+    await v.visit(t, '/sign-in')
+    await v.page.getByLabel('Email address').fill(DEMO.member.email)
+    const [sent] = await Promise.all([
+      v.page.waitForNavigation(),
+      v.page.getByRole('button', { name: 'Email me a sign-in link' }).click()
+    ])
+    await v.check(t, sent, 200, 'the sign-in form sent')
+    const signIn = new URL(await h.linkFromMail(DEMO.member.email, '/auth/sign-in?token='))
+    await v.visit(t, signIn.pathname + signIn.search)
+    await v.visit(t, '/auth/sign-in?token=not-a-real-token', 400)
     v.assertDistinctTitles(t)
     t.comment(`${v.role} visited:\n${v.summary()}`)
     t.ok(v.distinctPages() >= 10, `the outsider saw ${v.distinctPages()} distinct pages`)
@@ -289,6 +300,7 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
     await v.visit(t, `/c/${DNA}/events/${fullEvent}`)
     await v.visit(t, `/c/${DNA}/orga/events/${fullEvent}/attendees`)
     await v.visit(t, `/c/${DNA}/orga/events/${fullEvent}/check-in`)
+    await v.visit(t, `/c/${DNA}/orga/events/${fullEvent}/invite`)
     await v.visit(t, `/c/${DNA}/orga/events/${fullEvent}/edit`)
     await v.visit(t, `/c/${DNA}/events/${longEvent.id}`)
     await v.visit(t, `/c/${DNA}/orga/events/${longEvent.id}/attendees`)

@@ -90,11 +90,14 @@ function send (asset: Asset, cacheControl: string, request: FastifyRequest, repl
 /**
  * Our own CSS/JS under /public, and the U.S. Web Design System served from node_modules (no CDN). The files the
  * layout links are read once at start, sent compressed (br or gzip) and linked under fingerprinted names with a
- * year's cache; everything else (fonts, icons, the plain names) through @fastify/static with an hour's.
+ * year's cache; everything else (fonts, icons) through @fastify/static with an hour's. In development
+ * everything is read from disk on each request, by its plain name.
  */
 export default fp(async (app) => {
   const byUrl = new Map<string, string>()
-  for (const [url, file] of LINKED) {
+  // `npm run dev` restarts on source changes, not on CSS edits: there the files are read on every request.
+  const linked = app.config.NODE_ENV === 'development' ? [] : LINKED
+  for (const [url, file] of linked) {
     const body = fs.readFileSync(file)
     const hash = createHash('sha256').update(body).digest('hex').slice(0, 12)
     const asset: Asset = { body, type: TYPES[path.extname(file)], etag: `"${hash}"`, encoded: new Map() }
@@ -111,4 +114,4 @@ export default fp(async (app) => {
     await files.register(fastifyStatic, { root: publicDir, prefix: '/public/', maxAge: '1h' })
     await files.register(fastifyStatic, { root: uswds, prefix: '/uswds/', decorateReply: false, maxAge: '1h' })
   }, { logLevel: 'warn' })
-}, { name: 'static' })
+}, { name: 'static', dependencies: ['config'] })

@@ -72,3 +72,12 @@ t.test('static files are not request-logged; pages are', async (t) => {
   const logged = lines.filter((l) => l.msg === 'incoming request').map((l) => l.req?.url)
   t.same(logged, ['/sign-in'], 'only the page request is logged')
 })
+
+t.test('in development the plain names are linked and read from disk on each request', async (t) => {
+  const { app } = await createTestApp(t, { config: { NODE_ENV: 'development' } })
+  const page = await app.inject({ url: '/sign-in' })
+  t.equal(page.statusCode, 200)
+  t.match(page.body, '<link rel="stylesheet" href="/uswds/css/uswds.min.css">')
+  t.match(page.body, '<link rel="stylesheet" href="/public/convene.css">')
+  t.equal((await app.inject({ url: '/public/convene.css' })).statusCode, 200)
+})
