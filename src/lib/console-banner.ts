@@ -5,7 +5,7 @@
 export function consoleBanner (lines: string[]): string {
   const width = Math.max(...lines.map((l) => l.length)) + 4
   const rule = '='.repeat(width)
-  return ['', rule, ...lines.map((l) => `  ${l}`), rule, ''].join('\n')
+  return ['', rule, ...lines.map((l) => l ? `  ${l}` : ''), rule, ''].join('\n')
 }
 
 /** The first-run notice: where to go and the code to type there. */

@@ -11,5 +11,6 @@ t.test('the first-run setup code is printed as a framed block of its own, not a 
   t.ok(lines.some((l) => l.includes('https://convene.example.gov/setup')), 'says where to go')
   t.ok(lines.some((l) => l.includes('ABCD-EFGH-IJKL')), 'and the code')
   t.ok(lines.every((l) => !l.startsWith('{')), 'no line is JSON')
+  t.ok(lines.every((l) => !/\s$/.test(l)), 'no trailing spaces')
   t.ok(lines.slice(2, -2).every((l) => l.length <= lines[1].length), 'the rule is as wide as the widest line')
 })
