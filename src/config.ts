@@ -24,6 +24,11 @@ export interface Config {
   HSTS_MAX_AGE: number
   /** Lets a production server on a public address run without SMTP_URL (mail kept in the admin's dev mailbox). */
   ALLOW_DEV_MAILBOX: boolean
+  /**
+   * The banner above every page's header: `federal` (USWDS "An official website of the United States government"
+   * with "Here's how you know"), `none`, or any other text shown as it is (a state or non-federal install).
+   */
+  SITE_BANNER: string
 }
 
 const schema = {
@@ -44,7 +49,8 @@ const schema = {
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     WORKER: { type: 'boolean', default: true },
     HSTS_MAX_AGE: { type: 'integer', minimum: 0, maximum: 63072000, default: 15552000 },
-    ALLOW_DEV_MAILBOX: { type: 'boolean', default: false }
+    ALLOW_DEV_MAILBOX: { type: 'boolean', default: false },
+    SITE_BANNER: { type: 'string', default: 'federal', maxLength: 200 }
   }
 } as const
 

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { checkMailSetting, loadConfig } from './config.js'
 import { buildApp } from './build.js'
 import { setupCode } from './domain/site/site.service.js'
+import { setupCodeBanner } from './lib/console-banner.js'
 
 // Builds and starts the server; everything else lives in app.ts (which tests import).
 const demo = process.argv.includes('--demo')
@@ -33,4 +34,6 @@ await app.listen({ port: config.PORT, host: config.HOST })
 const where = config.DATABASE_URL ? 'the PostgreSQL server in DATABASE_URL' : `the embedded database in ${config.DATA_DIR}/pglite`
 console.log(`Convene is running at ${config.PUBLIC_URL} on ${where}.`)
 const code = await setupCode(app.db)
-if (code) console.log(`\nFirst run: open ${config.PUBLIC_URL}/setup and enter the setup code ${code}\n`)
+// On stderr, framed, outside the JSON log lines on stdout: whoever starts the server sees it, and a log
+// collector reading stdout does not get a line it cannot parse.
+if (code) process.stderr.write(setupCodeBanner(config.PUBLIC_URL, code) + '\n')

@@ -7,11 +7,14 @@ import { sendDueReminders } from '../../src/domain/reminders/reminders.service.j
 import { sendCalendarMail } from '../fixtures/calendar-mail.js'
 import { rsvpLinkUrls } from '../../src/domain/rsvps/rsvp-links.js'
 import { skipWithoutChromium, startBrowserApp, type BrowserHarness } from '../fixtures/browser.js'
+import { addMembership, createEvent, createMember } from '../fixtures/factories.js'
 
 // Every page a person can reach, in every role, on the demo data: crawled from the entry points by following
 // same-origin links, plus the pages no link leads to (token links, error pages, forms shown with errors).
 // Each page must pass axe (WCAG 2.x A/AA) with no script error, CSP refusal or broken resource, have exactly
 // one <h1>, headings that never skip a level, a title of its own, and no "undefined"/"null" leaking into it.
+// Each page is checked at two widths, a desktop and a phone, without loading it twice: the window is narrowed
+// after the desktop checks, axe runs again, and the page must fit (no horizontal scroll) at both.
 
 const DNA = DEMO.communities.dna
 const RECORDS = DEMO.communities.records
@@ -36,10 +39,41 @@ function patternOf (url: URL): string {
 /** Text that means a value went missing on its way to the page. */
 const LEAKS = /\bundefined\b|\bnull\b|\[object Object\]|\bNaN\b|Invalid DateTime/
 
+/** The widths every page is checked at: the harness's desktop window, then a phone (iPhone 12–15). */
+const DESKTOP = { width: 1280, height: 900 }
+const PHONE = { width: 390, height: 844 }
+
+/**
+ * Whether the document scrolls sideways at the window's width, and if so which elements stick out (the deepest
+ * ones, so the message names the culprit rather than its containers).
+ */
+async function overflow (page: Page): Promise<{ scrollWidth: number, width: number, culprits: string[] }> {
+  return await page.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    const culprits: string[] = []
+    // Too wide: a box past the window's edge, or text spilling out of its box (a long word in a heading).
+    const sticksOut = (e: Element): boolean => {
+      const r = e.getBoundingClientRect()
+      return r.width > 0 && (r.right > width + 0.5 || r.left + e.scrollWidth > width + 0.5)
+    }
+    for (const e of document.body.querySelectorAll('*')) {
+      if (!sticksOut(e) || [...e.children].some(sticksOut)) continue
+      const r = e.getBoundingClientRect()
+      const name = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+        (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '')
+      culprits.push(`${name} (right edge ${Math.round(Math.max(r.right, r.left + e.scrollWidth))} px) “${(e.textContent ?? '').trim().slice(0, 40)}”`)
+      if (culprits.length >= 5) break
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, width, culprits }
+  })
+}
+
 interface Visit { url: string, status: number, title: string }
 
 class Visitor {
   visits: Visit[] = []
+  /** The widest document seen at each window width, for the test log. */
+  widest = new Map<number, number>()
   constructor (readonly h: BrowserHarness, readonly page: Page, readonly role: string) {}
 
   /** Opens `path`, expects `status`, and runs every per-page check. */
@@ -75,9 +109,24 @@ class Visitor {
       (leak ? `: …${facts.text.slice(Math.max(0, leak.index - 80), leak.index + 40)}…` : ''))
     const badAttrs = facts.attrs.filter((a) => LEAKS.test(a))
     t.same(badAttrs, [], `${name}: no “undefined” or “null” in links or attributes`)
+    await this.assertFits(t, name, DESKTOP.width)
+    // The same document on a phone: axe again (reflow changes what is visible: the menu button, search icons)
+    // and no sideways scroll.
+    await this.page.setViewportSize(PHONE)
+    await this.h.checkA11y(this.page, t)
+    await this.assertFits(t, name, PHONE.width)
+    await this.page.setViewportSize(DESKTOP)
     const visit = { url: where.pathname + where.search, status, title: facts.title }
     this.visits.push(visit)
     return visit
+  }
+
+  /** The page at the window's current width scrolls no wider than the window. */
+  async assertFits (t: Test, name: string, width: number): Promise<void> {
+    const o = await overflow(this.page)
+    t.ok(o.scrollWidth <= width, `${name}: fits ${width} px (document ${o.scrollWidth} px wide)` +
+      (o.culprits.length ? `; too wide:\n  ${o.culprits.join('\n  ')}` : ''))
+    this.widest.set(width, Math.max(this.widest.get(width) ?? 0, o.scrollWidth))
   }
 
   /** Breadth-first over same-origin links from `starts`; every page answers 200 and passes the checks. */
@@ -142,7 +191,8 @@ class Visitor {
 
   /** The pages seen, for the test log. */
   summary (): string {
-    return this.visits.map((v) => `${v.status} ${v.url} “${v.title}”`).join('\n')
+    return this.visits.map((v) => `${v.status} ${v.url} “${v.title}”`).join('\n') +
+      `\nwidest document: ${[...this.widest].map(([w, s]) => `${s} px at ${w} px`).join(', ')}`
   }
 
   distinctPages (): number {
@@ -164,6 +214,11 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
   // The seed only writes: its calendar mail and the clinics' reminders, as the app's worker sends them.
   await sendCalendarMail(h.app)
   await sendDueReminders(h.app.db, h.app.mailer)
+  // Words with no place to break (a pasted URL, a 200-character title) must wrap on a phone, not widen the page.
+  const dna = await h.app.db.selectFrom('communities').selectAll().where('slug', '=', DNA).executeTakeFirstOrThrow()
+  const longEvent = await createEvent(h.app.db, dna, { title: 'Validation'.repeat(20) })
+  const longMember = await createMember(h.app.db, { full_name: 'Wolfeschlegelsteinhausenbergerdorff'.repeat(3), agency: 'Departmentofforensicsciencelaboratoryservices'.repeat(3) })
+  await addMembership(h.app.db, dna.id, longMember.id)
   const member = await memberByEmail(h, DEMO.member.email)
   const organizer = await memberByEmail(h, DEMO.organizer.email)
   const admin = await memberByEmail(h, DEMO.admin.email)
@@ -192,6 +247,17 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
     t.match(await v.page.locator('h1').innerText(), 'Forensic DNA Analysts annual conference')
     await v.visit(t, path(links.declined))
     await v.visit(t, `/rsvp/done?status=going&event=${conference}`)
+    // The sign-in pages no link leads to: "check your email", the emailed link's page, a link that doesn't work.
+    await v.visit(t, '/sign-in')
+    await v.page.getByLabel('Email address').fill(DEMO.member.email)
+    const [sent] = await Promise.all([
+      v.page.waitForNavigation(),
+      v.page.getByRole('button', { name: 'Email me a sign-in link' }).click()
+    ])
+    await v.check(t, sent, 200, 'the sign-in form sent')
+    const signIn = new URL(await h.linkFromMail(DEMO.member.email, '/auth/sign-in?token='))
+    await v.visit(t, signIn.pathname + signIn.search)
+    await v.visit(t, '/auth/sign-in?token=not-a-real-token', 400)
     v.assertDistinctTitles(t)
     t.comment(`${v.role} visited:\n${v.summary()}`)
     t.ok(v.distinctPages() >= 10, `the outsider saw ${v.distinctPages()} distinct pages`)
@@ -234,7 +300,11 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
     await v.visit(t, `/c/${DNA}/events/${fullEvent}`)
     await v.visit(t, `/c/${DNA}/orga/events/${fullEvent}/attendees`)
     await v.visit(t, `/c/${DNA}/orga/events/${fullEvent}/check-in`)
+    await v.visit(t, `/c/${DNA}/orga/events/${fullEvent}/invite`)
     await v.visit(t, `/c/${DNA}/orga/events/${fullEvent}/edit`)
+    await v.visit(t, `/c/${DNA}/events/${longEvent.id}`)
+    await v.visit(t, `/c/${DNA}/orga/events/${longEvent.id}/attendees`)
+    await v.visit(t, `/members/${longMember.id}`)
     await v.visit(t, `/c/${DNA}/orga/series/new`)
     await v.visit(t, `/c/${RECORDS}/join`)
     // The new-event form, saved empty: the same form with its problems listed.

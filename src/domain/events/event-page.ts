@@ -20,8 +20,10 @@ export interface EventPageView {
   goingLabel: 'Going' | 'Join the waitlist'
   /** The answer links in mails can be turned off while they still answer: a published event not over yet. */
   canTurnOffAnswerLinks: boolean
-  /** A draft has no calendar entry yet. */
+  /** A draft has no calendar entry yet, and an event that is over needs none. */
   canAddToCalendar: boolean
+  /** "Who's going" is for deciding whether to come: an event that is over does not show it. */
+  showWhoIsGoing: boolean
   organizer: {
     canInvite: boolean
     canPublish: boolean
@@ -43,7 +45,8 @@ export function eventPageView (
     closedNotice: problem && !mayStillDecline ? problem : null,
     goingLabel: event.capacity && counts.going >= event.capacity && mine?.status !== 'going' ? 'Join the waitlist' : 'Going',
     canTurnOffAnswerLinks: mine !== undefined && open,
-    canAddToCalendar: event.status !== 'draft',
+    canAddToCalendar: event.status !== 'draft' && !links.ended,
+    showWhoIsGoing: !links.ended,
     organizer: {
       canInvite: open,
       canPublish: event.status === 'draft',

@@ -19,7 +19,8 @@ declare module 'fastify' {
 
 /**
  * eta templates under views/, auto-escaping every `<%= %>`; cached unless NODE_ENV=development. Every template
- * has `it.fmt` (dates, plurals) and `it.paths` (the app's links: src/lib/paths.ts).
+ * has `it.fmt` (dates, plurals), `it.paths` (the app's links: src/lib/paths.ts), `it.asset` (a static file's
+ * fingerprinted URL) and `it.banner` (the SITE_BANNER setting).
  */
 export default fp(async (app) => {
   const production = app.config.NODE_ENV !== 'development'
@@ -33,6 +34,7 @@ export default fp(async (app) => {
     templates: viewsDir,
     viewExt: 'eta',
     production,
-    defaultContext: { fmt: format, paths }
+    // `asset` links a static file by its fingerprinted name (plugins/external/static.ts); `banner` is SITE_BANNER.
+    defaultContext: { fmt: format, paths, asset: app.assetUrl, banner: app.config.SITE_BANNER }
   })
-}, { name: 'view', dependencies: ['config'] })
+}, { name: 'view', dependencies: ['config', 'static'] })

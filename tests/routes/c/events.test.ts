@@ -70,7 +70,12 @@ t.test('events pages', async (t) => {
     await organizer.post(`${base}/orga/events/new`, { ...eventFields, title: 'Boston meetup', kind: 'meetup', online_url: '', venue_name: 'Boston Public Library', region: 'New England', start_date: inDays(20), capacity: '' })
     const boston = await db.selectFrom('events').select('id').where('title', '=', 'Boston meetup').executeTakeFirstOrThrow()
     await organizer.post(`${base}/orga/events/${boston.id}/publish`, {})
-    const all = text((await member.get(`${base}/events`)).body)
+    const listPage = await member.get(`${base}/events`)
+    // A date input shows the browser's own date picker (mm/dd/yyyy in the US): its label names no format.
+    t.match(listPage.body, /<label class="usa-label" for="from">From<\/label>\s*<input class="usa-input" id="from" name="from" type="date"/)
+    t.match(listPage.body, /<label class="usa-label" for="to">To<\/label>/)
+    t.notMatch(text(listPage.body), 'YYYY-MM-DD')
+    const all = text(listPage.body)
     t.match(all, 'Validation brown-bag')
     t.match(all, 'Boston meetup')
     t.ok(all.indexOf('Validation brown-bag') < all.indexOf('Boston meetup'), 'soonest first')
@@ -163,6 +168,8 @@ t.test('events pages', async (t) => {
     const page = await organizer.get(url)
     t.equal(page.statusCode, 200)
     t.match(text(page.body), '0 people checked in.')
+    // On a phone USWDS hides the button's text and shows the icon: the icon's alt names the button.
+    t.match(page.body, /<button class="usa-button" type="submit"><span class="usa-search__submit-text">Search<\/span><img [^>]*class="usa-search__submit-icon" alt="Search"><\/button>/)
     t.match(text(page.body), 'Ben Bashful')
     const search = text((await organizer.get(`${url}?q=lee`)).body)
     t.match(search, 'Lee Late')

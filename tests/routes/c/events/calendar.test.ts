@@ -92,4 +92,21 @@ t.test('event download and add-to-calendar links', async (t) => {
     const draftPage = await (await as(orga)).get(`/c/dna/events/${draft.id}`)
     t.notMatch(text(draftPage.body), 'Add to calendar', 'no Add to calendar block on a draft')
   })
+
+  await t.test('an event that is over offers no Add to calendar and no “Who’s going”', async (t) => {
+    const before = new Date(Date.now() - 7 * 86_400_000)
+    const past = await db.insertInto('events').values({
+      community_id: dna.id, kind: 'meetup', title: 'Last week’s meetup', why_it_matters: 'Done.', time_zone: 'America/New_York',
+      status: 'published', starts_at: before, ends_at: new Date(before.getTime() + 3_600_000), venue_name: 'Lab'
+    }).returningAll().executeTakeFirstOrThrow()
+    const member = await as(ada)
+    const upcoming = text((await member.get(`/c/dna/events/${event.id}`)).body)
+    t.match(upcoming, 'Who’s going', 'an upcoming event shows who’s going')
+    const page = await member.get(`/c/dna/events/${past.id}`)
+    t.equal(page.statusCode, 200)
+    t.match(text(page.body), 'Last week’s meetup')
+    t.notMatch(text(page.body), 'Add to calendar')
+    t.notMatch(text(page.body), 'Who’s going')
+    t.match(text(page.body), 'Attendance 0 people said they would go', 'the facts say how many meant to come, not places left')
+  })
 })
