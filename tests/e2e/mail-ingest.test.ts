@@ -39,7 +39,7 @@ function ingest (input: string, env: Record<string, string>): Promise<Run> {
     let stderr = ''
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8') })
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8') })
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`mail:ingest did not finish in 20 s\n${stderr}`)) }, 20_000)
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`mail:ingest did not finish in 60 s\n${stderr}`)) }, 60_000)
     child.on('error', (err) => { clearTimeout(timer); reject(err) })
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
     child.stdin.end(input)
