@@ -152,6 +152,23 @@ export async function nextWaitlisted (db: Db, eventId: number, n: number) {
     .orderBy('rsvps.waitlisted_at').orderBy('rsvps.id').limit(n).execute()
 }
 
+/**
+ * A waitlisted member's place on the event's waitlist (1 = next to get a seat), in the order `nextWaitlisted`
+ * promotes; null when they are not on it. Never cached: anyone ahead of them leaving moves it.
+ */
+export async function waitlistPlace (db: Db, eventId: number, memberId: number): Promise<number | null> {
+  const row = await db.selectFrom('rsvps as mine')
+    .select((eb) => eb.selectFrom('rsvps as ahead').select(eb.fn.countAll<number>().as('n'))
+      .whereRef('ahead.event_id', '=', 'mine.event_id').where('ahead.status', '=', 'waitlisted')
+      .where((w) => w.or([
+        w('ahead.waitlisted_at', '<', w.ref('mine.waitlisted_at')),
+        w.and([w('ahead.waitlisted_at', '=', w.ref('mine.waitlisted_at')), w('ahead.id', '<', w.ref('mine.id'))])
+      ])).as('ahead'))
+    .where('mine.event_id', '=', eventId).where('mine.member_id', '=', memberId).where('mine.status', '=', 'waitlisted')
+    .executeTakeFirst()
+  return row ? Number(row.ahead) + 1 : null
+}
+
 export async function markGoing (db: Db, rsvpIds: number[]): Promise<void> {
   if (!rsvpIds.length) return
   await db.updateTable('rsvps').set({ status: 'going', waitlisted_at: null, updated_at: sql<Date>`clock_timestamp()` })
