@@ -50,6 +50,8 @@ export const paths = {
   profileFeeds: () => '/profile#calendar-feed',
   /** Makes new calendar feed links (POST). */
   profileCalendarFeed: () => '/profile/calendar-feed',
+  /** The signed-in member's events: upcoming and past, with their answers. */
+  myEvents: () => '/profile/events',
   /** A member's public profile. */
   member: (memberId: Id) => `/members/${seg(memberId)}`,
 

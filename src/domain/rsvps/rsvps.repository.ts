@@ -194,3 +194,36 @@ export async function listAttendees (db: Db, eventId: number) {
     .orderBy('rsvps.waitlisted_at').orderBy('members.full_name')
     .execute()
 }
+
+/**
+ * The events the member answered in the communities they belong to (published or cancelled; drafts never),
+ * upcoming (not ended at `now`, soonest first) or past (latest first), with their answer and, when waitlisted,
+ * their place on the waitlist. One query.
+ */
+export async function listMyEvents (db: Db, memberId: number, now: Date, when: 'upcoming' | 'past', limit: number) {
+  let q = db.selectFrom('rsvps')
+    .innerJoin('events', 'events.id', 'rsvps.event_id')
+    .innerJoin('communities', 'communities.id', 'events.community_id')
+    .innerJoin('memberships', (j) => j.onRef('memberships.community_id', '=', 'events.community_id').on('memberships.member_id', '=', memberId))
+    .select([
+      'events.id', 'events.title', 'events.starts_at', 'events.ends_at', 'events.time_zone', 'events.status',
+      'events.venue_name', 'events.online_url', 'communities.slug as community_slug', 'communities.name as community_name',
+      'rsvps.status as rsvp_status'
+    ])
+    .select((eb) => eb.case().when('rsvps.status', '=', 'waitlisted').then(
+      eb.selectFrom('rsvps as ahead').select(sql<number>`count(*) + 1`.as('n'))
+        .whereRef('ahead.event_id', '=', 'rsvps.event_id').where('ahead.status', '=', 'waitlisted')
+        .where((w) => w.or([
+          w('ahead.waitlisted_at', '<', w.ref('rsvps.waitlisted_at')),
+          w.and([w('ahead.waitlisted_at', '=', w.ref('rsvps.waitlisted_at')), w('ahead.id', '<', w.ref('rsvps.id'))])
+        ]))
+    ).else(null).end().as('waitlist_place'))
+    .where('rsvps.member_id', '=', memberId)
+    .where('events.status', '!=', 'draft')
+  q = when === 'upcoming'
+    ? q.where('events.ends_at', '>', now).orderBy('events.starts_at').orderBy('events.id')
+    : q.where('events.ends_at', '<=', now).orderBy('events.starts_at', 'desc').orderBy('events.id', 'desc')
+  return q.limit(limit).execute()
+}
+
+export type MyEventRow = Awaited<ReturnType<typeof listMyEvents>>[number]

@@ -6,6 +6,7 @@ import { buttonForm, NoQuery } from '../../lib/schema.js'
 import { ALL_ZONES } from '../../lib/time-zones.js'
 import { feedLinks, regenerateFeed } from '../../domain/calendar/feeds.js'
 import { paths } from '../../lib/paths.js'
+import { myEvents } from '../../domain/rsvps/my-events.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]
 
@@ -16,6 +17,7 @@ export default async function profileRoutes (app: FastifyInstance) {
   app.get('/profile', { schema: { querystring: NoQuery } }, showProfile)
   app.post('/profile', { schema: { querystring: NoQuery, body: ProfileForm }, config: { form: true } }, saveTheProfile)
   app.post('/profile/calendar-feed', { schema: { querystring: NoQuery, body: buttonForm } }, newFeedAddresses)
+  app.get('/profile/events', { schema: { querystring: NoQuery } }, showMyEvents)
 
   const zoneOptions = [{ value: '', label: '- Each event’s own time zone only -' }, ...ALL_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]
   const profilePage = { title: 'Your profile', limits: PROFILE_LIMITS, stateOptions: STATE_OPTIONS, zoneOptions }
@@ -33,6 +35,11 @@ export default async function profileRoutes (app: FastifyInstance) {
     }
     await saveProfile(app.db, request.member!.id, form.input)
     return reply.flash('Your profile is saved.').redirect(paths.member(request.member!.id), 303)
+  }
+
+  async function showMyEvents (request: FastifyRequest, reply: FastifyReply) {
+    const { upcoming, past } = await myEvents(app.db, request.member!.id, request.viewerZone)
+    return reply.page('profile/events', { title: 'My events', upcoming, past, viewerZone: request.viewerZone })
   }
 
   async function newFeedAddresses (request: FastifyRequest, reply: FastifyReply) {
