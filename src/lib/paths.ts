@@ -50,6 +50,10 @@ export const paths = {
   profileFeeds: () => '/profile#calendar-feed',
   /** Makes new calendar feed links (POST). */
   profileCalendarFeed: () => '/profile/calendar-feed',
+  /** The profile's email section (anchor). */
+  profileEmail: () => '/profile#email',
+  /** Saves the member's email choices (POST). */
+  profileEmailPreferences: () => '/profile/email',
   /** The signed-in member's events: upcoming and past, with their answers. */
   myEvents: () => '/profile/events',
   /** A member's public profile. */

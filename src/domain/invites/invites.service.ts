@@ -203,7 +203,7 @@ export function messageFor (event: Event, s: CalendarState, own: QueuedChange[],
   if (event.status === 'cancelled') {
     if (!changed.some((r) => r.reason === 'cancelled')) return null
     const cancelled = { template: 'event-cancelled', kind: 'event-cancelled' }
-    const owed = holds || (answering && (has('answer') || has('promoted')))
+    const owed = holds || (s.mail_calendar && answering && (has('answer') || has('promoted')))
     if (owed && event.ends_at > now && event.ends_at > new Date()) {
       return { calendar: true, rsvp: status, mail: { ...cancelled, method: 'CANCEL' } }
     }
@@ -213,6 +213,13 @@ export function messageFor (event: Event, s: CalendarState, own: QueuedChange[],
 
   const moved = changed.filter((r) => r.reason === 'time' || r.reason === 'place')
   const promoted = has('promoted') && status === 'going'
+  if (!s.mail_calendar && !holds) {
+    // They turned calendar invitations off (profile): no invite for an answer or an organizer's invitation; a
+    // place from the waitlist and a change of time or place still reach them, as plain notices. An invite they
+    // already hold keeps getting its updates below, so their calendar never shows a stale time.
+    if (promoted) return { calendar: false, footer: 'details', ...PROMOTION }
+    return moved.length && concerned ? { calendar: false, footer: 'details', ...changeNotice(moved, 'event-changed') } : null
+  }
   if (!invitable(event, now)) {
     if (promoted) return { calendar: false, footer: 'details', ...PROMOTION }
     return moved.length && concerned ? { calendar: false, footer: 'details', ...changeNotice(moved, 'event-changed') } : null

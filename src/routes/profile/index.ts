@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { saveProfile } from '../../domain/members/members.service.js'
+import { saveMailPreferences, saveProfile } from '../../domain/members/members.service.js'
+import { MailPreferencesForm, readMailPreferencesForm } from '../../forms/mail-preferences-form.js'
 import { US_STATES_AND_TERRITORIES } from '../../domain/members/regions.js'
 import { PROFILE_LIMITS, ProfileForm, profileFormValues, readProfileForm } from '../../forms/profile-form.js'
 import { buttonForm, NoQuery } from '../../lib/schema.js'
@@ -18,6 +19,7 @@ export default async function profileRoutes (app: FastifyInstance) {
   app.post('/profile', { schema: { querystring: NoQuery, body: ProfileForm }, config: { form: true } }, saveTheProfile)
   app.post('/profile/calendar-feed', { schema: { querystring: NoQuery, body: buttonForm } }, newFeedAddresses)
   app.get('/profile/events', { schema: { querystring: NoQuery } }, showMyEvents)
+  app.post('/profile/email', { schema: { querystring: NoQuery, body: MailPreferencesForm } }, saveEmailPreferences)
 
   const zoneOptions = [{ value: '', label: '- Each event’s own time zone only -' }, ...ALL_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]
   const profilePage = { title: 'Your profile', limits: PROFILE_LIMITS, stateOptions: STATE_OPTIONS, zoneOptions }
@@ -40,6 +42,14 @@ export default async function profileRoutes (app: FastifyInstance) {
   async function showMyEvents (request: FastifyRequest, reply: FastifyReply) {
     const { upcoming, past } = await myEvents(app.db, request.member!.id, request.viewerZone)
     return reply.page('profile/events', { title: 'My events', upcoming, past, viewerZone: request.viewerZone })
+  }
+
+  async function saveEmailPreferences (request: FastifyRequest, reply: FastifyReply) {
+    const form = readMailPreferencesForm(request.body)
+    // Checkboxes only: the schema has already refused anything else, so there is nothing to re-show.
+    if (!form.input) return reply.flash('Your email choices could not be read. Try again.').redirect(paths.profileEmail(), 303)
+    await saveMailPreferences(app.db, request.member!.id, form.input)
+    return reply.flash('Your email choices are saved.').redirect(paths.profileEmail(), 303)
   }
 
   async function newFeedAddresses (request: FastifyRequest, reply: FastifyReply) {
