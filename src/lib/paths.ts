@@ -78,6 +78,8 @@ export const paths = {
   join: (slug: string) => `${community(slug)}/join`,
   /** Accepting a community's norms (the last step of joining). */
   joinNorms: (slug: string) => `${community(slug)}/join/norms`,
+  /** Leaving a community (GET: what happens, and the confirm button; POST: leave). */
+  leave: (slug: string) => `${community(slug)}/leave`,
   /** The member directory, at a page. */
   members: (slug: string, q: Record<string, string | number | undefined> = {}) => `${community(slug)}/members${query(q)}`,
 

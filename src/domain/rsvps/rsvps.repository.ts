@@ -227,3 +227,16 @@ export async function listMyEvents (db: Db, memberId: number, now: Date, when: '
 }
 
 export type MyEventRow = Awaited<ReturnType<typeof listMyEvents>>[number]
+
+/**
+ * The member's answers that still hold a place or a plan — going, maybe, waitlisted — to published events that
+ * have not ended, in one community or in all (`communityId` null): what leaving or deleting the account withdraws.
+ */
+export async function openAnswers (db: Db, memberId: number, communityId: number | null, now: Date) {
+  let q = db.selectFrom('rsvps').innerJoin('events', 'events.id', 'rsvps.event_id')
+    .select(['events.id', 'events.title', 'events.community_id', 'events.starts_at', 'events.time_zone', 'rsvps.status'])
+    .where('rsvps.member_id', '=', memberId).where('rsvps.status', 'in', ['going', 'maybe', 'waitlisted'])
+    .where('events.status', '=', 'published').where('events.ends_at', '>', now)
+  if (communityId !== null) q = q.where('events.community_id', '=', communityId)
+  return q.orderBy('events.starts_at').orderBy('events.id').execute()
+}
