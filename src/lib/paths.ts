@@ -54,6 +54,8 @@ export const paths = {
   profileEmail: () => '/profile#email',
   /** Saves the member's email choices (POST). */
   profileEmailPreferences: () => '/profile/email',
+  /** Deleting one's account (GET: what happens, and the confirmation; POST: delete). */
+  deleteAccount: () => '/profile/delete',
   /** The signed-in member's events: upcoming and past, with their answers. */
   myEvents: () => '/profile/events',
   /** A member's public profile. */

@@ -8,6 +8,8 @@ import { ALL_ZONES } from '../../lib/time-zones.js'
 import { feedLinks, regenerateFeed } from '../../domain/calendar/feeds.js'
 import { paths } from '../../lib/paths.js'
 import { myEvents } from '../../domain/rsvps/my-events.js'
+import { accountDeletionPreview, deleteAccount } from '../../domain/members/account.service.js'
+import { DeleteAccountForm, readDeleteAccountForm } from '../../forms/delete-account-form.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]
 
@@ -19,6 +21,8 @@ export default async function profileRoutes (app: FastifyInstance) {
   app.post('/profile', { schema: { querystring: NoQuery, body: ProfileForm }, config: { form: true } }, saveTheProfile)
   app.post('/profile/calendar-feed', { schema: { querystring: NoQuery, body: buttonForm } }, newFeedAddresses)
   app.get('/profile/events', { schema: { querystring: NoQuery } }, showMyEvents)
+  app.get('/profile/delete', { schema: { querystring: NoQuery } }, showDeleteAccount)
+  app.post('/profile/delete', { schema: { querystring: NoQuery, body: DeleteAccountForm }, config: { form: true } }, deleteTheAccount)
   app.post('/profile/email', { schema: { querystring: NoQuery, body: MailPreferencesForm } }, saveEmailPreferences)
 
   const zoneOptions = [{ value: '', label: '- Each event’s own time zone only -' }, ...ALL_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]
@@ -50,6 +54,25 @@ export default async function profileRoutes (app: FastifyInstance) {
     if (!form.input) return reply.flash('Your email choices could not be read. Try again.').redirect(paths.profileEmail(), 303)
     await saveMailPreferences(app.db, request.member!.id, form.input)
     return reply.flash('Your email choices are saved.').redirect(paths.profileEmail(), 303)
+  }
+
+  async function deletePage (request: FastifyRequest, reply: FastifyReply,
+    extra: { values?: Record<string, string>, errors?: Record<string, string>, problem?: string } = {}, status = 200) {
+    const preview = await accountDeletionPreview(app.db, request.member!.id)
+    return reply.page('profile/delete', { title: 'Delete your account', preview, values: { email: '' }, ...extra, problem: extra.problem ?? preview.refusal }, status)
+  }
+
+  async function showDeleteAccount (request: FastifyRequest, reply: FastifyReply) {
+    return deletePage(request, reply)
+  }
+
+  async function deleteTheAccount (request: FastifyRequest, reply: FastifyReply) {
+    const form = readDeleteAccountForm(request.body, request.member!.email)
+    if (!form.confirmed) return deletePage(request, reply, { values: form.values, errors: form.errors }, 400)
+    const outcome = await deleteAccount(app.db, request.member!.id)
+    if (!outcome.ok) return deletePage(request, reply, { values: form.values, problem: outcome.message }, 409)
+    await reply.signOut()
+    return reply.flash('Your account is deleted, and you are signed out. Thank you for taking part.').redirect(paths.home(), 303)
   }
 
   async function newFeedAddresses (request: FastifyRequest, reply: FastifyReply) {
