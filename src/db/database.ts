@@ -99,7 +99,8 @@ export interface InvitationsTable {
   revoked_at: Date | null
 }
 
-export type EmailTokenPurpose = 'sign-in' | 'verify-email' | 'invitation'
+/** 'change-email': a link to a member's new address that confirms it (the token's `email`). */
+export type EmailTokenPurpose = 'sign-in' | 'verify-email' | 'invitation' | 'change-email'
 
 export interface EmailTokensTable {
   id: Generated<number>

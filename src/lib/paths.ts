@@ -116,6 +116,12 @@ export const paths = {
 
   /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
   joinVerify: (token?: string) => `/join/verify${query({ token })}`,
+  /** A mailed link that confirms a member's new email address. Without a token: the form's action. */
+  emailChangeConfirm: (token?: string) => `/email-change/confirm${query({ token })}`,
+  /** Asks for a new email address (POST, from the profile). */
+  profileEmailAddress: () => '/profile/email-address',
+  /** The profile's account section (anchor). */
+  profileAccount: () => '/profile#account',
   /** A mailed invitation's page. Without a token: the form's action. */
   invitationAccept: (token?: string) => `/invitations/accept${query({ token })}`,
   /** A signed "Going" / "Can't go" link. */

@@ -10,6 +10,8 @@ import { paths } from '../../lib/paths.js'
 import { myEvents } from '../../domain/rsvps/my-events.js'
 import { accountDeletionPreview, deleteAccount } from '../../domain/members/account.service.js'
 import { DeleteAccountForm, readDeleteAccountForm } from '../../forms/delete-account-form.js'
+import { requestEmailChange } from '../../domain/auth/email-change.service.js'
+import { EmailChangeForm, readEmailChangeForm } from '../../forms/email-change-form.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]
 
@@ -23,6 +25,7 @@ export default async function profileRoutes (app: FastifyInstance) {
   app.get('/profile/events', { schema: { querystring: NoQuery } }, showMyEvents)
   app.get('/profile/delete', { schema: { querystring: NoQuery } }, showDeleteAccount)
   app.post('/profile/delete', { schema: { querystring: NoQuery, body: DeleteAccountForm }, config: { form: true } }, deleteTheAccount)
+  app.post('/profile/email-address', { schema: { querystring: NoQuery, body: EmailChangeForm }, config: { form: true } }, askToChangeEmail)
   app.post('/profile/email', { schema: { querystring: NoQuery, body: MailPreferencesForm } }, saveEmailPreferences)
 
   const zoneOptions = [{ value: '', label: '- Each event’s own time zone only -' }, ...ALL_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]
@@ -30,14 +33,26 @@ export default async function profileRoutes (app: FastifyInstance) {
 
   async function showProfile (request: FastifyRequest, reply: FastifyReply) {
     const calendarFeed = await feedLinks(app.db, app.site, request.member!)
-    return reply.page('profile/edit', { ...profilePage, values: profileFormValues(request.member!), calendarFeed })
+    return reply.page('profile/edit', { ...profilePage, values: profileFormValues(request.member!), calendarFeed, emailChange: { values: { new_email: '' }, errors: {} } })
+  }
+
+  async function askToChangeEmail (request: FastifyRequest, reply: FastifyReply) {
+    const form = readEmailChangeForm(request.body)
+    const outcome = form.email ? await requestEmailChange(app.db, app.mailer, request.member!, form.email) : null
+    if (!outcome?.ok) {
+      const errors = outcome ? { new_email: outcome.message } : form.errors
+      const calendarFeed = await feedLinks(app.db, app.site, request.member!)
+      return reply.page('profile/edit', { ...profilePage, values: profileFormValues(request.member!), calendarFeed, emailChange: { values: form.values, errors } }, 400)
+    }
+    return reply.flash(`We sent a link to ${form.email}. Open it within a day to confirm the new address; until then Convene keeps using ${request.member!.email}.`)
+      .redirect(paths.profileAccount(), 303)
   }
 
   async function saveTheProfile (request: FastifyRequest, reply: FastifyReply) {
     const form = readProfileForm(request.body)
     if (!form.input) {
       const calendarFeed = await feedLinks(app.db, app.site, request.member!)
-      return reply.page('profile/edit', { ...profilePage, values: form.values, errors: form.errors, calendarFeed }, 400)
+      return reply.page('profile/edit', { ...profilePage, values: form.values, errors: form.errors, calendarFeed, emailChange: { values: { new_email: '' }, errors: {} } }, 400)
     }
     await saveProfile(app.db, request.member!.id, form.input)
     return reply.flash('Your profile is saved.').redirect(paths.member(request.member!.id), 303)
