@@ -37,7 +37,7 @@ async function onlyOrganizerOf (db: Db, memberId: number, terms: Array<{ communi
   for (const t of terms) {
     const organizers = await listCurrentOrganizers(db, t.community_id)
     if (organizers.length === 1 && organizers[0].id === memberId) {
-      return onlyOrganizerMessage(t.community_name).replace(/then leave\.$/, 'then delete your account.')
+      return onlyOrganizerMessage(t.community_name, 'delete your account')
     }
   }
   return null
@@ -49,12 +49,12 @@ export async function deleteAccount (db: Kysely<Database>, memberId: number, now
     await db.transaction().execute(async (trx) => {
       const member = await findMemberById(trx, memberId)
       if (!member) return
-      for (const c of await membershipsOf(trx, memberId)) await leaveInTransaction(trx, c, memberId, now)
+      for (const c of await membershipsOf(trx, memberId)) await leaveInTransaction(trx, c, memberId, now, 'delete your account')
       // Terms and answers left where they are no longer a member (an organizer without membership, an answer
       // given before they lost it).
       for (const term of await termsNotEnded(trx, memberId, null)) {
         const ended = await endTerm(trx, term.community_id, term.id)
-        if (!ended.ok) throw new LeaveRefused(onlyOrganizerMessage(term.community_name).replace(/then leave\.$/, 'then delete your account.'))
+        if (!ended.ok) throw new LeaveRefused(onlyOrganizerMessage(term.community_name, 'delete your account'))
       }
       for (const a of await openAnswers(trx, memberId, null, now)) {
         await answerInTransaction(trx, { eventId: a.id, memberId, choice: 'declined' }, now)
@@ -64,7 +64,7 @@ export async function deleteAccount (db: Kysely<Database>, memberId: number, now
     })
     return { ok: true }
   } catch (err) {
-    if (err instanceof LeaveRefused) return { ok: false, message: err.message.replace(/then leave\.$/, 'then delete your account.') }
+    if (err instanceof LeaveRefused) return { ok: false, message: err.message }
     throw err
   }
 }

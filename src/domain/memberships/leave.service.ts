@@ -26,9 +26,12 @@ export interface LeavePreview {
   refusal: string | null
 }
 
+/** What the member is doing when refused: leaving one community, or deleting their account. */
+export type Departure = 'leave' | 'delete your account'
+
 /** The only-organizer refusal's words, shared by leaving and deleting the account. */
-export function onlyOrganizerMessage (communityName: string): string {
-  return `You are the only current organizer of ${communityName}. A community always keeps at least one organizer: add another organizer on its Organizers page first, then leave.`
+export function onlyOrganizerMessage (communityName: string, then: Departure = 'leave'): string {
+  return `You are the only current organizer of ${communityName}. A community always keeps at least one organizer: add another organizer on its Organizers page first, then ${then}.`
 }
 
 /** What leaving the community would do, for the confirmation page. */
@@ -47,10 +50,12 @@ export async function leavePreview (db: Db, communityId: number, communityName: 
  * open answers (waitlist promotion and calendar mail follow as for any "can't go"), and ends the membership.
  * Throws LeaveRefused (roll back) when they are its only current organizer. Returns how many answers were withdrawn.
  */
-export async function leaveInTransaction (trx: Db, community: { id: number, name: string }, memberId: number, now = new Date()): Promise<number> {
+export async function leaveInTransaction (trx: Db, community: { id: number, name: string }, memberId: number, now = new Date(),
+  then: Departure = 'leave'): Promise<number> {
   for (const term of await termsNotEnded(trx, memberId, community.id)) {
+    // endTerm refuses only for the last current organizer (409) or a term that is gone (404, not listed here).
     const ended = await endTerm(trx, community.id, term.id)
-    if (!ended.ok) throw new LeaveRefused(ended.status === 409 && /only current organizer/.test(ended.message) ? onlyOrganizerMessage(community.name) : ended.message)
+    if (!ended.ok) throw new LeaveRefused(ended.status === 409 ? onlyOrganizerMessage(community.name, then) : ended.message)
   }
   let withdrawn = 0
   for (const answer of await openAnswers(trx, memberId, community.id, now)) {

@@ -60,5 +60,6 @@ t.test('deleting my account says what happens, asks me to type my address, then 
   t.match(refused, 'then delete your account.')
   const forced = await oc.post(paths.deleteAccount(), { email: organizer.email })
   t.equal(forced.statusCode, 409)
+  t.match(text(forced.body), 'add another organizer on its Organizers page first, then delete your account.')
   t.ok(await db.selectFrom('members').select('id').where('id', '=', organizer.id).executeTakeFirst(), 'still there')
 })
