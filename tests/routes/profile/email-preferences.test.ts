@@ -13,7 +13,7 @@ t.test('a member turns reminders and calendar invitations off; mail they must ge
   const { app } = await createTestApp(t)
   const db = app.db
   const soon = new Date(Date.now() + 30 * MINUTE)
-  const { community, members: [ada, ben], event } = await buildWorld(db, {
+  const { community, organizer, members: [ada, ben, cy], event } = await buildWorld(db, {
     event: { title: 'Soon meetup', startsAt: soon, endsAt: new Date(soon.getTime() + 60 * MINUTE) }
   })
   const mailTo = (email: string) => db.selectFrom('mail_messages').select(['kind', 'subject']).where('to_address', '=', email).orderBy('id').execute()
@@ -49,6 +49,16 @@ t.test('a member turns reminders and calendar invitations off; mail they must ge
   await sendCalendarMail(app)
   t.same((await mailTo(ben.email)).map((m) => m.kind), ['calendar-invite'])
   t.same((await mailTo(ada.email)).map((m) => m.kind), [], 'no calendar invitation for Ada')
+
+  // An organizer invites everyone: Ada is counted apart and gets nothing; Cy gets an invitation.
+  const oc = new Client(app)
+  await signInAs(oc, organizer)
+  const invitePage = paths.orgaEvent(community.slug, event!.id, 'invite')
+  const sent = await oc.post(invitePage, { who: 'everyone', emails: '' }, { csrfFrom: invitePage })
+  t.match(text(sent.body), '1 member has turned calendar invitations off, so was not emailed.')
+  await sendCalendarMail(app)
+  t.same((await mailTo(ada.email)).map((m) => m.kind), [], 'no organizer invitation for Ada')
+  t.same((await mailTo(cy.email)).map((m) => m.kind), ['calendar-invite'])
 
   // The hour-before reminder is due: Ben gets it, Ada does not.
   t.equal(await sendDueReminders(db, app.mailer), 1)
