@@ -24,6 +24,10 @@ export interface MembersTable {
   updated_at: ColumnType<Date, Date | undefined, Date>
   /** Calendar-feed URL version (migrations/2026-11-25T1200_calendar_feeds.ts): bumped to revoke the old URL. */
   feed_version: Generated<number>
+  /** Mail preferences (migrations/2026-12-04T1000_mail_preferences.ts): reminders before events they are going to. */
+  mail_reminders: Generated<boolean>
+  /** Calendar invitations (and their updates) for the events they answer going or maybe. */
+  mail_calendar: Generated<boolean>
 }
 
 export interface CommunitiesTable {
@@ -95,7 +99,8 @@ export interface InvitationsTable {
   revoked_at: Date | null
 }
 
-export type EmailTokenPurpose = 'sign-in' | 'verify-email' | 'invitation'
+/** 'change-email': a link to a member's new address that confirms it (the token's `email`). */
+export type EmailTokenPurpose = 'sign-in' | 'verify-email' | 'invitation' | 'change-email'
 
 export interface EmailTokensTable {
   id: Generated<number>

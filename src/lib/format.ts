@@ -75,3 +75,10 @@ export function dayOnly (d: string | Date): string {
 export function plural (n: number, one: string, many = `${one}s`): string {
   return `${n < 1000 && n > -1000 ? String(n) : n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 }
+
+/** "1st", "2nd", "3rd", "11th", "22nd" … */
+export function ordinal (n: number): string {
+  const tens = n % 100
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'
+  return `${n}${suffix}`
+}

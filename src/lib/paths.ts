@@ -50,6 +50,14 @@ export const paths = {
   profileFeeds: () => '/profile#calendar-feed',
   /** Makes new calendar feed links (POST). */
   profileCalendarFeed: () => '/profile/calendar-feed',
+  /** The profile's email section (anchor). */
+  profileEmail: () => '/profile#email',
+  /** Saves the member's email choices (POST). */
+  profileEmailPreferences: () => '/profile/email',
+  /** Deleting one's account (GET: what happens, and the confirmation; POST: delete). */
+  deleteAccount: () => '/profile/delete',
+  /** The signed-in member's events: upcoming and past, with their answers. */
+  myEvents: () => '/profile/events',
   /** A member's public profile. */
   member: (memberId: Id) => `/members/${seg(memberId)}`,
 
@@ -72,6 +80,8 @@ export const paths = {
   join: (slug: string) => `${community(slug)}/join`,
   /** Accepting a community's norms (the last step of joining). */
   joinNorms: (slug: string) => `${community(slug)}/join/norms`,
+  /** Leaving a community (GET: what happens, and the confirm button; POST: leave). */
+  leave: (slug: string) => `${community(slug)}/leave`,
   /** The member directory, at a page. */
   members: (slug: string, q: Record<string, string | number | undefined> = {}) => `${community(slug)}/members${query(q)}`,
 
@@ -106,6 +116,12 @@ export const paths = {
 
   /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
   joinVerify: (token?: string) => `/join/verify${query({ token })}`,
+  /** A mailed link that confirms a member's new email address. Without a token: the form's action. */
+  emailChangeConfirm: (token?: string) => `/email-change/confirm${query({ token })}`,
+  /** Asks for a new email address (POST, from the profile). */
+  profileEmailAddress: () => '/profile/email-address',
+  /** The profile's account section (anchor). */
+  profileAccount: () => '/profile#account',
   /** A mailed invitation's page. Without a token: the form's action. */
   invitationAccept: (token?: string) => `/invitations/accept${query({ token })}`,
   /** A signed "Going" / "Can't go" link. */

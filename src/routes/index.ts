@@ -7,6 +7,7 @@ import profileRoutes from './profile/index.js'
 import memberRoutes from './members/index.js'
 import communityRoutes from './c/index.js'
 import joinLinkRoutes from './join/index.js'
+import emailChangeRoutes from './email-change/index.js'
 import invitationRoutes from './invitations/index.js'
 import rsvpLinkRoutes from './rsvp/index.js'
 import feedRoutes from './feeds/index.js'
@@ -26,6 +27,7 @@ export default async function routes (app: FastifyInstance) {
   await app.register(memberRoutes)
   await app.register(communityRoutes)
   await app.register(joinLinkRoutes)
+  await app.register(emailChangeRoutes)
   await app.register(invitationRoutes)
   await app.register(rsvpLinkRoutes)
   await app.register(feedRoutes)

@@ -145,6 +145,8 @@ t.test('demo data', async (t) => {
     t.match(text(list.body), 'DNA brown-bag')
     t.match(text(list.body), 'Forensic DNA Analysts annual conference')
     t.match(text(list.body), 'Rapid DNA roundtable (Twin Cities)')
+    const mine = text((await m.get('/profile/events')).body)
+    t.match(mine, 'Your answer: On the waitlist (1st)', 'My events shows the demo member’s waitlist place')
 
     const o = new Client(app)
     await signInAs(o, await person(DEMO.organizer.email))

@@ -53,3 +53,9 @@ export async function deleteExpiredSessions (db: Db): Promise<number> {
   const r = await db.deleteFrom('sessions').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst()
   return Number(r.numDeletedRows)
 }
+
+/** Makes the member's unused links of these purposes unusable (an address changed: links to the old one, or to another new one, stop). */
+export async function expireTokensOf (db: Db, memberId: number, purposes: EmailTokenPurpose[]): Promise<void> {
+  await db.updateTable('email_tokens').set({ used_at: sql`now()` })
+    .where('member_id', '=', memberId).where('purpose', 'in', purposes).where('used_at', 'is', null).execute()
+}

@@ -1,6 +1,6 @@
 import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
 import { tags } from '../../infra/cache/tags.js'
-import type { Db, Member } from '../../db/database.js'
+import type { Db, EmailTokenPurpose, Member } from '../../db/database.js'
 import { hashToken, randomToken } from '../../lib/tokens.js'
 import { findMemberByEmail } from '../members/members.repository.js'
 import { absoluteUrl, paths } from '../../lib/paths.js'
@@ -36,7 +36,7 @@ export async function requestSignIn (db: Db, mailer: Mailer, email: string, next
 export type TokenProblem = 'invalid' | 'expired' | 'used'
 
 /** Checks a link token without using it (for the confirmation page that a GET shows). */
-export async function inspectToken (db: Db, token: string, purpose: 'sign-in' | 'verify-email' | 'invitation') {
+export async function inspectToken (db: Db, token: string, purpose: EmailTokenPurpose) {
   const row = token ? await findEmailToken(db, hashToken(token), purpose) : undefined
   if (!row) return { problem: 'invalid' as TokenProblem }
   if (row.used_at) return { problem: 'used' as TokenProblem, row }
@@ -45,7 +45,7 @@ export async function inspectToken (db: Db, token: string, purpose: 'sign-in' | 
 }
 
 /** Uses a single-use token; exactly one of several concurrent requests succeeds. */
-export async function consumeToken (db: Db, token: string, purpose: 'sign-in' | 'verify-email' | 'invitation') {
+export async function consumeToken (db: Db, token: string, purpose: EmailTokenPurpose) {
   const found = await inspectToken(db, token, purpose)
   if (found.problem || !found.row) return found
   if (!await useEmailToken(db, found.row.id)) return { problem: 'used' as TokenProblem, row: found.row }

@@ -184,3 +184,18 @@ export async function listMembersTerms (db: Db, communityId: number) {
     .select(['coordinator_terms.id', 'coordinator_terms.member_id', 'coordinator_terms.starts_on', 'coordinator_terms.ends_on'])
     .where('coordinator_terms.community_id', '=', communityId).orderBy('coordinator_terms.ends_on', 'desc').execute()
 }
+
+/**
+ * The member's organizer terms that have not ended (current or still to come), in one community or in all
+ * (`communityId` null), with the community.
+ */
+export async function termsNotEnded (db: Db, memberId: number, communityId: number | null) {
+  let q = db.selectFrom('coordinator_terms').innerJoin('communities', 'communities.id', 'coordinator_terms.community_id')
+    .select(['coordinator_terms.id', 'coordinator_terms.community_id', 'communities.name as community_name', 'communities.slug as community_slug',
+      sql<string>`to_char(coordinator_terms.starts_on, 'YYYY-MM-DD')`.as('starts_on'),
+      sql<string | null>`to_char(coordinator_terms.ends_on, 'YYYY-MM-DD')`.as('ends_on')])
+    .where('coordinator_terms.member_id', '=', memberId)
+    .where((w) => w.or([w('coordinator_terms.ends_on', 'is', null), w('coordinator_terms.ends_on', '>=', sql<string>`current_date`)]))
+  if (communityId !== null) q = q.where('coordinator_terms.community_id', '=', communityId)
+  return q.orderBy('communities.name').orderBy('coordinator_terms.starts_on').execute()
+}

@@ -2,6 +2,7 @@ import type { Event, RsvpStatus } from '../../db/database.js'
 import type { AccessLinks } from './access-links.js'
 import type { MyRsvp } from './events.repository.js'
 import { rsvpProblem } from '../rsvps/rsvps.service.js'
+import { ordinal } from '../../lib/format.js'
 
 /*
  * What the event page shows, decided here so the templates (events/show.eta, events/_about.eta) only show it.
@@ -16,8 +17,13 @@ export interface EventPageView {
   answerLabel: string | null
   /** Why the answer form is not shown (RSVPs closed, not open yet, event over…); null when it is shown. */
   closedNotice: string | null
-  /** A full event puts a new "going" on the waitlist, and the button says so; a member already going keeps the seat. */
-  goingLabel: 'Going' | 'Join the waitlist'
+  /**
+   * A full event puts a new "going" on the waitlist, and the button says so; a member already going keeps the seat;
+   * a member on the waitlist sees their place ("You’re on the waitlist (3rd)") and pressing it keeps that place.
+   */
+  goingLabel: string
+  /** "You are 3rd on the waitlist." for a waitlisted viewer whose place is known; null otherwise. */
+  waitlistNotice: string | null
   /** The answer links in mails can be turned off while they still answer: a published event not over yet. */
   canTurnOffAnswerLinks: boolean
   /** A draft has no calendar entry yet, and an event that is over needs none. */
@@ -33,8 +39,11 @@ export interface EventPageView {
 }
 
 export function eventPageView (
-  event: Event, counts: Record<RsvpStatus, number>, mine: MyRsvp | undefined, links: AccessLinks, now = new Date()
+  event: Event, counts: Record<RsvpStatus, number>, mine: MyRsvp | undefined, links: AccessLinks, now = new Date(),
+  waitlistPlace: number | null = null
 ): EventPageView {
+  const waiting = mine?.status === 'waitlisted'
+  const place = waiting && waitlistPlace ? ordinal(waitlistPlace) : null
   const open = event.status === 'published' && !links.ended
   const problem = rsvpProblem(event, now)
   // After RSVPs close, a member who said they'd come may still say they can't (rsvpProblem takes "can't go"
@@ -43,7 +52,10 @@ export function eventPageView (
   return {
     answerLabel: mine ? ANSWER_LABELS[mine.status] : null,
     closedNotice: problem && !mayStillDecline ? problem : null,
-    goingLabel: event.capacity && counts.going >= event.capacity && mine?.status !== 'going' ? 'Join the waitlist' : 'Going',
+    goingLabel: waiting
+      ? (place ? `You’re on the waitlist (${place})` : 'You’re on the waitlist')
+      : event.capacity && counts.going >= event.capacity && mine?.status !== 'going' ? 'Join the waitlist' : 'Going',
+    waitlistNotice: place ? `You are ${place} on the waitlist. If a place opens up, it goes to the first on the waitlist, and we email you when it is yours.` : null,
     canTurnOffAnswerLinks: mine !== undefined && open,
     canAddToCalendar: event.status !== 'draft' && !links.ended,
     showWhoIsGoing: !links.ended,

@@ -1,6 +1,7 @@
 import type { Db, Event, EventKind } from '../../db/database.js'
 import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invites/invites.service.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
+import { waitlistPlace } from '../rsvps/rsvps.repository.js'
 import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
 import { tags } from '../../infra/cache/tags.js'
 import { findEventPage, findMyRsvp, insertEvent, listEvents, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow, type EventPage, type MyRsvp } from './events.repository.js'
@@ -201,7 +202,7 @@ export function knownToHaveCapacity (caches: { eventPages: TaggedCache }, id: nu
  */
 export async function cachedEventPage (
   caches: { eventPages: TaggedCache, myRsvps: TaggedCache }, db: Db, communityId: number, id: number, viewerId: number
-): Promise<{ page: EventPage, mine: MyRsvp | undefined } | undefined> {
+): Promise<{ page: EventPage, mine: MyRsvp | undefined, waitlistPlace: number | null } | undefined> {
   const page = await caches.eventPages.get(String(id), async () => {
     const found = await findEventPage(db, id)
     return { value: found ?? null, tags: [tags.event(id), tags.names()], keep: Boolean(found) }
@@ -211,5 +212,8 @@ export async function cachedEventPage (
     value: (await findMyRsvp(db, id, viewerId)) ?? null,
     tags: [tags.rsvp(id, viewerId)]
   }))
-  return { page, mine: mine ?? undefined }
+  // The place moves when anyone ahead leaves the waitlist, which the viewer's own cache tag does not see: read
+  // it fresh, and only for a viewer who is waitlisted (one small query).
+  const place = mine?.status === 'waitlisted' ? await waitlistPlace(db, id, viewerId) : null
+  return { page, mine: mine ?? undefined, waitlistPlace: place }
 }

@@ -20,6 +20,8 @@ export interface CalendarState {
   sequence: number | null
   /** The answer the held invite carries. */
   invite_rsvp: RsvpStatus | null
+  /** Whether they want calendar invitations for the events they answer (`members.mail_calendar`). */
+  mail_calendar: boolean
 }
 
 /**
@@ -32,7 +34,7 @@ export async function calendarStates (db: Db, eventId: number, memberIds: number
   const rows = await db.selectFrom('members')
     .leftJoin('rsvps', (j) => j.onRef('rsvps.member_id', '=', 'members.id').on('rsvps.event_id', '=', eventId))
     .leftJoin('calendar_invites', (j) => j.onRef('calendar_invites.member_id', '=', 'members.id').on('calendar_invites.event_id', '=', eventId))
-    .select(['members.id', 'members.email', 'members.full_name', 'rsvps.status as rsvp', 'calendar_invites.method',
+    .select(['members.id', 'members.email', 'members.full_name', 'members.mail_calendar', 'rsvps.status as rsvp', 'calendar_invites.method',
       'calendar_invites.sequence', 'calendar_invites.rsvp_status as invite_rsvp'])
     .where((eb) => eb.or([
       ...(memberIds.length ? [eb('members.id', 'in', memberIds)] : []),
@@ -47,14 +49,14 @@ export async function calendarStates (db: Db, eventId: number, memberIds: number
 export async function membersByEmail (db: Db, communityId: number, emails: string[]) {
   if (!emails.length) return []
   return db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
-    .select(['members.id', 'members.email', 'members.full_name'])
+    .select(['members.id', 'members.email', 'members.full_name', 'members.mail_calendar'])
     .where('memberships.community_id', '=', communityId).where('members.email', 'in', emails)
     .orderBy('members.id').execute()
 }
 
 export async function allMembers (db: Db, communityId: number) {
   return db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
-    .select(['members.id', 'members.email', 'members.full_name'])
+    .select(['members.id', 'members.email', 'members.full_name', 'members.mail_calendar'])
     .where('memberships.community_id', '=', communityId).orderBy('members.id').execute()
 }
 

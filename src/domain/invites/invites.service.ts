@@ -203,7 +203,7 @@ export function messageFor (event: Event, s: CalendarState, own: QueuedChange[],
   if (event.status === 'cancelled') {
     if (!changed.some((r) => r.reason === 'cancelled')) return null
     const cancelled = { template: 'event-cancelled', kind: 'event-cancelled' }
-    const owed = holds || (answering && (has('answer') || has('promoted')))
+    const owed = holds || (s.mail_calendar && answering && (has('answer') || has('promoted')))
     if (owed && event.ends_at > now && event.ends_at > new Date()) {
       return { calendar: true, rsvp: status, mail: { ...cancelled, method: 'CANCEL' } }
     }
@@ -213,6 +213,13 @@ export function messageFor (event: Event, s: CalendarState, own: QueuedChange[],
 
   const moved = changed.filter((r) => r.reason === 'time' || r.reason === 'place')
   const promoted = has('promoted') && status === 'going'
+  if (!s.mail_calendar && !holds) {
+    // They turned calendar invitations off (profile): no invite for an answer or an organizer's invitation; a
+    // place from the waitlist and a change of time or place still reach them, as plain notices. An invite they
+    // already hold keeps getting its updates below, so their calendar never shows a stale time.
+    if (promoted) return { calendar: false, footer: 'details', ...PROMOTION }
+    return moved.length && concerned ? { calendar: false, footer: 'details', ...changeNotice(moved, 'event-changed') } : null
+  }
   if (!invitable(event, now)) {
     if (promoted) return { calendar: false, footer: 'details', ...PROMOTION }
     return moved.length && concerned ? { calendar: false, footer: 'details', ...changeNotice(moved, 'event-changed') } : null
@@ -279,6 +286,8 @@ export interface InviteListResult {
   invited: number
   /** Already held this invite, or had said they can't go: not mailed again. */
   skipped: number
+  /** Turned calendar invitations off on their profile: not mailed. */
+  optedOut: number
   /** Addresses that are not members of the community (or not addresses at all): not mailed. */
   notMembers: string[]
 }
@@ -304,11 +313,12 @@ export function parseEmailList (text: string): string[] {
 /**
  * Invites each chosen member of the community: a row on the calendar queue each, and the worker sends them
  * their own REQUEST invite (PARTSTAT from their answer, or NEEDS-ACTION) with their RSVP links. Those already
- * holding this invite (or with one on its way) and those who said they can't go are skipped; addresses of
+ * holding this invite (or with one on its way) and those who said they can't go are skipped, those who turned
+ * calendar invitations off (profile) are counted apart and not mailed; addresses of
  * non-members are returned, never mailed. Call inside a transaction.
  */
 export async function inviteList (trx: Db, event: Event, input: InviteListInput): Promise<InviteListResult> {
-  let members: Person[]
+  let members: Array<Person & { mail_calendar: boolean }>
   const notMembers: string[] = []
   if (input.everyone) {
     members = await allMembers(trx, event.community_id)
@@ -322,13 +332,15 @@ export async function inviteList (trx: Db, event: Event, input: InviteListInput)
   const state = await answersAndInvites(trx, event.id, members.map((m) => m.id))
   const invited: number[] = []
   let skipped = 0
+  let optedOut = 0
   for (const m of members) {
     const s = state.get(m.id)!
-    if (s.rsvp === 'declined' || s.invitationQueued || (s.invite?.method === 'REQUEST' && s.invite.sequence === event.sequence)) skipped++
+    if (!m.mail_calendar) optedOut++
+    else if (s.rsvp === 'declined' || s.invitationQueued || (s.invite?.method === 'REQUEST' && s.invite.sequence === event.sequence)) skipped++
     else invited.push(m.id)
   }
   await queueMemberChanges(trx, event.id, invited, 'invited')
-  return { invited: invited.length, skipped, notMembers }
+  return { invited: invited.length, skipped, optedOut, notMembers }
 }
 
 /** Why an organizer can't send invites for this event now (null when they can). */

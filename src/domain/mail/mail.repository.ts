@@ -92,3 +92,9 @@ export async function databaseNow (db: Db): Promise<Date> {
   const row = await db.selectNoFrom(sql<Date>`clock_timestamp()`.as('now')).executeTakeFirstOrThrow()
   return row.now
 }
+
+/** Deletes every message to the member (sent or not): their copy in the outbox and the dev mailbox. */
+export async function deleteMailOf (db: Db, memberId: number, email: string): Promise<void> {
+  await db.deleteFrom('mail_messages')
+    .where((w) => w.or([w('member_id', '=', memberId), w(w.fn('lower', ['to_address']), '=', email.toLowerCase())])).execute()
+}

@@ -66,3 +66,12 @@ export async function searchDirectory (db: Db, q: DirectoryQuery) {
   ])
   return { rows, total: Number(count.n) }
 }
+
+/**
+ * Deletes the member's row; the database deletes what hangs on it (sessions, tokens, memberships, answers,
+ * check-ins, organizer terms, hosting, reminders sent, calendar invites held) and keeps the rows others made
+ * with their id emptied (events and invitations they created).
+ */
+export async function deleteMember (db: Db, id: number): Promise<void> {
+  await db.deleteFrom('members').where('id', '=', id).execute()
+}

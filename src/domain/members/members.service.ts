@@ -35,6 +35,18 @@ export async function saveProfile (db: Db, memberId: number, input: ProfileInput
   })
 }
 
+/** The mail a member may turn off; everything else Convene sends is mail they must get (see the profile page). */
+export interface MailPreferences {
+  /** Reminders before events they are going to. */
+  reminders: boolean
+  /** Calendar invitations (and their updates) for the events they answer going or maybe, and organizers' invitations. */
+  calendar: boolean
+}
+
+export async function saveMailPreferences (db: Db, memberId: number, prefs: MailPreferences): Promise<void> {
+  await updateMember(db, memberId, { mail_reminders: prefs.reminders, mail_calendar: prefs.calendar })
+}
+
 /**
  * A member's page as the viewer may see it: only members who share a community with them (and site admins).
  * Returns null for everyone else, who must get a 404 (the member does not exist for them).

@@ -90,3 +90,15 @@ export async function listInvitations (db: Db, communityId: number, limit = 50) 
     .orderBy('invitations.id', 'desc').limit(limit)
     .execute()
 }
+
+/** Ends the membership (leaving the community). */
+export async function deleteMembership (db: Db, communityId: number, memberId: number): Promise<void> {
+  await db.deleteFrom('memberships').where('community_id', '=', communityId).where('member_id', '=', memberId).execute()
+}
+
+/** The communities the member belongs to, by name. */
+export async function membershipsOf (db: Db, memberId: number) {
+  return db.selectFrom('memberships').innerJoin('communities', 'communities.id', 'memberships.community_id')
+    .select(['communities.id', 'communities.slug', 'communities.name'])
+    .where('memberships.member_id', '=', memberId).orderBy('communities.name').execute()
+}

@@ -10,12 +10,16 @@ export async function listEventsWithDueReminders (db: Db, now: Date): Promise<Ar
     .orderBy('starts_at').execute()
 }
 
-/** Members of the event's community going to it who have had no reminder `offset` minutes before its current start. */
+/**
+ * Members of the event's community going to it, who want reminders (`members.mail_reminders`) and have had no
+ * reminder `offset` minutes before its current start.
+ */
 export async function listGoingNotReminded (db: Db, event: Pick<Event, 'id' | 'community_id' | 'starts_at'>, offset: number) {
   return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
     .innerJoin('memberships', (j) => j.onRef('memberships.member_id', '=', 'members.id').on('memberships.community_id', '=', event.community_id))
     .select(['members.id', 'members.email', 'members.full_name'])
     .where('rsvps.event_id', '=', event.id).where('rsvps.status', '=', 'going')
+    .where('members.mail_reminders', '=', true)
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('reminders_sent').select('reminders_sent.member_id')
       .whereRef('reminders_sent.member_id', '=', 'members.id').where('reminders_sent.event_id', '=', event.id)
       .where('reminders_sent.offset_minutes', '=', offset).where('reminders_sent.for_starts_at', '=', event.starts_at))))

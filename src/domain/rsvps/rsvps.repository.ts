@@ -152,6 +152,23 @@ export async function nextWaitlisted (db: Db, eventId: number, n: number) {
     .orderBy('rsvps.waitlisted_at').orderBy('rsvps.id').limit(n).execute()
 }
 
+/**
+ * A waitlisted member's place on the event's waitlist (1 = next to get a seat), in the order `nextWaitlisted`
+ * promotes; null when they are not on it. Never cached: anyone ahead of them leaving moves it.
+ */
+export async function waitlistPlace (db: Db, eventId: number, memberId: number): Promise<number | null> {
+  const row = await db.selectFrom('rsvps as mine')
+    .select((eb) => eb.selectFrom('rsvps as ahead').select(eb.fn.countAll<number>().as('n'))
+      .whereRef('ahead.event_id', '=', 'mine.event_id').where('ahead.status', '=', 'waitlisted')
+      .where((w) => w.or([
+        w('ahead.waitlisted_at', '<', w.ref('mine.waitlisted_at')),
+        w.and([w('ahead.waitlisted_at', '=', w.ref('mine.waitlisted_at')), w('ahead.id', '<', w.ref('mine.id'))])
+      ])).as('ahead'))
+    .where('mine.event_id', '=', eventId).where('mine.member_id', '=', memberId).where('mine.status', '=', 'waitlisted')
+    .executeTakeFirst()
+  return row ? Number(row.ahead) + 1 : null
+}
+
 export async function markGoing (db: Db, rsvpIds: number[]): Promise<void> {
   if (!rsvpIds.length) return
   await db.updateTable('rsvps').set({ status: 'going', waitlisted_at: null, updated_at: sql<Date>`clock_timestamp()` })
@@ -176,4 +193,50 @@ export async function listAttendees (db: Db, eventId: number) {
     .orderBy(sql`case rsvps.status when 'going' then 0 when 'waitlisted' then 1 when 'maybe' then 2 else 3 end`)
     .orderBy('rsvps.waitlisted_at').orderBy('members.full_name')
     .execute()
+}
+
+/**
+ * The events the member answered in the communities they belong to (published or cancelled; drafts never),
+ * upcoming (not ended at `now`, soonest first) or past (latest first), with their answer and, when waitlisted,
+ * their place on the waitlist. One query.
+ */
+export async function listMyEvents (db: Db, memberId: number, now: Date, when: 'upcoming' | 'past', limit: number) {
+  let q = db.selectFrom('rsvps')
+    .innerJoin('events', 'events.id', 'rsvps.event_id')
+    .innerJoin('communities', 'communities.id', 'events.community_id')
+    .innerJoin('memberships', (j) => j.onRef('memberships.community_id', '=', 'events.community_id').on('memberships.member_id', '=', memberId))
+    .select([
+      'events.id', 'events.title', 'events.starts_at', 'events.ends_at', 'events.time_zone', 'events.status',
+      'events.venue_name', 'events.online_url', 'communities.slug as community_slug', 'communities.name as community_name',
+      'rsvps.status as rsvp_status'
+    ])
+    .select((eb) => eb.case().when('rsvps.status', '=', 'waitlisted').then(
+      eb.selectFrom('rsvps as ahead').select(sql<number>`count(*) + 1`.as('n'))
+        .whereRef('ahead.event_id', '=', 'rsvps.event_id').where('ahead.status', '=', 'waitlisted')
+        .where((w) => w.or([
+          w('ahead.waitlisted_at', '<', w.ref('rsvps.waitlisted_at')),
+          w.and([w('ahead.waitlisted_at', '=', w.ref('rsvps.waitlisted_at')), w('ahead.id', '<', w.ref('rsvps.id'))])
+        ]))
+    ).else(null).end().as('waitlist_place'))
+    .where('rsvps.member_id', '=', memberId)
+    .where('events.status', '!=', 'draft')
+  q = when === 'upcoming'
+    ? q.where('events.ends_at', '>', now).orderBy('events.starts_at').orderBy('events.id')
+    : q.where('events.ends_at', '<=', now).orderBy('events.starts_at', 'desc').orderBy('events.id', 'desc')
+  return q.limit(limit).execute()
+}
+
+export type MyEventRow = Awaited<ReturnType<typeof listMyEvents>>[number]
+
+/**
+ * The member's answers that still hold a place or a plan — going, maybe, waitlisted — to published events that
+ * have not ended, in one community or in all (`communityId` null): what leaving or deleting the account withdraws.
+ */
+export async function openAnswers (db: Db, memberId: number, communityId: number | null, now: Date) {
+  let q = db.selectFrom('rsvps').innerJoin('events', 'events.id', 'rsvps.event_id')
+    .select(['events.id', 'events.title', 'events.community_id', 'events.starts_at', 'events.time_zone', 'rsvps.status'])
+    .where('rsvps.member_id', '=', memberId).where('rsvps.status', 'in', ['going', 'maybe', 'waitlisted'])
+    .where('events.status', '=', 'published').where('events.ends_at', '>', now)
+  if (communityId !== null) q = q.where('events.community_id', '=', communityId)
+  return q.orderBy('events.starts_at').orderBy('events.id').execute()
 }

@@ -7,6 +7,7 @@ import { dateTime } from '../../lib/format.js'
 import { NoQuery, SlugParams } from '../../lib/schema.js'
 import eventRoutes from './events/index.js'
 import joinRoutes from './join/index.js'
+import leaveRoutes from './leave/index.js'
 import memberRoutes from './members/index.js'
 import orgaRoutes from './orga/index.js'
 import { paths } from '../../lib/paths.js'
@@ -22,6 +23,7 @@ export default async function communityRoutes (app: FastifyInstance) {
   app.get('/c/:slug', { schema: { params: SlugParams, querystring: NoQuery }, config: { access: 'public' } }, showCommunity)
 
   await app.register(joinRoutes)
+  await app.register(leaveRoutes)
   await app.register(eventRoutes)
   await app.register(memberRoutes)
   await app.register(orgaRoutes)

@@ -33,7 +33,8 @@ t.test('after RSVPs close, only a member who said they would come keeps the form
 t.test('"Join the waitlist" shows when the event is full, except to a member already going', async (t) => {
   t.equal(view(event({ capacity: 2 }), 1).goingLabel, 'Going')
   t.equal(view(event({ capacity: 2 }), 2).goingLabel, 'Join the waitlist')
-  t.equal(view(event({ capacity: 2 }), 2, mine('waitlisted')).goingLabel, 'Join the waitlist')
+  t.equal(view(event({ capacity: 2 }), 2, mine('waitlisted')).goingLabel, 'You’re on the waitlist')
+  t.equal(eventPageView(event({ capacity: 2 }), counts(2), mine('waitlisted'), accessLinks(event(), now), now, 3).goingLabel, 'You’re on the waitlist (3rd)')
   t.equal(view(event({ capacity: 2 }), 2, mine('going')).goingLabel, 'Going')
   t.equal(view(event(), 500).goingLabel, 'Going', 'no capacity, no waitlist')
 })

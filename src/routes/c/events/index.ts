@@ -98,7 +98,7 @@ export default async function eventRoutes (app: FastifyInstance) {
     const canOrganize = request.standing.isOrganizer || request.standing.isAdmin
     const found = await cachedEventPage(app.caches, app.db, request.community.id, idParam(request, 'event'), request.member!.id)
     if (!found || (found.page.event.status === 'draft' && !canOrganize)) throw notFound('event')
-    const { page, mine } = found
+    const { page, mine, waitlistPlace } = found
     const { event, counts } = page
     const links = accessLinks(event)
     // What every viewer sees alike is rendered once per cached page (and per time zone: "in your time zone").
@@ -118,7 +118,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       community: request.community,
       event,
       mine,
-      view: eventPageView(event, counts, mine, links),
+      view: eventPageView(event, counts, mine, links, new Date(), waitlistPlace),
       canOrganize,
       about,
       whoIsGoing,
