@@ -114,6 +114,38 @@ t.test('magic-link sign-in', async (t) => {
     t.match(text(home.body), 'Sign in')
   })
 
+  t.test('signing in and out renews the CSRF secret: a token from before is refused after, new forms work', async (t) => {
+    // Someone plants their own CSRF cookie in the victim's browser and keeps its token for a forged form.
+    const planter = new Client(app)
+    await planter.get('/sign-in')
+    const plantedCookie = planter.cookies.get('convene_csrf')!
+    const plantedToken = planter.lastCsrf!
+    t.ok(plantedCookie && plantedToken)
+    const c = new Client(app)
+    c.cookies.set('convene_csrf', plantedCookie)
+    await c.post('/sign-in', { email: member.email, _csrf: plantedToken })
+    const link = await lastLink(app, member.email)
+    await c.get(link)
+    const signIn = await c.post('/auth/sign-in', { token: new URL('http://x' + link).searchParams.get('token')!, next: '/profile', _csrf: plantedToken })
+    t.equal(signIn.statusCode, 303, 'signed in (the token was good until then)')
+    t.not(c.cookies.get('convene_csrf'), plantedCookie, 'the sign-in answer sets a new CSRF secret')
+    const forged = await c.post('/profile/calendar-feed', { _csrf: plantedToken })
+    t.equal(forged.statusCode, 403, 'the token made before sign-in is refused with the session')
+    t.match(text(forged.body), 'This form has expired or was not sent from Convene')
+
+    const profile = await c.get('/profile')
+    t.equal(profile.statusCode, 200)
+    const fresh = await c.post('/profile/calendar-feed', {})
+    t.equal(fresh.statusCode, 303, 'a form of a page shown after sign-in works')
+
+    const before = c.lastCsrf!
+    const out = await c.post('/sign-out', {})
+    t.equal(out.statusCode, 303)
+    const stale = await c.post('/sign-in', { email: member.email, _csrf: before })
+    t.equal(stale.statusCode, 403, 'a token of the signed-in session is refused after signing out')
+    t.equal((await c.post('/sign-in', { email: member.email }, { csrfFrom: '/sign-in' })).statusCode, 200, 'forms work again once shown')
+  })
+
   t.test('the session cookie is HttpOnly and SameSite=Lax', async (t) => {
     const c = new Client(app)
     await c.post('/sign-in', { email: member.email }, { csrfFrom: '/sign-in' })

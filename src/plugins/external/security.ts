@@ -6,6 +6,8 @@ import helmet from 'helmet'
 import rateLimit from '@fastify/rate-limit'
 import { LRUCache } from 'lru-cache'
 import qs from 'node:querystring'
+import { randomBytes } from 'node:crypto'
+import type { FastifyReply } from 'fastify'
 import { PgRateLimitStore } from '../../infra/rate-limit-store.js'
 import { headersOf } from '../../lib/overrides/helmet-headers.js'
 import { cleanInput } from '../../lib/http.js'
@@ -22,13 +24,24 @@ export default fp(async (app) => {
   // body was work — and a crash — before CSRF and sign-in were even checked). A JSON request gets a 415 page.
   app.removeContentTypeParser('application/json')
   const tls = app.config.PUBLIC_URL.startsWith('https://')
+  // Over TLS the __Host- prefix: the browser takes the cookie only from this host, secure, for every path — a
+  // neighbouring subdomain cannot plant one.
+  const csrfCookie = tls ? '__Host-convene_csrf' : 'convene_csrf'
+  const csrfCookieOpts = { httpOnly: true, sameSite: 'lax', path: '/', signed: true, secure: tls ? true : 'auto' } as const
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    // Over TLS the __Host- prefix: the browser takes the cookie only from this host, secure, for every path — a
-    // neighbouring subdomain cannot plant one.
-    cookieKey: tls ? '__Host-convene_csrf' : 'convene_csrf',
-    cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', signed: true, secure: tls ? true : 'auto' },
+    cookieKey: csrfCookie,
+    cookieOpts: csrfCookieOpts,
     getToken: (req) => ((req.body as Record<string, string> | undefined)?._csrf) ?? (req.headers['x-csrf-token'] as string | undefined)
+  })
+  // A new CSRF secret when a session starts or ends (reply.signIn, reply.signOut): a secret someone planted or
+  // read before — and every token made from it — stops working, so it cannot be used with the new session.
+  app.decorateReply('renewCsrf', function (this: FastifyReply) {
+    // What @fastify/csrf's secretSync makes (18 random bytes, base64url).
+    const secret = randomBytes(18).toString('base64url')
+    this.setCookie(csrfCookie, secret, csrfCookieOpts)
+    // A page rendered by this same response makes its tokens from the new secret too.
+    this.request.cookies[csrfCookie] = this.signCookie(secret)
   })
   // Cleaned once for every route rather than in each form reader (see cleanInput).
   app.addHook('preValidation', async (request) => {
@@ -104,6 +117,10 @@ function rememberingSigner (secret: string) {
 export const ADDRESS_LIMIT = { max: 5, minutes: 15 }
 
 declare module 'fastify' {
+  interface FastifyReply {
+    /** Replaces the CSRF secret (cookie): tokens made before stop working. Called at sign-in and sign-out. */
+    renewCsrf (): void
+  }
   interface FastifyInstance {
     /**
      * How often a form mails one address (`form`: the form's route, such as '/sign-in'). `take` counts this
