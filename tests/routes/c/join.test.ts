@@ -56,9 +56,12 @@ t.test('joining a community', async (t) => {
     t.notOk(await app.db.selectFrom('members').select('id').where('email', '=', 'pat@lab.va.gov').executeTakeFirst(), 'no account from a GET')
     t.equal((await app.db.selectFrom('email_tokens').select('used_at').where('purpose', '=', 'verify-email').executeTakeFirstOrThrow()).used_at, null)
 
+    const beforeSignIn = c.lastCsrf!
     const verified = await c.post('/join/verify', { token })
     t.equal(verified.statusCode, 303)
     t.equal(verified.headers.location, '/c/dna/join/norms')
+    const stale = await c.post('/c/dna/join/norms', { accept_norms: 'yes', _csrf: beforeSignIn })
+    t.equal(stale.statusCode, 403, 'confirming the address signs in with a new CSRF secret: a token from before is refused')
     const member = await app.db.selectFrom('members').selectAll().where('email', '=', 'pat@lab.va.gov').executeTakeFirstOrThrow()
     t.equal(member.full_name, 'Pat Analyst')
     t.equal(member.agency, 'State Crime Lab')
