@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { CommunityInput } from '../domain/communities/communities.service.js'
 import { validateCommunityForm, type CommunityForm } from '../domain/communities/settings.js'
-import { checkbox, form, text } from '../lib/schema.js'
+import { checkbox, form, multiline, text } from '../lib/schema.js'
 import { checkForm } from '../lib/validation.js'
 import { field, ticked } from './place-fields.js'
 
@@ -13,12 +13,12 @@ import { field, ticked } from './place-fields.js'
 
 const communityFields = {
   name: text('the name', 120),
-  about: text('what we’re about', 2000),
+  about: multiline('what we’re about', 2000),
   // One per line: the domain bounds the number of lines and each line's length.
-  requirements: text('the shared requirements', 20_000),
-  norms: text('the norms', 20_000),
-  public_records_notice: text('the public-records notice', 2000),
-  allowed_domains: text('the allowed email domains', 20_000),
+  requirements: multiline('the shared requirements', 20_000),
+  norms: multiline('the norms', 20_000),
+  public_records_notice: multiline('the public-records notice', 2000),
+  allowed_domains: multiline('the allowed email domains', 20_000),
   requires_approval: checkbox('require an organizer’s approval'),
   invitation_only: checkbox('invitation only')
 }

@@ -1,10 +1,10 @@
-import { form, text } from '../lib/schema.js'
+import { form, multiline } from '../lib/schema.js'
 import { checkForm } from '../lib/validation.js'
 import { field } from './place-fields.js'
 
 /** The note an organizer may send with a declined request to join (emailed to the person as written). */
 export const DeclineRequestForm = form({
-  decision_note: text('the note with a decline', 2000)
+  decision_note: multiline('the note with a decline', 2000)
 })
 
 /** Reads the decline form: the note as typed, and a message when it is too long (never cut). */

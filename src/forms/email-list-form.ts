@@ -1,4 +1,4 @@
-import { form, oneOf, text } from '../lib/schema.js'
+import { form, multiline, oneOf } from '../lib/schema.js'
 import { lines, normaliseEmail } from '../lib/forms.js'
 import { checkForm, quote } from '../lib/validation.js'
 import { field } from './place-fields.js'
@@ -20,7 +20,7 @@ function notAddresses (bad: string[]): string {
 
 /** The community's "invite people" form: addresses one per line (or separated by commas). */
 export const InvitationsForm = form({
-  emails: text('the email addresses', MAX_LIST_CHARS)
+  emails: multiline('the email addresses', MAX_LIST_CHARS)
 })
 
 /** Reads the community's "invite people" form: at least one address, at most 200, each a real address. */
@@ -47,7 +47,7 @@ export const MAX_INVITE_ADDRESSES = 500
 /** An event's "invite members" form: everyone, or the members whose addresses are pasted. */
 export const InviteListForm = form({
   who: oneOf('who should get an invitation', ['list', 'everyone']),
-  emails: text('the email addresses', MAX_LIST_CHARS)
+  emails: multiline('the email addresses', MAX_LIST_CHARS)
 })
 
 /**

@@ -1,4 +1,4 @@
-import { checkbox, form, text } from '../lib/schema.js'
+import { checkbox, form, multiline, text } from '../lib/schema.js'
 import { readEmail, readForm, type ReadForm } from './read-form.js'
 
 /** The token of an emailed link, as a form or query field (ours are 43 characters; longer is no link of ours). */
@@ -9,7 +9,7 @@ export const JoinRequestForm = form({
   email: text('your work email address', 254),
   full_name: text('your full name', 200),
   agency: text('your agency', 200),
-  note: text('your note', 1000)
+  note: multiline('your note', 1000)
 })
 
 /** The ask-to-join form, read: `input` is set only when there are no errors; `email` is normalised. */

@@ -1,6 +1,6 @@
 import type { EventKind } from '../db/database.js'
 import { EVENT_KINDS, placeProblem, type PlaceInput } from '../domain/events/events.service.js'
-import { formatted, httpsUrl, oneOf, text } from '../lib/schema.js'
+import { formatted, httpsUrl, multiline, oneOf, text } from '../lib/schema.js'
 
 /*
  * The fields the event form and the series forms share: what the meeting is (title, kind, texts) and where it
@@ -14,7 +14,7 @@ export type FormValues = Record<string, string | boolean>
 export const contentFields = {
   title: text('a title', 200, { required: true }),
   kind: oneOf('the kind of event', EVENT_KINDS.map((k) => k.value), { required: true, errorMessage: 'Choose the kind of event.' }),
-  summary: text('the summary', 5000),
+  summary: multiline('the summary', 5000),
   why_it_matters: text('why this matters to members', 300, { required: true })
 }
 
@@ -23,7 +23,7 @@ export const placeFields = {
   venue_name: text('the venue name', 500),
   venue_address: text('the venue address', 500),
   venue_room: text('the room', 500),
-  accessibility_notes: text('the accessibility notes', 500),
+  accessibility_notes: multiline('the accessibility notes', 500),
   region: text('the region', 500),
   online_url: httpsUrl('the join link'),
   live_transcript_url: httpsUrl('the live-transcript link'),

@@ -2,7 +2,7 @@ import type { Member } from '../db/database.js'
 import type { ProfileInput } from '../domain/members/members.service.js'
 import { isStateOrTerritory, joinRegion, splitRegion } from '../domain/members/regions.js'
 import { lines } from '../lib/forms.js'
-import { form, formatted, text } from '../lib/schema.js'
+import { form, formatted, multiline, text } from '../lib/schema.js'
 import { readForm, type ReadForm } from './read-form.js'
 
 /** Length limits of the profile form (the form shows some of them as hints). */
@@ -29,8 +29,8 @@ export const ProfileForm = form({
   state: text('your state or territory', 100),
   metro: text('the metro area', L.metro),
   expertise: text('expertise', L.expertise),
-  ask_me_about: text('“ask me about”', L.ask_me_about),
-  bio: text('your bio', L.bio),
+  ask_me_about: multiline('“ask me about”', L.ask_me_about),
+  bio: multiline('your bio', L.bio),
   pronouns: text('your pronouns', L.pronouns),
   time_zone: formatted('a time zone', 'known-time-zone', 100, { errorMessage: 'Choose a time zone from the list, or leave it empty.' })
 })

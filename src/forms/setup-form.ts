@@ -2,7 +2,7 @@ import { validateCommunityForm } from '../domain/communities/settings.js'
 import { DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../domain/communities/communities.service.js'
 import { PROFILE_LIMITS } from './profile-form.js'
 import type { SetupInput } from '../domain/site/site.service.js'
-import { form, text } from '../lib/schema.js'
+import { form, multiline, text } from '../lib/schema.js'
 import { readEmail, readForm, type ReadForm } from './read-form.js'
 
 /** The message for a setup form sent without its code. */
@@ -17,9 +17,9 @@ export const SetupForm = form({
   name: text('the community’s name', 120, { required: true }),
   // Empty is reported by the community's rules, with an example of a good one.
   slug: text('the address name', 60),
-  about: text('what we’re about', 2000),
-  requirements: text('the shared requirements', 6000),
-  allowed_domains: text('the email domains', 5000)
+  about: multiline('what we’re about', 2000),
+  requirements: multiline('the shared requirements', 6000),
+  allowed_domains: multiline('the email domains', 5000)
 })
 
 /**

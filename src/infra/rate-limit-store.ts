@@ -18,16 +18,28 @@ export class PgRateLimitStore {
   }
 
   incr (key: string, callback: Callback, timeWindow: number): void {
-    const k = this.prefix + key
-    this.db.insertInto('rate_limits')
-      .values({ key: k, hits: 1, reset_at: sql<Date>`now() + ${timeWindow} * interval '1 millisecond'` })
+    this.hit(key, timeWindow).then((row) => callback(null, row), (err) => callback(err))
+  }
+
+  /**
+   * Counts one request for `key` in a fixed window of `timeWindow` ms that starts with the first request (later
+   * requests do not move its end): the count so far in this window and the ms until it ends.
+   */
+  async hit (key: string, timeWindow: number): Promise<{ current: number, ttl: number }> {
+    const row = await this.db.insertInto('rate_limits')
+      .values({ key: this.prefix + key, hits: 1, reset_at: sql<Date>`now() + ${timeWindow} * interval '1 millisecond'` })
       .onConflict((oc) => oc.column('key').doUpdateSet({
         hits: sql<number>`case when rate_limits.reset_at <= now() then 1 else rate_limits.hits + 1 end`,
         reset_at: sql<Date>`case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end`
       }))
       .returning(['hits', sql<number>`greatest(0, ceil(extract(epoch from (reset_at - now())) * 1000))::int`.as('ttl')])
       .executeTakeFirstOrThrow()
-      .then((row) => callback(null, { current: row.hits, ttl: Number(row.ttl) }), (err) => callback(err))
+    return { current: row.hits, ttl: Number(row.ttl) }
+  }
+
+  /** Forgets the count of `key`: the next request starts a new window. */
+  async reset (key: string): Promise<void> {
+    await this.db.deleteFrom('rate_limits').where('key', '=', this.prefix + key).execute()
   }
 
   /** One count per route: @fastify/rate-limit passes the route's options (with `routeInfo`) here. */

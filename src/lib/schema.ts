@@ -52,10 +52,29 @@ function base (label: string, opts: FieldOptions) {
   return { title: label, ...(opts.errorMessage ? { errorMessage: opts.errorMessage } : {}) }
 }
 
-/** A text field of at most `max` characters (after trimming); `required`: not empty. */
+/**
+ * What a single-line field may not hold: control characters (C0, DEL, C1: line breaks, tabs…) and the Unicode
+ * line and paragraph separators. A title or a name goes into mail subjects, calendar lines and CSV cells,
+ * where a line break starts something else.
+ */
+export const SINGLE_LINE_PATTERN = '^[^\\p{Cc}\\u2028\\u2029]*$'
+
+/**
+ * A single-line text field (an `<input>`) of at most `max` characters (after trimming); `required`: not empty.
+ * A line break or any other control character is an error naming the field ("A title must be one line…").
+ */
 export function text (label: string, max: number, opts: FieldOptions & { required?: boolean } = {}) {
-  const schema = Type.String({ ...base(label, opts), maxLength: max, ...(opts.required ? { minLength: 1 } : {}) })
-  return opts.required ? schema : Type.Optional(Type.String({ ...base(label, opts), maxLength: max, default: '' }))
+  return textField(label, max, opts, { pattern: SINGLE_LINE_PATTERN })
+}
+
+/** A multi-line text field (a `<textarea>`: descriptions, notes, lists one per line): line breaks are kept. */
+export function multiline (label: string, max: number, opts: FieldOptions & { required?: boolean } = {}) {
+  return textField(label, max, opts, {})
+}
+
+function textField (label: string, max: number, opts: FieldOptions & { required?: boolean }, extra: { pattern?: string }) {
+  const schema = Type.String({ ...base(label, opts), maxLength: max, ...extra, ...(opts.required ? { minLength: 1 } : {}) })
+  return opts.required ? schema : Type.Optional(Type.String({ ...base(label, opts), maxLength: max, ...extra, default: '' }))
 }
 
 /** A text field that must match a named format (see `formats`); empty allowed unless `required`. */

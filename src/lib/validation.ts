@@ -6,7 +6,7 @@
 
 import { Ajv, type ValidateFunction } from 'ajv'
 import type { TSchema } from 'typebox'
-import { formats } from './schema.js'
+import { formats, SINGLE_LINE_PATTERN } from './schema.js'
 
 /**
  * How route schemas are checked, here and by Fastify (build.ts passes the same options): every problem at once
@@ -96,6 +96,7 @@ export function sentence (e: SchemaError): string {
     case 'format':
       return `Enter ${label} ${FORMAT_WORDING[String(e.params.format)] ?? 'in the form shown'}.`
     case 'pattern':
+      if (e.params.pattern === SINGLE_LINE_PATTERN) return `${capitalise(label)} must be one line, without line breaks or tabs.`
       return `Enter ${label} in the form shown.`
     case 'enum':
       return `Choose ${label} from the list.`

@@ -114,6 +114,38 @@ t.test('magic-link sign-in', async (t) => {
     t.match(text(home.body), 'Sign in')
   })
 
+  t.test('signing in and out renews the CSRF secret: a token from before is refused after, new forms work', async (t) => {
+    // Someone plants their own CSRF cookie in the victim's browser and keeps its token for a forged form.
+    const planter = new Client(app)
+    await planter.get('/sign-in')
+    const plantedCookie = planter.cookies.get('convene_csrf')!
+    const plantedToken = planter.lastCsrf!
+    t.ok(plantedCookie && plantedToken)
+    const c = new Client(app)
+    c.cookies.set('convene_csrf', plantedCookie)
+    await c.post('/sign-in', { email: member.email, _csrf: plantedToken })
+    const link = await lastLink(app, member.email)
+    await c.get(link)
+    const signIn = await c.post('/auth/sign-in', { token: new URL('http://x' + link).searchParams.get('token')!, next: '/profile', _csrf: plantedToken })
+    t.equal(signIn.statusCode, 303, 'signed in (the token was good until then)')
+    t.not(c.cookies.get('convene_csrf'), plantedCookie, 'the sign-in answer sets a new CSRF secret')
+    const forged = await c.post('/profile/calendar-feed', { _csrf: plantedToken })
+    t.equal(forged.statusCode, 403, 'the token made before sign-in is refused with the session')
+    t.match(text(forged.body), 'This form has expired or was not sent from Convene')
+
+    const profile = await c.get('/profile')
+    t.equal(profile.statusCode, 200)
+    const fresh = await c.post('/profile/calendar-feed', {})
+    t.equal(fresh.statusCode, 303, 'a form of a page shown after sign-in works')
+
+    const before = c.lastCsrf!
+    const out = await c.post('/sign-out', {})
+    t.equal(out.statusCode, 303)
+    const stale = await c.post('/sign-in', { email: member.email, _csrf: before })
+    t.equal(stale.statusCode, 403, 'a token of the signed-in session is refused after signing out')
+    t.equal((await c.post('/sign-in', { email: member.email }, { csrfFrom: '/sign-in' })).statusCode, 200, 'forms work again once shown')
+  })
+
   t.test('the session cookie is HttpOnly and SameSite=Lax', async (t) => {
     const c = new Client(app)
     await c.post('/sign-in', { email: member.email }, { csrfFrom: '/sign-in' })
@@ -131,29 +163,60 @@ t.test('magic-link sign-in', async (t) => {
     t.match(text(res.body), 'This form has expired or was not sent from Convene')
   })
 
-  t.test('sign-in requests are rate limited with Retry-After: strictly per address, generously per IP', async (t) => {
+  t.test('asking for links for someone else cannot lock them out: past 5 an address gets the same page and no more mail', async (t) => {
+    const owner = await createMember(app.db, { email: 'owner@nist.gov', full_name: 'Olga Owner' })
+    const signInMails = () => app.db.selectFrom('mail_messages').select('id').where('to_address', '=', owner.email).where('kind', '=', 'sign-in').execute().then((r) => r.length)
+    // Someone else, from another IP, asks for the owner's links again and again.
+    const attacker = new Client(app, { ip: '203.0.113.7' })
+    await attacker.get('/sign-in')
+    const normal = text((await attacker.post('/sign-in', { email: owner.email })).body)
+    t.match(normal, 'Check your email')
+    const first = await lastLink(app, owner.email)
+    const answers: { status: number, page: string }[] = []
+    for (let i = 0; i < 9; i++) {
+      const res = await attacker.post('/sign-in', { email: owner.email })
+      answers.push({ status: res.statusCode, page: text(res.body) })
+    }
+    t.same(answers.map((a) => a.status), Array(9).fill(200), 'never a 429 for an address')
+    t.ok(answers.every((a) => a.page === normal), 'past the limit the very same page: nothing tells the limit was reached')
+    t.notOk(answers.some((a) => /too many|wait/i.test(a.page)))
+    t.equal(await signInMails(), 5, 'but one mailbox gets at most 5 links in 15 minutes')
+
+    // The owner, from their own IP, asks too: the same page, no sixth mail; the links already sent still work.
+    const me = new Client(app, { ip: '198.51.100.20' })
+    await me.get('/sign-in')
+    const mine = await me.post('/sign-in', { email: 'Owner@nist.gov' })
+    t.equal(mine.statusCode, 200, 'the owner is not refused')
+    t.equal(text(mine.body), normal)
+    t.equal(await signInMails(), 5)
+    await me.get(first)
+    const used = await me.post('/auth/sign-in', { token: new URL('http://x' + first).searchParams.get('token')!, next: '/' })
+    t.equal(used.statusCode, 303, 'the first link mailed still signs in')
+    t.match(text((await me.get('/')).body), 'Sign out (Olga Owner)')
+
+    // Signing in through a link starts the count again: the owner can be mailed links at once.
+    const again = new Client(app, { ip: '198.51.100.20' })
+    await again.get('/sign-in')
+    await again.post('/sign-in', { email: owner.email })
+    t.equal(await signInMails(), 6, 'a new link after signing in with one')
+  })
+
+  t.test('per IP, generously, against floods: 60 requests per 15 minutes, then 429 with Retry-After', async (t) => {
     const c = new Client(app)
     await c.get('/sign-in')
-    const statuses: number[] = []
-    let last
-    for (let i = 0; i < 6; i++) {
-      last = await c.post('/sign-in', { email: 'Same.Person@nist.gov' })
-      statuses.push(last.statusCode)
-    }
-    t.same(statuses, [200, 200, 200, 200, 200, 429], 'one mailbox gets at most 5 links in 15 minutes')
-    t.ok(Number(last!.headers['retry-after']) > 0, 'with Retry-After')
-    t.match(text(last!.body), 'too many times')
-    t.equal(await app.db.selectFrom('email_tokens').select('id').where('email', '=', 'same.person@nist.gov').execute().then((r) => r.length), 0,
-      'an unknown address gets no token either way')
-
     // 40 colleagues behind one agency NAT address each ask once: none is turned away.
     const colleagues: number[] = []
     for (let i = 0; i < 40; i++) colleagues.push((await c.post('/sign-in', { email: `colleague${i}@nist.gov` })).statusCode)
     t.same([...new Set(colleagues)], [200], 'forty different people from one IP all get through')
     // But one IP can't ask for links without end.
     let ipLast
-    for (let i = 0; i < 20; i++) ipLast = await c.post('/sign-in', { email: `spray${i}@nist.gov` })
+    for (let i = 0; i < 21; i++) ipLast = await c.post('/sign-in', { email: `spray${i}@nist.gov` })
     t.equal(ipLast!.statusCode, 429, 'past 60 requests from one IP in 15 minutes')
+    t.ok(Number(ipLast!.headers['retry-after']) > 0, 'with Retry-After')
+    t.match(text(ipLast!.body), 'too many times')
+    const elsewhere = new Client(app, { ip: '198.51.100.99' })
+    await elsewhere.get('/sign-in')
+    t.equal((await elsewhere.post('/sign-in', { email: member.email })).statusCode, 200, 'someone on another IP is not concerned')
   })
 
   t.test('the emailed link brings the member back to the page that asked them to sign in', async (t) => {

@@ -58,6 +58,23 @@ t.test('dev mailbox', async (t) => {
     t.match(res.body, `href="/dev/mailbox/${plain.id}"`)
   })
 
+  t.test('every mailbox page says first that it is for trying Convene only, shows everyone’s sign-in links, and how to set SMTP_URL', async (t) => {
+    const c = new Client(app)
+    await signInAs(c, admin)
+    for (const url of ['/dev/mailbox', `/dev/mailbox/${plain.id}`]) {
+      const res = await c.get(url)
+      t.equal(res.statusCode, 200, url)
+      const page = text(res.body)
+      const warning = page.indexOf('For trying Convene only')
+      t.ok(warning > 0, `${url}: the warning is there`)
+      t.ok(warning < page.lastIndexOf('ada@nist.gov'), `${url}: before the messages`)
+      t.match(page, 'every sign-in link of every person', url)
+      t.match(page, 'Whoever reads this page can sign in as anyone', url)
+      t.match(page, 'set SMTP_URL to your mail server (for example smtp://user:password@mail.agency.gov:587', url)
+      t.match(res.body, /class="usa-alert usa-alert--warning[^"]*" role="region" aria-labelledby="dev-mailbox-warning"/, url)
+    }
+  })
+
   t.test('the admin reads a message: headers and text', async (t) => {
     const c = new Client(app)
     await signInAs(c, admin)

@@ -54,7 +54,7 @@ t.test('RSVP from a signed link', async (t) => {
     const { going } = await links(meetup, ada.id)
     const res = await post(c, going)
     t.equal(res.statusCode, 303)
-    t.equal(res.headers.location, `/rsvp/done?event=${meetup}&status=going`)
+    t.equal(res.headers.location, '/rsvp/done', 'no event id in the address')
     t.notMatch(res.headers.location as string, tokenOf(going))
     const done = await c.get(res.headers.location as string)
     t.equal(done.statusCode, 200)
@@ -81,7 +81,7 @@ t.test('RSVP from a signed link', async (t) => {
     const c = new Client(app)
     const { going } = await links(meetup, ben.id)
     const res = await post(c, going)
-    t.equal(res.headers.location, `/rsvp/done?event=${meetup}&status=waitlisted`)
+    t.equal(res.headers.location, '/rsvp/done')
     const done = text((await c.get(res.headers.location as string)).body)
     t.match(done, 'You’re on the waitlist')
     t.match(done, 'Boston meetup is full: you are on the waitlist.')
@@ -94,7 +94,7 @@ t.test('RSVP from a signed link', async (t) => {
     const page = await c.get(path(declined))
     t.match(text(page.body), 'Can’t go to Boston meetup?')
     const res = await post(c, declined)
-    t.equal(res.headers.location, `/rsvp/done?event=${meetup}&status=declined`)
+    t.equal(res.headers.location, '/rsvp/done')
     t.match(text((await c.get(res.headers.location as string)).body), 'Recorded: you can’t go to Boston meetup.')
     t.match(await rsvps(meetup), [{ member_id: ada.id, status: 'declined' }, { member_id: ben.id, status: 'going' }])
   })
@@ -194,10 +194,43 @@ t.test('RSVP from a signed link', async (t) => {
     t.match(text(page.body), 'that membership has ended')
   })
 
-  await t.test('the done page without a known result goes home', async (t) => {
-    const res = await new Client(app).get('/rsvp/done?event=1&status=nonsense')
-    t.equal(res.statusCode, 303)
-    t.equal(res.headers.location, '/')
+  await t.test('the done page tells an outsider nothing: any event id, draft or not, any status, gives one neutral page', async (t) => {
+    const other = await createCommunity(db, { slug: 'secret-lab', name: 'Secret Lab', organizer: orga })
+    const draft = await createEvent(db, other.id, input({ title: 'Undisclosed draft plan' }), orga.id)
+    const outsider = new Client(app)
+    const pages = new Set<string>()
+    for (const id of [draft.id, meetup, 1, 2, 999_999, 0, -1]) {
+      for (const status of ['going', 'waitlisted', 'declined', 'nonsense']) {
+        const res = await outsider.get(`/rsvp/done?event=${id}&status=${status}`)
+        t.equal(res.statusCode, 200)
+        t.notMatch(res.body, /secret-lab|\/c\/dna|Undisclosed|Boston meetup|Secret Lab|DNA Analysts/, `event=${id}&status=${status}`)
+        pages.add(text(res.body))
+      }
+    }
+    t.equal(pages.size, 1, 'the same page for every id and status')
+    t.match([...pages][0], 'Answering by email')
+    t.match([...pages][0], 'To see or change an answer, sign in and open the event page.')
+    const bare = await outsider.get('/rsvp/done')
+    t.equal(text(bare.body), [...pages][0], 'and without any query')
+
+    // A cookie of one's own making is not ours: unsigned or signed by someone else, it shows nothing either.
+    const forger = new Client(app)
+    forger.cookies.set('convene_rsvp_done', `going:${draft.id}:secret-lab`)
+    t.notMatch((await forger.get('/rsvp/done')).body, /secret-lab|Undisclosed/)
+    forger.cookies.set('convene_rsvp_done', `going:${draft.id}:secret-lab.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`)
+    t.notMatch((await forger.get('/rsvp/done')).body, /secret-lab|Undisclosed/)
+  })
+
+  await t.test('the answer shown comes from the POST of this browser only', async (t) => {
+    const answerer = new Client(app)
+    const { declined } = await links(meetup, ben.id)
+    const res = await post(answerer, declined)
+    const cookie = res.cookies.find((c) => c.name === 'convene_rsvp_done')!
+    t.equal(cookie.path, '/rsvp/done')
+    t.equal(cookie.httpOnly, true)
+    t.ok(cookie.maxAge! > 0 && cookie.maxAge! <= 600, 'short-lived')
+    t.match(text((await answerer.get('/rsvp/done')).body), 'You can’t go')
+    t.notMatch(text((await new Client(app).get('/rsvp/done')).body), 'You can’t go', 'another browser sees the neutral page')
   })
 })
 

@@ -56,6 +56,39 @@ t.test('schema errors as people meet them', async (t) => {
     t.equal(await db.selectFrom('events').select('id').executeTakeFirst(), undefined, 'nothing saved')
   })
 
+  await t.test('single-line fields are one line: a line break is an error naming the field, with the input kept; text areas keep theirs', async (t) => {
+    const injected = 'Kit meetup\r\nBcc: everyone@agency.gov'
+    const res = await organizer.post(`/c/${community.slug}/orga/events/new`, { ...fields, title: injected })
+    t.equal(res.statusCode, 400)
+    t.match(text(res.body), 'A title must be one line, without line breaks or tabs.')
+    t.ok(res.body.includes(`value="${injected}"`), 'the title is kept in the form as typed')
+    for (const other of ['Kit\rmeetup', 'Kit\nmeetup', 'Kit\tmeetup', 'Kit\u0085meetup', 'Kit\u2028meetup', 'Kit\u0007meetup']) {
+      const again = await organizer.post(`/c/${community.slug}/orga/events/new`, { ...fields, title: other, venue_name: `Lab${other.slice(3, 4)}2` })
+      const name = `U+${other.codePointAt(3)!.toString(16).padStart(4, '0')}` // a raw U+2028 in a test name breaks TAP
+      t.equal(again.statusCode, 400, name)
+      t.match(text(again.body), 'A title must be one line', name)
+      t.match(text(again.body), 'The venue name must be one line', name)
+    }
+    t.equal(await db.selectFrom('events').select('id').where('title', 'like', 'Kit%meetup%').executeTakeFirst(), undefined, 'nothing saved')
+    const series = await organizer.post(`/c/${community.slug}/orga/series/new`, { title: 'Monthly\ncall' })
+    t.equal(series.statusCode, 400)
+    t.match(text(series.body), 'A title must be one line')
+    const settings = await organizer.post(`/c/${community.slug}/orga/settings`, { name: 'DNA\r\nAnalysts' })
+    t.equal(settings.statusCode, 400)
+    t.match(text(settings.body), 'The name must be one line')
+    const profile = await organizer.post('/profile', { full_name: 'Olive\nOrganizer', agency: 'State\rLab', job_title: 'Lead\n' + 'x' })
+    t.equal(profile.statusCode, 400)
+    t.match(text(profile.body), 'Your full name must be one line')
+    t.match(text(profile.body), 'Your agency must be one line')
+    t.match(text(profile.body), 'Your job title must be one line')
+
+    const multi = await organizer.post(`/c/${community.slug}/orga/events/new`, { ...fields, title: 'Lines kept', summary: 'First line\r\nSecond line\nThird', accessibility_notes: 'Ramp\nLoop' })
+    t.equal(multi.statusCode, 303, 'text areas take line breaks')
+    const saved = await db.selectFrom('events').select(['summary', 'accessibility_notes']).where('title', '=', 'Lines kept').executeTakeFirstOrThrow()
+    t.match(saved.summary, /First line\r?\nSecond line\nThird/)
+    t.equal(saved.accessibility_notes, 'Ramp\nLoop')
+  })
+
   await t.test('the error summary never repeats a long value', async (t) => {
     const res = await organizer.post(`/c/${community.slug}/orga/events/new`, { ...fields, online_url: 'ftp://' + 'y'.repeat(10_000) })
     t.equal(res.statusCode, 400)

@@ -1,6 +1,7 @@
 import type { SendMailOptions } from 'nodemailer'
 import type { Db, MailMessage } from '../../db/database.js'
 import type { MailSender } from '../../infra/mail/transport.js'
+import { subjectLine } from './mailer.js'
 import { claimDueMail, databaseNow, hasDueMail, markMailAttemptFailed, markMailSent } from './mail.repository.js'
 
 /** The message as nodemailer sends it: one recipient; an iCalendar part inside multipart/alternative. */
@@ -8,7 +9,8 @@ export function composeMail (row: MailMessage, from: string): SendMailOptions {
   return {
     from,
     to: row.to_address,
-    subject: row.subject,
+    // Queued before subjects were kept to one line, a row may hold a line break: never into the header.
+    subject: subjectLine(row.subject),
     text: row.text_body,
     ...(row.html_body ? { html: row.html_body } : {}),
     ...(row.ical ? { icalEvent: { method: row.ical_method ?? 'PUBLISH', content: row.ical } } : {}),

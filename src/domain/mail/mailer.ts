@@ -11,6 +11,17 @@ export interface MailSite {
   secret: string
 }
 
+/**
+ * A mail subject on one line, whatever it was made from: every run of control characters (line breaks — CR,
+ * LF, NEL —, tabs, the rest of C0 and C1, DEL) or line and paragraph separators, with the spaces around it,
+ * becomes one space. Titles and names are typed
+ * on one line (src/lib/schema.ts refuses line breaks), but a row from before that rule, or a template's own line
+ * breaks, must never reach a header.
+ */
+export function subjectLine (subject: string): string {
+  return subject.replace(/\s*[\p{Cc}\u2028\u2029]+\s*/gu, ' ').trim()
+}
+
 /** A mail's three parts, as its template says them. */
 export interface ComposedMail {
   subject: string

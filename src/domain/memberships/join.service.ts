@@ -82,6 +82,16 @@ export async function requestToJoin (db: Db, mailer: Mailer, community: Communit
   return { kind: 'check-email', link: absoluteUrl(mailer.site.publicUrl, paths.joinVerify(token)) }
 }
 
+/**
+ * What `requestToJoin` would answer, without recording a request or mailing: for a form sent once too often
+ * for this address, so that nobody learns, from the answer, that the limit was reached.
+ */
+export function joinOutcomeWithoutMail (community: Community, email: string): JoinOutcome {
+  const decision = decideJoin(community, email)
+  if (decision.kind === 'invitation-only' || decision.kind === 'domain-refused') return decision
+  return { kind: 'check-email', link: '' }
+}
+
 /** A signed-in member asks to join another community: their address is already verified. */
 export async function requestAsMember (db: Db, mailer: Mailer, community: Community, member: Member, note: string): Promise<JoinOutcome> {
   if (await isCommunityMember(db, community.id, member.id)) return { kind: 'already-member', memberId: member.id }

@@ -1,5 +1,4 @@
 import type { Db, Event, Member } from '../../db/database.js'
-import { paths } from '../../lib/paths.js'
 import { isCommunityMember } from '../memberships/memberships.repository.js'
 import { bumpLinkVersion, currentLinkVersion, findRsvp } from './rsvps.repository.js'
 import { answerInTransaction, rsvpProblem, type RsvpChoice, type RsvpOutcome } from './rsvps.service.js'
@@ -69,11 +68,4 @@ export async function answerFromLink (trx: Db, secret: string, token: string, no
   const earlier = await findRsvp(trx, eventId, memberId)
   const outcome = await answerInTransaction(trx, { eventId, memberId, choice: choiceOf(link.claims.purpose), listed: earlier?.listed ?? true }, now)
   return { kind: 'answered', link, outcome }
-}
-
-/** The event page's path (`/c/slug/events/id`), or null: for the page after a link's answer. */
-export async function eventPath (db: Db, eventId: number): Promise<string | null> {
-  const row = await db.selectFrom('events').innerJoin('communities', 'communities.id', 'events.community_id')
-    .select(['communities.slug', 'events.id']).where('events.id', '=', eventId).executeTakeFirst()
-  return row ? paths.eventPage(row.slug, row.id) : null
 }

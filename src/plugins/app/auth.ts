@@ -70,11 +70,14 @@ export default fp(async (app) => {
     if (old) await endSession(app.db, old)
     const { id, expiresAt } = await startSession(app.db, memberId, app.config.SESSION_DAYS)
     this.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', expires: expiresAt })
+    // A new CSRF secret with the new session: a token made before signing in (a planted one) is refused after.
+    this.renewCsrf()
   })
   app.decorateReply('signOut', async function (this: FastifyReply) {
     const id = this.request.cookies[SESSION_COOKIE]
     if (id) await endSession(app.db, id)
     this.clearCookie(SESSION_COOKIE, { path: '/' })
+    this.renewCsrf()
   })
 
   app.decorate('requireMember', async (request: FastifyRequest, reply: FastifyReply) => {

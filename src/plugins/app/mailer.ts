@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Eta } from 'eta'
-import type { ComposedMail, Mailer, MailSite } from '../../domain/mail/mailer.js'
+import { subjectLine, type ComposedMail, type Mailer, type MailSite } from '../../domain/mail/mailer.js'
 import * as format from '../../lib/format.js'
 import { absoluteUrl, paths } from '../../lib/paths.js'
 import { viewsDir } from '../external/view.js'
@@ -44,8 +44,8 @@ export function createMailer (site: () => MailSite, opts: MailerOptions = {}): M
       // Templates see the public URL, never the secret (signed links reach them as tokens).
       const it = { ...data, site: { publicUrl: s.publicUrl }, paths, fmt: format, url: (path: string) => absoluteUrl(s.publicUrl, path) }
       const dir = `/emails/${template}/`
-      // One line, whatever the template's line breaks: a header cannot hold a new line.
-      const subject = plain.render(dir + 'subject', it).replace(/\s*\n\s*/g, ' ').trim()
+      // One line, whatever the template's or the data's line breaks: a header cannot hold a new line.
+      const subject = subjectLine(plain.render(dir + 'subject', it))
       return { subject, text: plain.render(dir + 'text', it), html: html.render(dir + 'html', { ...it, subject }) }
     }
   }

@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin'
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import cookie, { Signer } from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import csrf from '@fastify/csrf-protection'
@@ -7,9 +6,10 @@ import helmet from 'helmet'
 import rateLimit from '@fastify/rate-limit'
 import { LRUCache } from 'lru-cache'
 import qs from 'node:querystring'
+import { randomBytes } from 'node:crypto'
+import type { FastifyReply } from 'fastify'
 import { PgRateLimitStore } from '../../infra/rate-limit-store.js'
 import { headersOf } from '../../lib/overrides/helmet-headers.js'
-import { HttpError } from '../../lib/errors.js'
 import { cleanInput } from '../../lib/http.js'
 
 /**
@@ -24,13 +24,24 @@ export default fp(async (app) => {
   // body was work — and a crash — before CSRF and sign-in were even checked). A JSON request gets a 415 page.
   app.removeContentTypeParser('application/json')
   const tls = app.config.PUBLIC_URL.startsWith('https://')
+  // Over TLS the __Host- prefix: the browser takes the cookie only from this host, secure, for every path — a
+  // neighbouring subdomain cannot plant one.
+  const csrfCookie = tls ? '__Host-convene_csrf' : 'convene_csrf'
+  const csrfCookieOpts = { httpOnly: true, sameSite: 'lax', path: '/', signed: true, secure: tls ? true : 'auto' } as const
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    // Over TLS the __Host- prefix: the browser takes the cookie only from this host, secure, for every path — a
-    // neighbouring subdomain cannot plant one.
-    cookieKey: tls ? '__Host-convene_csrf' : 'convene_csrf',
-    cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', signed: true, secure: tls ? true : 'auto' },
+    cookieKey: csrfCookie,
+    cookieOpts: csrfCookieOpts,
     getToken: (req) => ((req.body as Record<string, string> | undefined)?._csrf) ?? (req.headers['x-csrf-token'] as string | undefined)
+  })
+  // A new CSRF secret when a session starts or ends (reply.signIn, reply.signOut): a secret someone planted or
+  // read before — and every token made from it — stops working, so it cannot be used with the new session.
+  app.decorateReply('renewCsrf', function (this: FastifyReply) {
+    // What @fastify/csrf's secretSync makes (18 random bytes, base64url).
+    const secret = randomBytes(18).toString('base64url')
+    this.setCookie(csrfCookie, secret, csrfCookieOpts)
+    // A page rendered by this same response makes its tokens from the new secret too.
+    this.request.cookies[csrfCookie] = this.signCookie(secret)
   })
   // Cleaned once for every route rather than in each form reader (see cleanInput).
   app.addHook('preValidation', async (request) => {
@@ -75,19 +86,13 @@ export default fp(async (app) => {
 
   // Per address, on top of the routes' per-IP limits: a whole agency behind one NAT address (or a venue's
   // Wi-Fi) shares an IP, so the IP limit is generous; what must stay small is how often one mailbox is sent
-  // links, whoever asks.
-  const perAddress = app.createRateLimit({
-    keyGenerator: (req) => `address:${req.routeOptions.url ?? ''}:${req.rateLimitAddress ?? ''}`,
-    max: ADDRESS_LIMIT.max,
-    timeWindow: ADDRESS_LIMIT.window
-  })
-  app.decorate('limitPerAddress', async (request: FastifyRequest, reply: FastifyReply, address: string) => {
-    request.rateLimitAddress = address
-    const limit = await perAddress(request)
-    if (!limit.isAllowed && limit.isExceeded) {
-      reply.header('retry-after', String(limit.ttlInSeconds))
-      throw new HttpError(429, 'Too many requests for this address.')
-    }
+  // links, whoever asks. Reaching it sends no more mail but refuses nobody: a 429 for an address would let
+  // anyone lock its owner out by asking five times (see addressLimit below).
+  const counts = new PgRateLimitStore(app.db, 'address:')
+  const windowMs = ADDRESS_LIMIT.minutes * 60_000
+  app.decorate('addressLimit', {
+    take: async (form: string, address: string) => (await counts.hit(`${form}:${address}`, windowMs)).current <= ADDRESS_LIMIT.max,
+    clear: (form: string, address: string) => counts.reset(`${form}:${address}`)
   })
 }, { name: 'security', dependencies: ['db', 'secret'] })
 
@@ -109,14 +114,23 @@ function rememberingSigner (secret: string) {
 }
 
 /** Links mailed to one address, per form, per 15 minutes. */
-export const ADDRESS_LIMIT = { max: 5, window: '15 minutes' }
+export const ADDRESS_LIMIT = { max: 5, minutes: 15 }
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    /** Throws a 429 (with Retry-After) when this form was sent for `address` too often lately. */
-    limitPerAddress (request: FastifyRequest, reply: FastifyReply, address: string): Promise<void>
+  interface FastifyReply {
+    /** Replaces the CSRF secret (cookie): tokens made before stop working. Called at sign-in and sign-out. */
+    renewCsrf (): void
   }
-  interface FastifyRequest {
-    rateLimitAddress?: string
+  interface FastifyInstance {
+    /**
+     * How often a form mails one address (`form`: the form's route, such as '/sign-in'). `take` counts this
+     * request and says whether it may send mail: false past ADDRESS_LIMIT.max in the window. The form then
+     * answers exactly as it would have, without mailing: no 429, which would tell and block the address's
+     * owner whoever had asked. `clear` forgets the count (the owner used a link: they are in control).
+     */
+    addressLimit: {
+      take (form: string, address: string): Promise<boolean>
+      clear (form: string, address: string): Promise<void>
+    }
   }
 }

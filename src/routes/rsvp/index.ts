@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { answerFromLink, choiceOf, eventPath, inspectRsvpLink, linkEventProblem, type InspectedRsvpLink, type RsvpLinkProblem } from '../../domain/rsvps/rsvp-links.js'
+import { answerFromLink, choiceOf, inspectRsvpLink, linkEventProblem, type InspectedRsvpLink, type RsvpLinkProblem } from '../../domain/rsvps/rsvp-links.js'
 import { dateTime } from '../../lib/format.js'
 import { Type, type Static } from 'typebox'
 import { form, NoQuery, queryText, text } from '../../lib/schema.js'
@@ -22,7 +22,17 @@ const DONE: Record<string, { title: string, message: string }> = {
 /** An RSVP link's token: in the URL, no longer than Fastify lets a URL part be (longer is a 414 page). */
 const TokenParams = Type.Object({ token: Type.String({ title: 'the RSVP link', maxLength: 100 }) })
 const LinkForm = form({ token: text('the RSVP link', 200) })
+/** The done page reads nothing from its address; these were in it before and are ignored (old bookmarks). */
 const DoneQuery = Type.Object({ event: queryText('the event', 12), status: queryText('the answer', 20) }, { additionalProperties: false })
+/** What the done page shows, set by the POST that recorded the answer: `<status>:<event id>:<slug>`, signed. */
+const DONE_COOKIE = 'convene_rsvp_done'
+const DONE_SECONDS = 10 * 60
+/** What anyone gets at /rsvp/done without a fresh answer of their own: nothing about any event. */
+const NEUTRAL = {
+  title: 'Answering by email',
+  message: 'The “Going” and “Can’t go” links in Convene’s mail record your answer and bring you here to confirm it. ' +
+    'To see or change an answer, sign in and open the event page.'
+}
 
 /**
  * Signed RSVP links from invites and reminders ("Going" / "Can't go"): they work without signing in and never
@@ -45,12 +55,13 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
 
   async function showDone (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
-    const q = request.query as Static<typeof DoneQuery>
-    const done = DONE[q.status ?? '']
-    const eventId = Number(q.event)
-    const path = Number.isSafeInteger(eventId) && eventId > 0 && eventId < 2 ** 31 ? await eventPath(app.db, eventId) : null
-    if (!done) return reply.redirect(paths.home(), 303)
-    return reply.page('rsvp/done', { ...done, eventHref: path })
+    // Only what this browser's own answer left (a cookie we signed): an event id in the address would let
+    // anyone map ids (drafts of other communities included) to their community.
+    const raw = request.cookies[DONE_COOKIE]
+    const unsigned = raw ? request.unsignCookie(raw) : null
+    const m = unsigned?.valid ? /^(going|waitlisted|declined):(\d{1,9}):([a-z0-9][a-z0-9-]*)$/.exec(unsigned.value ?? '') : null
+    if (!m) return reply.page('rsvp/done', { ...NEUTRAL, eventHref: null, signInHref: paths.signIn() })
+    return reply.page('rsvp/done', { ...DONE[m[1]], eventHref: paths.eventPage(m[3], Number(m[2])) })
   }
 
   async function showRsvpLink (request: FastifyRequest, reply: FastifyReply) {
@@ -81,6 +92,8 @@ export default async function rsvpLinkRoutes (app: FastifyInstance) {
     const status = result.outcome.status
     const flash = status === 'declined' ? `Recorded: you can’t go to ${e.title}.`
       : status === 'waitlisted' ? `${e.title} is full: you are on the waitlist.` : `Recorded: you’re going to ${e.title}.`
-    return reply.flash(flash).redirect(`/rsvp/done?event=${e.id}&status=${status}`, 303)
+    reply.setCookie(DONE_COOKIE, `${status}:${e.id}:${result.link.communitySlug ?? ''}`,
+      { path: paths.rsvpDone(), signed: true, httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: DONE_SECONDS })
+    return reply.flash(flash).redirect(paths.rsvpDone(), 303)
   }
 }

@@ -139,3 +139,22 @@ t.test('each mailer writes with its own site, read at each mail', async (t) => {
   t.match(one.compose('sign-in', data).text, 'https://moved.example/auth/sign-in?token=tok', 'a changed PUBLIC_URL shows in the next mail')
   t.notMatch(one.compose('sign-in', data).html, TEST_SITE.secret, 'the secret never reaches a template')
 })
+
+t.test('a mail subject is one line, even from a title stored with line breaks before titles were one line', async (t) => {
+  const mailer = testMailer(TEST_SITE)
+  const community = { id: 1, slug: 'dna', name: 'DNA Analysts', about: '' }
+  const startsAt = new Date('2030-03-10T14:00:00Z')
+  const event = {
+    id: 12, title: 'Roundtable\r\nBcc: everyone@agency.gov\rX\nY\u2028Z\u0085W\tV', why_it_matters: 'Why', starts_at: startsAt,
+    ends_at: new Date(startsAt.getTime() + 3_600_000), time_zone: 'America/New_York', venue_name: 'Library', venue_room: null,
+    venue_address: null, online_url: null, live_transcript_url: null, recording_url: null
+  } as unknown as Event
+  const details = eventMailData(event, community, new Date('2030-03-01T00:00:00Z'))
+  const mail = mailer.compose('event-cancelled', { name: 'Ada', ...details, method: null, footer: 'other-events' })
+  t.equal(mail.subject, 'Cancelled: Roundtable Bcc: everyone@agency.gov X Y Z W V')
+
+  // A message already in the outbox with a broken subject is sent with it on one line.
+  const row = { id: 1, kind: 'event-cancelled', to_address: 'ada@lab.gov', subject: 'Cancelled: Old\r\nBcc: everyone@agency.gov', text_body: 'Hi\n', html_body: null, ical: null, ical_method: null }
+  const sent = composeMail(row as never, 'Convene <convene@agency.gov>')
+  t.equal(sent.subject, 'Cancelled: Old Bcc: everyone@agency.gov')
+})

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { describePolicy } from '../../../domain/communities/policy.js'
-import { acceptNorms, joinStatus, requestAsMember, requestToJoin } from '../../../domain/memberships/join.service.js'
+import { acceptNorms, joinOutcomeWithoutMail, joinStatus, requestAsMember, requestToJoin } from '../../../domain/memberships/join.service.js'
 import { JoinRequestForm, NormsForm, readJoinRequestForm } from '../../../forms/join-form.js'
 import { bool } from '../../../lib/forms.js'
 import { NoQuery, SlugParams } from '../../../lib/schema.js'
@@ -16,7 +16,7 @@ export default async function joinRoutes (app: FastifyInstance) {
   app.get('/c/:slug/join', { schema: page, config: { access: 'public' } }, showJoinForm)
   app.post('/c/:slug/join', {
     schema: { ...page, body: JoinRequestForm },
-    // Per IP, generous (a whole agency may share one); per mailbox, strict (limitPerAddress below).
+    // Per IP, generous (a whole agency may share one); per mailbox, strict (app.addressLimit below).
     config: { access: 'public', form: true, rateLimit: { max: 30, timeWindow: '15 minutes' } }
   }, askToJoin)
   app.get('/c/:slug/join/norms', { schema: page, config: { access: 'signed-in' } }, showNorms)
@@ -51,9 +51,12 @@ export default async function joinRoutes (app: FastifyInstance) {
       return reply.joinOutcome(community, outcome, member.email)
     }
     const email = input.email
-    await app.limitPerAddress(request, reply, email)
-    const outcome = await app.db.transaction().execute((trx) => requestToJoin(trx, app.mailer, community, input))
-    if (outcome.kind === 'check-email' && !app.config.SMTP_URL) console.log(`Link to confirm ${email} for ${community.name}: ${outcome.link}`)
+    // Past the per-address limit: the answer the form would give, but no request recorded and no mail (a 429
+    // would let anyone keep the address's owner from asking to join).
+    const outcome = await app.addressLimit.take('join', email)
+      ? await app.db.transaction().execute((trx) => requestToJoin(trx, app.mailer, community, input))
+      : joinOutcomeWithoutMail(community, email)
+    if (outcome.kind === 'check-email' && outcome.link && !app.config.SMTP_URL) console.log(`Link to confirm ${email} for ${community.name}: ${outcome.link}`)
     return reply.joinOutcome(community, outcome, email)
   }
 
