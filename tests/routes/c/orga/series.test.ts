@@ -34,7 +34,7 @@ t.test('series pages for organizers', async (t) => {
     title: 'Monthly brown-bag', kind: 'brown-bag', why_it_matters: 'An hour of practice from peers.', online_url: 'https://meet.example.gov/bb',
     pattern: 'monthly-weekday', interval: '1', first_date: first.plus({ days: (9 - first.weekday) % 7 + 7 }).toISODate(), start_time: '12:00',
     duration_minutes: '60', time_zone: NY, capacity: '20'
-  })
+  }, threeMonthsAgo)
   const { series } = await db.transaction().execute((trx) => createSeries(trx, community.id, form.input as SeriesInput, orga.id, threeMonthsAgo))
   const events = async (seriesId = series.id) => db.selectFrom('events').selectAll().where('series_id', '=', seriesId).orderBy('starts_at').execute()
   const all = await events()
@@ -157,8 +157,13 @@ t.test('series pages for organizers', async (t) => {
     t.equal(pastFrom.statusCode, 400)
     t.match(text(pastFrom.body), 'Choose an upcoming meeting of this series.')
 
-    const ok = await organizer.post(`${seriesUrl}/schedule`, schedule)
-    t.equal(ok.statusCode, 303)
+    // As a browser sends the edit page's schedule form: a later meeting chosen, only the time changed.
+    const editPage = (await organizer.get(`${seriesUrl}/edit`)).body
+    const prefilled = /name="first_date" type="date" value="([^"]*)"/.exec(editPage)![1]
+    t.equal(prefilled, '', 'the first date is not prefilled: the new schedule starts on the chosen meeting')
+    t.match(text(editPage), 'Leave empty to start on the chosen meeting’s date.')
+    const ok = await organizer.post(`${seriesUrl}/schedule`, { ...schedule, first_date: prefilled })
+    t.equal(ok.statusCode, 303, 'choosing a meeting and changing only the time is accepted')
     const newId = Number(/\/orga\/series\/(\d+)$/.exec(ok.headers.location as string)![1])
     t.not(newId, series.id)
     const page = text((await organizer.get(ok.headers.location as string)).body)
@@ -179,6 +184,28 @@ t.test('series pages for organizers', async (t) => {
     t.same(bens, [{ event_id: future[5].id, status: 'going' }, { event_id: future[6].id, status: 'going' }], 'RSVPs on unchanged dates are kept')
     for (const p of past) t.equal((await db.selectFrom('events').select('series_id').where('id', '=', p.id).executeTakeFirstOrThrow()).series_id, series.id)
     t.equal(await materialiseAllSeries(db, now), 0, 'the daily job creates no duplicates')
+  })
+
+  await t.test('a new series may not start in the past', async (t) => {
+    const today = DateTime.now().setZone(NY)
+    const create = {
+      title: 'Weekly stand-up', kind: 'meetup', why_it_matters: 'Ten minutes of news.', summary: '', pattern: 'weekly', interval: '1',
+      first_date: today.minus({ days: 1 }).toISODate()!, start_time: '09:00', duration_minutes: '15', time_zone: NY, venue_name: 'Hall', publish: 'no'
+    }
+    const seriesBefore = (await db.selectFrom('series').select('id').execute()).length
+    const yesterday = await organizer.post(`${base}/orga/series/new`, create, { csrfFrom: `${base}/orga/series/new` })
+    t.equal(yesterday.statusCode, 400)
+    t.match(text(yesterday.body), 'The first date must be today or later')
+    t.match(yesterday.body, `value="${create.first_date}"`, 'input kept')
+    // Today, at a time already gone in New York (skipped just after midnight there, when no time today has gone).
+    if (today.hour > 0 || today.minute > 1) {
+      const gone = await organizer.post(`${base}/orga/series/new`, { ...create, first_date: today.toISODate()!, start_time: '00:00' })
+      t.equal(gone.statusCode, 400)
+      t.match(text(gone.body), 'The start time today has already passed')
+    }
+    t.equal((await db.selectFrom('series').select('id').execute()).length, seriesBefore, 'nothing saved')
+    const tomorrow = await organizer.post(`${base}/orga/series/new`, { ...create, first_date: today.plus({ days: 1 }).toISODate()! })
+    t.equal(tomorrow.statusCode, 303, 'tomorrow is fine')
   })
 
   await t.test('a limit is an error naming the field, with the input kept, on every series form', async (t) => {

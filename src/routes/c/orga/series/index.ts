@@ -178,7 +178,10 @@ export default async function seriesRoutes (app: FastifyInstance) {
 
   async function changeSchedule (request: FastifyRequest, reply: FastifyReply) {
     const series = await loadSeries(request)
-    const form = readScheduleForm(request.body)
+    // The new schedule starts on the chosen meeting's date unless the organizer gives a first date.
+    const from = await upcomingOf(series, parseId((request.body as { from_event?: string }).from_event))
+    const fromDate = from && (from.occurrence_key ?? instantToLocal(from.original_starts_at ?? from.starts_at, series.time_zone)).slice(0, 10)
+    const form = readScheduleForm(request.body, fromDate)
     if (!form.input) return editPage(request, reply, series, { schedule: form.values, errors: form.errors }, 400)
     const change = form.input
     try {
