@@ -1,5 +1,5 @@
-import { sql, type Insertable, type Updateable } from 'kysely'
-import type { Db, Event, EventUpdate, NewEvent, Series, SeriesTable } from '../../db/database.js'
+import { sql, type ExpressionBuilder, type Insertable, type Updateable } from 'kysely'
+import type { Database, Db, Event, EventUpdate, NewEvent, Series, SeriesSchedule, SeriesSchedulesTable, SeriesTable } from '../../db/database.js'
 
 /*
  * The SQL of series: their rows and hosts, and the events that are their meetings. The services
@@ -13,13 +13,39 @@ export async function insertSeries (db: Db, values: NewSeries): Promise<Series> 
   return db.insertInto('series').values(values).returningAll().executeTakeFirstOrThrow()
 }
 
-export async function updateSeriesRow (db: Db, id: number, changes: SeriesUpdate): Promise<void> {
-  await db.updateTable('series').set(changes).where('id', '=', id).execute()
+export async function updateSeriesRow (db: Db, id: number, changes: SeriesUpdate): Promise<Series> {
+  return db.updateTable('series').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+/** Records a schedule the series had (before a change "from this meeting on"). */
+export async function insertScheduleHistory (db: Db, values: Insertable<SeriesSchedulesTable>): Promise<void> {
+  await db.insertInto('series_schedules').values(values).execute()
+}
+
+/** The schedules a series had before its current one, oldest first. */
+export async function scheduleHistory (db: Db, seriesId: number): Promise<SeriesSchedule[]> {
+  return db.selectFrom('series_schedules').selectAll().where('series_id', '=', seriesId).orderBy('id').execute()
 }
 
 /** Every series of a community (for the scheduled job's horizon roll). */
 export async function listSeries (db: Db, communityId: number) {
   return db.selectFrom('series').selectAll().where('community_id', '=', communityId).orderBy('title').execute()
+}
+
+/**
+ * The community's series for the organizers' list, by title: each with its next meeting not cancelled (id, start,
+ * zone; null when none) and how many meetings not cancelled are still to start. One statement.
+ */
+export async function listSeriesSummaries (db: Db, communityId: number, now: Date) {
+  const upcoming = (eb: ExpressionBuilder<Database, 'series'>) => eb.selectFrom('events')
+    .whereRef('events.series_id', '=', 'series.id').where('events.starts_at', '>', now).where('events.status', '!=', 'cancelled')
+  return db.selectFrom('series')
+    .select(['series.id', 'series.title', 'series.kind', 'series.rrule', 'series.dtstart_local', 'series.time_zone'])
+    .select((eb) => upcoming(eb).select((e) => e.fn.countAll<string>().as('n')).as('upcoming_count'))
+    .select((eb) => upcoming(eb).select('events.id').orderBy('events.starts_at').orderBy('events.id').limit(1).as('next_id'))
+    .select((eb) => upcoming(eb).select('events.starts_at').orderBy('events.starts_at').orderBy('events.id').limit(1).as('next_starts_at'))
+    .select((eb) => upcoming(eb).select('events.time_zone').orderBy('events.starts_at').orderBy('events.id').limit(1).as('next_time_zone'))
+    .where('series.community_id', '=', communityId).orderBy('series.title').orderBy('series.id').execute()
 }
 
 export async function findSeries (db: Db, communityId: number, id: number): Promise<Series | undefined> {

@@ -29,7 +29,7 @@ t.test('series: materialise, exceptions, edits', async (t) => {
     title: 'Monthly brown-bag', kind: 'brown-bag', why_it_matters: 'An hour of practice from peers.', online_url: 'https://meet.example.gov/bb',
     pattern: 'monthly-weekday', interval: '1', first_date: first.plus({ days: (9 - first.weekday) % 7 + 7 }).toISODate(), start_time: '12:00',
     duration_minutes: '60', time_zone: 'America/New_York', capacity: '2'
-  })
+  }, threeMonthsAgo)
   t.same(form.errors, {})
   const input = form.input as SeriesInput
   t.match(input.rrule, /^FREQ=MONTHLY;INTERVAL=1;BYDAY=\+2TU$/)

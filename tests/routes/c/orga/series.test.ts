@@ -68,6 +68,24 @@ t.test('series pages for organizers', async (t) => {
     t.notMatch(text((await organizer.get(seriesUrl)).body), 'The next Monthly brown-bag', 'nothing missing, no flag')
   })
 
+  await t.test('organizers find every series in a list: its rule in words, next meeting and how many are to come', async (t) => {
+    const listUrl = `${base}/orga/series`
+    const res = await organizer.get(listUrl)
+    t.equal(res.statusCode, 200)
+    const body = text(res.body)
+    t.match(body, 'Series')
+    t.match(body, 'Every month on the 2nd Tuesday at 12:00 PM Eastern Time')
+    t.match(res.body, `href="${seriesUrl}"`, 'links to the series page')
+    t.match(res.body, `href="${seriesUrl}/edit"`, 'and to its edit form')
+    t.match(res.body, `href="${base}/events/${future[0].id}"`, 'the next meeting links to it')
+    t.match(body, `Eastern Time ${local(future[0].starts_at).toFormat('LLL d, yyyy')}, 12:00 PM ${local(future[0].starts_at).toFormat('ZZZZ')} ${future.length} Edit`,
+      `next meeting's date, then ${future.length} upcoming meetings`)
+    // Where organizers look: the organizer pages' tabs and the events list.
+    t.match((await organizer.get(`${base}/orga/settings`)).body, `href="${listUrl}"`)
+    t.match((await organizer.get(`${base}/events`)).body, `href="${listUrl}"`)
+    t.notMatch((await (await as(ada)).get(`${base}/events`)).body, `href="${listUrl}"`, 'members see no link')
+  })
+
   const fields = {
     title: 'Monthly brown-bag', kind: 'brown-bag', why_it_matters: 'An hour of practice from peers.', summary: '', duration_minutes: '60',
     online_url: 'https://meet.example.gov/bb', live_transcript_url: '', capacity: '20', hosts_shown: 'yes', hosts: [String(orga.id)], host_email: ''
@@ -143,7 +161,7 @@ t.test('series pages for organizers', async (t) => {
     t.equal((await db.selectFrom('events').select('status').where('id', '=', future[4].id).executeTakeFirstOrThrow()).status, 'published', 'the others go ahead')
   })
 
-  await t.test('a new time "this and all following" splits the series at that meeting', async (t) => {
+  await t.test('a new time "this and all following" keeps one series, with its schedule history', async (t) => {
     const fromDate = local(future[5].starts_at).toISODate()!
     const schedule = { from_event: String(future[5].id), pattern: 'monthly-weekday', interval: '1', first_date: fromDate, start_time: '13:00', time_zone: NY }
     const early = await organizer.post(`${seriesUrl}/schedule`, { ...schedule, first_date: local(future[4].starts_at).toISODate()! }, { csrfFrom: `${seriesUrl}/edit` })
@@ -164,25 +182,30 @@ t.test('series pages for organizers', async (t) => {
     t.match(text(editPage), 'Leave empty to start on the chosen meeting’s date.')
     const ok = await organizer.post(`${seriesUrl}/schedule`, { ...schedule, first_date: prefilled })
     t.equal(ok.statusCode, 303, 'choosing a meeting and changing only the time is accepted')
-    const newId = Number(/\/orga\/series\/(\d+)$/.exec(ok.headers.location as string)![1])
-    t.not(newId, series.id)
-    const page = text((await organizer.get(ok.headers.location as string)).body)
+    t.equal(ok.headers.location, seriesUrl, 'the series keeps its address')
+    const page = text((await organizer.get(seriesUrl)).body)
     t.match(page, 'New schedule saved from that meeting on.')
     t.match(page, '1:00 PM')
+    const full = (d: Date) => local(d).toLocaleString(DateTime.DATE_FULL)
+    t.match(page, `Schedule history: every month on the 2nd Tuesday at 12:00 PM Eastern Time until ${full(future[4].starts_at)}, ` +
+      `then every month on the 2nd Tuesday at 1:00 PM Eastern Time from ${full(future[5].starts_at)}.`)
+    t.match(page, 'Every month on the 2nd Tuesday at 1:00 PM Eastern Time, for 90 minutes.')
 
-    const oldRule = await db.selectFrom('series').select('rrule').where('id', '=', series.id).executeTakeFirstOrThrow()
-    t.match(oldRule.rrule, /;UNTIL=\d{8}T\d{6}Z$/)
-    const before = await events(series.id)
-    for (const e of before.filter((e) => e.starts_at > now)) t.ok(e.starts_at < future[5].starts_at, 'the old series keeps only meetings before the split')
-    t.ok(before.some((e) => e.id === future[4].id && local(e.starts_at).toFormat('HH:mm') === '12:00'), 'an earlier meeting keeps its time')
-    t.equal(before.find((e) => e.id === future[3].id)!.status, 'cancelled', 'an earlier cancellation stays')
-    const after = await events(newId)
-    t.equal(after[0].id, future[5].id, 'the chosen meeting moves to the new series (same event, same RSVPs)')
-    t.equal(after[1].id, future[6].id)
-    for (const e of after) t.equal(local(e.starts_at).toFormat('ccc HH:mm'), 'Tue 13:00')
+    t.equal((await db.selectFrom('series').select('id').where('community_id', '=', community.id).where('title', 'like', 'Monthly brown-bag%').execute()).length, 1, 'still one series')
+    const history = await db.selectFrom('series_schedules').selectAll().where('series_id', '=', series.id).execute()
+    t.equal(history.length, 1)
+    t.match(history[0].rrule, /;UNTIL=\d{8}T\d{6}Z$/)
+    const list = (await organizer.get(`${base}/orga/series`)).body
+    t.equal(list.split(`href="${seriesUrl}"`).length - 1, 1, 'one entry in the series list')
+
+    const all = await events(series.id)
+    const at = (id: number) => all.find((e) => e.id === id)!
+    t.equal(local(at(future[4].id).starts_at).toFormat('HH:mm'), '12:00', 'an earlier meeting keeps its time')
+    t.equal(at(future[3].id).status, 'cancelled', 'an earlier cancellation stays')
+    for (const e of all.filter((e) => e.starts_at >= future[5].starts_at && e.status !== 'cancelled')) t.equal(local(e.starts_at).toFormat('ccc HH:mm'), 'Tue 13:00')
+    t.equal(at(future[5].id).series_id, series.id, 'the chosen meeting stays in the series (same event, same RSVPs)')
     const bens = await db.selectFrom('rsvps').select(['event_id', 'status']).where('member_id', '=', ben.id).orderBy('event_id').execute()
     t.same(bens, [{ event_id: future[5].id, status: 'going' }, { event_id: future[6].id, status: 'going' }], 'RSVPs on unchanged dates are kept')
-    for (const p of past) t.equal((await db.selectFrom('events').select('series_id').where('id', '=', p.id).executeTakeFirstOrThrow()).series_id, series.id)
     t.equal(await materialiseAllSeries(db, now), 0, 'the daily job creates no duplicates')
   })
 
@@ -238,7 +261,7 @@ t.test('series pages for organizers', async (t) => {
   })
 
   await t.test('permissions for every series route', async (t) => {
-    const gets = [seriesUrl, `${seriesUrl}/edit`]
+    const gets = [seriesUrl, `${seriesUrl}/edit`, `${base}/orga/series`]
     const posts = [`${seriesUrl}/edit`, `${seriesUrl}/schedule`, `${seriesUrl}/move-occurrence`, `${seriesUrl}/cancel-occurrence`]
     const outsider = await as(null)
     const nonMember = await as(stranger)

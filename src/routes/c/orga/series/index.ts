@@ -5,9 +5,9 @@ import type { FormValues } from '../../../../forms/place-fields.js'
 import { zoneOptions } from '../../../../lib/time-zones.js'
 import { hostChoices, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { hostsFormValues, readHostsForm } from '../../../../forms/event-form.js'
-import { describeRule, instantToLocal } from '../../../../domain/series/recurrence.js'
-import { notifyTimeChanged, ScheduleChangeError, splitSeries } from '../../../../domain/series/series-changes.js'
-import { findSeries, pastOccurrences, seriesHostIds, setSeriesHosts, upcomingOccurrence } from '../../../../domain/series/series.repository.js'
+import { describeSchedule, instantToLocal } from '../../../../domain/series/recurrence.js'
+import { changeScheduleFrom, notifyTimeChanged, ScheduleChangeError } from '../../../../domain/series/series-changes.js'
+import { findSeries, listSeriesSummaries, pastOccurrences, scheduleHistory, seriesHostIds, setSeriesHosts, upcomingOccurrence } from '../../../../domain/series/series.repository.js'
 import { createSeries, editSeries, moveOccurrence, RULE_PATTERNS, seriesOccurrences } from '../../../../domain/series/series.service.js'
 import {
   CancelOccurrenceForm, confirmsNoCaptions, MoveOccurrenceForm, readMoveOccurrenceForm, readScheduleForm, readSeriesEditForm, readSeriesForm,
@@ -30,6 +30,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
   const page = { schema: { params: SlugIdParams, querystring: NoQuery } }
   // The form pages read their own errors (config.form): the form is re-shown with them and the input kept.
   const formOf = (body: TSchema) => ({ schema: { params: SlugIdParams, querystring: NoQuery, body }, config: { form: true } })
+  app.get('/c/:slug/orga/series', { schema: { params: SlugParams, querystring: NoQuery } }, listAllSeries)
   app.get('/c/:slug/orga/series/new', { schema: { params: SlugParams, querystring: NoQuery } }, newSeries)
   app.post('/c/:slug/orga/series/new', { schema: { params: SlugParams, querystring: NoQuery, body: SeriesForm }, config: { form: true } }, createTheSeries)
   app.get('/c/:slug/orga/series/:id', page, showSeries)
@@ -38,6 +39,17 @@ export default async function seriesRoutes (app: FastifyInstance) {
   app.get('/c/:slug/orga/series/:id/edit', page, showEditForm)
   app.post('/c/:slug/orga/series/:id/edit', formOf(SeriesEditForm), saveSeries)
   app.post('/c/:slug/orga/series/:id/schedule', formOf(ScheduleForm), changeSchedule)
+
+  /** Every series of the community: its schedule in words, next meeting and how many are to come. */
+  async function listAllSeries (request: FastifyRequest, reply: FastifyReply) {
+    const rows = await listSeriesSummaries(app.db, request.community.id, new Date())
+    return reply.page('c/orga/series/index', {
+      title: `Series · ${request.community.name}`,
+      community: request.community,
+      section: 'series',
+      series: rows.map((s) => ({ ...s, schedule: describeSchedule(s.rrule, s.dtstart_local, s.time_zone), upcoming: Number(s.upcoming_count ?? 0) }))
+    })
+  }
 
   async function loadSeries (request: FastifyRequest): Promise<Series> {
     const series = await findSeries(app.db, request.community.id, idParam(request, 'series'))
@@ -52,7 +64,9 @@ export default async function seriesRoutes (app: FastifyInstance) {
 
   async function seriesPage (request: FastifyRequest, reply: FastifyReply, series: Series, extra: { move?: FormValues, moveErrors?: Record<string, string> } = {}, status = 200) {
     const now = new Date()
-    const [occurrences, past] = await Promise.all([seriesOccurrences(app.db, series.id, now), pastOccurrences(app.db, series.id, now)])
+    const [occurrences, past, history] = await Promise.all([
+      seriesOccurrences(app.db, series.id, now), pastOccurrences(app.db, series.id, now), scheduleHistory(app.db, series.id)
+    ])
     const next = occurrences.find((o) => o.status !== 'cancelled')
     const choices = occurrences.filter((o) => o.status !== 'cancelled' && o.starts_at > now)
       .map((o) => ({ value: String(o.id), label: `${instantToLocal(o.starts_at, o.time_zone).replace('T', ' ')} (${o.time_zone.replace(/_/g, ' ')})` }))
@@ -64,7 +78,13 @@ export default async function seriesRoutes (app: FastifyInstance) {
       past,
       next,
       choices,
-      rule: describeRule(series.rrule),
+      rule: describeSchedule(series.rrule, series.dtstart_local, series.time_zone),
+      firstLocal: history[0]?.dtstart_local ?? series.dtstart_local,
+      // "Every Tuesday at 12:00 PM Eastern Time until December 8, 2026", then the current schedule "from …".
+      history: history.length ? [
+        ...history.map((h) => ({ rule: describeSchedule(h.rrule, h.dtstart_local, h.time_zone), until: h.last_local ?? h.until_local })),
+        { rule: describeSchedule(series.rrule, series.dtstart_local, series.time_zone), from: series.dtstart_local }
+      ] : [],
       move: extra.move ?? {},
       errors: extra.moveErrors ?? {}
     }, status)
@@ -148,7 +168,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
       kindOptions,
       zoneOptions: zoneOptions(String(schedule.time_zone ?? '')),
       patternOptions: RULE_PATTERNS,
-      rule: describeRule(series.rrule),
+      rule: describeSchedule(series.rrule, series.dtstart_local, series.time_zone),
       errors: data.errors ?? {}
     }, status)
   }
@@ -185,7 +205,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
     if (!form.input) return editPage(request, reply, series, { schedule: form.values, errors: form.errors }, 400)
     const change = form.input
     try {
-      const result = await app.db.transaction().execute((trx) => splitSeries(trx, series.id, change))
+      const result = await app.db.transaction().execute((trx) => changeScheduleFrom(trx, series.id, change))
       const cancelledNote = result.cancelled ? ` ${result.cancelled} ${result.cancelled === 1 ? 'meeting falls' : 'meetings fall'} on a dropped date and ${result.cancelled === 1 ? 'was' : 'were'} cancelled.` : ''
       return reply.flash(`New schedule saved from that meeting on. ${result.moved} ${result.moved === 1 ? 'meeting keeps its' : 'meetings keep their'} RSVPs.${cancelledNote}`)
         .redirect(paths.orgaSeries(request.community.slug, result.series.id), 303)
