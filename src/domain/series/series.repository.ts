@@ -148,10 +148,12 @@ export async function lockLaterOccurrences (trx: Db, seriesId: number, fromKey: 
     .orderBy('starts_at').orderBy('id').forUpdate().execute()
 }
 
-/** Meetings of a series that have not ended, with the number going and what the series page flags. */
+/** Meetings of a series that have not ended, with the number going and what the series page flags (and warns of). */
 export async function listUpcomingOccurrences (db: Db, seriesId: number, now: Date, limit: number) {
   return db.selectFrom('events')
-    .select(['id', 'title', 'starts_at', 'ends_at', 'time_zone', 'status', 'edited_individually', 'online_url', 'venue_name', 'kind', 'speaker_name'])
+    .select(['id', 'title', 'starts_at', 'ends_at', 'time_zone', 'status', 'edited_individually', 'online_url', 'venue_name', 'kind', 'speaker_name', 'why_it_matters'])
+    // Counted over every meeting not ended, before the limit: how many upcoming online ones lack a captions link.
+    .select(sql<number>`(count(*) filter (where online_url is not null and live_transcript_url is null and status <> 'cancelled' and starts_at > ${now}) over ())::int`.as('lacking_captions'))
     .select((eb) => eb.exists(eb.selectFrom('event_hosts').select('event_hosts.member_id').whereRef('event_hosts.event_id', '=', 'events.id')).as('has_host'))
     .select((eb) => eb.selectFrom('rsvps').select((e2) => e2.fn.countAll<number>().as('n'))
       .whereRef('rsvps.event_id', '=', 'events.id').where('rsvps.status', '=', 'going').as('going_count'))

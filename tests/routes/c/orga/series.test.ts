@@ -86,6 +86,21 @@ t.test('series pages for organizers', async (t) => {
     t.notMatch((await (await as(ada)).get(`${base}/events`)).body, `href="${listUrl}"`, 'members see no link')
   })
 
+  await t.test('a series lacking captions is one line of the organizers’ warning, linking to the series, which warns at the top', async (t) => {
+    const list = await organizer.get(`${base}/events`)
+    const shown = text(list.body)
+    t.match(shown, `${future.length} upcoming online events have no live captions`)
+    t.match(list.body, `href="${seriesUrl}">Monthly brown-bag: ${future.length} upcoming meetings have no live-captions link</a>`)
+    for (const e of future) t.notMatch(list.body, `href="${base}/orga/events/${e.id}/edit"`, 'no line per meeting')
+    const page = text((await organizer.get(seriesUrl)).body)
+    const warning = page.indexOf(`${future.length} upcoming meetings have no live-captions link`)
+    t.ok(warning > 0 && warning < page.indexOf('Upcoming meetings of this series'), 'the series page warns at the top')
+    const edit = await organizer.get(`${seriesUrl}/edit`)
+    const editText = text(edit.body)
+    t.ok(editText.indexOf('upcoming meetings have no live-captions link') < editText.indexOf('What the meetings say'), 'and so does the edit form')
+    t.match(edit.body, 'href="#live_transcript_url"')
+  })
+
   const fields = {
     title: 'Monthly brown-bag', kind: 'brown-bag', why_it_matters: 'An hour of practice from peers.', summary: '', duration_minutes: '60',
     online_url: 'https://meet.example.gov/bb', live_transcript_url: '', capacity: '20', hosts_shown: 'yes', hosts: [String(orga.id)], host_email: ''
@@ -112,7 +127,10 @@ t.test('series pages for organizers', async (t) => {
     })
     t.equal(ok.statusCode, 303)
     t.equal(ok.headers.location, seriesUrl)
-    t.match(text((await organizer.get(seriesUrl)).body), 'upcoming meetings were updated. Past meetings and meetings changed on their own were left as they were.')
+    const saved = text((await organizer.get(seriesUrl)).body)
+    t.match(saved, 'upcoming meetings were updated. Past meetings and meetings changed on their own were left as they were.')
+    t.notMatch(saved, 'no live-captions link', 'the captions warning goes once the series has a captions link')
+    t.notMatch(text((await organizer.get(`${base}/events`)).body), 'Monthly brown-bag (new room): ', 'and from the events list')
     const after = new Map((await events()).map((e) => [e.id, e]))
     t.equal(after.get(future[1].id)!.title, 'Monthly brown-bag (new room)')
     t.equal(after.get(future[1].id)!.ends_at.getTime() - after.get(future[1].id)!.starts_at.getTime(), 90 * 60_000)

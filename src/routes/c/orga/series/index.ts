@@ -77,6 +77,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
       occurrences,
       past,
       next,
+      lackingCaptions: occurrences[0]?.lacking_captions ?? 0,
       choices,
       rule: describeSchedule(series.rrule, series.dtstart_local, series.time_zone),
       firstLocal: history[0]?.dtstart_local ?? series.dtstart_local,
@@ -153,7 +154,8 @@ export default async function seriesRoutes (app: FastifyInstance) {
   async function editPage (request: FastifyRequest, reply: FastifyReply, series: Series,
     data: { values?: FormValues, hosts?: HostsForm, schedule?: FormValues, errors?: Record<string, string> } = {}, status = 200) {
     const now = new Date()
-    const occurrences = (await seriesOccurrences(app.db, series.id, now, 60)).filter((o) => o.starts_at > now)
+    const all = await seriesOccurrences(app.db, series.id, now, 60)
+    const occurrences = all.filter((o) => o.starts_at > now)
     const currentHosts = await seriesHostIds(app.db, series.id)
     const hosts = data.hosts ?? hostsFormValues(currentHosts)
     const schedule = data.schedule ?? scheduleFormValues(series, occurrences.find((o) => o.status !== 'cancelled'))
@@ -169,6 +171,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
       zoneOptions: zoneOptions(String(schedule.time_zone ?? '')),
       patternOptions: RULE_PATTERNS,
       rule: describeSchedule(series.rrule, series.dtstart_local, series.time_zone),
+      lackingCaptions: all[0]?.lacking_captions ?? 0,
       errors: data.errors ?? {}
     }, status)
   }
