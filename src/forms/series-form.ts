@@ -3,8 +3,8 @@ import type { Series } from '../db/database.js'
 import { DateTime } from 'luxon'
 import { buildRule, localToInstant, type RulePattern } from '../domain/series/recurrence.js'
 import type { ScheduleChange } from '../domain/series/series-changes.js'
-import { RULE_PATTERNS, type SeriesContent, type SeriesInput } from '../domain/series/series.service.js'
-import { checkbox, clockTime, date, form, formatted, oneOf } from '../lib/schema.js'
+import { RULE_PATTERNS, SPEAKER_FORM_MEETINGS, type MeetingSpeaker, type SeriesContent, type SeriesInput } from '../domain/series/series.service.js'
+import { checkbox, clockTime, csrfField, date, form, formatted, oneOf } from '../lib/schema.js'
 import { checkForm } from '../lib/validation.js'
 import { hostFields } from './event-form.js'
 import { contentAndPlaceValues, contentFields, field, placeFields, readContentAndPlace, type FormValues } from './place-fields.js'
@@ -66,6 +66,48 @@ export const MoveOccurrenceForm = form({
 export const CancelOccurrenceForm = form({
   event_id: Type.Optional(Type.String({ title: 'the meeting', maxLength: 12, default: '' }))
 })
+
+export const SPEAKER_MAX = 200
+export const WHY_MAX = 300
+
+/**
+ * The speakers form: for each listed upcoming meeting, `speaker_<id>` and `why_<id>`. Fields of meetings no
+ * longer listed (started since) are ignored by the reader.
+ */
+export const SpeakersForm = Type.Object({ _csrf: csrfField }, {
+  additionalProperties: false,
+  maxProperties: 2 * SPEAKER_FORM_MEETINGS + 1,
+  patternProperties: {
+    '^speaker_[1-9][0-9]{0,8}$': Type.String({ title: 'the speaker', maxLength: SPEAKER_MAX }),
+    '^why_[1-9][0-9]{0,8}$': Type.String({ title: 'why this meeting matters', maxLength: WHY_MAX })
+  }
+})
+
+/**
+ * Reads the speakers form for these meetings (`label` names each in messages). An empty speaker is none; an
+ * empty "why this matters" is the series' own text (`seriesWhy`).
+ */
+export function readSpeakersForm (body: unknown, meetings: { id: number, label: string }[], seriesWhy: string): { values: FormValues, errors: Record<string, string>, input?: MeetingSpeaker[] } {
+  const schemaErrors = checkForm(SpeakersForm, body)
+  const b = asBody(body)
+  const values: FormValues = {}
+  const errors: Record<string, string> = {}
+  const rows: MeetingSpeaker[] = []
+  for (const m of meetings) {
+    const speaker = `speaker_${m.id}`
+    const why = `why_${m.id}`
+    if (!(speaker in b) && !(why in b)) continue
+    values[speaker] = field(b, speaker)
+    values[why] = field(b, why)
+    for (const name of [speaker, why]) if (schemaErrors[name]) errors[name] = `${m.label}: ${schemaErrors[name].charAt(0).toLowerCase()}${schemaErrors[name].slice(1)}`
+    rows.push({ eventId: m.id, speakerName: (values[speaker] as string).trim() || null, whyItMatters: (values[why] as string).trim() || seriesWhy })
+  }
+  // Anything else the schema refused (a field sent twice, too many fields) is about the whole form.
+  // (Fields of meetings no longer listed are ignored, even when too long.)
+  const other = Object.entries(schemaErrors).find(([name]) => !/^(speaker|why)_\d+$/.test(name))
+  if (other) errors._form = other[1]
+  return Object.keys(errors).length ? { values, errors } : { values, errors, input: rows }
+}
 
 /** A whole number from `min` to `max` written in digits, or null. */
 function between (value: string, min: number, max: number): number | null {

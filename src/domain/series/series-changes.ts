@@ -3,7 +3,10 @@ import type { Db, Event } from '../../db/database.js'
 import { cancelEvent } from '../events/events.service.js'
 import { notifyEventChanged } from '../invites/invites.service.js'
 import { expand, instantToLocal, localToInstant } from './recurrence.js'
-import { findOccurrence, insertScheduleHistory, lockLaterOccurrences, lockSeries, updateOccurrence, updateSeriesRow } from './series.repository.js'
+import {
+  deleteScheduleHistory, findOccurrence, insertScheduleHistory, lockLaterOccurrences, lockSeries, scheduleHistory, updateOccurrence, updateScheduleHistory,
+  updateSeriesRow
+} from './series.repository.js'
 import { materialiseSeries } from './series.service.js'
 
 /*
@@ -57,12 +60,26 @@ export async function changeScheduleFrom (trx: Db, seriesId: number, change: Sch
   // The rule it had becomes history. Expansion works on floating wall-clock times, so UNTIL is the split
   // meeting's local start, less a minute; its last meeting is the last the old rule gave before that.
   const until = DateTime.fromISO(splitKey, { zone: 'UTC' }).minus({ minutes: 1 }).toFormat("yyyyLLdd'T'HHmmss'Z'")
-  const oldRule = [...old.rrule.split(';').filter((p) => !/^(UNTIL|COUNT)=/i.test(p)), `UNTIL=${until}`].join(';')
+  const endingBefore = (rule: string) => [...rule.split(';').filter((p) => !/^(UNTIL|COUNT)=/i.test(p)), `UNTIL=${until}`].join(';')
+  const oldRule = endingBefore(old.rrule)
   const splitAt = localToInstant(splitKey, old.time_zone)
-  const oldStart = localToInstant(old.dtstart_local, old.time_zone)
-  const lookBack = new Date(Math.max(oldStart.getTime(), DateTime.fromJSDate(splitAt).minus({ days: 400 }).toJSDate().getTime()))
-  const last = expand({ rrule: old.rrule, dtstartLocal: old.dtstart_local, timeZone: old.time_zone, durationMinutes: old.duration_minutes }, lookBack, splitAt).at(-1)
-  await insertScheduleHistory(trx, { series_id: old.id, rrule: oldRule, dtstart_local: old.dtstart_local, time_zone: old.time_zone, until_local: splitKey, last_local: last?.key ?? null })
+  const lastBefore = (rrule: string, dtstartLocal: string, timeZone: string) => {
+    const start = localToInstant(dtstartLocal, timeZone)
+    const lookBack = new Date(Math.max(start.getTime(), DateTime.fromJSDate(splitAt).minus({ days: 400 }).toJSDate().getTime()))
+    return expand({ rrule, dtstartLocal, timeZone, durationMinutes: old.duration_minutes }, lookBack, splitAt).at(-1)?.key ?? null
+  }
+  // A change from a meeting before an earlier change: schedules that would have started from it on never
+  // applied (they leave the history), and the one running then ends before it.
+  for (const h of await scheduleHistory(trx, old.id)) {
+    if (h.dtstart_local >= splitKey) await deleteScheduleHistory(trx, h.id)
+    else if (h.until_local > splitKey) await updateScheduleHistory(trx, h.id, { rrule: endingBefore(h.rrule), until_local: splitKey, last_local: lastBefore(h.rrule, h.dtstart_local, h.time_zone) })
+  }
+  if (old.dtstart_local < splitKey) {
+    await insertScheduleHistory(trx, {
+      series_id: old.id, rrule: oldRule, dtstart_local: old.dtstart_local, time_zone: old.time_zone, until_local: splitKey,
+      last_local: lastBefore(old.rrule, old.dtstart_local, old.time_zone)
+    })
+  }
   const series = await updateSeriesRow(trx, old.id, { rrule: change.rrule, dtstart_local: change.dtstartLocal, time_zone: change.timeZone, updated_at: new Date() })
 
   const horizon = DateTime.fromJSDate(now).plus({ months: series.horizon_months }).toJSDate()

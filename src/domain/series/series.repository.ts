@@ -22,6 +22,16 @@ export async function insertScheduleHistory (db: Db, values: Insertable<SeriesSc
   await db.insertInto('series_schedules').values(values).execute()
 }
 
+/** Changes when a past schedule ended (a later change from an earlier meeting). */
+export async function updateScheduleHistory (db: Db, id: number, changes: { rrule: string, until_local: string, last_local: string | null }): Promise<void> {
+  await db.updateTable('series_schedules').set(changes).where('id', '=', id).execute()
+}
+
+/** Drops a schedule that never applied (a later change started before it). */
+export async function deleteScheduleHistory (db: Db, id: number): Promise<void> {
+  await db.deleteFrom('series_schedules').where('id', '=', id).execute()
+}
+
 /** The schedules a series had before its current one, oldest first. */
 export async function scheduleHistory (db: Db, seriesId: number): Promise<SeriesSchedule[]> {
   return db.selectFrom('series_schedules').selectAll().where('series_id', '=', seriesId).orderBy('id').execute()
@@ -115,10 +125,14 @@ export async function lockFollowingOccurrences (trx: Db, seriesId: number, now: 
     .orderBy('id').forUpdate().execute()
 }
 
-/** Gives these meetings new content and a length of `durationMinutes` from their start; their sequence goes up. */
-export async function updateOccurrencesContent (trx: Db, ids: number[], content: EventUpdate, durationMinutes: number): Promise<void> {
+/**
+ * Gives these meetings new content and a length of `durationMinutes` from their start; their sequence goes up.
+ * A meeting given its own "why this matters" (it differs from the series' `previousWhy`) keeps it.
+ */
+export async function updateOccurrencesContent (trx: Db, ids: number[], content: EventUpdate & { why_it_matters: string }, durationMinutes: number, previousWhy: string): Promise<void> {
   await trx.updateTable('events').set({
     ...content,
+    why_it_matters: sql<string>`case when why_it_matters = ${previousWhy} then ${content.why_it_matters} else why_it_matters end`,
     ends_at: sql<Date>`starts_at + make_interval(mins => ${durationMinutes})`,
     sequence: sql<number>`sequence + 1`,
     updated_at: new Date()
@@ -146,6 +160,18 @@ export async function lockLaterOccurrences (trx: Db, seriesId: number, fromKey: 
   return trx.selectFrom('events').selectAll()
     .where('series_id', '=', seriesId).where('occurrence_key', '>=', fromKey).where('starts_at', '>', now)
     .orderBy('starts_at').orderBy('id').forUpdate().execute()
+}
+
+/** The next meetings of a series not cancelled and not started, in start order (the speakers form). */
+export async function upcomingMeetings (db: Db, seriesId: number, now: Date, limit: number) {
+  return db.selectFrom('events').select(['id', 'starts_at', 'time_zone', 'speaker_name', 'why_it_matters', 'edited_individually'])
+    .where('series_id', '=', seriesId).where('starts_at', '>', now).where('status', '!=', 'cancelled')
+    .orderBy('starts_at').orderBy('id').limit(limit).execute()
+}
+
+/** Sets one meeting's speaker and why it matters (its own: the meeting stays with the series). */
+export async function setMeetingSpeaker (trx: Db, eventId: number, speakerName: string | null, whyItMatters: string): Promise<void> {
+  await trx.updateTable('events').set({ speaker_name: speakerName, why_it_matters: whyItMatters, updated_at: new Date() }).where('id', '=', eventId).execute()
 }
 
 /** Meetings of a series that have not ended, with the number going and what the series page flags (and warns of). */

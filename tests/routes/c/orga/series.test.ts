@@ -5,6 +5,7 @@ import { sendCalendarMail } from '../../../fixtures/calendar-mail.js'
 import { createCommunity, createMember, signInAs } from '../../../fixtures/factories.js'
 import { createSeries, materialiseAllSeries, type SeriesInput } from '../../../../src/domain/series/series.service.js'
 import { readSeriesForm } from '../../../../src/forms/series-form.js'
+import { eventFormValues } from '../../../../src/forms/event-form.js'
 
 const NY = 'America/New_York'
 const local = (d: Date) => DateTime.fromJSDate(d, { zone: NY })
@@ -145,6 +146,76 @@ t.test('series pages for organizers', async (t) => {
     t.same(rsvps.map((r) => r.status), ['going', 'going', 'going'], 'RSVPs untouched')
   })
 
+  const editFields = (e: Awaited<ReturnType<typeof events>>[number], hostIds: number[]) => {
+    const v = eventFormValues(e)
+    return {
+      ...Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')),
+      ...(v.ask_accessibility ? { ask_accessibility: 'yes' } : {}),
+      ...(v.ask_dietary ? { ask_dietary: 'yes' } : {}),
+      hosts_shown: 'yes', hosts: hostIds.map(String), host_email: ''
+    }
+  }
+  const row = async (id: number) => db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+
+  await t.test('a speaker and why it matters on one meeting leave it with the series', async (t) => {
+    const e = await row(future[1].id)
+    const res = await organizer.post(`${base}/orga/events/${e.id}/edit`, {
+      ...editFields(e, [orga.id, ben.id]), speaker_name: 'Dr. Ana Ruiz', why_it_matters: 'Ana wrote the kit validation guide.'
+    }, { csrfFrom: `${base}/orga/events/${e.id}/edit` })
+    t.equal(res.statusCode, 303)
+    t.equal((await row(e.id)).edited_individually, false, 'not changed on its own')
+    t.notMatch(text((await organizer.get(seriesUrl)).body), 'changed on its own')
+
+    const edit = await organizer.post(`${seriesUrl}/edit`, {
+      ...fields, title: 'Monthly brown-bag (new room)', summary: 'Bring your questions.', duration_minutes: '90',
+      live_transcript_url: 'https://captions.example.gov/bb', hosts: [String(orga.id), String(ben.id)]
+    }, { csrfFrom: `${seriesUrl}/edit` })
+    t.equal(edit.statusCode, 303)
+    const after = await row(e.id)
+    t.equal(after.summary, 'Bring your questions.', 'a later series edit still reaches the meeting')
+    t.equal(after.speaker_name, 'Dr. Ana Ruiz', 'which keeps its speaker')
+    t.equal(after.why_it_matters, 'Ana wrote the kit validation guide.', 'and its own why-this-matters')
+    t.equal((await row(future[2].id)).why_it_matters, 'An hour of practice from peers.', 'others keep the series’ text')
+
+    // A change of time, though, is the meeting's own: series edits leave it alone from then on.
+    const moved = await row(future[7].id)
+    const later = await organizer.post(`${base}/orga/events/${moved.id}/edit`, { ...editFields(moved, [orga.id, ben.id]), start_time: '14:00', end_time: '15:30' })
+    t.equal(later.statusCode, 303)
+    t.equal((await row(moved.id)).edited_individually, true)
+  })
+
+  await t.test('speakers for the upcoming meetings, in one form from the series page', async (t) => {
+    const speakersUrl = `${seriesUrl}/speakers`
+    t.match((await organizer.get(seriesUrl)).body, `href="${speakersUrl}"`, 'the series page links to the form')
+    const form = await organizer.get(speakersUrl)
+    t.equal(form.statusCode, 200)
+    const page = text(form.body)
+    t.match(page, 'The next 24 meetings, at most. A speaker (up to 200 characters) and why a meeting matters (up to 300 characters)')
+    for (const e of future) t.match(form.body, `name="speaker_${e.id}"`)
+    t.match(form.body, 'value="Dr. Ana Ruiz"', 'a speaker already set is shown')
+
+    const f4 = future[4]
+    const day = local(f4.starts_at).toFormat('cccc, LLLL d, yyyy')
+    const bad = await organizer.post(speakersUrl, { [`speaker_${f4.id}`]: 'x'.repeat(201), [`why_${f4.id}`]: 'Kept text', [`speaker_${future[6].id}`]: 'Dr. Lee' }, { csrfFrom: speakersUrl })
+    t.equal(bad.statusCode, 400)
+    t.match(text(bad.body), `The meeting of ${day}: the speaker must be 200 characters or fewer (you entered 201).`)
+    t.match(bad.body, 'Kept text', 'input kept')
+    t.match(bad.body, 'value="Dr. Lee"')
+    t.equal((await row(future[6].id)).speaker_name, null, 'nothing saved')
+
+    const ok = await organizer.post(speakersUrl, {
+      [`speaker_${f4.id}`]: 'Ben Bench', [`why_${f4.id}`]: '', [`speaker_${future[6].id}`]: 'Dr. Lee', [`why_${future[6].id}`]: 'Dr. Lee runs the state’s DNA lab.'
+    })
+    t.equal(ok.statusCode, 303)
+    t.match(text((await organizer.get(seriesUrl)).body), 'Speakers saved: 2 meetings changed.')
+    const four = await row(f4.id)
+    const six = await row(future[6].id)
+    t.same([four.speaker_name, four.why_it_matters, four.edited_individually], ['Ben Bench', 'An hour of practice from peers.', false], 'empty why: the series’ text')
+    t.same([six.speaker_name, six.why_it_matters, six.edited_individually], ['Dr. Lee', 'Dr. Lee runs the state’s DNA lab.', false])
+    t.equal((await row(future[1].id)).speaker_name, 'Dr. Ana Ruiz', 'meetings left out of the POST keep theirs')
+    t.match(text((await organizer.get(`${base}/events/${six.id}`)).body), 'Dr. Lee', 'members see the speaker')
+  })
+
   await t.test('move and cancel one meeting from the series page', async (t) => {
     const day = local(future[2].starts_at).plus({ days: 1 }).toISODate()!
     const bad = await organizer.post(`${seriesUrl}/move-occurrence`, { event_id: String(future[2].id), new_date: day, new_time: 'later' }, { csrfFrom: seriesUrl })
@@ -220,7 +291,8 @@ t.test('series pages for organizers', async (t) => {
     const at = (id: number) => all.find((e) => e.id === id)!
     t.equal(local(at(future[4].id).starts_at).toFormat('HH:mm'), '12:00', 'an earlier meeting keeps its time')
     t.equal(at(future[3].id).status, 'cancelled', 'an earlier cancellation stays')
-    for (const e of all.filter((e) => e.starts_at >= future[5].starts_at && e.status !== 'cancelled')) t.equal(local(e.starts_at).toFormat('ccc HH:mm'), 'Tue 13:00')
+    for (const e of all.filter((e) => e.starts_at >= future[5].starts_at && e.status !== 'cancelled' && !e.edited_individually)) t.equal(local(e.starts_at).toFormat('ccc HH:mm'), 'Tue 13:00')
+    t.equal(local(at(future[7].id).starts_at).toFormat('HH:mm'), '14:00', 'a meeting moved on its own keeps its time')
     t.equal(at(future[5].id).series_id, series.id, 'the chosen meeting stays in the series (same event, same RSVPs)')
     const bens = await db.selectFrom('rsvps').select(['event_id', 'status']).where('member_id', '=', ben.id).orderBy('event_id').execute()
     t.same(bens, [{ event_id: future[5].id, status: 'going' }, { event_id: future[6].id, status: 'going' }], 'RSVPs on unchanged dates are kept')
@@ -279,8 +351,8 @@ t.test('series pages for organizers', async (t) => {
   })
 
   await t.test('permissions for every series route', async (t) => {
-    const gets = [seriesUrl, `${seriesUrl}/edit`, `${base}/orga/series`]
-    const posts = [`${seriesUrl}/edit`, `${seriesUrl}/schedule`, `${seriesUrl}/move-occurrence`, `${seriesUrl}/cancel-occurrence`]
+    const gets = [seriesUrl, `${seriesUrl}/edit`, `${base}/orga/series`, `${seriesUrl}/speakers`]
+    const posts = [`${seriesUrl}/edit`, `${seriesUrl}/schedule`, `${seriesUrl}/speakers`, `${seriesUrl}/move-occurrence`, `${seriesUrl}/cancel-occurrence`]
     const outsider = await as(null)
     const nonMember = await as(stranger)
     const member = await as(ada)

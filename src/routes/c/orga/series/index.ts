@@ -7,11 +7,11 @@ import { hostChoices, resolveHosts, type HostsForm } from '../../../../domain/ev
 import { hostsFormValues, readHostsForm } from '../../../../forms/event-form.js'
 import { describeSchedule, instantToLocal } from '../../../../domain/series/recurrence.js'
 import { changeScheduleFrom, notifyTimeChanged, ScheduleChangeError } from '../../../../domain/series/series-changes.js'
-import { findSeries, listSeriesSummaries, pastOccurrences, scheduleHistory, seriesHostIds, setSeriesHosts, upcomingOccurrence } from '../../../../domain/series/series.repository.js'
-import { createSeries, editSeries, moveOccurrence, RULE_PATTERNS, seriesOccurrences } from '../../../../domain/series/series.service.js'
+import { findSeries, listSeriesSummaries, upcomingMeetings, pastOccurrences, scheduleHistory, seriesHostIds, setSeriesHosts, upcomingOccurrence } from '../../../../domain/series/series.repository.js'
+import { createSeries, editSeries, moveOccurrence, RULE_PATTERNS, seriesOccurrences, setSeriesSpeakers, SPEAKER_FORM_MEETINGS } from '../../../../domain/series/series.service.js'
 import {
   CancelOccurrenceForm, confirmsNoCaptions, MoveOccurrenceForm, readMoveOccurrenceForm, readScheduleForm, readSeriesEditForm, readSeriesForm,
-  ScheduleForm, scheduleFormValues, SeriesEditForm, SeriesForm, seriesFormValues
+  readSpeakersForm, ScheduleForm, scheduleFormValues, SeriesEditForm, SeriesForm, seriesFormValues, SPEAKER_MAX, SpeakersForm, WHY_MAX
 } from '../../../../forms/series-form.js'
 import { notFound } from '../../../../lib/errors.js'
 import { parseId } from '../../../../lib/forms.js'
@@ -19,6 +19,7 @@ import { idParam } from '../../../../lib/http.js'
 import { NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 import type { TSchema } from 'typebox'
 import { paths } from '../../../../lib/paths.js'
+import { date as fmtDate } from '../../../../lib/format.js'
 
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
 
@@ -39,6 +40,8 @@ export default async function seriesRoutes (app: FastifyInstance) {
   app.get('/c/:slug/orga/series/:id/edit', page, showEditForm)
   app.post('/c/:slug/orga/series/:id/edit', formOf(SeriesEditForm), saveSeries)
   app.post('/c/:slug/orga/series/:id/schedule', formOf(ScheduleForm), changeSchedule)
+  app.get('/c/:slug/orga/series/:id/speakers', page, showSpeakersForm)
+  app.post('/c/:slug/orga/series/:id/speakers', formOf(SpeakersForm), saveSpeakers)
 
   /** Every series of the community: its schedule in words, next meeting and how many are to come. */
   async function listAllSeries (request: FastifyRequest, reply: FastifyReply) {
@@ -216,5 +219,40 @@ export default async function seriesRoutes (app: FastifyInstance) {
       if (!(err instanceof ScheduleChangeError)) throw err
       return editPage(request, reply, series, { schedule: form.values, errors: { [err.field]: err.message } }, 400)
     }
+  }
+
+  // ---- Speakers (and why each meeting matters) across the upcoming meetings, in one form
+
+  async function speakersPage (request: FastifyRequest, reply: FastifyReply, series: Series, data: { values?: FormValues, errors?: Record<string, string> } = {}, status = 200) {
+    const meetings = await upcomingMeetings(app.db, series.id, new Date(), SPEAKER_FORM_MEETINGS)
+    const values = data.values ?? {}
+    return reply.page('c/orga/series/speakers', {
+      title: `Speakers: ${series.title}`,
+      community: request.community,
+      series,
+      meetings: meetings.map((m) => ({
+        ...m,
+        speaker: String(values[`speaker_${m.id}`] ?? m.speaker_name ?? ''),
+        why: String(values[`why_${m.id}`] ?? m.why_it_matters)
+      })),
+      limits: { meetings: SPEAKER_FORM_MEETINGS, speaker: SPEAKER_MAX, why: WHY_MAX },
+      errors: data.errors ?? {}
+    }, status)
+  }
+
+  async function showSpeakersForm (request: FastifyRequest, reply: FastifyReply) {
+    return speakersPage(request, reply, await loadSeries(request))
+  }
+
+  async function saveSpeakers (request: FastifyRequest, reply: FastifyReply) {
+    const series = await loadSeries(request)
+    const now = new Date()
+    const meetings = await upcomingMeetings(app.db, series.id, now, SPEAKER_FORM_MEETINGS)
+    const form = readSpeakersForm(request.body, meetings.map((m) => ({ id: m.id, label: `The meeting of ${fmtDate(m.starts_at, m.time_zone)}` })), series.why_it_matters)
+    if (!form.input) return speakersPage(request, reply, series, { values: form.values, errors: form.errors }, 400)
+    const rows = form.input
+    const n = await app.db.transaction().execute((trx) => setSeriesSpeakers(trx, series.id, rows, now))
+    return reply.flash(`Speakers saved: ${n === 1 ? '1 meeting' : `${n} meetings`} changed. The meetings stay with the series: later series edits still reach them.`)
+      .redirect(paths.orgaSeries(request.community.slug, series.id), 303)
   }
 }
