@@ -98,8 +98,13 @@ t.test('series pages for organizers', async (t) => {
     t.ok(warning > 0 && warning < page.indexOf('Upcoming meetings of this series'), 'the series page warns at the top')
     const edit = await organizer.get(`${seriesUrl}/edit`)
     const editText = text(edit.body)
-    t.ok(editText.indexOf('upcoming meetings have no live-captions link') < editText.indexOf('What the meetings say'), 'and so does the edit form')
+    const editWarning = editText.indexOf('upcoming meetings have no live-captions link')
+    t.ok(editWarning > 0 && editWarning < editText.indexOf('What the meetings say'), 'and so does the edit form')
     t.match(edit.body, 'href="#live_transcript_url"')
+    const one = text((await organizer.get(`${base}/orga/events/${future[1].id}/edit`)).body)
+    const oneWarning = one.indexOf('This event is online but has no live-captions link.')
+    t.ok(oneWarning > 0 && oneWarning < one.indexOf('Why this matters to members'), 'one meeting’s edit form warns at the top too')
+    t.match(one, 'Its speaker and why it matters are its own and keep it with the series')
   })
 
   const fields = {
