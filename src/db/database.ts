@@ -169,6 +169,7 @@ export interface Database {
   site_settings: SiteSettingsTable
   series: SeriesTable
   series_hosts: SeriesHostsTable
+  series_schedules: SeriesSchedulesTable
   events: EventsTable
   event_hosts: EventHostsTable
   rsvps: RsvpsTable
@@ -226,6 +227,20 @@ export interface SeriesTable {
   created_by: number | null
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | undefined, Date>
+}
+
+/** A schedule a series had before its current one (see series-changes.ts). */
+export interface SeriesSchedulesTable {
+  id: Generated<number>
+  series_id: number
+  rrule: string
+  dtstart_local: string
+  time_zone: string
+  /** Local start of the first meeting on the next schedule: this one ends before it. */
+  until_local: string
+  /** Local start of its last meeting, if it had one. */
+  last_local: string | null
+  replaced_at: CreatedAt
 }
 
 export interface SeriesHostsTable {
@@ -299,6 +314,7 @@ export interface CheckInsTable {
 }
 
 export type Series = Selectable<SeriesTable>
+export type SeriesSchedule = Selectable<SeriesSchedulesTable>
 export type Event = Selectable<EventsTable>
 export type NewEvent = Insertable<EventsTable>
 export type EventUpdate = Updateable<EventsTable>

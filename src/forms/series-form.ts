@@ -1,9 +1,10 @@
 import { Type } from 'typebox'
 import type { Series } from '../db/database.js'
-import { buildRule, instantToLocal, type RulePattern } from '../domain/series/recurrence.js'
+import { DateTime } from 'luxon'
+import { buildRule, localToInstant, type RulePattern } from '../domain/series/recurrence.js'
 import type { ScheduleChange } from '../domain/series/series-changes.js'
-import { RULE_PATTERNS, type SeriesContent, type SeriesInput } from '../domain/series/series.service.js'
-import { checkbox, clockTime, date, form, formatted, oneOf } from '../lib/schema.js'
+import { RULE_PATTERNS, SPEAKER_FORM_MEETINGS, type MeetingSpeaker, type SeriesContent, type SeriesInput } from '../domain/series/series.service.js'
+import { checkbox, clockTime, csrfField, date, form, formatted, oneOf } from '../lib/schema.js'
 import { checkForm } from '../lib/validation.js'
 import { hostFields } from './event-form.js'
 import { contentAndPlaceValues, contentFields, field, placeFields, readContentAndPlace, type FormValues } from './place-fields.js'
@@ -16,6 +17,7 @@ import { contentAndPlaceValues, contentFields, field, placeFields, readContentAn
 const INTERVAL_MESSAGE = 'Enter how many weeks or months apart, from 1 to 12.'
 const DURATION_MESSAGE = 'Enter the length in minutes, from 5 to 1440.'
 const ZONE_MESSAGE = 'Choose a time zone, such as America/New_York.'
+const FIRST_DATE_MESSAGE = 'The first date must be today or later: the first meeting is on this date.'
 
 /** How often and from when a series meets: the fields the new-series and schedule forms share. */
 const ruleFields = {
@@ -48,7 +50,8 @@ export const SeriesEditForm = form({ ...contentFields, ...placeFields, ...durati
 export const ScheduleForm = form({
   from_event: Type.String({ title: 'the first meeting', format: 'row-id', errorMessage: 'Choose the first meeting the new schedule applies to.' }),
   ...ruleFields,
-  first_date: date('the new first date', { required: true })
+  // Empty: the new schedule starts on the chosen meeting's date.
+  first_date: date('the new first date')
 })
 
 /** The series page's "move one meeting" form. */
@@ -64,6 +67,48 @@ export const CancelOccurrenceForm = form({
   event_id: Type.Optional(Type.String({ title: 'the meeting', maxLength: 12, default: '' }))
 })
 
+export const SPEAKER_MAX = 200
+export const WHY_MAX = 300
+
+/**
+ * The speakers form: for each listed upcoming meeting, `speaker_<id>` and `why_<id>`. Fields of meetings no
+ * longer listed (started since) are ignored by the reader.
+ */
+export const SpeakersForm = Type.Object({ _csrf: csrfField }, {
+  additionalProperties: false,
+  maxProperties: 2 * SPEAKER_FORM_MEETINGS + 1,
+  patternProperties: {
+    '^speaker_[1-9][0-9]{0,8}$': Type.String({ title: 'the speaker', maxLength: SPEAKER_MAX }),
+    '^why_[1-9][0-9]{0,8}$': Type.String({ title: 'why this meeting matters', maxLength: WHY_MAX })
+  }
+})
+
+/**
+ * Reads the speakers form for these meetings (`label` names each in messages). An empty speaker is none; an
+ * empty "why this matters" is the series' own text (`seriesWhy`).
+ */
+export function readSpeakersForm (body: unknown, meetings: { id: number, label: string }[], seriesWhy: string): { values: FormValues, errors: Record<string, string>, input?: MeetingSpeaker[] } {
+  const schemaErrors = checkForm(SpeakersForm, body)
+  const b = asBody(body)
+  const values: FormValues = {}
+  const errors: Record<string, string> = {}
+  const rows: MeetingSpeaker[] = []
+  for (const m of meetings) {
+    const speaker = `speaker_${m.id}`
+    const why = `why_${m.id}`
+    if (!(speaker in b) && !(why in b)) continue
+    values[speaker] = field(b, speaker)
+    values[why] = field(b, why)
+    for (const name of [speaker, why]) if (schemaErrors[name]) errors[name] = `${m.label}: ${schemaErrors[name].charAt(0).toLowerCase()}${schemaErrors[name].slice(1)}`
+    rows.push({ eventId: m.id, speakerName: (values[speaker] as string).trim() || null, whyItMatters: (values[why] as string).trim() || seriesWhy })
+  }
+  // Anything else the schema refused (a field sent twice, too many fields) is about the whole form.
+  // (Fields of meetings no longer listed are ignored, even when too long.)
+  const other = Object.entries(schemaErrors).find(([name]) => !/^(speaker|why)_\d+$/.test(name))
+  if (other) errors._form = other[1]
+  return Object.keys(errors).length ? { values, errors } : { values, errors, input: rows }
+}
+
 /** A whole number from `min` to `max` written in digits, or null. */
 function between (value: string, min: number, max: number): number | null {
   return /^\d+$/.test(value) && +value >= min && +value <= max ? +value : null
@@ -73,8 +118,18 @@ function asBody (body: unknown): Record<string, unknown> {
   return (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
 }
 
-/** Reads the new-series form (pattern, every N, first date, time, zone, length) into a SeriesInput with its RRULE. */
-export function readSeriesForm (body: unknown): { values: FormValues, errors: Record<string, string>, input?: SeriesInput } {
+/** Today's date, 'YYYY-MM-DD', in a zone (UTC when the zone is unknown). */
+function todayIn (zone: string, now: Date): string {
+  const d = DateTime.fromJSDate(now, { zone })
+  return (d.isValid ? d : DateTime.fromJSDate(now, { zone: 'UTC' })).toISODate()!
+}
+
+/**
+ * Reads the new-series form (pattern, every N, first date, time, zone, length) into a SeriesInput with its RRULE.
+ * The first date is the first meeting: it may not be before today (in the series' zone), nor today at a time
+ * already gone.
+ */
+export function readSeriesForm (body: unknown, now = new Date()): { values: FormValues, errors: Record<string, string>, input?: SeriesInput } {
   const errors = checkForm(SeriesForm, body)
   const b = asBody(body)
   const values: FormValues = {}
@@ -88,8 +143,16 @@ export function readSeriesForm (body: unknown): { values: FormValues, errors: Re
   if (every === null) errors.interval ??= INTERVAL_MESSAGE
   const duration = between(field(b, 'duration_minutes'), 5, 24 * 60)
   if (duration === null) errors.duration_minutes ??= DURATION_MESSAGE
-  if (Object.keys(errors).length || every === null || duration === null) return { values, errors }
   const firstDate = field(b, 'first_date')
+  if (!errors.first_date && !errors.time_zone && firstDate) {
+    const today = todayIn(field(b, 'time_zone'), now)
+    if (firstDate < today) errors.first_date = FIRST_DATE_MESSAGE
+    else if (firstDate === today && !errors.start_time && field(b, 'start_time') &&
+      localToInstant(`${firstDate}T${field(b, 'start_time')}`, field(b, 'time_zone')) <= now) {
+      errors.start_time = 'The start time today has already passed: choose a later time, or a later first date.'
+    }
+  }
+  if (Object.keys(errors).length || every === null || duration === null) return { values, errors }
   return {
     values,
     errors,
@@ -130,8 +193,11 @@ export function readSeriesEditForm (body: unknown): { values: FormValues, errors
   }
 }
 
-/** Reads the "change the schedule from this meeting on" form. */
-export function readScheduleForm (body: unknown): { values: FormValues, errors: Record<string, string>, input?: ScheduleChange } {
+/**
+ * Reads the "change the schedule from this meeting on" form. An empty first date is the chosen meeting's date
+ * (`fromDate`, looked up by the caller; undefined when the meeting is not one of the series').
+ */
+export function readScheduleForm (body: unknown, fromDate?: string): { values: FormValues, errors: Record<string, string>, input?: ScheduleChange } {
   const errors = checkForm(ScheduleForm, body)
   const b = asBody(body)
   const values: FormValues = {}
@@ -140,8 +206,9 @@ export function readScheduleForm (body: unknown): { values: FormValues, errors: 
   values.interval = interval
   const every = between(interval, 1, 12)
   if (every === null) errors.interval ??= INTERVAL_MESSAGE
+  if (!field(b, 'first_date') && !fromDate) errors.from_event ??= 'Choose an upcoming meeting of this series.'
   if (Object.keys(errors).length || every === null) return { values, errors }
-  const firstDate = field(b, 'first_date')
+  const firstDate = field(b, 'first_date') || fromDate!
   return {
     values,
     errors,
@@ -182,7 +249,8 @@ export function scheduleFormValues (s: Series, next: { id: number, starts_at: Da
     from_event: next ? String(next.id) : '',
     pattern,
     interval: parts.INTERVAL ?? '1',
-    first_date: next ? instantToLocal(next.starts_at, s.time_zone).slice(0, 10) : '',
+    // Empty: the new schedule starts on the chosen meeting's date (the organizer may give a later one).
+    first_date: '',
     start_time: s.dtstart_local.slice(11),
     time_zone: s.time_zone
   }

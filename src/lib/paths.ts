@@ -92,12 +92,14 @@ export const paths = {
     `${orga(slug)}/events/${seg(eventId)}/${action}`,
   /** The event's edit form. */
   orgaEventEdit: (slug: string, eventId: Id) => `${orga(slug)}/events/${seg(eventId)}/edit`,
+  /** The community's series, for organizers. */
+  orgaSeriesList: (slug: string) => `${orga(slug)}/series`,
   /** An organizer's new series form. */
   orgaNewSeries: (slug: string) => `${orga(slug)}/series/new`,
   /** A series' organizer page. */
   orgaSeries: (slug: string, seriesId: Id) => `${orga(slug)}/series/${seg(seriesId)}`,
-  /** An organizer's action on a series: edit, schedule, move-occurrence, cancel-occurrence. */
-  orgaSeriesAction: (slug: string, seriesId: Id, action: 'edit' | 'schedule' | 'move-occurrence' | 'cancel-occurrence') =>
+  /** An organizer's action on a series: edit, schedule, speakers, move-occurrence, cancel-occurrence. */
+  orgaSeriesAction: (slug: string, seriesId: Id, action: 'edit' | 'schedule' | 'speakers' | 'move-occurrence' | 'cancel-occurrence') =>
     `${orga(slug)}/series/${seg(seriesId)}/${action}`,
   /** An organizer section of a community: settings, organizers, requests, invitations. */
   orgaSection: (slug: string, section: string) => `${orga(slug)}/${seg(section)}`,

@@ -306,6 +306,12 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
     await v.visit(t, `/c/${DNA}/orga/events/${longEvent.id}/attendees`)
     await v.visit(t, `/members/${longMember.id}`)
     await v.visit(t, `/c/${DNA}/orga/series/new`)
+    // The series list, a series page, its speakers form and its edit form.
+    const brownBag = (await h.app.db.selectFrom('series').select('id').where('title', '=', 'DNA brown-bag').executeTakeFirstOrThrow()).id
+    await v.visit(t, `/c/${DNA}/orga/series`)
+    await v.visit(t, `/c/${DNA}/orga/series/${brownBag}`)
+    await v.visit(t, `/c/${DNA}/orga/series/${brownBag}/speakers`)
+    await v.visit(t, `/c/${DNA}/orga/series/${brownBag}/edit`)
     await v.visit(t, `/c/${RECORDS}/join`)
     // The new-event form, saved empty: the same form with its problems listed.
     await v.visit(t, `/c/${DNA}/orga/events/new`)

@@ -215,6 +215,9 @@ t.test('demo data', async (t) => {
     const list = text((await o.get(`/c/${DEMO.communities.dna}/events`)).body)
     t.match(list, '1 upcoming online event has no live captions')
     t.match(list, 'Mixture interpretation brown-bag (draft)')
+    const series = text((await o.get(`/c/${DEMO.communities.dna}/orga/series`)).body)
+    t.match(series, 'DNA brown-bag Every month on the 2nd Tuesday at 12:00 PM Eastern Time', 'the series list shows the demo series')
+    t.match(series, 'DNA IdeaLab Every other month on the 3rd Thursday at 2:00 PM Central Time')
   })
 
   t.test('the organizer sees the invitations the demo sent, and the dev mailbox holds their links', async (t) => {

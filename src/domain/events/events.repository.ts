@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
-import type { Db, Event, EventKind, EventUpdate, NewEvent, Rsvp, RsvpStatus } from '../../db/database.js'
+import { sql } from 'kysely'
+import type { Db, Event, EventKind, EventStatus, EventUpdate, NewEvent, Rsvp, RsvpStatus } from '../../db/database.js'
 
 export type EventMode = 'in-person' | 'online'
 
@@ -141,13 +142,26 @@ export async function listEvents (db: Db, communityId: number, now: Date, opts: 
 
 /**
  * Upcoming online or hybrid events (drafts too) with no live-transcript (captions) link, soonest first: the
- * organizers' list of captions still to arrange.
+ * organizers' list of captions still to arrange. A series' meetings are one line (`series_id` set, `meetings`
+ * how many, `title` the series' title, `id` its soonest meeting); a one-off event is a line of its own. One
+ * statement.
  */
 export async function listLackingCaptions (db: Db, communityId: number, now: Date, limit = 20) {
-  return db.selectFrom('events').select(['id', 'title', 'starts_at', 'time_zone', 'status'])
-    .where('community_id', '=', communityId).where('starts_at', '>', startedAfterBound(now)).where('ends_at', '>', now).where('status', '!=', 'cancelled')
-    .where('online_url', 'is not', null).where('live_transcript_url', 'is', null)
-    .orderBy('starts_at').orderBy('id').limit(limit).execute()
+  return db.selectFrom('events').leftJoin('series', 'series.id', 'events.series_id')
+    .select([
+      'events.series_id',
+      sql<number>`min(events.id)`.as('id'),
+      sql<string>`coalesce(min(series.title), min(events.title))`.as('title'),
+      sql<Date>`min(events.starts_at)`.as('starts_at'),
+      sql<string>`min(events.time_zone)`.as('time_zone'),
+      sql<EventStatus>`case when bool_and(events.status = 'draft') then 'draft' else 'published' end`.as('status'),
+      sql<number>`count(*)::int`.as('meetings')
+    ])
+    .where('events.community_id', '=', communityId).where('events.starts_at', '>', startedAfterBound(now)).where('events.ends_at', '>', now)
+    .where('events.status', '!=', 'cancelled')
+    .where('events.online_url', 'is not', null).where('events.live_transcript_url', 'is', null)
+    .groupBy(['events.series_id', sql`case when events.series_id is null then events.id end`])
+    .orderBy(sql`min(events.starts_at)`).orderBy(sql`min(events.id)`).limit(limit).execute()
 }
 
 /**

@@ -101,17 +101,27 @@ export async function createEvent (trx: Db, communityId: number, input: EventInp
   return event
 }
 
+/** What a series edit gives its meetings (series.service.ts): changing one of these on one meeting detaches it. */
+const SERIES_FIELDS = ['kind', 'title', 'summary', 'venue_name', 'venue_address', 'venue_room', 'accessibility_notes', 'online_url', 'region',
+  'live_transcript_url', 'capacity'] as const
+
 /**
- * Saves the edit form. An occurrence of a series becomes "edited individually" (series edits no longer touch
- * it). More places (or no limit) go to the waitlist at once.
+ * Saves the edit form. An occurrence of a series whose time, hosts (`hostsChanged`) or something a series edit
+ * sets changes becomes "edited individually" (series edits no longer touch it); its speaker, why it matters,
+ * recording and RSVP settings are its own and leave it with the series. More places (or no limit) go to the
+ * waitlist at once.
  */
-export async function updateEvent (trx: Db, eventId: number, input: EventInput): Promise<{ event: Event, promoted: number[] }> {
+export async function updateEvent (trx: Db, eventId: number, input: EventInput, opts: { hostsChanged?: boolean } = {}): Promise<{ event: Event, promoted: number[] }> {
   const before = await lockEvent(trx, eventId)
   if (!before) throw new Error(`event ${eventId} not found`)
+  const values = columns(input)
+  const detaches = opts.hostsChanged === true ||
+    values.starts_at.getTime() !== before.starts_at.getTime() || values.ends_at.getTime() !== before.ends_at.getTime() ||
+    values.time_zone !== before.time_zone || SERIES_FIELDS.some((f) => values[f] !== before[f])
   const event = await updateEventRow(trx, eventId, {
-    ...columns(input),
+    ...values,
     sequence: before.sequence + 1,
-    edited_individually: before.edited_individually || before.series_id !== null
+    edited_individually: before.edited_individually || (before.series_id !== null && detaches)
   })
   // A change of time or place reaches everyone who answered or holds the invite (queued here, in the edit's
   // transaction; the worker mails an invite update to holders, a notice to others).

@@ -105,3 +105,48 @@ export function describeRule (rule: string): string {
     return rule
   }
 }
+
+const DAY_NAMES: Record<string, string> = { MO: 'Monday', TU: 'Tuesday', WE: 'Wednesday', TH: 'Thursday', FR: 'Friday', SA: 'Saturday', SU: 'Sunday' }
+const zoneNames = new Map<string, Intl.DateTimeFormat>()
+
+/** A zone's everyday name on a date ("Eastern Time"), or its IANA name with spaces when unknown. */
+export function zoneName (zone: string, at: Date): string {
+  try {
+    let f = zoneNames.get(zone)
+    if (!f) zoneNames.set(zone, f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longGeneric' }))
+    return f.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? zone.replace(/_/g, ' ')
+  } catch {
+    return zone.replace(/_/g, ' ')
+  }
+}
+
+function ordinal (n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'
+  return `${n}${s}`
+}
+
+/**
+ * A series' schedule in words, for organizers: "Every other Tuesday at 12:00 PM Eastern Time", "Every month on
+ * the 2nd Tuesday at …", "Every 3 months on the 15th at …". UNTIL is left out (the page says when a schedule
+ * ended). A rule the simple form does not make falls back to `rrule`'s own words.
+ */
+export function describeSchedule (rule: string, dtstartLocal: string, timeZone: string): string {
+  const parts = Object.fromEntries(rule.split(';').map((p) => p.split('=') as [string, string]))
+  const start = DateTime.fromISO(dtstartLocal, { zone: 'UTC' })
+  const n = /^\d+$/.test(parts.INTERVAL ?? '1') ? Number(parts.INTERVAL ?? '1') : 1
+  const at = `at ${start.isValid ? start.toFormat('h:mm a') : dtstartLocal.slice(11)} ${zoneName(timeZone, start.isValid ? localToInstant(dtstartLocal, timeZone) : new Date())}`
+  const startDay = start.isValid ? WEEKDAYS[start.weekday - 1] : 'MO'
+  const everyMonths = n === 1 ? 'every month' : n === 2 ? 'every other month' : `every ${n} months`
+  let what: string | null = null
+  if (parts.FREQ === 'WEEKLY' && (!parts.BYDAY || /^(MO|TU|WE|TH|FR|SA|SU)$/.test(parts.BYDAY))) {
+    const day = DAY_NAMES[parts.BYDAY ?? startDay]
+    what = n === 1 ? `every ${day}` : n === 2 ? `every other ${day}` : `every ${n} weeks on ${day}`
+  } else if (parts.FREQ === 'MONTHLY' && parts.BYDAY) {
+    const m = /^([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)$/.exec(parts.BYDAY)
+    if (m) what = `${everyMonths} on the ${Number(m[1]) < 0 ? 'last' : ordinal(Number(m[1]))} ${DAY_NAMES[m[2]]}`
+  } else if (parts.FREQ === 'MONTHLY' && /^\d+$/.test(parts.BYMONTHDAY ?? '')) {
+    what = `${everyMonths} on the ${ordinal(Number(parts.BYMONTHDAY))}`
+  }
+  const text = `${what ?? describeRule(rule.split(';').filter((p) => !/^UNTIL=/i.test(p)).join(';'))} ${at}`
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}

@@ -8,7 +8,7 @@ import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
 import { expand, localToInstant, type RulePattern } from './recurrence.js'
 import {
   addSeriesHosts, allSeriesIds, insertOccurrences, insertSeries, listUpcomingOccurrences, lockFollowingOccurrences, lockSeries,
-  updateOccurrence, updateOccurrencesContent, updateSeriesRow
+  setMeetingSpeaker, upcomingMeetings, updateOccurrence, updateOccurrencesContent, updateSeriesRow
 } from './series.repository.js'
 
 export const RULE_PATTERNS: { value: RulePattern, label: string }[] = [
@@ -104,15 +104,17 @@ export async function materialiseSeries (trx: Db, series: Series, now = new Date
 
 /**
  * Edits what a series' occurrences say (title, texts, place, links, places, length). Applies to future
- * occurrences that were not edited on their own and are not cancelled; past ones and every RSVP stay as they
- * were. More places go to waitlisted members at once. Returns the number of occurrences updated.
+ * occurrences that were not edited on their own and are not cancelled (a meeting's own speaker and "why this
+ * matters" stay); past ones and every RSVP stay as they were. More places go to waitlisted members at once. Returns the number of occurrences updated.
  */
 export async function editSeries (trx: Db, seriesId: number, content: SeriesContent, now = new Date()): Promise<number> {
+  const previous = await lockSeries(trx, seriesId)
+  if (!previous) throw new Error(`series ${seriesId} not found`)
   await updateSeriesRow(trx, seriesId, { ...contentColumns(content), duration_minutes: content.durationMinutes, updated_at: new Date() })
   const targets = await lockFollowingOccurrences(trx, seriesId, now)
   if (!targets.length) return 0
   const ids = targets.map((t) => t.id)
-  await updateOccurrencesContent(trx, ids, contentColumns(content), content.durationMinutes)
+  await updateOccurrencesContent(trx, ids, contentColumns(content), content.durationMinutes, previous.why_it_matters)
   for (const before of targets) {
     const event = await lockEvent(trx, before.id)
     if (!event) continue
@@ -151,6 +153,29 @@ export async function seriesOccurrences (db: Db, seriesId: number, now = new Dat
       ...(r.kind === 'brown-bag' && !r.online_url ? ['has no join link'] : [])
     ]
   }))
+}
+
+/** Most meetings the speakers form lists (and one POST may change). */
+export const SPEAKER_FORM_MEETINGS = 24
+
+export interface MeetingSpeaker { eventId: number, speakerName: string | null, whyItMatters: string }
+
+/**
+ * Sets the speaker and "why this matters" of upcoming meetings of the series (the speakers form), in one
+ * transaction. Each must be an upcoming meeting of the series not cancelled; the meetings stay with the series
+ * (later series edits still reach them). Returns how many changed.
+ */
+export async function setSeriesSpeakers (trx: Db, seriesId: number, rows: MeetingSpeaker[], now = new Date()): Promise<number> {
+  const current = new Map((await upcomingMeetings(trx, seriesId, now, 1000)).map((m) => [m.id, m]))
+  let changed = 0
+  for (const r of rows) {
+    const m = current.get(r.eventId)
+    if (!m) throw new Error(`event ${r.eventId} is not an upcoming meeting of series ${seriesId}`)
+    if (m.speaker_name === r.speakerName && m.why_it_matters === r.whyItMatters) continue
+    await setMeetingSpeaker(trx, r.eventId, r.speakerName, r.whyItMatters)
+    changed++
+  }
+  return changed
 }
 
 /**

@@ -3,7 +3,7 @@ process.env.TZ = 'Asia/Kolkata'
 
 import t from 'tap'
 import { DateTime } from 'luxon'
-import { buildRule, describeRule, expand, localToInstant, MAX_OCCURRENCES, type SeriesRule } from '../../../src/domain/series/recurrence.js'
+import { buildRule, describeRule, describeSchedule, expand, localToInstant, MAX_OCCURRENCES, type SeriesRule } from '../../../src/domain/series/recurrence.js'
 
 const local = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("ccc yyyy-LL-dd HH:mm")
 const utcHour = (d: Date) => d.getUTCHours()
@@ -96,4 +96,17 @@ t.test('the range is [from, until) on real instants; a runaway rule is capped', 
 
 t.test('a local time skipped by the spring change moves forward, not back', async (t) => {
   t.equal(localToInstant('2026-03-08T02:30', 'America/New_York').toISOString(), '2026-03-08T07:30:00.000Z', '03:30 EDT')
+})
+
+t.test('a schedule in words, as organizers read it', async (t) => {
+  const ny = 'America/New_York'
+  t.equal(describeSchedule(buildRule('weekly', 2, '2026-12-08'), '2026-12-08T12:00', ny), 'Every other Tuesday at 12:00 PM Eastern Time')
+  t.equal(describeSchedule(buildRule('weekly', 1, '2026-12-09'), '2026-12-09T13:30', 'Europe/Berlin'), 'Every Wednesday at 1:30 PM Central European Time')
+  t.equal(describeSchedule(buildRule('weekly', 3, '2026-12-09'), '2026-12-09T09:05', ny), 'Every 3 weeks on Wednesday at 9:05 AM Eastern Time')
+  t.equal(describeSchedule(buildRule('monthly-weekday', 1, '2026-12-08'), '2026-12-08T12:00', ny), 'Every month on the 2nd Tuesday at 12:00 PM Eastern Time')
+  t.equal(describeSchedule(buildRule('monthly-weekday', 2, '2026-12-29'), '2026-12-29T12:00', ny), 'Every other month on the last Tuesday at 12:00 PM Eastern Time')
+  t.equal(describeSchedule(buildRule('monthly-day', 3, '2026-12-11'), '2026-12-11T08:00', ny), 'Every 3 months on the 11th at 8:00 AM Eastern Time')
+  t.equal(describeSchedule('FREQ=WEEKLY;INTERVAL=1', '2026-12-10T12:00', 'America/Chicago'), 'Every Thursday at 12:00 PM Central Time', 'no BYDAY: the first date’s weekday')
+  t.equal(describeSchedule('FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;UNTIL=20261214T115900Z', '2026-12-08T12:00', ny), 'Every Tuesday at 12:00 PM Eastern Time', 'UNTIL left out')
+  t.match(describeSchedule('FREQ=DAILY', '2026-12-08T12:00', ny), /^Every day at 12:00 PM Eastern Time$/)
 })

@@ -1,7 +1,9 @@
 import t from 'tap'
 import { DateTime } from 'luxon'
 import { createTestDatabase } from '../../fixtures/database.js'
-import { createMember, createRsvp } from '../../fixtures/factories.js'
+import { createMember, createRsvp, createSeries as createSeriesFor } from '../../fixtures/factories.js'
+import { buildRule, describeSchedule } from '../../../src/domain/series/recurrence.js'
+import { changeScheduleFrom } from '../../../src/domain/series/series-changes.js'
 import { buildWorld } from '../../fixtures/world.js'
 import { createSeries, editSeries, materialiseAllSeries, materialiseSeries, moveOccurrence, seriesOccurrences, type SeriesInput } from '../../../src/domain/series/series.service.js'
 import { readSeriesForm } from '../../../src/forms/series-form.js'
@@ -29,7 +31,7 @@ t.test('series: materialise, exceptions, edits', async (t) => {
     title: 'Monthly brown-bag', kind: 'brown-bag', why_it_matters: 'An hour of practice from peers.', online_url: 'https://meet.example.gov/bb',
     pattern: 'monthly-weekday', interval: '1', first_date: first.plus({ days: (9 - first.weekday) % 7 + 7 }).toISODate(), start_time: '12:00',
     duration_minutes: '60', time_zone: 'America/New_York', capacity: '2'
-  })
+  }, threeMonthsAgo)
   t.same(form.errors, {})
   const input = form.input as SeriesInput
   t.match(input.rrule, /^FREQ=MONTHLY;INTERVAL=1;BYDAY=\+2TU$/)
@@ -116,4 +118,52 @@ t.test('series: materialise, exceptions, edits', async (t) => {
     const bad = readSeriesForm({ title: 'x', kind: 'meetup', why_it_matters: 'y', venue_name: 'Hall', pattern: 'daily', interval: '0', first_date: 'soon', start_time: '25', duration_minutes: '2', time_zone: 'Nowhere' })
     t.same(Object.keys(bad.errors).sort(), ['duration_minutes', 'first_date', 'interval', 'pattern', 'start_time', 'time_zone'])
   })
+})
+
+t.test('schedule changes keep one series, with a history that reads right after a change from an earlier meeting', async (t) => {
+  const database = await createTestDatabase()
+  t.teardown(async () => {
+    await database.connection.db.destroy()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await database.drop()
+  })
+  const db = database.connection.db
+  const { community } = await buildWorld(db, { members: [], event: false })
+  const zone = 'America/Chicago'
+  const firstDay = DateTime.now().setZone(zone).plus({ days: 3 }).toISODate()!
+  const { series } = await createSeriesFor(db, community, { rrule: buildRule('weekly', 1, firstDay), dtstartLocal: `${firstDay}T12:00`, timeZone: zone })
+  const meetings = await db.selectFrom('events').selectAll().where('series_id', '=', series.id).orderBy('starts_at').execute()
+  const keyOf = (i: number) => meetings[i].occurrence_key!
+  const dayAfter = (i: number, days: number) => DateTime.fromISO(keyOf(i).slice(0, 10)).plus({ days }).toISODate()!
+  const change = (from: number, firstDate: string, time: string) => db.transaction().execute((trx) => changeScheduleFrom(trx, series.id, {
+    fromEventId: meetings[from].id, rrule: buildRule('weekly', 1, firstDate), dtstartLocal: `${firstDate}T${time}`, timeZone: zone
+  }))
+  const history = () => db.selectFrom('series_schedules').selectAll().where('series_id', '=', series.id).orderBy('id').execute()
+
+  // From the 5th meeting on: the next day of the week.
+  const nextDay = dayAfter(4, 1)
+  const first = await change(4, nextDay, '12:00')
+  t.equal(first.series.id, series.id, 'the same series')
+  t.equal(first.series.dtstart_local, `${nextDay}T12:00`)
+  let rows = await history()
+  t.equal(rows.length, 1)
+  t.same([rows[0].dtstart_local, rows[0].until_local, rows[0].last_local], [`${firstDay}T12:00`, keyOf(4), keyOf(3)], 'the old rule until its 4th meeting')
+  t.equal(describeSchedule(rows[0].rrule, rows[0].dtstart_local, zone), `Every ${DateTime.fromISO(firstDay).toFormat('cccc')} at 12:00 PM Central Time`)
+  t.equal(describeSchedule(first.series.rrule, first.series.dtstart_local, zone), `Every ${DateTime.fromISO(nextDay).toFormat('cccc')} at 12:00 PM Central Time`)
+  const byDay = (await db.selectFrom('events').select(['starts_at', 'status']).where('series_id', '=', series.id).where('status', '!=', 'cancelled').orderBy('starts_at').execute())
+    .map((e) => DateTime.fromJSDate(e.starts_at, { zone }).toFormat('cccc'))
+  t.same([...new Set(byDay.slice(4))], [DateTime.fromISO(nextDay).toFormat('cccc')], 'from the 5th meeting on, the new weekday')
+
+  // Then from the 3rd meeting on (before the first change), two days later at 13:00: the first change never applied.
+  const later = dayAfter(2, 2)
+  await change(2, later, '13:00')
+  rows = await history()
+  t.equal(rows.length, 1, 'the schedule that never applied leaves the history')
+  t.same([rows[0].dtstart_local, rows[0].until_local, rows[0].last_local], [`${firstDay}T12:00`, keyOf(2), keyOf(1)], 'the first rule now ends before the 3rd meeting')
+  t.match(rows[0].rrule, new RegExp(`UNTIL=${keyOf(2).slice(0, 10).replace(/-/g, '')}T115900Z$`))
+  const now = new Date()
+  const upcoming = await db.selectFrom('events').select(['starts_at']).where('series_id', '=', series.id).where('status', '!=', 'cancelled')
+    .where('starts_at', '>=', meetings[2].starts_at).where('starts_at', '>', now).orderBy('starts_at').execute()
+  t.same([...new Set(upcoming.map((e) => DateTime.fromJSDate(e.starts_at, { zone }).toFormat('cccc HH:mm')))], [`${DateTime.fromISO(later).toFormat('cccc')} 13:00`])
+  t.equal(await materialiseAllSeries(db, now), 0, 'the daily job creates no duplicates')
 })

@@ -5,6 +5,7 @@ import { sendCalendarMail } from '../../../fixtures/calendar-mail.js'
 import { createCommunity, createMember, signInAs } from '../../../fixtures/factories.js'
 import { createSeries, materialiseAllSeries, type SeriesInput } from '../../../../src/domain/series/series.service.js'
 import { readSeriesForm } from '../../../../src/forms/series-form.js'
+import { eventFormValues } from '../../../../src/forms/event-form.js'
 
 const NY = 'America/New_York'
 const local = (d: Date) => DateTime.fromJSDate(d, { zone: NY })
@@ -34,7 +35,7 @@ t.test('series pages for organizers', async (t) => {
     title: 'Monthly brown-bag', kind: 'brown-bag', why_it_matters: 'An hour of practice from peers.', online_url: 'https://meet.example.gov/bb',
     pattern: 'monthly-weekday', interval: '1', first_date: first.plus({ days: (9 - first.weekday) % 7 + 7 }).toISODate(), start_time: '12:00',
     duration_minutes: '60', time_zone: NY, capacity: '20'
-  })
+  }, threeMonthsAgo)
   const { series } = await db.transaction().execute((trx) => createSeries(trx, community.id, form.input as SeriesInput, orga.id, threeMonthsAgo))
   const events = async (seriesId = series.id) => db.selectFrom('events').selectAll().where('series_id', '=', seriesId).orderBy('starts_at').execute()
   const all = await events()
@@ -68,6 +69,44 @@ t.test('series pages for organizers', async (t) => {
     t.notMatch(text((await organizer.get(seriesUrl)).body), 'The next Monthly brown-bag', 'nothing missing, no flag')
   })
 
+  await t.test('organizers find every series in a list: its rule in words, next meeting and how many are to come', async (t) => {
+    const listUrl = `${base}/orga/series`
+    const res = await organizer.get(listUrl)
+    t.equal(res.statusCode, 200)
+    const body = text(res.body)
+    t.match(body, 'Series')
+    t.match(body, 'Every month on the 2nd Tuesday at 12:00 PM Eastern Time')
+    t.match(res.body, `href="${seriesUrl}"`, 'links to the series page')
+    t.match(res.body, `href="${seriesUrl}/edit"`, 'and to its edit form')
+    t.match(res.body, `href="${base}/events/${future[0].id}"`, 'the next meeting links to it')
+    t.match(body, `Eastern Time ${local(future[0].starts_at).toFormat('LLL d, yyyy')}, 12:00 PM ${local(future[0].starts_at).toFormat('ZZZZ')} ${future.length} Edit`,
+      `next meeting's date, then ${future.length} upcoming meetings`)
+    // Where organizers look: the organizer pages' tabs and the events list.
+    t.match((await organizer.get(`${base}/orga/settings`)).body, `href="${listUrl}"`)
+    t.match((await organizer.get(`${base}/events`)).body, `href="${listUrl}"`)
+    t.notMatch((await (await as(ada)).get(`${base}/events`)).body, `href="${listUrl}"`, 'members see no link')
+  })
+
+  await t.test('a series lacking captions is one line of the organizers’ warning, linking to the series, which warns at the top', async (t) => {
+    const list = await organizer.get(`${base}/events`)
+    const shown = text(list.body)
+    t.match(shown, `${future.length} upcoming online events have no live captions`)
+    t.match(list.body, `href="${seriesUrl}">Monthly brown-bag: ${future.length} upcoming meetings have no live-captions link</a>`)
+    for (const e of future) t.notMatch(list.body, `href="${base}/orga/events/${e.id}/edit"`, 'no line per meeting')
+    const page = text((await organizer.get(seriesUrl)).body)
+    const warning = page.indexOf(`${future.length} upcoming meetings have no live-captions link`)
+    t.ok(warning > 0 && warning < page.indexOf('Upcoming meetings of this series'), 'the series page warns at the top')
+    const edit = await organizer.get(`${seriesUrl}/edit`)
+    const editText = text(edit.body)
+    const editWarning = editText.indexOf('upcoming meetings have no live-captions link')
+    t.ok(editWarning > 0 && editWarning < editText.indexOf('What the meetings say'), 'and so does the edit form')
+    t.match(edit.body, 'href="#live_transcript_url"')
+    const one = text((await organizer.get(`${base}/orga/events/${future[1].id}/edit`)).body)
+    const oneWarning = one.indexOf('This event is online but has no live-captions link.')
+    t.ok(oneWarning > 0 && oneWarning < one.indexOf('Why this matters to members'), 'one meeting’s edit form warns at the top too')
+    t.match(one, 'Its speaker and why it matters are its own and keep it with the series')
+  })
+
   const fields = {
     title: 'Monthly brown-bag', kind: 'brown-bag', why_it_matters: 'An hour of practice from peers.', summary: '', duration_minutes: '60',
     online_url: 'https://meet.example.gov/bb', live_transcript_url: '', capacity: '20', hosts_shown: 'yes', hosts: [String(orga.id)], host_email: ''
@@ -94,7 +133,10 @@ t.test('series pages for organizers', async (t) => {
     })
     t.equal(ok.statusCode, 303)
     t.equal(ok.headers.location, seriesUrl)
-    t.match(text((await organizer.get(seriesUrl)).body), 'upcoming meetings were updated. Past meetings and meetings changed on their own were left as they were.')
+    const saved = text((await organizer.get(seriesUrl)).body)
+    t.match(saved, 'upcoming meetings were updated. Past meetings and meetings changed on their own were left as they were.')
+    t.notMatch(saved, 'no live-captions link', 'the captions warning goes once the series has a captions link')
+    t.notMatch(text((await organizer.get(`${base}/events`)).body), 'Monthly brown-bag (new room): ', 'and from the events list')
     const after = new Map((await events()).map((e) => [e.id, e]))
     t.equal(after.get(future[1].id)!.title, 'Monthly brown-bag (new room)')
     t.equal(after.get(future[1].id)!.ends_at.getTime() - after.get(future[1].id)!.starts_at.getTime(), 90 * 60_000)
@@ -107,6 +149,76 @@ t.test('series pages for organizers', async (t) => {
     t.same(await hostsOf(past[0].id), [orga.id], 'past meetings keep theirs')
     const rsvps = await db.selectFrom('rsvps').select(['event_id', 'member_id', 'status']).where('member_id', '=', ada.id).orderBy('event_id').execute()
     t.same(rsvps.map((r) => r.status), ['going', 'going', 'going'], 'RSVPs untouched')
+  })
+
+  const editFields = (e: Awaited<ReturnType<typeof events>>[number], hostIds: number[]) => {
+    const v = eventFormValues(e)
+    return {
+      ...Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')),
+      ...(v.ask_accessibility ? { ask_accessibility: 'yes' } : {}),
+      ...(v.ask_dietary ? { ask_dietary: 'yes' } : {}),
+      hosts_shown: 'yes', hosts: hostIds.map(String), host_email: ''
+    }
+  }
+  const row = async (id: number) => db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+
+  await t.test('a speaker and why it matters on one meeting leave it with the series', async (t) => {
+    const e = await row(future[1].id)
+    const res = await organizer.post(`${base}/orga/events/${e.id}/edit`, {
+      ...editFields(e, [orga.id, ben.id]), speaker_name: 'Dr. Ana Ruiz', why_it_matters: 'Ana wrote the kit validation guide.'
+    }, { csrfFrom: `${base}/orga/events/${e.id}/edit` })
+    t.equal(res.statusCode, 303)
+    t.equal((await row(e.id)).edited_individually, false, 'not changed on its own')
+    t.notMatch(text((await organizer.get(seriesUrl)).body), 'changed on its own')
+
+    const edit = await organizer.post(`${seriesUrl}/edit`, {
+      ...fields, title: 'Monthly brown-bag (new room)', summary: 'Bring your questions.', duration_minutes: '90',
+      live_transcript_url: 'https://captions.example.gov/bb', hosts: [String(orga.id), String(ben.id)]
+    }, { csrfFrom: `${seriesUrl}/edit` })
+    t.equal(edit.statusCode, 303)
+    const after = await row(e.id)
+    t.equal(after.summary, 'Bring your questions.', 'a later series edit still reaches the meeting')
+    t.equal(after.speaker_name, 'Dr. Ana Ruiz', 'which keeps its speaker')
+    t.equal(after.why_it_matters, 'Ana wrote the kit validation guide.', 'and its own why-this-matters')
+    t.equal((await row(future[2].id)).why_it_matters, 'An hour of practice from peers.', 'others keep the series’ text')
+
+    // A change of time, though, is the meeting's own: series edits leave it alone from then on.
+    const moved = await row(future[7].id)
+    const later = await organizer.post(`${base}/orga/events/${moved.id}/edit`, { ...editFields(moved, [orga.id, ben.id]), start_time: '14:00', end_time: '15:30' })
+    t.equal(later.statusCode, 303)
+    t.equal((await row(moved.id)).edited_individually, true)
+  })
+
+  await t.test('speakers for the upcoming meetings, in one form from the series page', async (t) => {
+    const speakersUrl = `${seriesUrl}/speakers`
+    t.match((await organizer.get(seriesUrl)).body, `href="${speakersUrl}"`, 'the series page links to the form')
+    const form = await organizer.get(speakersUrl)
+    t.equal(form.statusCode, 200)
+    const page = text(form.body)
+    t.match(page, 'The next 24 meetings, at most. A speaker (up to 200 characters) and why a meeting matters (up to 300 characters)')
+    for (const e of future) t.match(form.body, `name="speaker_${e.id}"`)
+    t.match(form.body, 'value="Dr. Ana Ruiz"', 'a speaker already set is shown')
+
+    const f4 = future[4]
+    const day = local(f4.starts_at).toFormat('cccc, LLLL d, yyyy')
+    const bad = await organizer.post(speakersUrl, { [`speaker_${f4.id}`]: 'x'.repeat(201), [`why_${f4.id}`]: 'Kept text', [`speaker_${future[6].id}`]: 'Dr. Lee' }, { csrfFrom: speakersUrl })
+    t.equal(bad.statusCode, 400)
+    t.match(text(bad.body), `The meeting of ${day}: the speaker must be 200 characters or fewer (you entered 201).`)
+    t.match(bad.body, 'Kept text', 'input kept')
+    t.match(bad.body, 'value="Dr. Lee"')
+    t.equal((await row(future[6].id)).speaker_name, null, 'nothing saved')
+
+    const ok = await organizer.post(speakersUrl, {
+      [`speaker_${f4.id}`]: 'Ben Bench', [`why_${f4.id}`]: '', [`speaker_${future[6].id}`]: 'Dr. Lee', [`why_${future[6].id}`]: 'Dr. Lee runs the state’s DNA lab.'
+    })
+    t.equal(ok.statusCode, 303)
+    t.match(text((await organizer.get(seriesUrl)).body), 'Speakers saved: 2 meetings changed.')
+    const four = await row(f4.id)
+    const six = await row(future[6].id)
+    t.same([four.speaker_name, four.why_it_matters, four.edited_individually], ['Ben Bench', 'An hour of practice from peers.', false], 'empty why: the series’ text')
+    t.same([six.speaker_name, six.why_it_matters, six.edited_individually], ['Dr. Lee', 'Dr. Lee runs the state’s DNA lab.', false])
+    t.equal((await row(future[1].id)).speaker_name, 'Dr. Ana Ruiz', 'meetings left out of the POST keep theirs')
+    t.match(text((await organizer.get(`${base}/events/${six.id}`)).body), 'Dr. Lee', 'members see the speaker')
   })
 
   await t.test('move and cancel one meeting from the series page', async (t) => {
@@ -143,7 +255,7 @@ t.test('series pages for organizers', async (t) => {
     t.equal((await db.selectFrom('events').select('status').where('id', '=', future[4].id).executeTakeFirstOrThrow()).status, 'published', 'the others go ahead')
   })
 
-  await t.test('a new time "this and all following" splits the series at that meeting', async (t) => {
+  await t.test('a new time "this and all following" keeps one series, with its schedule history', async (t) => {
     const fromDate = local(future[5].starts_at).toISODate()!
     const schedule = { from_event: String(future[5].id), pattern: 'monthly-weekday', interval: '1', first_date: fromDate, start_time: '13:00', time_zone: NY }
     const early = await organizer.post(`${seriesUrl}/schedule`, { ...schedule, first_date: local(future[4].starts_at).toISODate()! }, { csrfFrom: `${seriesUrl}/edit` })
@@ -157,28 +269,61 @@ t.test('series pages for organizers', async (t) => {
     t.equal(pastFrom.statusCode, 400)
     t.match(text(pastFrom.body), 'Choose an upcoming meeting of this series.')
 
-    const ok = await organizer.post(`${seriesUrl}/schedule`, schedule)
-    t.equal(ok.statusCode, 303)
-    const newId = Number(/\/orga\/series\/(\d+)$/.exec(ok.headers.location as string)![1])
-    t.not(newId, series.id)
-    const page = text((await organizer.get(ok.headers.location as string)).body)
+    // As a browser sends the edit page's schedule form: a later meeting chosen, only the time changed.
+    const editPage = (await organizer.get(`${seriesUrl}/edit`)).body
+    const prefilled = /name="first_date" type="date" value="([^"]*)"/.exec(editPage)![1]
+    t.equal(prefilled, '', 'the first date is not prefilled: the new schedule starts on the chosen meeting')
+    t.match(text(editPage), 'Leave empty to start on the chosen meeting’s date.')
+    const ok = await organizer.post(`${seriesUrl}/schedule`, { ...schedule, first_date: prefilled })
+    t.equal(ok.statusCode, 303, 'choosing a meeting and changing only the time is accepted')
+    t.equal(ok.headers.location, seriesUrl, 'the series keeps its address')
+    const page = text((await organizer.get(seriesUrl)).body)
     t.match(page, 'New schedule saved from that meeting on.')
     t.match(page, '1:00 PM')
+    const full = (d: Date) => local(d).toLocaleString(DateTime.DATE_FULL)
+    t.match(page, `Schedule history: every month on the 2nd Tuesday at 12:00 PM Eastern Time until ${full(future[4].starts_at)}, ` +
+      `then every month on the 2nd Tuesday at 1:00 PM Eastern Time from ${full(future[5].starts_at)}.`)
+    t.match(page, 'Every month on the 2nd Tuesday at 1:00 PM Eastern Time, for 90 minutes.')
 
-    const oldRule = await db.selectFrom('series').select('rrule').where('id', '=', series.id).executeTakeFirstOrThrow()
-    t.match(oldRule.rrule, /;UNTIL=\d{8}T\d{6}Z$/)
-    const before = await events(series.id)
-    for (const e of before.filter((e) => e.starts_at > now)) t.ok(e.starts_at < future[5].starts_at, 'the old series keeps only meetings before the split')
-    t.ok(before.some((e) => e.id === future[4].id && local(e.starts_at).toFormat('HH:mm') === '12:00'), 'an earlier meeting keeps its time')
-    t.equal(before.find((e) => e.id === future[3].id)!.status, 'cancelled', 'an earlier cancellation stays')
-    const after = await events(newId)
-    t.equal(after[0].id, future[5].id, 'the chosen meeting moves to the new series (same event, same RSVPs)')
-    t.equal(after[1].id, future[6].id)
-    for (const e of after) t.equal(local(e.starts_at).toFormat('ccc HH:mm'), 'Tue 13:00')
+    t.equal((await db.selectFrom('series').select('id').where('community_id', '=', community.id).where('title', 'like', 'Monthly brown-bag%').execute()).length, 1, 'still one series')
+    const history = await db.selectFrom('series_schedules').selectAll().where('series_id', '=', series.id).execute()
+    t.equal(history.length, 1)
+    t.match(history[0].rrule, /;UNTIL=\d{8}T\d{6}Z$/)
+    const list = (await organizer.get(`${base}/orga/series`)).body
+    t.equal(list.split(`href="${seriesUrl}"`).length - 1, 1, 'one entry in the series list')
+
+    const all = await events(series.id)
+    const at = (id: number) => all.find((e) => e.id === id)!
+    t.equal(local(at(future[4].id).starts_at).toFormat('HH:mm'), '12:00', 'an earlier meeting keeps its time')
+    t.equal(at(future[3].id).status, 'cancelled', 'an earlier cancellation stays')
+    for (const e of all.filter((e) => e.starts_at >= future[5].starts_at && e.status !== 'cancelled' && !e.edited_individually)) t.equal(local(e.starts_at).toFormat('ccc HH:mm'), 'Tue 13:00')
+    t.equal(local(at(future[7].id).starts_at).toFormat('HH:mm'), '14:00', 'a meeting moved on its own keeps its time')
+    t.equal(at(future[5].id).series_id, series.id, 'the chosen meeting stays in the series (same event, same RSVPs)')
     const bens = await db.selectFrom('rsvps').select(['event_id', 'status']).where('member_id', '=', ben.id).orderBy('event_id').execute()
     t.same(bens, [{ event_id: future[5].id, status: 'going' }, { event_id: future[6].id, status: 'going' }], 'RSVPs on unchanged dates are kept')
-    for (const p of past) t.equal((await db.selectFrom('events').select('series_id').where('id', '=', p.id).executeTakeFirstOrThrow()).series_id, series.id)
     t.equal(await materialiseAllSeries(db, now), 0, 'the daily job creates no duplicates')
+  })
+
+  await t.test('a new series may not start in the past', async (t) => {
+    const today = DateTime.now().setZone(NY)
+    const create = {
+      title: 'Weekly stand-up', kind: 'meetup', why_it_matters: 'Ten minutes of news.', summary: '', pattern: 'weekly', interval: '1',
+      first_date: today.minus({ days: 1 }).toISODate()!, start_time: '09:00', duration_minutes: '15', time_zone: NY, venue_name: 'Hall', publish: 'no'
+    }
+    const seriesBefore = (await db.selectFrom('series').select('id').execute()).length
+    const yesterday = await organizer.post(`${base}/orga/series/new`, create, { csrfFrom: `${base}/orga/series/new` })
+    t.equal(yesterday.statusCode, 400)
+    t.match(text(yesterday.body), 'The first date must be today or later')
+    t.match(yesterday.body, `value="${create.first_date}"`, 'input kept')
+    // Today, at a time already gone in New York (skipped just after midnight there, when no time today has gone).
+    if (today.hour > 0 || today.minute > 1) {
+      const gone = await organizer.post(`${base}/orga/series/new`, { ...create, first_date: today.toISODate()!, start_time: '00:00' })
+      t.equal(gone.statusCode, 400)
+      t.match(text(gone.body), 'The start time today has already passed')
+    }
+    t.equal((await db.selectFrom('series').select('id').execute()).length, seriesBefore, 'nothing saved')
+    const tomorrow = await organizer.post(`${base}/orga/series/new`, { ...create, first_date: today.plus({ days: 1 }).toISODate()! })
+    t.equal(tomorrow.statusCode, 303, 'tomorrow is fine')
   })
 
   await t.test('a limit is an error naming the field, with the input kept, on every series form', async (t) => {
@@ -211,8 +356,8 @@ t.test('series pages for organizers', async (t) => {
   })
 
   await t.test('permissions for every series route', async (t) => {
-    const gets = [seriesUrl, `${seriesUrl}/edit`]
-    const posts = [`${seriesUrl}/edit`, `${seriesUrl}/schedule`, `${seriesUrl}/move-occurrence`, `${seriesUrl}/cancel-occurrence`]
+    const gets = [seriesUrl, `${seriesUrl}/edit`, `${base}/orga/series`, `${seriesUrl}/speakers`]
+    const posts = [`${seriesUrl}/edit`, `${seriesUrl}/schedule`, `${seriesUrl}/speakers`, `${seriesUrl}/move-occurrence`, `${seriesUrl}/cancel-occurrence`]
     const outsider = await as(null)
     const nonMember = await as(stranger)
     const member = await as(ada)

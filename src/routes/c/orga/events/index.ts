@@ -73,12 +73,14 @@ export default async function eventRoutes (app: FastifyInstance) {
     const event = await app.loadEvent(request)
     const form = readEventForm(request.body)
     const hostsForm = readHostsForm(request.body)
-    const hosts = await resolveHosts(app.db, request.community.id, hostsForm, (await listHosts(app.db, event.id)).map((h) => h.id))
+    const currentHosts = (await listHosts(app.db, event.id)).map((h) => h.id)
+    const hosts = await resolveHosts(app.db, request.community.id, hostsForm, currentHosts)
     if (!form.input || !hosts.hostIds) return eventForm(request, reply, { event, values: form.values, hosts: hostsForm, errors: { ...form.errors, ...hosts.errors } }, 400)
     const input = form.input
     const hostIds = hosts.hostIds
+    const hostsChanged = [...new Set(hostIds)].sort().join() !== [...new Set(currentHosts)].sort().join()
     const { promoted } = await app.db.transaction().execute(async (trx) => {
-      const result = await updateEvent(trx, event.id, input)
+      const result = await updateEvent(trx, event.id, input, { hostsChanged })
       await setHosts(trx, event.id, hostIds)
       return result
     })

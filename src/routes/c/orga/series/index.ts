@@ -5,13 +5,13 @@ import type { FormValues } from '../../../../forms/place-fields.js'
 import { zoneOptions } from '../../../../lib/time-zones.js'
 import { hostChoices, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { hostsFormValues, readHostsForm } from '../../../../forms/event-form.js'
-import { describeRule, instantToLocal } from '../../../../domain/series/recurrence.js'
-import { notifyTimeChanged, ScheduleChangeError, splitSeries } from '../../../../domain/series/series-changes.js'
-import { findSeries, pastOccurrences, seriesHostIds, setSeriesHosts, upcomingOccurrence } from '../../../../domain/series/series.repository.js'
-import { createSeries, editSeries, moveOccurrence, RULE_PATTERNS, seriesOccurrences } from '../../../../domain/series/series.service.js'
+import { describeSchedule, instantToLocal } from '../../../../domain/series/recurrence.js'
+import { changeScheduleFrom, notifyTimeChanged, ScheduleChangeError } from '../../../../domain/series/series-changes.js'
+import { findSeries, listSeriesSummaries, upcomingMeetings, pastOccurrences, scheduleHistory, seriesHostIds, setSeriesHosts, upcomingOccurrence } from '../../../../domain/series/series.repository.js'
+import { createSeries, editSeries, moveOccurrence, RULE_PATTERNS, seriesOccurrences, setSeriesSpeakers, SPEAKER_FORM_MEETINGS } from '../../../../domain/series/series.service.js'
 import {
   CancelOccurrenceForm, confirmsNoCaptions, MoveOccurrenceForm, readMoveOccurrenceForm, readScheduleForm, readSeriesEditForm, readSeriesForm,
-  ScheduleForm, scheduleFormValues, SeriesEditForm, SeriesForm, seriesFormValues
+  readSpeakersForm, ScheduleForm, scheduleFormValues, SeriesEditForm, SeriesForm, seriesFormValues, SPEAKER_MAX, SpeakersForm, WHY_MAX
 } from '../../../../forms/series-form.js'
 import { notFound } from '../../../../lib/errors.js'
 import { parseId } from '../../../../lib/forms.js'
@@ -19,6 +19,7 @@ import { idParam } from '../../../../lib/http.js'
 import { NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 import type { TSchema } from 'typebox'
 import { paths } from '../../../../lib/paths.js'
+import { date as fmtDate } from '../../../../lib/format.js'
 
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
 
@@ -30,6 +31,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
   const page = { schema: { params: SlugIdParams, querystring: NoQuery } }
   // The form pages read their own errors (config.form): the form is re-shown with them and the input kept.
   const formOf = (body: TSchema) => ({ schema: { params: SlugIdParams, querystring: NoQuery, body }, config: { form: true } })
+  app.get('/c/:slug/orga/series', { schema: { params: SlugParams, querystring: NoQuery } }, listAllSeries)
   app.get('/c/:slug/orga/series/new', { schema: { params: SlugParams, querystring: NoQuery } }, newSeries)
   app.post('/c/:slug/orga/series/new', { schema: { params: SlugParams, querystring: NoQuery, body: SeriesForm }, config: { form: true } }, createTheSeries)
   app.get('/c/:slug/orga/series/:id', page, showSeries)
@@ -38,6 +40,19 @@ export default async function seriesRoutes (app: FastifyInstance) {
   app.get('/c/:slug/orga/series/:id/edit', page, showEditForm)
   app.post('/c/:slug/orga/series/:id/edit', formOf(SeriesEditForm), saveSeries)
   app.post('/c/:slug/orga/series/:id/schedule', formOf(ScheduleForm), changeSchedule)
+  app.get('/c/:slug/orga/series/:id/speakers', page, showSpeakersForm)
+  app.post('/c/:slug/orga/series/:id/speakers', formOf(SpeakersForm), saveSpeakers)
+
+  /** Every series of the community: its schedule in words, next meeting and how many are to come. */
+  async function listAllSeries (request: FastifyRequest, reply: FastifyReply) {
+    const rows = await listSeriesSummaries(app.db, request.community.id, new Date())
+    return reply.page('c/orga/series/index', {
+      title: `Series · ${request.community.name}`,
+      community: request.community,
+      section: 'series',
+      series: rows.map((s) => ({ ...s, schedule: describeSchedule(s.rrule, s.dtstart_local, s.time_zone), upcoming: Number(s.upcoming_count ?? 0) }))
+    })
+  }
 
   async function loadSeries (request: FastifyRequest): Promise<Series> {
     const series = await findSeries(app.db, request.community.id, idParam(request, 'series'))
@@ -52,7 +67,9 @@ export default async function seriesRoutes (app: FastifyInstance) {
 
   async function seriesPage (request: FastifyRequest, reply: FastifyReply, series: Series, extra: { move?: FormValues, moveErrors?: Record<string, string> } = {}, status = 200) {
     const now = new Date()
-    const [occurrences, past] = await Promise.all([seriesOccurrences(app.db, series.id, now), pastOccurrences(app.db, series.id, now)])
+    const [occurrences, past, history] = await Promise.all([
+      seriesOccurrences(app.db, series.id, now), pastOccurrences(app.db, series.id, now), scheduleHistory(app.db, series.id)
+    ])
     const next = occurrences.find((o) => o.status !== 'cancelled')
     const choices = occurrences.filter((o) => o.status !== 'cancelled' && o.starts_at > now)
       .map((o) => ({ value: String(o.id), label: `${instantToLocal(o.starts_at, o.time_zone).replace('T', ' ')} (${o.time_zone.replace(/_/g, ' ')})` }))
@@ -63,8 +80,15 @@ export default async function seriesRoutes (app: FastifyInstance) {
       occurrences,
       past,
       next,
+      lackingCaptions: occurrences[0]?.lacking_captions ?? 0,
       choices,
-      rule: describeRule(series.rrule),
+      rule: describeSchedule(series.rrule, series.dtstart_local, series.time_zone),
+      firstLocal: history[0]?.dtstart_local ?? series.dtstart_local,
+      // "Every Tuesday at 12:00 PM Eastern Time until December 8, 2026", then the current schedule "from …".
+      history: history.length ? [
+        ...history.map((h) => ({ rule: describeSchedule(h.rrule, h.dtstart_local, h.time_zone), until: h.last_local ?? h.until_local })),
+        { rule: describeSchedule(series.rrule, series.dtstart_local, series.time_zone), from: series.dtstart_local }
+      ] : [],
       move: extra.move ?? {},
       errors: extra.moveErrors ?? {}
     }, status)
@@ -133,7 +157,8 @@ export default async function seriesRoutes (app: FastifyInstance) {
   async function editPage (request: FastifyRequest, reply: FastifyReply, series: Series,
     data: { values?: FormValues, hosts?: HostsForm, schedule?: FormValues, errors?: Record<string, string> } = {}, status = 200) {
     const now = new Date()
-    const occurrences = (await seriesOccurrences(app.db, series.id, now, 60)).filter((o) => o.starts_at > now)
+    const all = await seriesOccurrences(app.db, series.id, now, 60)
+    const occurrences = all.filter((o) => o.starts_at > now)
     const currentHosts = await seriesHostIds(app.db, series.id)
     const hosts = data.hosts ?? hostsFormValues(currentHosts)
     const schedule = data.schedule ?? scheduleFormValues(series, occurrences.find((o) => o.status !== 'cancelled'))
@@ -148,7 +173,8 @@ export default async function seriesRoutes (app: FastifyInstance) {
       kindOptions,
       zoneOptions: zoneOptions(String(schedule.time_zone ?? '')),
       patternOptions: RULE_PATTERNS,
-      rule: describeRule(series.rrule),
+      rule: describeSchedule(series.rrule, series.dtstart_local, series.time_zone),
+      lackingCaptions: all[0]?.lacking_captions ?? 0,
       errors: data.errors ?? {}
     }, status)
   }
@@ -178,11 +204,14 @@ export default async function seriesRoutes (app: FastifyInstance) {
 
   async function changeSchedule (request: FastifyRequest, reply: FastifyReply) {
     const series = await loadSeries(request)
-    const form = readScheduleForm(request.body)
+    // The new schedule starts on the chosen meeting's date unless the organizer gives a first date.
+    const from = await upcomingOf(series, parseId((request.body as { from_event?: string }).from_event))
+    const fromDate = from && (from.occurrence_key ?? instantToLocal(from.original_starts_at ?? from.starts_at, series.time_zone)).slice(0, 10)
+    const form = readScheduleForm(request.body, fromDate)
     if (!form.input) return editPage(request, reply, series, { schedule: form.values, errors: form.errors }, 400)
     const change = form.input
     try {
-      const result = await app.db.transaction().execute((trx) => splitSeries(trx, series.id, change))
+      const result = await app.db.transaction().execute((trx) => changeScheduleFrom(trx, series.id, change))
       const cancelledNote = result.cancelled ? ` ${result.cancelled} ${result.cancelled === 1 ? 'meeting falls' : 'meetings fall'} on a dropped date and ${result.cancelled === 1 ? 'was' : 'were'} cancelled.` : ''
       return reply.flash(`New schedule saved from that meeting on. ${result.moved} ${result.moved === 1 ? 'meeting keeps its' : 'meetings keep their'} RSVPs.${cancelledNote}`)
         .redirect(paths.orgaSeries(request.community.slug, result.series.id), 303)
@@ -190,5 +219,40 @@ export default async function seriesRoutes (app: FastifyInstance) {
       if (!(err instanceof ScheduleChangeError)) throw err
       return editPage(request, reply, series, { schedule: form.values, errors: { [err.field]: err.message } }, 400)
     }
+  }
+
+  // ---- Speakers (and why each meeting matters) across the upcoming meetings, in one form
+
+  async function speakersPage (request: FastifyRequest, reply: FastifyReply, series: Series, data: { values?: FormValues, errors?: Record<string, string> } = {}, status = 200) {
+    const meetings = await upcomingMeetings(app.db, series.id, new Date(), SPEAKER_FORM_MEETINGS)
+    const values = data.values ?? {}
+    return reply.page('c/orga/series/speakers', {
+      title: `Speakers: ${series.title}`,
+      community: request.community,
+      series,
+      meetings: meetings.map((m) => ({
+        ...m,
+        speaker: String(values[`speaker_${m.id}`] ?? m.speaker_name ?? ''),
+        why: String(values[`why_${m.id}`] ?? m.why_it_matters)
+      })),
+      limits: { meetings: SPEAKER_FORM_MEETINGS, speaker: SPEAKER_MAX, why: WHY_MAX },
+      errors: data.errors ?? {}
+    }, status)
+  }
+
+  async function showSpeakersForm (request: FastifyRequest, reply: FastifyReply) {
+    return speakersPage(request, reply, await loadSeries(request))
+  }
+
+  async function saveSpeakers (request: FastifyRequest, reply: FastifyReply) {
+    const series = await loadSeries(request)
+    const now = new Date()
+    const meetings = await upcomingMeetings(app.db, series.id, now, SPEAKER_FORM_MEETINGS)
+    const form = readSpeakersForm(request.body, meetings.map((m) => ({ id: m.id, label: `The meeting of ${fmtDate(m.starts_at, m.time_zone)}` })), series.why_it_matters)
+    if (!form.input) return speakersPage(request, reply, series, { values: form.values, errors: form.errors }, 400)
+    const rows = form.input
+    const n = await app.db.transaction().execute((trx) => setSeriesSpeakers(trx, series.id, rows, now))
+    return reply.flash(`Speakers saved: ${n === 1 ? '1 meeting' : `${n} meetings`} changed. The meetings stay with the series: later series edits still reach them.`)
+      .redirect(paths.orgaSeries(request.community.slug, series.id), 303)
   }
 }
