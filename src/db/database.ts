@@ -172,6 +172,7 @@ export interface Database {
   calendar_invites: CalendarInvitesTable
   calendar_changes: CalendarChangesTable
   reminders_sent: RemindersSentTable
+  audit_entries: AuditEntriesTable
 }
 
 /** A database handle or an open transaction: repository functions take either. */
@@ -342,3 +343,21 @@ export interface RemindersSentTable {
   for_starts_at: Date
   sent_at: ColumnType<Date, Date | undefined, never>
 }
+
+// The audit log (migrations/2026-12-04T1000_audit_log.ts)
+export interface AuditEntriesTable {
+  id: Generated<string>
+  at: ColumnType<Date, Date | undefined, never>
+  /** Null once the member is gone; `actor_name` still says who it was. */
+  actor_id: number | null
+  actor_name: string
+  /** What was done (see domain/audit/audit.service.ts, AUDIT_ACTIONS). */
+  action: string
+  /** Null for site-wide actions (a site admin added or removed). */
+  community_id: number | null
+  /** Whom or what it was done to, as it read then ("Ada Analyst", "Records Day 2027"). */
+  target: ColumnType<string, string | undefined, string>
+  reason: string | null
+}
+
+export type AuditEntry = Selectable<AuditEntriesTable>

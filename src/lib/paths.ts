@@ -36,6 +36,8 @@ export const paths = {
   adminRemoveAdmin: (memberId: Id) => `/admin/admins/${seg(memberId)}/remove`,
   /** Creates a community. */
   adminNewCommunity: () => '/admin/communities/new',
+  /** The site's audit log, at a page. */
+  adminAudit: (page?: number) => `/admin/audit${query({ page: page && page > 1 ? page : undefined })}`,
 
   /** The sign-in form; `next` is the local path to return to. */
   signIn: (next?: string) => `/sign-in${query({ next: nextParam(next) })}`,
@@ -103,6 +105,8 @@ export const paths = {
   orgaInvitations: (slug: string) => `${orga(slug)}/invitations`,
   /** The community's settings. */
   orgaSettings: (slug: string) => `${orga(slug)}/settings`,
+  /** The community's audit log, at a page. */
+  orgaAudit: (slug: string, page?: number) => `${orga(slug)}/audit${query({ page: page && page > 1 ? page : undefined })}`,
 
   /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
   joinVerify: (token?: string) => `/join/verify${query({ token })}`,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { slugTaken } from '../../domain/communities/communities.repository.js'
+import { recordAudit } from '../../domain/audit/audit.service.js'
 import { createCommunity, DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../../domain/communities/communities.service.js'
 import { NewCommunityForm, readCommunityForm } from '../../forms/community-form.js'
 import { NoQuery } from '../../lib/schema.js'
@@ -26,7 +27,11 @@ export default async function communityRoutes (app: FastifyInstance) {
     if (!input || Object.keys(errors).length) return reply.page('admin/community-new', { title: 'New community', values, errors }, 400)
     let community
     try {
-      community = await app.db.transaction().execute((trx) => createCommunity(trx, input, request.member!.id))
+      community = await app.db.transaction().execute(async (trx) => {
+        const created = await createCommunity(trx, input, request.member!.id)
+        await recordAudit(trx, { actorId: request.member!.id, action: 'community.created', communityId: created.id, target: created.name })
+        return created
+      })
     } catch (err) {
       // Two admins racing for the same address: the unique index decides.
       if ((err as { code?: string }).code !== '23505') throw err

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event } from '../../../../db/database.js'
+import { recordAudit } from '../../../../domain/audit/audit.service.js'
 import { listHosts, setHosts } from '../../../../domain/events/events.repository.js'
 import { Type } from 'typebox'
 import { cancelEvent, copyEvent, createEvent, EVENT_KINDS, lacksCaptions, publishEvent, updateEvent } from '../../../../domain/events/events.service.js'
@@ -92,7 +93,10 @@ export default async function eventRoutes (app: FastifyInstance) {
     if (lacksCaptions(event) && (request.body as { confirm?: string }).confirm !== 'yes') {
       return reply.page('c/orga/events/confirm-publish', { title: 'Publish without live captions?', community: request.community, event })
     }
-    await app.db.transaction().execute((trx) => publishEvent(trx, event.id))
+    await app.db.transaction().execute(async (trx) => {
+      await publishEvent(trx, event.id)
+      await recordAudit(trx, { actorId: request.member!.id, action: 'event.published', communityId: request.community.id, target: event.title })
+    })
     return reply.flash('Published: members can now see it and RSVP.').redirect(paths.eventPage(request.community.slug, event.id), 303)
   }
 
@@ -105,7 +109,10 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   async function cancelTheEvent (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
-    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id))
+    await app.db.transaction().execute(async (trx) => {
+      await cancelEvent(trx, event.id)
+      await recordAudit(trx, { actorId: request.member!.id, action: 'event.cancelled', communityId: request.community.id, target: event.title })
+    })
     return reply.flash('Event cancelled. Everyone who said they were coming has been emailed.').redirect(paths.eventPage(request.community.slug, event.id), 303)
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { recordAudit } from '../../../../domain/audit/audit.service.js'
 import { inviteByEmail } from '../../../../domain/memberships/join.service.js'
 import { listInvitations } from '../../../../domain/memberships/memberships.repository.js'
 import { InvitationsForm, readInvitationsForm } from '../../../../forms/email-list-form.js'
@@ -27,7 +28,13 @@ export default async function invitationRoutes (app: FastifyInstance) {
   async function invite (request: FastifyRequest, reply: FastifyReply) {
     const { values, errors, emails } = readInvitationsForm(request.body)
     if (!emails) return reply.page('c/orga/invitations/index', { ...await invitationsPage(request), values, errors }, 400)
-    const result = await app.db.transaction().execute((trx) => inviteByEmail(trx, app.mailer, request.community, emails, request.member!))
+    const result = await app.db.transaction().execute(async (trx) => {
+      const sent = await inviteByEmail(trx, app.mailer, request.community, emails, request.member!)
+      if (sent.invited.length) {
+        await recordAudit(trx, { actorId: request.member!.id, action: 'invitations.sent', communityId: request.community.id, target: sent.invited.join(', ') })
+      }
+      return sent
+    })
     const parts = [`Sent ${result.invited.length} invitation${result.invited.length === 1 ? '' : 's'}.`]
     if (result.alreadyMembers.length) parts.push(`Already members, not invited: ${result.alreadyMembers.join(', ')}.`)
     return reply.flash(parts.join(' ')).redirect(paths.orgaInvitations(request.community.slug), 303)
