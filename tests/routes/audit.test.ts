@@ -13,7 +13,7 @@ t.test('the audit log records organizer and admin actions, and only the right pe
 
   const orga = new Client(app)
   await signInAs(orga, w.organizer)
-  const draft = await createEvent(app.db, w.community, { title: 'Records Day 2027', status: 'draft', live_captions: true })
+  const draft = await createEvent(app.db, w.community, { title: 'Records Day 2027', status: 'draft' })
   t.equal((await orga.post(`/c/records/orga/events/${draft.id}/publish`, { confirm: 'yes' }, { csrfFrom: '/c/records/orga/requests' })).statusCode, 303)
   t.equal((await orga.post(`/c/records/orga/events/${w.event!.id}/cancel`, {})).statusCode, 303)
   const rita = await createMember(app.db, { full_name: 'Rita Requester', email: 'rita@nara.gov' })

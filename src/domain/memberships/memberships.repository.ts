@@ -69,6 +69,27 @@ export async function listPendingRequests (db: Db, communityId: number) {
     .execute()
 }
 
+/** Requests an organizer has decided (approved, declined, or approved and joined), newest decision first. */
+export async function listDecidedRequests (db: Db, communityId: number, limit = 50) {
+  return db.selectFrom('join_requests')
+    .leftJoin('members as decider', 'decider.id', 'join_requests.decided_by')
+    .select(['join_requests.id', 'join_requests.full_name', 'join_requests.agency', 'join_requests.status', 'join_requests.decided_at',
+      'join_requests.decision_note', 'decider.full_name as decided_by_name'])
+    .where('join_requests.community_id', '=', communityId)
+    .where('join_requests.status', 'in', ['approved', 'rejected', 'joined'])
+    .where('join_requests.decided_at', 'is not', null)
+    .orderBy('join_requests.decided_at', 'desc').orderBy('join_requests.id', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** A request of this community still waiting for a decision. */
+export async function findPendingRequest (db: Db, communityId: number, id: number) {
+  return db.selectFrom('join_requests').select(['id', 'full_name', 'agency', 'email'])
+    .where('community_id', '=', communityId).where('id', '=', id).where('status', '=', 'pending')
+    .executeTakeFirst()
+}
+
 export async function insertInvitation (db: Db, communityId: number, email: string, invitedBy: number) {
   return db.insertInto('invitations').values({ community_id: communityId, email, invited_by: invitedBy })
     .returningAll().executeTakeFirstOrThrow()

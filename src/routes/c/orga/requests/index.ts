@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { recordAudit } from '../../../../domain/audit/audit.service.js'
 import { approveRequest, declineRequest } from '../../../../domain/memberships/join.service.js'
-import { listPendingRequests } from '../../../../domain/memberships/memberships.repository.js'
+import { findPendingRequest, listDecidedRequests, listPendingRequests } from '../../../../domain/memberships/memberships.repository.js'
 import { DeclineRequestForm, readDeclineForm } from '../../../../forms/decline-form.js'
 import { HttpError } from '../../../../lib/errors.js'
 import { idParam } from '../../../../lib/http.js'
@@ -17,11 +17,12 @@ export default async function requestRoutes (app: FastifyInstance) {
 
   /** The list of requests; `declined` re-shows one request's decline note with its error. */
   async function requestsPage (request: FastifyRequest, reply: FastifyReply, declined?: { id: number, note: string, error: string }) {
-    const requests = await listPendingRequests(app.db, request.community.id)
+    const [requests, decided] = await Promise.all([listPendingRequests(app.db, request.community.id), listDecidedRequests(app.db, request.community.id)])
     return reply.page('c/orga/requests/index', {
       title: `Requests to join ${request.community.name}`,
       community: request.community,
       requests,
+      decided,
       section: 'requests',
       declined,
       errors: declined ? { [`decision_note-${declined.id}`]: declined.error } : {}
@@ -47,6 +48,14 @@ export default async function requestRoutes (app: FastifyInstance) {
     const id = idParam(request)
     const form = readDeclineForm(request.body)
     if (form.error) return requestsPage(request, reply, { id, note: form.note, error: form.error })
+    if (!form.confirmed) {
+      // A decline mails the person and cannot be undone: the organizer confirms it on a page of its own.
+      const pending = await findPendingRequest(app.db, request.community.id, id)
+      if (!pending) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
+      return reply.page('c/orga/requests/confirm-decline', {
+        title: `Decline the request from ${pending.full_name}?`, community: request.community, section: 'requests', pending, note: form.note
+      })
+    }
     const result = await app.db.transaction().execute(async (trx) => {
       const declined = await declineRequest(trx, app.mailer, request.community, id, request.member!.id, form.note)
       if (declined.ok) {
