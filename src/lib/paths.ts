@@ -79,8 +79,8 @@ export const paths = {
 
   /** An organizer's new event form. */
   orgaNewEvent: (slug: string) => `${orga(slug)}/events/new`,
-  /** An organizer's action on an event: its edit form, attendees, invite, check-in, publish, cancel, copy. */
-  orgaEvent: (slug: string, eventId: Id, action: 'edit' | 'attendees' | 'attendees.csv' | 'invite' | 'check-in' | 'publish' | 'cancel' | 'copy') =>
+  /** An organizer's action on an event: its edit form, attendees, invite, check-in, publish, cancel, copy, delete (a draft), message. */
+  orgaEvent: (slug: string, eventId: Id, action: 'edit' | 'attendees' | 'attendees.csv' | 'invite' | 'check-in' | 'publish' | 'cancel' | 'copy' | 'delete' | 'message') =>
     `${orga(slug)}/events/${seg(eventId)}/${action}`,
   /** The event's edit form. */
   orgaEventEdit: (slug: string, eventId: Id) => `${orga(slug)}/events/${seg(eventId)}/edit`,

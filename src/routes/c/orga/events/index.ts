@@ -3,7 +3,7 @@ import type { Event } from '../../../../db/database.js'
 import { recordAudit } from '../../../../domain/audit/audit.service.js'
 import { listHosts, setHosts } from '../../../../domain/events/events.repository.js'
 import { Type } from 'typebox'
-import { cancelEvent, copyEvent, createEvent, EVENT_KINDS, lacksCaptions, publishEvent, updateEvent } from '../../../../domain/events/events.service.js'
+import { cancelEvent, copyEvent, createEvent, deleteDraft, EVENT_KINDS, lacksCaptions, publishEvent, updateEvent } from '../../../../domain/events/events.service.js'
 import { zoneOptions } from '../../../../lib/time-zones.js'
 import { hostChoices, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { countByStatus, listAttendees } from '../../../../domain/rsvps/rsvps.repository.js'
@@ -26,6 +26,7 @@ export default async function eventRoutes (app: FastifyInstance) {
   app.post('/c/:slug/orga/events/:id/publish', { schema: { params: SlugIdParams, querystring: NoQuery, body: form({ confirm: Type.Optional(Type.Literal('yes')) }) } }, publishDraft)
   app.post('/c/:slug/orga/events/:id/copy', button, copyTheEvent)
   app.post('/c/:slug/orga/events/:id/cancel', button, cancelTheEvent)
+  app.post('/c/:slug/orga/events/:id/delete', button, deleteTheDraft)
   app.get('/c/:slug/orga/events/:id/attendees', page, showAttendees)
   app.get('/c/:slug/orga/events/:id/attendees.csv', page, attendeesFile)
 
@@ -114,6 +115,17 @@ export default async function eventRoutes (app: FastifyInstance) {
       await recordAudit(trx, { actorId: request.member!.id, action: 'event.cancelled', communityId: request.community.id, target: event.title })
     })
     return reply.flash('Event cancelled. Everyone who said they were coming has been emailed.').redirect(paths.eventPage(request.community.slug, event.id), 303)
+  }
+
+  async function deleteTheDraft (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
+    const result = await app.db.transaction().execute(async (trx) => {
+      const deleted = await deleteDraft(trx, event.id)
+      if (deleted.ok) await recordAudit(trx, { actorId: request.member!.id, action: 'event.deleted', communityId: request.community.id, target: event.title })
+      return deleted
+    })
+    if (!result.ok) return reply.flash(result.message).redirect(paths.eventPage(request.community.slug, event.id), 303)
+    return reply.flash(`The draft “${event.title}” is deleted.`).redirect(paths.events(request.community.slug), 303)
   }
 
   async function showAttendees (request: FastifyRequest, reply: FastifyReply) {
