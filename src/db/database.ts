@@ -24,6 +24,8 @@ export interface MembersTable {
   updated_at: ColumnType<Date, Date | undefined, Date>
   /** Calendar-feed URL version (migrations/2026-11-25T1200_calendar_feeds.ts): bumped to revoke the old URL. */
   feed_version: Generated<number>
+  /** Set by a site admin: the account cannot sign in (migrations/2026-12-04T1100_suspensions_archives.ts). */
+  deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface CommunitiesTable {
@@ -38,6 +40,8 @@ export interface CommunitiesTable {
   invitation_only: Generated<boolean>
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | undefined, Date>
+  /** Set by a site admin: hidden from the home page's list, read-only. */
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface RequirementsTable {
@@ -54,6 +58,9 @@ export interface MembershipsTable {
   member_id: number
   norms_accepted_at: Date
   joined_at: CreatedAt
+  /** Set by an organizer: the member counts as a member nowhere in the community until it is lifted. */
+  suspended_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  suspended_reason: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface CoordinatorTermsTable {

@@ -105,6 +105,14 @@ export const paths = {
   orgaInvitations: (slug: string) => `${orga(slug)}/invitations`,
   /** The community's settings. */
   orgaSettings: (slug: string) => `${orga(slug)}/settings`,
+  /** The community's members for its organizers (search, page). */
+  orgaMembers: (slug: string, q: Record<string, string | number | undefined> = {}) => `${orga(slug)}/members${query(q)}`,
+  /** The member list as a CSV file. */
+  orgaMembersCsv: (slug: string) => `${orga(slug)}/members.csv`,
+  /** One member's page for organizers: suspend, lift a suspension, remove. */
+  orgaMember: (slug: string, memberId: Id) => `${orga(slug)}/members/${seg(memberId)}`,
+  /** Suspends, reinstates or removes a member (POST). */
+  orgaMemberAction: (slug: string, memberId: Id, action: 'suspend' | 'reinstate' | 'remove') => `${orga(slug)}/members/${seg(memberId)}/${action}`,
   /** The community's audit log, at a page. */
   orgaAudit: (slug: string, page?: number) => `${orga(slug)}/audit${query({ page: page && page > 1 ? page : undefined })}`,
 

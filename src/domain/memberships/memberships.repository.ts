@@ -7,6 +7,58 @@ export async function isCommunityMember (db: Db, communityId: number, memberId: 
   return Boolean(row)
 }
 
+function likePattern (q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+}
+
+/** One page of the community's members for its organizers (suspended ones too), matching a name or agency. */
+export async function listCommunityMembers (db: Db, communityId: number, opts: { search: string, limit: number, offset: number }) {
+  let base = db.selectFrom('memberships as m').innerJoin('members as p', 'p.id', 'm.member_id').where('m.community_id', '=', communityId)
+  for (const word of opts.search.split(/\s+/).filter(Boolean).slice(0, 5)) {
+    const pattern = likePattern(word)
+    base = base.where((eb) => eb.or([eb('p.full_name', 'ilike', pattern), eb('p.agency', 'ilike', pattern)]))
+  }
+  const [rows, count] = await Promise.all([
+    base.select(['p.id', 'p.full_name', 'p.agency', 'p.email', 'p.job_title', 'm.joined_at', 'm.suspended_at', 'm.suspended_reason'])
+      .orderBy(sql`lower(p.full_name)`).orderBy('p.id').limit(opts.limit).offset(opts.offset).execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  ])
+  return { rows, total: Number(count.n) }
+}
+
+/** Every member of the community, by name (the organizers' CSV export). */
+export async function allCommunityMembers (db: Db, communityId: number) {
+  return db.selectFrom('memberships as m').innerJoin('members as p', 'p.id', 'm.member_id')
+    .select(['p.full_name', 'p.agency', 'p.email', 'p.job_title', 'p.region', 'm.joined_at', 'm.suspended_at'])
+    .where('m.community_id', '=', communityId)
+    .orderBy(sql`lower(p.full_name)`).orderBy('p.id').execute()
+}
+
+/** One member of the community with their membership (suspended or not); undefined for anyone else. */
+export async function findCommunityMembership (db: Db, communityId: number, memberId: number) {
+  return db.selectFrom('memberships as m').innerJoin('members as p', 'p.id', 'm.member_id')
+    .select(['p.id', 'p.full_name', 'p.agency', 'p.email', 'm.joined_at', 'm.suspended_at', 'm.suspended_reason'])
+    .where('m.community_id', '=', communityId).where('m.member_id', '=', memberId)
+    .executeTakeFirst()
+}
+
+export async function setSuspension (db: Db, communityId: number, memberId: number, suspension: { at: Date, reason: string } | null): Promise<void> {
+  await db.updateTable('memberships')
+    .set({ suspended_at: suspension?.at ?? null, suspended_reason: suspension?.reason ?? null })
+    .where('community_id', '=', communityId).where('member_id', '=', memberId).execute()
+}
+
+export async function deleteMembership (db: Db, communityId: number, memberId: number): Promise<void> {
+  await db.deleteFrom('memberships').where('community_id', '=', communityId).where('member_id', '=', memberId).execute()
+}
+
+/** A member in good standing: a member of the community and not suspended there. */
+export async function isActiveMember (db: Db, communityId: number, memberId: number): Promise<boolean> {
+  const row = await db.selectFrom('memberships').select('id')
+    .where('community_id', '=', communityId).where('member_id', '=', memberId).where('suspended_at', 'is', null).executeTakeFirst()
+  return Boolean(row)
+}
+
 /** Adds the membership (idempotent: a second call changes nothing). */
 export async function insertMembership (db: Db, communityId: number, memberId: number): Promise<void> {
   await db.insertInto('memberships').values({ community_id: communityId, member_id: memberId, norms_accepted_at: new Date() })

@@ -1,6 +1,6 @@
 import type { Db, Event, Member } from '../../db/database.js'
 import { paths } from '../../lib/paths.js'
-import { isCommunityMember } from '../memberships/memberships.repository.js'
+import { isActiveMember } from '../memberships/memberships.repository.js'
 import { bumpLinkVersion, currentLinkVersion, findRsvp } from './rsvps.repository.js'
 import { answerInTransaction, rsvpProblem, type RsvpChoice, type RsvpOutcome } from './rsvps.service.js'
 import { readRsvpToken, rsvpLinkPair, type RsvpLinkClaims, type RsvpLinkPurpose } from './rsvp-tokens.js'
@@ -45,7 +45,7 @@ export async function inspectRsvpLink (db: Db, secret: string, token: string, no
   const found = { claims, event, member, communitySlug: community.slug }
   if (claims.version !== await currentLinkVersion(db, event.id, member.id)) return { problem: 'revoked', ...found }
   if (now >= event.ends_at) return { problem: 'expired', ...found }
-  if (!await isCommunityMember(db, event.community_id, member.id)) return { problem: 'not-member', ...found }
+  if (!await isActiveMember(db, event.community_id, member.id)) return { problem: 'not-member', ...found }
   return { problem: null, ...found }
 }
 

@@ -177,3 +177,14 @@ export async function listAttendees (db: Db, eventId: number) {
     .orderBy('rsvps.waitlisted_at').orderBy('members.full_name')
     .execute()
 }
+
+/** Events of the community not yet ended that the member answered going, maybe or waitlisted. */
+export async function listOpenAnswers (db: Db, communityId: number, memberId: number, now: Date) {
+  return db.selectFrom('rsvps').innerJoin('events', 'events.id', 'rsvps.event_id')
+    .select(['events.id'])
+    .where('events.community_id', '=', communityId).where('rsvps.member_id', '=', memberId)
+    .where('rsvps.status', 'in', ['going', 'maybe', 'waitlisted'])
+    .where('events.ends_at', '>', now)
+    .orderBy('events.id')
+    .execute()
+}
