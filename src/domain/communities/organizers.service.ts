@@ -17,7 +17,7 @@ export async function addOrganizer (db: Db, communityId: number, form: { email: 
   const errors: Record<string, string> = {}
   const startsOn = form.starts_on || await today(db)
   const endsOn = form.ends_on || null
-  if (!form.email) errors.email = 'Enter the email address of the member who will organize.'
+  if (!form.email) errors.email = 'Choose the member who will organize.'
   if (!isIsoDate(startsOn)) errors.starts_on = 'Enter the start date as a real date, like 2026-01-31.'
   if (endsOn && !isIsoDate(endsOn)) errors.ends_on = 'Enter the end date as a real date, like 2026-12-31, or leave it empty.'
   else if (endsOn && isIsoDate(startsOn) && endsOn < startsOn) errors.ends_on = 'The end date must be on or after the start date.'

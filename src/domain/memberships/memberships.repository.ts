@@ -52,6 +52,17 @@ export async function deleteMembership (db: Db, communityId: number, memberId: n
   await db.deleteFrom('memberships').where('community_id', '=', communityId).where('member_id', '=', memberId).execute()
 }
 
+/**
+ * The community's members in good standing, by name, for a form's member select (organizer, host): the value is
+ * their address, which the form's checks look up again among this community's members.
+ */
+export async function listMemberChoices (db: Db, communityId: number) {
+  return db.selectFrom('memberships as m').innerJoin('members as p', 'p.id', 'm.member_id')
+    .select(['p.id', 'p.full_name', 'p.agency', 'p.email'])
+    .where('m.community_id', '=', communityId).where('m.suspended_at', 'is', null)
+    .orderBy(sql`lower(p.full_name)`).orderBy('p.id').execute()
+}
+
 /** A member in good standing: a member of the community and not suspended there. */
 export async function isActiveMember (db: Db, communityId: number, memberId: number): Promise<boolean> {
   const row = await db.selectFrom('memberships').select('id')

@@ -5,7 +5,7 @@ import { listHosts, setHosts } from '../../../../domain/events/events.repository
 import { Type } from 'typebox'
 import { cancelEvent, copyEvent, createEvent, deleteDraft, EVENT_KINDS, lacksCaptions, publishEvent, updateEvent } from '../../../../domain/events/events.service.js'
 import { zoneOptions } from '../../../../lib/time-zones.js'
-import { hostChoices, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
+import { hostChoices, memberOptions, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { countByStatus, listAttendees } from '../../../../domain/rsvps/rsvps.repository.js'
 import { attendeesCsv } from '../../../../domain/rsvps/rsvps.service.js'
 import { EventForm, eventFormValues, hostsFormValues, readEventForm, readHostsForm } from '../../../../forms/event-form.js'
@@ -40,6 +40,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       kindOptions,
       zoneOptions: zoneOptions(String(data.values.time_zone ?? '')),
       hostChoices: await hostChoices(app.db, request.community.id, offered),
+      hostOptions: await memberOptions(app.db, request.community.id, '- Nobody else -'),
       errors: {},
       ...data,
       values: { ...data.values, ...data.hosts }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { listTerms, today } from '../../../../domain/communities/communities.repository.js'
 import { recordAudit } from '../../../../domain/audit/audit.service.js'
+import { memberOptions } from '../../../../domain/events/hosts.service.js'
 import { addOrganizer, endTerm, organizerTermsView } from '../../../../domain/communities/organizers.service.js'
 import { OrganizerTermForm, readOrganizerTermForm } from '../../../../forms/organizer-form.js'
 import { notFound } from '../../../../lib/errors.js'
@@ -24,6 +25,7 @@ export default async function organizerRoutes (app: FastifyInstance) {
       title: `Organizers of ${request.community.name}`,
       community: request.community,
       section: 'organizers',
+      memberOptions: await memberOptions(app.db, request.community.id, '- Choose a member -'),
       ...organizerTermsView(terms, now)
     }
   }
