@@ -188,3 +188,11 @@ export async function listOpenAnswers (db: Db, communityId: number, memberId: nu
     .orderBy('events.id')
     .execute()
 }
+
+/** Who answered the event with one of `statuses` (those going, the waitlist): the recipients of an organizer's message. */
+export async function listAnswerers (db: Db, eventId: number, statuses: RsvpStatus[]) {
+  return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
+    .select(['members.id', 'members.email', 'members.full_name'])
+    .where('rsvps.event_id', '=', eventId).where('rsvps.status', 'in', statuses)
+    .orderBy('members.id').execute()
+}
