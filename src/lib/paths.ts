@@ -103,6 +103,8 @@ export const paths = {
   orgaEndTerm: (slug: string, termId: Id) => `${orga(slug)}/organizers/${seg(termId)}/end`,
   /** Inviting people by address. */
   orgaInvitations: (slug: string) => `${orga(slug)}/invitations`,
+  /** Revokes or resends an invitation to join (POST). */
+  orgaInvitation: (slug: string, invitationId: Id, action: 'revoke' | 'resend') => `${orga(slug)}/invitations/${seg(invitationId)}/${action}`,
   /** The community's settings. */
   orgaSettings: (slug: string) => `${orga(slug)}/settings`,
   /** The community's members for its organizers (search, page). */

@@ -31,6 +31,12 @@ export async function useEmailToken (db: Db, id: number): Promise<boolean> {
   return Number(r.numUpdatedRows) === 1
 }
 
+/** Marks the unused links of an invitation used (a resent or revoked invitation's older links stop working). */
+export async function useInvitationTokens (db: Db, invitationId: number): Promise<void> {
+  await db.updateTable('email_tokens').set({ used_at: new Date() })
+    .where('invitation_id', '=', invitationId).where('used_at', 'is', null).execute()
+}
+
 export async function insertSession (db: Db, idHash: string, memberId: number, expiresAt: Date): Promise<void> {
   await db.insertInto('sessions').values({ id_hash: idHash, member_id: memberId, expires_at: expiresAt }).execute()
 }

@@ -167,9 +167,21 @@ export async function markInvitationAccepted (db: Db, id: number): Promise<void>
 }
 
 /** The most recent invitations of a community, with who sent them. */
+/** An invitation of this community not accepted nor revoked, locked until the transaction ends. */
+export async function lockOpenInvitation (db: Db, communityId: number, id: number) {
+  return db.selectFrom('invitations').selectAll()
+    .where('community_id', '=', communityId).where('id', '=', id)
+    .where('accepted_at', 'is', null).where('revoked_at', 'is', null)
+    .forUpdate().executeTakeFirst()
+}
+
+export async function markInvitationRevoked (db: Db, id: number): Promise<void> {
+  await db.updateTable('invitations').set({ revoked_at: new Date() }).where('id', '=', id).execute()
+}
+
 export async function listInvitations (db: Db, communityId: number, limit = 50) {
   return db.selectFrom('invitations').leftJoin('members', 'members.id', 'invitations.invited_by')
-    .select(['invitations.id', 'invitations.email', 'invitations.created_at', 'invitations.accepted_at', 'members.full_name as invited_by_name'])
+    .select(['invitations.id', 'invitations.email', 'invitations.created_at', 'invitations.accepted_at', 'invitations.revoked_at', 'members.full_name as invited_by_name'])
     .where('invitations.community_id', '=', communityId)
     .orderBy('invitations.id', 'desc').limit(limit)
     .execute()
