@@ -36,6 +36,14 @@ export const paths = {
   adminRemoveAdmin: (memberId: Id) => `/admin/admins/${seg(memberId)}/remove`,
   /** Creates a community. */
   adminNewCommunity: () => '/admin/communities/new',
+  /** Looking a member up across communities. */
+  adminMembers: (q?: string) => `/admin/members${query({ q: q || undefined })}`,
+  /** One member for a site admin: their communities; deactivate or reactivate the account. */
+  adminMember: (memberId: Id) => `/admin/members/${seg(memberId)}`,
+  /** Deactivates or reactivates an account (POST). */
+  adminMemberAction: (memberId: Id, action: 'deactivate' | 'reactivate') => `/admin/members/${seg(memberId)}/${action}`,
+  /** Archives a community (POST). */
+  adminArchiveCommunity: (communityId: Id) => `/admin/communities/${seg(communityId)}/archive`,
   /** The site's audit log, at a page. */
   adminAudit: (page?: number) => `/admin/audit${query({ page: page && page > 1 ? page : undefined })}`,
 

@@ -45,6 +45,7 @@ export async function findSessionMember (db: Db, idHash: string): Promise<{ memb
   const row = await db.selectFrom('sessions').innerJoin('members', 'members.id', 'sessions.member_id')
     .selectAll('members').select('sessions.expires_at as session_expires_at')
     .where('sessions.id_hash', '=', idHash).where('sessions.expires_at', '>', sql<Date>`now()`)
+    .where('members.deactivated_at', 'is', null)
     .executeTakeFirst()
   if (!row) return undefined
   const { session_expires_at: expiresAt, ...member } = row

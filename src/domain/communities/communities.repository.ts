@@ -40,7 +40,7 @@ export async function slugTaken (db: Db, slug: string): Promise<boolean> {
   return Boolean(row)
 }
 
-/** Every community, by name, with whether the viewer is a member (false for everyone without a viewer). */
+/** Every community not archived, by name, with whether the viewer is a member (false for everyone without a viewer). */
 export async function listCommunitiesWithMembership (db: Db, memberId: number | null) {
   return db.selectFrom('communities')
     .select(['communities.id', 'slug', 'name', 'about'])
@@ -50,6 +50,7 @@ export async function listCommunitiesWithMembership (db: Db, memberId: number | 
         : eb.exists(eb.selectFrom('memberships').select('memberships.id')
           .whereRef('memberships.community_id', '=', 'communities.id').where('memberships.member_id', '=', memberId)).as('is_member')
     ])
+    .where('communities.archived_at', 'is', null)
     .orderBy('name')
     .execute()
 }

@@ -6,6 +6,7 @@ import { AddAdminForm, readAddAdminForm } from '../../forms/site-admin-form.js'
 import { buttonForm, IdParams, NoQuery } from '../../lib/schema.js'
 import communityRoutes from './communities.js'
 import adminAuditRoutes from './audit/index.js'
+import adminMemberRoutes from './members/index.js'
 import { paths } from '../../lib/paths.js'
 
 /** The site admin's pages under /admin: communities, and who the site admins are. Everyone else gets 404. */
@@ -18,6 +19,7 @@ export default async function adminRoutes (app: FastifyInstance) {
 
   await app.register(communityRoutes)
   await app.register(adminAuditRoutes)
+  await app.register(adminMemberRoutes)
 
   async function showAdmin (_request: FastifyRequest, reply: FastifyReply) {
     return reply.page('admin/index', { title: 'Site admin', ...await adminOverview(app.db) })
