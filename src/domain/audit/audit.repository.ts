@@ -32,7 +32,7 @@ export async function listAuditEntries (db: Db, communityId: number | null, limi
     .select(['audit_entries.id', 'audit_entries.at', 'audit_entries.actor_id', 'audit_entries.actor_name', 'audit_entries.action',
       'audit_entries.target', 'audit_entries.reason', 'communities.name as community_name', 'communities.slug as community_slug'])
   if (communityId !== null) q = q.where('audit_entries.community_id', '=', communityId)
-  return q.orderBy('audit_entries.id', 'desc').limit(limit).offset(offset).execute()
+  return q.orderBy('audit_entries.at', 'desc').orderBy('audit_entries.id', 'desc').limit(limit).offset(offset).execute()
 }
 
 export async function countAuditEntries (db: Db, communityId: number | null): Promise<number> {
