@@ -1,6 +1,7 @@
 import t from 'tap'
-import { Client, createTestApp, text } from '../fixtures/build-app.js'
-import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
+import { Client, createTestApp, PUBLIC_URL, text } from '../fixtures/build-app.js'
+import { createCommunity, createEvent, createMember, signInAs } from '../fixtures/factories.js'
+import { rsvpLinkUrls } from '../../src/domain/rsvps/rsvp-links.js'
 
 t.test('site admins: look up a member across communities, deactivate an account, archive a community', async (t) => {
   const { app } = await createTestApp(t)
@@ -63,6 +64,8 @@ t.test('site admins: look up a member across communities, deactivate an account,
     const asOlive = new Client(app)
     await signInAs(asOlive, olive)
     t.match(text((await asOlive.get('/')).body), 'DNA Analysts')
+    const event = await createEvent(app.db, dna, { title: 'DNA meetup' })
+    const link = new URL((await rsvpLinkUrls(app.db, app.secret, PUBLIC_URL, event.id, ada.id)).going).pathname
     const res = await boss.post(`/admin/communities/${dna.id}/archive`, {}, { csrfFrom: '/admin' })
     t.equal(res.statusCode, 303)
     t.match(text((await boss.get('/admin')).body), 'DNA Analysts Archived')
@@ -72,6 +75,7 @@ t.test('site admins: look up a member across communities, deactivate an account,
     const write = await asOlive.post('/c/dna/orga/settings', { name: 'Changed' }, { csrfFrom: '/c/dna' })
     t.equal(write.statusCode, 403)
     t.match(text(write.body), 'This community is archived')
+    t.match(text((await new Client(app).get(link)).body), 'This community is archived, so its events take no more answers.', 'emailed answer links stop too')
     t.match(text((await boss.get('/admin/audit')).body), 'Sam Admin Archived a community DNA Analysts DNA Analysts')
     t.equal((await boss.post(`/admin/communities/${dna.id}/archive`, {})).statusCode, 409)
   })
