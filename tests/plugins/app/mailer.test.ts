@@ -106,7 +106,12 @@ t.test('every mail template renders, escapes its HTML and links where its text d
     'rsvp-promoted': { data: { ...calendar, method: null }, links: ['/c/dna/events/12'] },
     'event-changed': { data: { ...calendar, method: 'REQUEST', rsvp, changes: { time: true, place: true } }, links: ['/c/dna/events/12', `/rsvp/${rsvp.going}`] },
     'event-cancelled': { data: { ...calendar, method: null, footer: 'other-events' }, links: ['/c/dna/events'] },
-    'calendar-removed': { data: { ...calendar, method: 'CANCEL' }, links: ['/c/dna/events/12'] }
+    'calendar-removed': { data: { ...calendar, method: 'CANCEL' }, links: ['/c/dna/events/12'] },
+    // event-message.service messageAnswerers
+    'event-message': {
+      data: { name: HOSTILE, sender: HOSTILE, audienceLabel: 'going to', subject: `Parking ${HOSTILE}`, message: `Bring <ID>\n${HOSTILE}`, event, community },
+      links: ['/c/dna/events/12']
+    }
   }
   const folders = fs.readdirSync(path.join(viewsDir, 'emails'), { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('_')).map((d) => d.name)
   t.same(folders.sort(), Object.keys(samples).sort(), 'every template has a sample, every sample a template')
