@@ -72,6 +72,8 @@ t.test('site admins: look up a member across communities, deactivate an account,
     t.notMatch(text((await asOlive.get('/')).body), 'DNA Analysts', 'hidden from the home list')
     t.match(text((await asOlive.get('/')).body), 'Records Managers')
     t.equal((await asOlive.get('/c/dna/events')).statusCode, 200, 'still readable')
+    t.match(text((await asOlive.get('/c/dna')).body), 'This community is archived: its pages can be read')
+    t.match(text((await new Client(app).get('/c/dna')).body), 'This community is archived', 'the landing page says so too')
     const write = await asOlive.post('/c/dna/orga/settings', { name: 'Changed' }, { csrfFrom: '/c/dna' })
     t.equal(write.statusCode, 403)
     t.match(text(write.body), 'This community is archived')
