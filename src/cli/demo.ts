@@ -102,6 +102,18 @@ const PENDING = {
   ]
 } as const
 
+/** Requests an organizer has decided already: the requests page's history (and the audit log) show them. */
+const DECIDED = {
+  dna: [
+    ['Priya Raman', 'Arizona Department of Public Safety', 'azdps.example.gov', 'approved', null],
+    ['Tom Becker', 'Example Genomics LLC', 'genomics.example.gov', 'rejected', 'This community is for analysts in public crime laboratories; a vendor contact is welcome at our open conference sessions instead.']
+  ],
+  records: [
+    ['Grace Okafor', 'Department of Energy', 'energy.example.gov', 'approved', null],
+    ['Mark Ellis', 'Records Storage Partners', 'storage.example.gov', 'rejected', 'We keep the network to government records staff. Our public webinars are open to everyone.']
+  ]
+} as const
+
 function emailFor (name: string, domain: string): string {
   return `${name.toLowerCase().normalize('NFD').replace(/[^a-z ]/g, '').trim().replace(/\s+/g, '.')}@${domain}`
 }
@@ -153,7 +165,8 @@ async function createDemoData (trx: Db): Promise<void> {
       organizers: [dnaIds[0], dnaIds[1]],
       pastOrganizer: dnaIds[2],
       members: [...dnaIds, ...bothIds],
-      pending: PENDING.dna
+      pending: PENDING.dna,
+      decided: DECIDED.dna
     },
     {
       slug: DEMO.communities.records,
@@ -163,9 +176,12 @@ async function createDemoData (trx: Db): Promise<void> {
       organizers: [recordsIds[0], recordsIds[1]],
       pastOrganizer: recordsIds[2],
       members: [...recordsIds, ...bothIds],
-      pending: PENDING.records
+      pending: PENDING.records,
+      decided: DECIDED.records
     }
   ]
+  const adminId = (await trx.selectFrom('members').select('id').where('email', '=', DEMO.admin.email).executeTakeFirstOrThrow()).id
+  const nameOf = async (id: number) => (await trx.selectFrom('members').select('full_name').where('id', '=', id).executeTakeFirstOrThrow()).full_name
 
   for (const [i, c] of communities.entries()) {
     const created = await createCommunity(trx, {
@@ -196,6 +212,29 @@ async function createDemoData (trx: Db): Promise<void> {
         status: 'pending', member_id: requester.id, verified_at: verified, created_at: verified
       }).execute()
     }
+    // Decided requests (the history on the requests page) and what the audit log says of this community so far.
+    const [lead, second] = [await nameOf(c.organizers[0]), await nameOf(c.organizers[1])]
+    const audit: Array<{ at: DateTime, actor: number, name: string, action: string, target: string, reason?: string | null }> = [
+      { at: today.minus({ months: 5 }), actor: adminId, name: DEMO.admin.name, action: 'community.created', target: c.name },
+      { at: today.minus({ months: 2 }), actor: c.organizers[0], name: lead, action: 'organizer.added', target: second, reason: `${second} is an organizer from ${iso(today.minus({ months: 2 }))} to ${iso(today.plus({ months: 10 }))}.` },
+      { at: today.minus({ days: 40 }), actor: c.organizers[1], name: second, action: 'settings.changed', target: c.name }
+    ]
+    for (const [n, [name, agency, domain, status, note]] of c.decided.entries()) {
+      const asked = today.minus({ days: 30 - n * 7 })
+      const decided = asked.plus({ days: 2 })
+      const decider = n === 0 ? c.organizers[0] : c.organizers[1]
+      const requester = await trx.insertInto('members').values({ email: emailFor(name, domain), full_name: name, agency, email_verified_at: asked.toJSDate() })
+        .returning(['id', 'email']).executeTakeFirstOrThrow()
+      await trx.insertInto('join_requests').values({
+        community_id: created.id, email: requester.email, full_name: name, agency, note: '',
+        status, member_id: requester.id, verified_at: asked.toJSDate(), created_at: asked.toJSDate(),
+        decided_at: decided.toJSDate(), decided_by: decider, decision_note: note
+      }).execute()
+      audit.push({ at: decided, actor: decider, name: n === 0 ? lead : second, action: status === 'approved' ? 'request.approved' : 'request.declined', target: name, reason: note })
+    }
+    await trx.insertInto('audit_entries').values(audit.sort((a, b) => a.at.toMillis() - b.at.toMillis()).map((e) => ({
+      at: e.at.toJSDate(), actor_id: e.actor, actor_name: e.name, action: e.action, community_id: created.id, target: e.target, reason: e.reason ?? null
+    }))).execute()
   }
 }
 

@@ -28,6 +28,8 @@ export interface MembersTable {
   mail_reminders: Generated<boolean>
   /** Calendar invitations (and their updates) for the events they answer going or maybe. */
   mail_calendar: Generated<boolean>
+  /** Set by a site admin: the account cannot sign in (migrations/2026-12-04T1100_suspensions_archives.ts). */
+  deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface CommunitiesTable {
@@ -42,6 +44,8 @@ export interface CommunitiesTable {
   invitation_only: Generated<boolean>
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | undefined, Date>
+  /** Set by a site admin: hidden from the home page's list, read-only. */
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface RequirementsTable {
@@ -58,6 +62,9 @@ export interface MembershipsTable {
   member_id: number
   norms_accepted_at: Date
   joined_at: CreatedAt
+  /** Set by an organizer: the member counts as a member nowhere in the community until it is lifted. */
+  suspended_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  suspended_reason: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface CoordinatorTermsTable {
@@ -178,6 +185,7 @@ export interface Database {
   calendar_invites: CalendarInvitesTable
   calendar_changes: CalendarChangesTable
   reminders_sent: RemindersSentTable
+  audit_entries: AuditEntriesTable
 }
 
 /** A database handle or an open transaction: repository functions take either. */
@@ -363,3 +371,21 @@ export interface RemindersSentTable {
   for_starts_at: Date
   sent_at: ColumnType<Date, Date | undefined, never>
 }
+
+// The audit log (migrations/2026-12-04T1000_audit_log.ts)
+export interface AuditEntriesTable {
+  id: Generated<string>
+  at: ColumnType<Date, Date | undefined, never>
+  /** Null once the member is gone; `actor_name` still says who it was. */
+  actor_id: number | null
+  actor_name: string
+  /** What was done (see domain/audit/audit.service.ts, AUDIT_ACTIONS). */
+  action: string
+  /** Null for site-wide actions (a site admin added or removed). */
+  community_id: number | null
+  /** Whom or what it was done to, as it read then ("Ada Analyst", "Records Day 2027"). */
+  target: ColumnType<string, string | undefined, string>
+  reason: string | null
+}
+
+export type AuditEntry = Selectable<AuditEntriesTable>

@@ -36,6 +36,16 @@ export const paths = {
   adminRemoveAdmin: (memberId: Id) => `/admin/admins/${seg(memberId)}/remove`,
   /** Creates a community. */
   adminNewCommunity: () => '/admin/communities/new',
+  /** Looking a member up across communities. */
+  adminMembers: (q?: string) => `/admin/members${query({ q: q || undefined })}`,
+  /** One member for a site admin: their communities; deactivate or reactivate the account. */
+  adminMember: (memberId: Id) => `/admin/members/${seg(memberId)}`,
+  /** Deactivates or reactivates an account (POST). */
+  adminMemberAction: (memberId: Id, action: 'deactivate' | 'reactivate') => `/admin/members/${seg(memberId)}/${action}`,
+  /** Archives a community (POST). */
+  adminArchiveCommunity: (communityId: Id) => `/admin/communities/${seg(communityId)}/archive`,
+  /** The site's audit log, at a page. */
+  adminAudit: (page?: number) => `/admin/audit${query({ page: page && page > 1 ? page : undefined })}`,
 
   /** The sign-in form; `next` is the local path to return to. */
   signIn: (next?: string) => `/sign-in${query({ next: nextParam(next) })}`,
@@ -87,8 +97,8 @@ export const paths = {
 
   /** An organizer's new event form. */
   orgaNewEvent: (slug: string) => `${orga(slug)}/events/new`,
-  /** An organizer's action on an event: its edit form, attendees, invite, check-in, publish, cancel, copy. */
-  orgaEvent: (slug: string, eventId: Id, action: 'edit' | 'attendees' | 'attendees.csv' | 'invite' | 'check-in' | 'publish' | 'cancel' | 'copy') =>
+  /** An organizer's action on an event: its edit form, attendees, invite, check-in, publish, cancel, copy, delete (a draft), message. */
+  orgaEvent: (slug: string, eventId: Id, action: 'edit' | 'attendees' | 'attendees.csv' | 'invite' | 'check-in' | 'publish' | 'cancel' | 'copy' | 'delete' | 'message') =>
     `${orga(slug)}/events/${seg(eventId)}/${action}`,
   /** The event's edit form. */
   orgaEventEdit: (slug: string, eventId: Id) => `${orga(slug)}/events/${seg(eventId)}/edit`,
@@ -113,8 +123,20 @@ export const paths = {
   orgaEndTerm: (slug: string, termId: Id) => `${orga(slug)}/organizers/${seg(termId)}/end`,
   /** Inviting people by address. */
   orgaInvitations: (slug: string) => `${orga(slug)}/invitations`,
+  /** Revokes or resends an invitation to join (POST). */
+  orgaInvitation: (slug: string, invitationId: Id, action: 'revoke' | 'resend') => `${orga(slug)}/invitations/${seg(invitationId)}/${action}`,
   /** The community's settings. */
   orgaSettings: (slug: string) => `${orga(slug)}/settings`,
+  /** The community's members for its organizers (search, page). */
+  orgaMembers: (slug: string, q: Record<string, string | number | undefined> = {}) => `${orga(slug)}/members${query(q)}`,
+  /** The member list as a CSV file. */
+  orgaMembersCsv: (slug: string) => `${orga(slug)}/members.csv`,
+  /** One member's page for organizers: suspend, lift a suspension, remove. */
+  orgaMember: (slug: string, memberId: Id) => `${orga(slug)}/members/${seg(memberId)}`,
+  /** Suspends, reinstates or removes a member (POST). */
+  orgaMemberAction: (slug: string, memberId: Id, action: 'suspend' | 'reinstate' | 'remove') => `${orga(slug)}/members/${seg(memberId)}/${action}`,
+  /** The community's audit log, at a page. */
+  orgaAudit: (slug: string, page?: number) => `${orga(slug)}/audit${query({ page: page && page > 1 ? page : undefined })}`,
 
   /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
   joinVerify: (token?: string) => `/join/verify${query({ token })}`,

@@ -161,6 +161,26 @@ t.test('demo data', async (t) => {
     t.match(text(attendees.body), DEMO.member.name)
   })
 
+  t.test('the organizer sees decided requests and the community\'s audit log; the admin the site\'s', async (t) => {
+    const person = (email: string) => app.db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirstOrThrow()
+    const o = new Client(app)
+    await signInAs(o, await person(DEMO.organizer.email))
+    const requests = text((await o.get(`/c/${DEMO.communities.dna}/orga/requests`)).body)
+    t.match(requests, 'Decided requests')
+    t.match(requests, /Tom Becker, Example Genomics LLC Declined .* This community is for analysts in public crime laboratories/)
+    t.match(requests, /Priya Raman, Arizona Department of Public Safety Approved/)
+    const log = text((await o.get(`/c/${DEMO.communities.dna}/orga/audit`)).body)
+    t.match(log, 'Declined a request to join Tom Becker')
+    t.match(log, 'Approved a request to join Priya Raman')
+    t.match(log, 'Added an organizer term')
+    t.notMatch(log, 'Grace Okafor', 'nothing of the other community')
+    const a = new Client(app)
+    await signInAs(a, await person(DEMO.admin.email))
+    const site = text((await a.get('/admin/audit')).body)
+    t.match(site, `${DEMO.admin.name} Created a community Forensic DNA Analysts`)
+    t.match(site, 'Approved a request to join Records Managers Network Grace Okafor')
+  })
+
   t.test('the seed only writes: the worker of an app started later sends its calendar mail', async (t) => {
     const calendarMail = () => app.db.selectFrom('mail_messages').select('id').where('ical_method', 'is not', null).execute()
     const queued = async () => (await app.db.selectFrom('calendar_changes').select('id').execute()).length

@@ -31,6 +31,12 @@ export async function useEmailToken (db: Db, id: number): Promise<boolean> {
   return Number(r.numUpdatedRows) === 1
 }
 
+/** Marks the unused links of an invitation used (a resent or revoked invitation's older links stop working). */
+export async function useInvitationTokens (db: Db, invitationId: number): Promise<void> {
+  await db.updateTable('email_tokens').set({ used_at: new Date() })
+    .where('invitation_id', '=', invitationId).where('used_at', 'is', null).execute()
+}
+
 export async function insertSession (db: Db, idHash: string, memberId: number, expiresAt: Date): Promise<void> {
   await db.insertInto('sessions').values({ id_hash: idHash, member_id: memberId, expires_at: expiresAt }).execute()
 }
@@ -39,6 +45,7 @@ export async function findSessionMember (db: Db, idHash: string): Promise<{ memb
   const row = await db.selectFrom('sessions').innerJoin('members', 'members.id', 'sessions.member_id')
     .selectAll('members').select('sessions.expires_at as session_expires_at')
     .where('sessions.id_hash', '=', idHash).where('sessions.expires_at', '>', sql<Date>`now()`)
+    .where('members.deactivated_at', 'is', null)
     .executeTakeFirst()
   if (!row) return undefined
   const { session_expires_at: expiresAt, ...member } = row

@@ -16,7 +16,8 @@ export const SIGN_IN_MINUTES = 15
  */
 export async function requestSignIn (db: Db, mailer: Mailer, email: string, next = '/'): Promise<string | null> {
   const member = await findMemberByEmail(db, email)
-  if (!member) return null
+  // A deactivated account gets no link, and the page says what it says for an unknown address.
+  if (!member || member.deactivated_at) return null
   const token = randomToken()
   await insertEmailToken(db, {
     tokenHash: hashToken(token), purpose: 'sign-in', email: member.email, memberId: member.id,

@@ -14,7 +14,8 @@ export type FeedScope =
 export async function feedRows (db: Db, memberId: number, scope: FeedScope, since: Date, limit = 3000) {
   let q = db.selectFrom('events')
     .innerJoin('communities', 'communities.id', 'events.community_id')
-    .innerJoin('memberships', (j) => j.onRef('memberships.community_id', '=', 'events.community_id').on('memberships.member_id', '=', memberId))
+    .innerJoin('memberships', (j) => j.onRef('memberships.community_id', '=', 'events.community_id').on('memberships.member_id', '=', memberId)
+      .on('memberships.suspended_at', 'is', null))
     .leftJoin('rsvps', (j) => j.onRef('rsvps.event_id', '=', 'events.id').on('rsvps.member_id', '=', memberId))
     .select([
       'events.id', 'events.title', 'events.summary', 'events.why_it_matters', 'events.starts_at', 'events.ends_at', 'events.time_zone',

@@ -16,7 +16,8 @@ Promise<{ community: Community, isMember: boolean, isOrganizer: boolean } | unde
       ? [sql<boolean>`false`.as('viewer_is_member'), sql<boolean>`false`.as('viewer_is_organizer')]
       : [
           eb.exists(eb.selectFrom('memberships').select('memberships.id')
-            .whereRef('memberships.community_id', '=', 'communities.id').where('memberships.member_id', '=', memberId)).as('viewer_is_member'),
+            .whereRef('memberships.community_id', '=', 'communities.id').where('memberships.member_id', '=', memberId)
+            .where('memberships.suspended_at', 'is', null)).as('viewer_is_member'),
           eb.exists(eb.selectFrom('coordinator_terms').select('coordinator_terms.id')
             .whereRef('coordinator_terms.community_id', '=', 'communities.id').where('coordinator_terms.member_id', '=', memberId)
             .where('coordinator_terms.starts_on', '<=', sql<string>`current_date`)
@@ -39,7 +40,7 @@ export async function slugTaken (db: Db, slug: string): Promise<boolean> {
   return Boolean(row)
 }
 
-/** Every community, by name, with whether the viewer is a member (false for everyone without a viewer). */
+/** Every community not archived, by name, with whether the viewer is a member (false for everyone without a viewer). */
 export async function listCommunitiesWithMembership (db: Db, memberId: number | null) {
   return db.selectFrom('communities')
     .select(['communities.id', 'slug', 'name', 'about'])
@@ -49,6 +50,7 @@ export async function listCommunitiesWithMembership (db: Db, memberId: number | 
         : eb.exists(eb.selectFrom('memberships').select('memberships.id')
           .whereRef('memberships.community_id', '=', 'communities.id').where('memberships.member_id', '=', memberId)).as('is_member')
     ])
+    .where('communities.archived_at', 'is', null)
     .orderBy('name')
     .execute()
 }
@@ -162,7 +164,7 @@ export async function deleteTerm (db: Db, termId: number): Promise<void> {
 export async function findCommunityMemberByEmail (db: Db, communityId: number, email: string) {
   return db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
     .select(['members.id', 'members.full_name', 'members.email'])
-    .where('memberships.community_id', '=', communityId)
+    .where('memberships.community_id', '=', communityId).where('memberships.suspended_at', 'is', null)
     .where((eb) => eb(eb.fn('lower', ['members.email']), '=', email.toLowerCase()))
     .executeTakeFirst()
 }
@@ -177,6 +179,15 @@ export async function listCommunities (db: Db) {
 }
 
 /** The community's coordinator terms whose holders are still members, latest end first (open-ended first). */
+/** Whether the member holds an organizer term of the community that has not ended (current or to come). */
+export async function holdsOpenTerm (db: Db, communityId: number, memberId: number): Promise<boolean> {
+  const row = await db.selectFrom('coordinator_terms').select('id')
+    .where('community_id', '=', communityId).where('member_id', '=', memberId)
+    .where((w) => w.or([w('ends_on', 'is', null), w('ends_on', '>=', sql<string>`current_date`)]))
+    .executeTakeFirst()
+  return Boolean(row)
+}
+
 export async function listMembersTerms (db: Db, communityId: number) {
   return db.selectFrom('coordinator_terms')
     .innerJoin('memberships', (j) => j.onRef('memberships.member_id', '=', 'coordinator_terms.member_id')

@@ -7,7 +7,7 @@ import { findMemberById } from '../members/members.repository.js'
 import { deleteTerm, findCommunityMemberByEmail, findTerm, insertTerm, listCommunities, listCurrentOrganizers, listMembersTerms, lockCommunity,
   overlappingTerms, setTermEnd, today } from './communities.repository.js'
 
-export type OrganizerResult = { ok: true, message: string } | { ok: false, errors: Record<string, string> }
+export type OrganizerResult = { ok: true, message: string, name: string } | { ok: false, errors: Record<string, string> }
 
 /**
  * Gives a member of the community an organizer term. Call inside a transaction.
@@ -17,7 +17,7 @@ export async function addOrganizer (db: Db, communityId: number, form: { email: 
   const errors: Record<string, string> = {}
   const startsOn = form.starts_on || await today(db)
   const endsOn = form.ends_on || null
-  if (!form.email) errors.email = 'Enter the email address of the member who will organize.'
+  if (!form.email) errors.email = 'Choose the member who will organize.'
   if (!isIsoDate(startsOn)) errors.starts_on = 'Enter the start date as a real date, like 2026-01-31.'
   if (endsOn && !isIsoDate(endsOn)) errors.ends_on = 'Enter the end date as a real date, like 2026-12-31, or leave it empty.'
   else if (endsOn && isIsoDate(startsOn) && endsOn < startsOn) errors.ends_on = 'The end date must be on or after the start date.'
@@ -29,14 +29,14 @@ export async function addOrganizer (db: Db, communityId: number, form: { email: 
     return { ok: false, errors: { starts_on: `${member.full_name} already holds an organizer term in these dates. End it first, or choose other dates.` } }
   }
   await insertTerm(db, { communityId, memberId: member.id, startsOn, endsOn, createdBy: byMemberId })
-  return { ok: true, message: `${member.full_name} is an organizer from ${startsOn}${endsOn ? ` to ${endsOn}` : ''}.` }
+  return { ok: true, name: member.full_name, message: `${member.full_name} is an organizer from ${startsOn}${endsOn ? ` to ${endsOn}` : ''}.` }
 }
 
 /**
  * Ends a term now: its last day becomes yesterday (a term that has not started yet, or started today, is
  * withdrawn). Refused when it would leave the community without a current organizer. Call inside a transaction.
  */
-export async function endTerm (db: Db, communityId: number, termId: number): Promise<{ ok: true } | { ok: false, message: string, status: number }> {
+export async function endTerm (db: Db, communityId: number, termId: number): Promise<{ ok: true, name: string } | { ok: false, message: string, status: number }> {
   await lockCommunity(db, communityId)
   const term = await findTerm(db, communityId, termId)
   if (!term) return { ok: false, status: 404, message: 'That organizer term does not exist in this community.' }
@@ -55,7 +55,8 @@ export async function endTerm (db: Db, communityId: number, termId: number): Pro
   const yesterday = DateTime.fromISO(now).minus({ days: 1 }).toISODate()!
   if (term.starts_on > yesterday) await deleteTerm(db, termId)
   else await setTermEnd(db, termId, yesterday)
-  return { ok: true }
+  const member = await findMemberById(db, term.member_id)
+  return { ok: true, name: member?.full_name ?? '' }
 }
 
 /** How long a lapsing last term is extended when nobody takes over. */

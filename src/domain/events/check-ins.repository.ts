@@ -37,14 +37,19 @@ export async function selectDoorRows (db: Db, eventId: number, q: string): Promi
   return [...await answered.execute(), ...await walkIns.execute()]
 }
 
-/** Community members whose name matches `q` and who have not checked in to the event, at most 10, by name. */
+/**
+ * Members in good standing whose name matches `q`, who have not checked in and are not expected (going,
+ * waitlisted, maybe: the door list shows them already), at most 10, by name — so each person is listed once.
+ */
 export async function selectUncheckedMembers (db: Db, communityId: number, eventId: number, q: string) {
   return db.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id')
     .select(['members.id', 'members.full_name', 'members.agency'])
-    .where('memberships.community_id', '=', communityId)
+    .where('memberships.community_id', '=', communityId).where('memberships.suspended_at', 'is', null)
     .where('members.full_name', 'ilike', likePattern(q))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('check_ins').select('check_ins.id')
       .where('check_ins.event_id', '=', eventId).whereRef('check_ins.member_id', '=', 'members.id'))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('rsvps').select('rsvps.id')
+      .where('rsvps.event_id', '=', eventId).whereRef('rsvps.member_id', '=', 'members.id').where('rsvps.status', 'in', [...EXPECTED]))))
     .orderBy('members.full_name').limit(10).execute()
 }
 

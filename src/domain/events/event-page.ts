@@ -34,6 +34,10 @@ export interface EventPageView {
     canInvite: boolean
     canPublish: boolean
     canCancel: boolean
+    /** A draft that is not part of a series may be deleted. */
+    canDelete: boolean
+    /** Those going or waitlisted may be messaged while the event is published. */
+    canMessage: boolean
     cancelLabel: string
   }
 }
@@ -63,6 +67,8 @@ export function eventPageView (
       canInvite: open,
       canPublish: event.status === 'draft',
       canCancel: event.status !== 'cancelled',
+      canDelete: event.status === 'draft' && event.series_id === null,
+      canMessage: event.status === 'published',
       cancelLabel: event.series_id ? 'Cancel this event (this occurrence only)' : 'Cancel this event'
     }
   }

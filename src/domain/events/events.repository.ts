@@ -104,6 +104,12 @@ export async function lockEvent (db: Db, id: number): Promise<Event | undefined>
   return db.selectFrom('events').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
+/** Deletes the event if it is still a draft; true when it was. Its hosts go with it (cascade). */
+export async function deleteDraftEvent (db: Db, id: number): Promise<boolean> {
+  const r = await db.deleteFrom('events').where('id', '=', id).where('status', '=', 'draft').executeTakeFirst()
+  return Number(r.numDeletedRows) === 1
+}
+
 export async function insertEvent (db: Db, values: NewEvent): Promise<Event> {
   return db.insertInto('events').values(values).returningAll().executeTakeFirstOrThrow()
 }

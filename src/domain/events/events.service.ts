@@ -4,7 +4,7 @@ import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
 import { waitlistPlace } from '../rsvps/rsvps.repository.js'
 import type { TaggedCache } from '../../infra/cache/tagged-cache.js'
 import { tags } from '../../infra/cache/tags.js'
-import { findEventPage, findMyRsvp, insertEvent, listEvents, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow, type EventPage, type MyRsvp } from './events.repository.js'
+import { deleteDraftEvent, findEventPage, findMyRsvp, insertEvent, listEvents, lockEvent, MAX_EVENT_DAYS, setHosts, updateEventRow, type EventPage, type MyRsvp } from './events.repository.js'
 
 export const EVENT_KINDS: { value: EventKind, label: string }[] = [
   { value: 'brown-bag', label: 'Brown-bag' },
@@ -139,6 +139,18 @@ export async function publishEvent (trx: Db, eventId: number): Promise<Event> {
   const before = await lockEvent(trx, eventId)
   if (!before) throw new Error(`event ${eventId} not found`)
   return updateEventRow(trx, eventId, { status: 'published', sequence: before.sequence + 1 })
+}
+
+/**
+ * Deletes a draft: nobody but organizers has seen it, so nothing is mailed. An occurrence of a series is not
+ * deleted (the series would make it again): cancel it in the series instead. Call inside a transaction.
+ */
+export async function deleteDraft (trx: Db, eventId: number): Promise<{ ok: true } | { ok: false, message: string }> {
+  const event = await lockEvent(trx, eventId)
+  if (!event || event.status !== 'draft') return { ok: false, message: 'Only a draft can be deleted: cancel a published event instead.' }
+  if (event.series_id !== null) return { ok: false, message: 'This draft is an occurrence of a series: cancel it from the series page instead.' }
+  await deleteDraftEvent(trx, eventId)
+  return { ok: true }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js'
 import { listCurrentOrganizers } from '../communities/communities.repository.js'
+import { listMemberChoices } from '../memberships/memberships.repository.js'
 import { findMemberByEmail, listMembersAmong } from './events.repository.js'
 import { normaliseEmail } from '../../lib/forms.js'
 
@@ -33,6 +34,15 @@ export async function hostChoices (db: Db, communityId: number, currentHostIds: 
   const current = await listMembersAmong(db, communityId, currentHostIds)
   const seen = new Set(current.map((m) => m.id))
   return [...current, ...organizers.filter((o) => !seen.has(o.id)).map(({ id, full_name, agency }) => ({ id, full_name, agency }))]
+}
+
+/**
+ * The options of a "pick a member" select: every member in good standing of this community (never anyone else),
+ * shown by name and agency; the value is the address the form's checks look up again.
+ */
+export async function memberOptions (db: Db, communityId: number, empty: string): Promise<{ value: string, label: string }[]> {
+  const members = await listMemberChoices(db, communityId)
+  return [{ value: '', label: empty }, ...members.map((m) => ({ value: m.email, label: `${m.full_name}, ${m.agency}` }))]
 }
 
 /**

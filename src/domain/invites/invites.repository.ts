@@ -50,14 +50,14 @@ export async function membersByEmail (db: Db, communityId: number, emails: strin
   if (!emails.length) return []
   return db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
     .select(['members.id', 'members.email', 'members.full_name', 'members.mail_calendar'])
-    .where('memberships.community_id', '=', communityId).where('members.email', 'in', emails)
+    .where('memberships.community_id', '=', communityId).where('memberships.suspended_at', 'is', null).where('members.email', 'in', emails)
     .orderBy('members.id').execute()
 }
 
 export async function allMembers (db: Db, communityId: number) {
   return db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
     .select(['members.id', 'members.email', 'members.full_name', 'members.mail_calendar'])
-    .where('memberships.community_id', '=', communityId).orderBy('members.id').execute()
+    .where('memberships.community_id', '=', communityId).where('memberships.suspended_at', 'is', null).orderBy('members.id').execute()
 }
 
 interface InviteeState {

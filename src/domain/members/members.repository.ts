@@ -47,6 +47,7 @@ export async function searchDirectory (db: Db, q: DirectoryQuery) {
   let base = db.selectFrom('memberships as m')
     .innerJoin('members as p', 'p.id', 'm.member_id')
     .where('m.community_id', '=', q.communityId)
+    .where('m.suspended_at', 'is', null)
   for (const word of q.search.split(/\s+/).filter(Boolean).slice(0, 5)) {
     const pattern = likePattern(word)
     base = base.where((eb) => eb.or([

@@ -2,14 +2,14 @@ import type { Community, Db, Member } from '../../db/database.js'
 import { absoluteUrl, paths } from '../../lib/paths.js'
 import { hashToken, randomToken } from '../../lib/tokens.js'
 import { consumeToken, inspectToken, type TokenProblem } from '../auth/auth.service.js'
-import { insertEmailToken } from '../auth/auth.repository.js'
+import { insertEmailToken, useInvitationTokens } from '../auth/auth.repository.js'
 import { listCurrentOrganizers } from '../communities/communities.repository.js'
 import { decideJoin } from '../communities/policy.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
 import { findMemberByEmail, insertMember } from '../members/members.repository.js'
 import { markEmailVerified } from '../members/members.service.js'
 import { findInvitation, findJoinRequest, insertInvitation, insertJoinRequest, insertMembership, isCommunityMember,
-  markInvitationAccepted, openRequestFor, transitionJoinRequest, updateJoinRequest } from './memberships.repository.js'
+  lockOpenInvitation, markInvitationAccepted, markInvitationRevoked, openRequestFor, transitionJoinRequest, updateJoinRequest } from './memberships.repository.js'
 
 /** How long the link that verifies an address works. */
 export const VERIFY_HOURS = 24
@@ -218,18 +218,44 @@ export async function inviteByEmail (db: Db, mailer: Mailer, community: Communit
     const existing = await findMemberByEmail(db, email)
     if (existing && await isCommunityMember(db, community.id, existing.id)) { alreadyMembers.push(email); continue }
     const invitation = await insertInvitation(db, community.id, email, inviter.id)
-    const token = await issueToken(db, 'invitation', email, hours(INVITATION_DAYS * 24),
-      { invitationId: invitation.id, memberId: existing?.id ?? null })
-    await queueTemplatedMail(db, mailer, {
-      template: 'invitation',
-      kind: 'invitation',
-      to: email,
-      memberId: existing?.id ?? null,
-      data: { inviter: { full_name: inviter.full_name, agency: inviter.agency }, community: communityData(community), token, days: INVITATION_DAYS }
-    })
+    await mailInvitation(db, mailer, community, invitation, existing?.id ?? null, inviter)
     invited.push(email)
   }
   return { invited, alreadyMembers }
+}
+
+/** A new single-use link for the invitation, mailed to its address. */
+async function mailInvitation (db: Db, mailer: Mailer, community: Community, invitation: { id: number, email: string }, memberId: number | null, inviter: Member) {
+  const token = await issueToken(db, 'invitation', invitation.email, hours(INVITATION_DAYS * 24), { invitationId: invitation.id, memberId })
+  await queueTemplatedMail(db, mailer, {
+    template: 'invitation',
+    kind: 'invitation',
+    to: invitation.email,
+    memberId,
+    data: { inviter: { full_name: inviter.full_name, agency: inviter.agency }, community: communityData(community), token, days: INVITATION_DAYS }
+  })
+}
+
+/** Revokes an invitation not yet accepted: its links stop working. Call inside a transaction. */
+export async function revokeInvitation (db: Db, community: Community, invitationId: number): Promise<{ ok: true, email: string } | { ok: false }> {
+  const invitation = await lockOpenInvitation(db, community.id, invitationId)
+  if (!invitation) return { ok: false }
+  await markInvitationRevoked(db, invitation.id)
+  await useInvitationTokens(db, invitation.id)
+  return { ok: true, email: invitation.email }
+}
+
+/**
+ * Sends an invitation not yet accepted again, with a new link for another 14 days (the older links stop working),
+ * in the name of the organizer who resends it. Call inside a transaction.
+ */
+export async function resendInvitation (db: Db, mailer: Mailer, community: Community, invitationId: number, sender: Member): Promise<{ ok: true, email: string } | { ok: false }> {
+  const invitation = await lockOpenInvitation(db, community.id, invitationId)
+  if (!invitation) return { ok: false }
+  await useInvitationTokens(db, invitation.id)
+  const existing = await findMemberByEmail(db, invitation.email)
+  await mailInvitation(db, mailer, community, invitation, existing?.id ?? null, sender)
+  return { ok: true, email: invitation.email }
 }
 
 /** What the page behind an invitation link shows (changes nothing). */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database, Db } from '../../db/database.js'
 import { listCurrentOrganizers, termsNotEnded } from '../communities/communities.repository.js'
 import { endTerm } from '../communities/organizers.service.js'
-import { answerInTransaction } from '../rsvps/rsvps.service.js'
+import { withdrawUpcomingAnswers } from '../rsvps/rsvps.service.js'
 import { openAnswers } from '../rsvps/rsvps.repository.js'
 import { deleteMembership } from './memberships.repository.js'
 
@@ -57,11 +57,7 @@ export async function leaveInTransaction (trx: Db, community: { id: number, name
     const ended = await endTerm(trx, community.id, term.id)
     if (!ended.ok) throw new LeaveRefused(ended.status === 409 ? onlyOrganizerMessage(community.name, then) : ended.message)
   }
-  let withdrawn = 0
-  for (const answer of await openAnswers(trx, memberId, community.id, now)) {
-    const outcome = await answerInTransaction(trx, { eventId: answer.id, communityId: community.id, memberId, choice: 'declined' }, now)
-    if (outcome.ok) withdrawn++
-  }
+  const withdrawn = await withdrawUpcomingAnswers(trx, community.id, memberId, now)
   await deleteMembership(trx, community.id, memberId)
   return withdrawn
 }

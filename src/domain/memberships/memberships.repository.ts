@@ -7,6 +7,70 @@ export async function isCommunityMember (db: Db, communityId: number, memberId: 
   return Boolean(row)
 }
 
+function likePattern (q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+}
+
+/** One page of the community's members for its organizers (suspended ones too), matching a name or agency. */
+export async function listCommunityMembers (db: Db, communityId: number, opts: { search: string, limit: number, offset: number }) {
+  let base = db.selectFrom('memberships as m').innerJoin('members as p', 'p.id', 'm.member_id').where('m.community_id', '=', communityId)
+  for (const word of opts.search.split(/\s+/).filter(Boolean).slice(0, 5)) {
+    const pattern = likePattern(word)
+    base = base.where((eb) => eb.or([eb('p.full_name', 'ilike', pattern), eb('p.agency', 'ilike', pattern)]))
+  }
+  const [rows, count] = await Promise.all([
+    base.select(['p.id', 'p.full_name', 'p.agency', 'p.email', 'p.job_title', 'm.joined_at', 'm.suspended_at', 'm.suspended_reason'])
+      .orderBy(sql`lower(p.full_name)`).orderBy('p.id').limit(opts.limit).offset(opts.offset).execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  ])
+  return { rows, total: Number(count.n) }
+}
+
+/** Every member of the community, by name (the organizers' CSV export). */
+export async function allCommunityMembers (db: Db, communityId: number) {
+  return db.selectFrom('memberships as m').innerJoin('members as p', 'p.id', 'm.member_id')
+    .select(['p.full_name', 'p.agency', 'p.email', 'p.job_title', 'p.region', 'm.joined_at', 'm.suspended_at'])
+    .where('m.community_id', '=', communityId)
+    .orderBy(sql`lower(p.full_name)`).orderBy('p.id').execute()
+}
+
+/** One member of the community with their membership (suspended or not); undefined for anyone else. */
+export async function findCommunityMembership (db: Db, communityId: number, memberId: number) {
+  return db.selectFrom('memberships as m').innerJoin('members as p', 'p.id', 'm.member_id')
+    .select(['p.id', 'p.full_name', 'p.agency', 'p.email', 'm.joined_at', 'm.suspended_at', 'm.suspended_reason'])
+    .where('m.community_id', '=', communityId).where('m.member_id', '=', memberId)
+    .executeTakeFirst()
+}
+
+export async function setSuspension (db: Db, communityId: number, memberId: number, suspension: { at: Date, reason: string } | null): Promise<void> {
+  await db.updateTable('memberships')
+    .set({ suspended_at: suspension?.at ?? null, suspended_reason: suspension?.reason ?? null })
+    .where('community_id', '=', communityId).where('member_id', '=', memberId).execute()
+}
+
+/** Ends the membership (leaving, or removed by an organizer). */
+export async function deleteMembership (db: Db, communityId: number, memberId: number): Promise<void> {
+  await db.deleteFrom('memberships').where('community_id', '=', communityId).where('member_id', '=', memberId).execute()
+}
+
+/**
+ * The community's members in good standing, by name, for a form's member select (organizer, host): the value is
+ * their address, which the form's checks look up again among this community's members.
+ */
+export async function listMemberChoices (db: Db, communityId: number) {
+  return db.selectFrom('memberships as m').innerJoin('members as p', 'p.id', 'm.member_id')
+    .select(['p.id', 'p.full_name', 'p.agency', 'p.email'])
+    .where('m.community_id', '=', communityId).where('m.suspended_at', 'is', null)
+    .orderBy(sql`lower(p.full_name)`).orderBy('p.id').execute()
+}
+
+/** A member in good standing: a member of the community and not suspended there. */
+export async function isActiveMember (db: Db, communityId: number, memberId: number): Promise<boolean> {
+  const row = await db.selectFrom('memberships').select('id')
+    .where('community_id', '=', communityId).where('member_id', '=', memberId).where('suspended_at', 'is', null).executeTakeFirst()
+  return Boolean(row)
+}
+
 /** Adds the membership (idempotent: a second call changes nothing). */
 export async function insertMembership (db: Db, communityId: number, memberId: number): Promise<void> {
   await db.insertInto('memberships').values({ community_id: communityId, member_id: memberId, norms_accepted_at: new Date() })
@@ -69,6 +133,27 @@ export async function listPendingRequests (db: Db, communityId: number) {
     .execute()
 }
 
+/** Requests an organizer has decided (approved, declined, or approved and joined), newest decision first. */
+export async function listDecidedRequests (db: Db, communityId: number, limit = 50) {
+  return db.selectFrom('join_requests')
+    .leftJoin('members as decider', 'decider.id', 'join_requests.decided_by')
+    .select(['join_requests.id', 'join_requests.full_name', 'join_requests.agency', 'join_requests.status', 'join_requests.decided_at',
+      'join_requests.decision_note', 'decider.full_name as decided_by_name'])
+    .where('join_requests.community_id', '=', communityId)
+    .where('join_requests.status', 'in', ['approved', 'rejected', 'joined'])
+    .where('join_requests.decided_at', 'is not', null)
+    .orderBy('join_requests.decided_at', 'desc').orderBy('join_requests.id', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** A request of this community still waiting for a decision. */
+export async function findPendingRequest (db: Db, communityId: number, id: number) {
+  return db.selectFrom('join_requests').select(['id', 'full_name', 'agency', 'email'])
+    .where('community_id', '=', communityId).where('id', '=', id).where('status', '=', 'pending')
+    .executeTakeFirst()
+}
+
 export async function insertInvitation (db: Db, communityId: number, email: string, invitedBy: number) {
   return db.insertInto('invitations').values({ community_id: communityId, email, invited_by: invitedBy })
     .returningAll().executeTakeFirstOrThrow()
@@ -83,17 +168,24 @@ export async function markInvitationAccepted (db: Db, id: number): Promise<void>
 }
 
 /** The most recent invitations of a community, with who sent them. */
+/** An invitation of this community not accepted nor revoked, locked until the transaction ends. */
+export async function lockOpenInvitation (db: Db, communityId: number, id: number) {
+  return db.selectFrom('invitations').selectAll()
+    .where('community_id', '=', communityId).where('id', '=', id)
+    .where('accepted_at', 'is', null).where('revoked_at', 'is', null)
+    .forUpdate().executeTakeFirst()
+}
+
+export async function markInvitationRevoked (db: Db, id: number): Promise<void> {
+  await db.updateTable('invitations').set({ revoked_at: new Date() }).where('id', '=', id).execute()
+}
+
 export async function listInvitations (db: Db, communityId: number, limit = 50) {
   return db.selectFrom('invitations').leftJoin('members', 'members.id', 'invitations.invited_by')
-    .select(['invitations.id', 'invitations.email', 'invitations.created_at', 'invitations.accepted_at', 'members.full_name as invited_by_name'])
+    .select(['invitations.id', 'invitations.email', 'invitations.created_at', 'invitations.accepted_at', 'invitations.revoked_at', 'members.full_name as invited_by_name'])
     .where('invitations.community_id', '=', communityId)
     .orderBy('invitations.id', 'desc').limit(limit)
     .execute()
-}
-
-/** Ends the membership (leaving the community). */
-export async function deleteMembership (db: Db, communityId: number, memberId: number): Promise<void> {
-  await db.deleteFrom('memberships').where('community_id', '=', communityId).where('member_id', '=', memberId).execute()
 }
 
 /** The communities the member belongs to, by name. */

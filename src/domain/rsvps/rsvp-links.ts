@@ -1,5 +1,5 @@
 import type { Db, Event, Member } from '../../db/database.js'
-import { isCommunityMember } from '../memberships/memberships.repository.js'
+import { isActiveMember } from '../memberships/memberships.repository.js'
 import { bumpLinkVersion, currentLinkVersion, findRsvp } from './rsvps.repository.js'
 import { answerInTransaction, rsvpProblem, type RsvpChoice, type RsvpOutcome } from './rsvps.service.js'
 import { readRsvpToken, rsvpLinkPair, type RsvpLinkClaims, type RsvpLinkPurpose } from './rsvp-tokens.js'
@@ -9,7 +9,7 @@ import { readRsvpToken, rsvpLinkPair, type RsvpLinkClaims, type RsvpLinkPurpose 
  * the event ends; `revokeRsvpLinks` revokes every link made before. It only ever records an RSVP: it never
  * signs anyone in.
  */
-export type RsvpLinkProblem = 'invalid' | 'revoked' | 'expired' | 'not-member'
+export type RsvpLinkProblem = 'invalid' | 'revoked' | 'expired' | 'not-member' | 'archived'
 
 export function choiceOf (purpose: RsvpLinkPurpose): RsvpChoice {
   return purpose === 'rsvp-going' ? 'going' : 'declined'
@@ -40,11 +40,12 @@ export async function inspectRsvpLink (db: Db, secret: string, token: string, no
   const event = await db.selectFrom('events').selectAll().where('id', '=', claims.eventId).executeTakeFirst()
   const member = await db.selectFrom('members').select(['id', 'full_name']).where('id', '=', claims.memberId).executeTakeFirst()
   if (!event || !member) return { problem: 'invalid' }
-  const community = await db.selectFrom('communities').select('slug').where('id', '=', event.community_id).executeTakeFirstOrThrow()
+  const community = await db.selectFrom('communities').select(['slug', 'archived_at']).where('id', '=', event.community_id).executeTakeFirstOrThrow()
   const found = { claims, event, member, communitySlug: community.slug }
   if (claims.version !== await currentLinkVersion(db, event.id, member.id)) return { problem: 'revoked', ...found }
   if (now >= event.ends_at) return { problem: 'expired', ...found }
-  if (!await isCommunityMember(db, event.community_id, member.id)) return { problem: 'not-member', ...found }
+  if (community.archived_at) return { problem: 'archived', ...found }
+  if (!await isActiveMember(db, event.community_id, member.id)) return { problem: 'not-member', ...found }
   return { problem: null, ...found }
 }
 

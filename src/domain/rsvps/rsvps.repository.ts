@@ -240,3 +240,11 @@ export async function openAnswers (db: Db, memberId: number, communityId: number
   if (communityId !== null) q = q.where('events.community_id', '=', communityId)
   return q.orderBy('events.starts_at').orderBy('events.id').execute()
 }
+
+/** Who answered the event with one of `statuses` (those going, the waitlist): the recipients of an organizer's message. */
+export async function listAnswerers (db: Db, eventId: number, statuses: RsvpStatus[]) {
+  return db.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
+    .select(['members.id', 'members.email', 'members.full_name'])
+    .where('rsvps.event_id', '=', eventId).where('rsvps.status', 'in', statuses)
+    .orderBy('members.id').execute()
+}

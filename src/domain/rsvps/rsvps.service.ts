@@ -4,7 +4,7 @@ import { dateTime } from '../../lib/format.js'
 import { toCsv } from '../../lib/csv.js'
 import { queueMemberChanges } from '../invites/calendar-changes.repository.js'
 import { lockEvent } from '../events/events.repository.js'
-import { answerWithoutCapacity, countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
+import { answerWithoutCapacity, openAnswers, countGoing, findRsvpAndCountGoing, markGoing, nextWaitlisted, upsertRsvp } from './rsvps.repository.js'
 
 export type RsvpChoice = 'going' | 'maybe' | 'declined'
 export const RSVP_CHOICES: RsvpChoice[] = ['going', 'maybe', 'declined']
@@ -166,4 +166,18 @@ export function attendeesCsv (rows: AttendeeRow[]): string {
   const lines = [header, ...rows.map((r) => [r.full_name, r.agency, r.email, r.status, r.listed ? 'yes' : 'no',
     r.accessibility_needs, r.dietary_needs, r.created_at, r.checked_in_at])]
   return toCsv(lines)
+}
+
+/**
+ * Withdraws a member's answers to the community's events that have not ended ("can't go", through the same
+ * rules as their own answer: a freed seat goes to the waitlist, their calendar is told). For a member suspended
+ * or removed. Call inside the transaction of that change; returns how many answers were withdrawn.
+ */
+export async function withdrawUpcomingAnswers (trx: Db, communityId: number, memberId: number, now = new Date()): Promise<number> {
+  let withdrawn = 0
+  for (const { id } of await openAnswers(trx, memberId, communityId, now)) {
+    const outcome = await answerInTransaction(trx, { eventId: id, communityId, memberId, choice: 'declined' }, now)
+    if (outcome.ok) withdrawn++
+  }
+  return withdrawn
 }

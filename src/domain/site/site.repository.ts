@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
 
 export async function getSetting (db: Db, key: string): Promise<string | undefined> {
@@ -44,7 +45,7 @@ export async function setAdmin (db: Db, memberId: number, isAdmin: boolean): Pro
 /** Every community with its member count and current organizers' count, by name. */
 export async function listCommunitiesWithCounts (db: Db) {
   return db.selectFrom('communities as c')
-    .select(['c.id', 'c.slug', 'c.name', 'c.created_at'])
+    .select(['c.id', 'c.slug', 'c.name', 'c.created_at', 'c.archived_at'])
     .select((eb) => [
       eb.selectFrom('memberships as m').whereRef('m.community_id', '=', 'c.id')
         .select((e) => e.fn.countAll<number>().as('n')).as('member_count'),
@@ -67,4 +68,42 @@ export async function deleteExpired (db: Db, now = new Date()): Promise<number> 
     db.deleteFrom('rate_limits').where('reset_at', '<', now).executeTakeFirst()
   ])
   return counts.reduce((n, r) => n + Number(r.numDeletedRows), 0)
+}
+
+/** Members whose name, agency or address matches every word of `q`, with the communities they belong to (at most 50). */
+export async function searchAllMembers (db: Db, q: string) {
+  let query = db.selectFrom('members')
+    .select(['members.id', 'members.full_name', 'members.agency', 'members.email', 'members.is_admin', 'members.deactivated_at'])
+    .select((eb) => sql<string | null>`(select string_agg(c.name, ', ' order by c.name) from memberships m join communities c on c.id = m.community_id where m.member_id = ${eb.ref('members.id')})`.as('communities'))
+  for (const word of q.split(/\s+/).filter(Boolean).slice(0, 5)) {
+    const pattern = `%${word.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+    query = query.where((eb) => eb.or([eb('members.full_name', 'ilike', pattern), eb('members.agency', 'ilike', pattern), eb('members.email', 'ilike', pattern)]))
+  }
+  return query.orderBy(sql`lower(members.full_name)`).orderBy('members.id').limit(50).execute()
+}
+
+/** One member with the communities they belong to (and their standing in each). */
+export async function memberWithCommunities (db: Db, memberId: number) {
+  const member = await db.selectFrom('members').select(['id', 'full_name', 'agency', 'email', 'is_admin', 'deactivated_at', 'created_at'])
+    .where('id', '=', memberId).executeTakeFirst()
+  if (!member) return undefined
+  const communities = await db.selectFrom('memberships').innerJoin('communities', 'communities.id', 'memberships.community_id')
+    .select(['communities.name', 'communities.slug', 'memberships.joined_at', 'memberships.suspended_at'])
+    .where('memberships.member_id', '=', memberId).orderBy('communities.name').execute()
+  return { member, communities }
+}
+
+/** Deactivates (or with null reactivates) an account; deactivating ends its sessions and unused links. */
+export async function setDeactivated (db: Db, memberId: number, at: Date | null): Promise<void> {
+  await db.updateTable('members').set({ deactivated_at: at }).where('id', '=', memberId).execute()
+  if (at) {
+    await db.deleteFrom('sessions').where('member_id', '=', memberId).execute()
+    await db.updateTable('email_tokens').set({ used_at: at }).where('member_id', '=', memberId).where('used_at', 'is', null).execute()
+  }
+}
+
+/** Archives a community (it stays readable); true when it was not archived before. */
+export async function archiveCommunityRow (db: Db, communityId: number, at: Date): Promise<{ name: string } | undefined> {
+  return db.updateTable('communities').set({ archived_at: at }).where('id', '=', communityId).where('archived_at', 'is', null)
+    .returning('name').executeTakeFirst()
 }

@@ -5,9 +5,11 @@ import { findCommunityBySlug } from '../communities/communities.repository.js'
 import { createCommunity, type CommunityInput } from '../communities/communities.service.js'
 import { findMemberByEmail, findMemberById, insertMember, updateMember } from '../members/members.repository.js'
 import {
-  adminExists, claimSetting, deleteSetting, getSetting, listAdmins, listCommunitiesWithCounts, lockAdminIds,
-  putSettingOnce, setAdmin
+  adminExists, archiveCommunityRow, claimSetting, deleteSetting, getSetting, listAdmins, listCommunitiesWithCounts, lockAdminIds,
+  memberWithCommunities, putSettingOnce, searchAllMembers, setAdmin, setDeactivated
 } from './site.repository.js'
+
+export { memberWithCommunities }
 
 export async function siteSecret (db: Db): Promise<string> {
   return putSettingOnce(db, 'secret', randomToken(32))
@@ -115,4 +117,40 @@ export async function removeAdmin (db: Db, memberId: number): Promise<{ error: s
   await setAdmin(db, memberId, false)
   const member = await findMemberById(db, memberId)
   return { name: member!.full_name }
+}
+
+/** The admin's member search across communities; nothing for a search shorter than two characters. */
+export async function lookUpMembers (db: Db, q: string) {
+  return q.trim().length >= 2 ? searchAllMembers(db, q.trim()) : []
+}
+
+export type AccountResult = { ok: true, name: string } | { ok: false, status: number, message: string }
+
+/**
+ * Deactivates an account: it cannot sign in, its sessions and unused links end. Its rows stay (answers, terms,
+ * the audit log). A site admin is removed as one first; nobody deactivates themselves. Call inside a transaction.
+ */
+export async function deactivateAccount (db: Db, memberId: number, byMemberId: number): Promise<AccountResult> {
+  const member = await findMemberById(db, memberId)
+  if (!member) return { ok: false, status: 404, message: 'No such member.' }
+  if (memberId === byMemberId) return { ok: false, status: 409, message: 'You cannot deactivate your own account.' }
+  if (member.is_admin) return { ok: false, status: 409, message: `${member.full_name} is a site admin: remove them as site admin first.` }
+  if (member.deactivated_at) return { ok: false, status: 409, message: `${member.full_name}’s account is already deactivated.` }
+  await setDeactivated(db, memberId, new Date())
+  return { ok: true, name: member.full_name }
+}
+
+/** Lets a deactivated account sign in again. Call inside a transaction. */
+export async function reactivateAccount (db: Db, memberId: number): Promise<AccountResult> {
+  const member = await findMemberById(db, memberId)
+  if (!member) return { ok: false, status: 404, message: 'No such member.' }
+  if (!member.deactivated_at) return { ok: false, status: 409, message: `${member.full_name}’s account is active.` }
+  await setDeactivated(db, memberId, null)
+  return { ok: true, name: member.full_name }
+}
+
+/** Archives a community: off the home page's list, read-only for everyone. Call inside a transaction. */
+export async function archiveCommunity (db: Db, communityId: number): Promise<AccountResult> {
+  const row = await archiveCommunityRow(db, communityId, new Date())
+  return row ? { ok: true, name: row.name } : { ok: false, status: 409, message: 'That community does not exist or is archived already.' }
 }

@@ -111,6 +111,10 @@ export default fp(async (app) => {
     const s = request.standing
     // Members-only unless the route says otherwise; to everyone else the community's pages do not exist.
     if (access === undefined && !s.isMember && !s.isOrganizer && !s.isAdmin) throw notFound()
+    // An archived community is read-only: nothing is posted to it (joining, answers, organizer changes).
+    if (request.community.archived_at && request.method !== 'GET' && request.method !== 'HEAD') {
+      throw new HttpError(403, 'This community is archived: its pages can be read, but nothing in it can be changed.')
+    }
   })
   app.decorate('requireOrganizer', async (request: FastifyRequest) => {
     await load(request)

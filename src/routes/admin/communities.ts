@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { slugTaken } from '../../domain/communities/communities.repository.js'
+import { recordAudit } from '../../domain/audit/audit.service.js'
 import { createCommunity, DEFAULT_NORMS, DEFAULT_PUBLIC_RECORDS_NOTICE } from '../../domain/communities/communities.service.js'
 import { NewCommunityForm, readCommunityForm } from '../../forms/community-form.js'
-import { NoQuery } from '../../lib/schema.js'
+import { HttpError } from '../../lib/errors.js'
+import { idParam } from '../../lib/http.js'
+import { buttonForm, IdParams, NoQuery } from '../../lib/schema.js'
+import { archiveCommunity } from '../../domain/site/site.service.js'
 import { paths } from '../../lib/paths.js'
 
 /** Site admins create communities (the folder's guard: everyone else gets 404); the admin becomes the first organizer. */
@@ -10,6 +14,18 @@ export default async function communityRoutes (app: FastifyInstance) {
   app.get('/admin/communities/new', { schema: { querystring: NoQuery } }, newCommunity)
   // The form is re-shown with its errors and the input kept (config.form).
   app.post('/admin/communities/new', { schema: { querystring: NoQuery, body: NewCommunityForm }, config: { form: true } }, createTheCommunity)
+  app.post('/admin/communities/:id/archive', { schema: { params: IdParams, querystring: NoQuery, body: buttonForm } }, archive)
+
+  async function archive (request: FastifyRequest, reply: FastifyReply) {
+    const id = idParam(request)
+    const result = await app.db.transaction().execute(async (trx) => {
+      const r = await archiveCommunity(trx, id)
+      if (r.ok) await recordAudit(trx, { actorId: request.member!.id, action: 'community.archived', communityId: id, target: r.name })
+      return r
+    })
+    if (!result.ok) throw new HttpError(result.status, result.message)
+    return reply.flash(`${result.name} is archived: it is off the home page and read-only.`).redirect(paths.admin(), 303)
+  }
 
   async function newCommunity (_request: FastifyRequest, reply: FastifyReply) {
     const values = {
@@ -26,7 +42,11 @@ export default async function communityRoutes (app: FastifyInstance) {
     if (!input || Object.keys(errors).length) return reply.page('admin/community-new', { title: 'New community', values, errors }, 400)
     let community
     try {
-      community = await app.db.transaction().execute((trx) => createCommunity(trx, input, request.member!.id))
+      community = await app.db.transaction().execute(async (trx) => {
+        const created = await createCommunity(trx, input, request.member!.id)
+        await recordAudit(trx, { actorId: request.member!.id, action: 'community.created', communityId: created.id, target: created.name })
+        return created
+      })
     } catch (err) {
       // Two admins racing for the same address: the unique index decides.
       if ((err as { code?: string }).code !== '23505') throw err

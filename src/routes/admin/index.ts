@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { recordAudit } from '../../domain/audit/audit.service.js'
 import { adminOverview, makeAdmin, removeAdmin } from '../../domain/site/site.service.js'
 import { idParam } from '../../lib/http.js'
 import { AddAdminForm, readAddAdminForm } from '../../forms/site-admin-form.js'
 import { buttonForm, IdParams, NoQuery } from '../../lib/schema.js'
 import communityRoutes from './communities.js'
+import adminAuditRoutes from './audit/index.js'
+import adminMemberRoutes from './members/index.js'
 import { paths } from '../../lib/paths.js'
 
 /** The site admin's pages under /admin: communities, and who the site admins are. Everyone else gets 404. */
@@ -15,6 +18,8 @@ export default async function adminRoutes (app: FastifyInstance) {
   app.post('/admin/admins/:id/remove', { schema: { params: IdParams, querystring: NoQuery, body: buttonForm } }, removeTheAdmin)
 
   await app.register(communityRoutes)
+  await app.register(adminAuditRoutes)
+  await app.register(adminMemberRoutes)
 
   async function showAdmin (_request: FastifyRequest, reply: FastifyReply) {
     return reply.page('admin/index', { title: 'Site admin', ...await adminOverview(app.db) })
@@ -22,7 +27,11 @@ export default async function adminRoutes (app: FastifyInstance) {
 
   async function addAdmin (request: FastifyRequest, reply: FastifyReply) {
     const { values, errors } = readAddAdminForm(request.body)
-    const result = errors.email ? { error: errors.email } : await app.db.transaction().execute((trx) => makeAdmin(trx, values.email))
+    const result = errors.email ? { error: errors.email } : await app.db.transaction().execute(async (trx) => {
+      const made = await makeAdmin(trx, values.email)
+      if ('name' in made) await recordAudit(trx, { actorId: request.member!.id, action: 'admin.added', communityId: null, target: made.name })
+      return made
+    })
     if ('error' in result) {
       return reply.page('admin/index', {
         title: 'Site admin', ...await adminOverview(app.db), values, errors: { email: result.error }
@@ -33,7 +42,11 @@ export default async function adminRoutes (app: FastifyInstance) {
 
   async function removeTheAdmin (request: FastifyRequest, reply: FastifyReply) {
     const memberId = idParam(request)
-    const result = await app.db.transaction().execute((trx) => removeAdmin(trx, memberId))
+    const result = await app.db.transaction().execute(async (trx) => {
+      const removed = await removeAdmin(trx, memberId)
+      if ('name' in removed) await recordAudit(trx, { actorId: request.member!.id, action: 'admin.removed', communityId: null, target: removed.name })
+      return removed
+    })
     if ('error' in result) {
       return reply.page('admin/index', { title: 'Site admin', ...await adminOverview(app.db), removeError: result.error }, 400)
     }

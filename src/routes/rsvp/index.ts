@@ -10,7 +10,8 @@ const PROBLEMS: Record<RsvpLinkProblem, string> = {
   invalid: 'This RSVP link is not valid. It may have been copied incompletely or changed.',
   revoked: 'This RSVP link was replaced by a newer one, so it no longer works.',
   expired: 'This event has ended, so its RSVP links no longer work.',
-  'not-member': 'This RSVP link is for a member of the community, and that membership has ended.'
+  'not-member': 'This RSVP link is for a member of the community, and that membership has ended.',
+  archived: 'This community is archived, so its events take no more answers.'
 }
 
 const DONE: Record<string, { title: string, message: string }> = {

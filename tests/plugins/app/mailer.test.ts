@@ -109,7 +109,12 @@ t.test('every mail template renders, escapes its HTML and links where its text d
     'calendar-removed': { data: { ...calendar, method: 'CANCEL' }, links: ['/c/dna/events/12'] },
     // email-change.service requestEmailChange, confirmEmailChange
     'email-change': { data: { name: HOSTILE, token: 'tok', hours: 24, oldEmail: 'ada@lab.gov', newEmail: 'ada.new@lab.gov' }, links: ['/email-change/confirm?token=tok'] },
-    'email-changed': { data: { name: HOSTILE, oldEmail: 'ada@lab.gov', newEmail: 'ada.new@lab.gov' }, links: [] }
+    'email-changed': { data: { name: HOSTILE, oldEmail: 'ada@lab.gov', newEmail: 'ada.new@lab.gov' }, links: [] },
+    // event-message.service messageAnswerers
+    'event-message': {
+      data: { name: HOSTILE, sender: HOSTILE, audienceLabel: 'going to', subject: `Parking ${HOSTILE}`, message: `Bring <ID>\n${HOSTILE}`, event, community },
+      links: ['/c/dna/events/12']
+    }
   }
   const folders = fs.readdirSync(path.join(viewsDir, 'emails'), { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('_')).map((d) => d.name)
   t.same(folders.sort(), Object.keys(samples).sort(), 'every template has a sample, every sample a template')

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import orgaAuditRoutes from './audit/index.js'
+import orgaMemberRoutes from './members/index.js'
 import checkInRoutes from './check-in/index.js'
 import eventRoutes from './events/index.js'
 import invitationRoutes from './invitations/index.js'
@@ -22,4 +24,6 @@ export default async function orgaRoutes (app: FastifyInstance) {
   await app.register(settingsRoutes)
   await app.register(organizerRoutes)
   await app.register(invitationRoutes)
+  await app.register(orgaAuditRoutes)
+  await app.register(orgaMemberRoutes)
 }

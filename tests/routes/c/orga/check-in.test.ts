@@ -38,3 +38,30 @@ t.test('check-in at the door: limits', async (t) => {
   t.equal(none.statusCode, 303)
   t.match(text((await organizer.get(url)).body), 'Choose a person to check in.')
 })
+
+t.test('check-in: each person listed once; the attendees page shows the check-in date and time in the event’s zone', async (t) => {
+  const { app } = await createTestApp(t)
+  const db = app.db
+  const orga = await createMember(db, { full_name: 'Olive Organizer' })
+  const ann = await createMember(db, { full_name: 'Ann Expected', agency: 'GSA' })
+  const amy = await createMember(db, { full_name: 'Anna Walkin', agency: 'NARA' })
+  const community = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: orga, members: [ann, amy] })
+  const event = await db.transaction().execute(async (trx) => publishEvent(trx, (await createEvent(trx, community.id, eventInput({ timeZone: 'America/Los_Angeles' }), orga.id)).id))
+  await db.insertInto('rsvps').values({ event_id: event.id, member_id: ann.id, status: 'going' }).execute()
+  const organizer = new Client(app)
+  await signInAs(organizer, orga)
+  const url = `/c/dna/orga/events/${event.id}/check-in`
+
+  const page = await organizer.get(`${url}?q=ann`)
+  const [expected, walkIn] = text(page.body).split('Walk-in')
+  t.match(expected, /Ann Expected ?, GSA going/)
+  t.notMatch(walkIn, 'Ann Expected', 'an expected attendee is not offered again as a walk-in')
+  t.match(walkIn, 'Anna Walkin', 'a member who did not answer is')
+
+  t.equal((await organizer.post(url, { member_id: String(ann.id), q: 'ann' })).statusCode, 303)
+  const at = (await db.selectFrom('check_ins').select('checked_in_at').where('member_id', '=', ann.id).executeTakeFirstOrThrow()).checked_in_at
+  const when = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(at)
+  const attendees = await organizer.get(`/c/dna/orga/events/${event.id}/attendees`)
+  t.match(text(attendees.body), `Ann Expected GSA going ${when}`)
+  t.match(when, /P[SD]T$/, 'in the event’s zone')
+})

@@ -1,15 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event } from '../../../../db/database.js'
+import { recordAudit } from '../../../../domain/audit/audit.service.js'
 import { listHosts, setHosts } from '../../../../domain/events/events.repository.js'
 import { Type } from 'typebox'
-import { cancelEvent, copyEvent, createEvent, EVENT_KINDS, lacksCaptions, publishEvent, updateEvent } from '../../../../domain/events/events.service.js'
+import { cancelEvent, copyEvent, createEvent, deleteDraft, EVENT_KINDS, lacksCaptions, publishEvent, updateEvent } from '../../../../domain/events/events.service.js'
 import { zoneOptions } from '../../../../lib/time-zones.js'
-import { hostChoices, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
+import { hostChoices, memberOptions, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { countByStatus, listAttendees } from '../../../../domain/rsvps/rsvps.repository.js'
 import { attendeesCsv } from '../../../../domain/rsvps/rsvps.service.js'
 import { EventForm, eventFormValues, hostsFormValues, readEventForm, readHostsForm } from '../../../../forms/event-form.js'
 import { buttonForm, form, NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 import { paths } from '../../../../lib/paths.js'
+import eventMessageRoutes from './message.js'
 
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
 
@@ -25,6 +27,8 @@ export default async function eventRoutes (app: FastifyInstance) {
   app.post('/c/:slug/orga/events/:id/publish', { schema: { params: SlugIdParams, querystring: NoQuery, body: form({ confirm: Type.Optional(Type.Literal('yes')) }) } }, publishDraft)
   app.post('/c/:slug/orga/events/:id/copy', button, copyTheEvent)
   app.post('/c/:slug/orga/events/:id/cancel', button, cancelTheEvent)
+  app.post('/c/:slug/orga/events/:id/delete', button, deleteTheDraft)
+  await app.register(eventMessageRoutes)
   app.get('/c/:slug/orga/events/:id/attendees', page, showAttendees)
   app.get('/c/:slug/orga/events/:id/attendees.csv', page, attendeesFile)
 
@@ -38,6 +42,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       kindOptions,
       zoneOptions: zoneOptions(String(data.values.time_zone ?? '')),
       hostChoices: await hostChoices(app.db, request.community.id, offered),
+      hostOptions: await memberOptions(app.db, request.community.id, '- Nobody else -'),
       errors: {},
       ...data,
       values: { ...data.values, ...data.hosts }
@@ -94,7 +99,10 @@ export default async function eventRoutes (app: FastifyInstance) {
     if (lacksCaptions(event) && (request.body as { confirm?: string }).confirm !== 'yes') {
       return reply.page('c/orga/events/confirm-publish', { title: 'Publish without live captions?', community: request.community, event })
     }
-    await app.db.transaction().execute((trx) => publishEvent(trx, event.id))
+    await app.db.transaction().execute(async (trx) => {
+      await publishEvent(trx, event.id)
+      await recordAudit(trx, { actorId: request.member!.id, action: 'event.published', communityId: request.community.id, target: event.title })
+    })
     return reply.flash('Published: members can now see it and RSVP.').redirect(paths.eventPage(request.community.slug, event.id), 303)
   }
 
@@ -107,8 +115,22 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   async function cancelTheEvent (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
-    await app.db.transaction().execute((trx) => cancelEvent(trx, event.id))
+    await app.db.transaction().execute(async (trx) => {
+      await cancelEvent(trx, event.id)
+      await recordAudit(trx, { actorId: request.member!.id, action: 'event.cancelled', communityId: request.community.id, target: event.title })
+    })
     return reply.flash('Event cancelled. Everyone who said they were coming has been emailed.').redirect(paths.eventPage(request.community.slug, event.id), 303)
+  }
+
+  async function deleteTheDraft (request: FastifyRequest, reply: FastifyReply) {
+    const event = await app.loadEvent(request)
+    const result = await app.db.transaction().execute(async (trx) => {
+      const deleted = await deleteDraft(trx, event.id)
+      if (deleted.ok) await recordAudit(trx, { actorId: request.member!.id, action: 'event.deleted', communityId: request.community.id, target: event.title })
+      return deleted
+    })
+    if (!result.ok) return reply.flash(result.message).redirect(paths.eventPage(request.community.slug, event.id), 303)
+    return reply.flash(`The draft “${event.title}” is deleted.`).redirect(paths.events(request.community.slug), 303)
   }
 
   async function showAttendees (request: FastifyRequest, reply: FastifyReply) {

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { listTerms, today } from '../../../../domain/communities/communities.repository.js'
+import { recordAudit } from '../../../../domain/audit/audit.service.js'
+import { memberOptions } from '../../../../domain/events/hosts.service.js'
 import { addOrganizer, endTerm, organizerTermsView } from '../../../../domain/communities/organizers.service.js'
 import { OrganizerTermForm, readOrganizerTermForm } from '../../../../forms/organizer-form.js'
 import { notFound } from '../../../../lib/errors.js'
@@ -23,6 +25,7 @@ export default async function organizerRoutes (app: FastifyInstance) {
       title: `Organizers of ${request.community.name}`,
       community: request.community,
       section: 'organizers',
+      memberOptions: await memberOptions(app.db, request.community.id, '- Choose a member -'),
       ...organizerTermsView(terms, now)
     }
   }
@@ -34,14 +37,24 @@ export default async function organizerRoutes (app: FastifyInstance) {
   async function addTerm (request: FastifyRequest, reply: FastifyReply) {
     const { values, errors, input } = readOrganizerTermForm(request.body)
     if (!input) return reply.page('c/orga/organizers/index', { ...await organizersPage(request), values, errors }, 400)
-    const result = await app.db.transaction().execute((trx) => addOrganizer(trx, request.community.id, input, request.member!.id))
+    const result = await app.db.transaction().execute(async (trx) => {
+      const added = await addOrganizer(trx, request.community.id, input, request.member!.id)
+      if (added.ok) {
+        await recordAudit(trx, { actorId: request.member!.id, action: 'organizer.added', communityId: request.community.id, target: added.name, reason: added.message })
+      }
+      return added
+    })
     if (!result.ok) return reply.page('c/orga/organizers/index', { ...await organizersPage(request), values, errors: result.errors }, 400)
     return reply.flash(result.message).redirect(paths.orgaOrganizers(request.community.slug), 303)
   }
 
   async function endTheTerm (request: FastifyRequest, reply: FastifyReply) {
     const termId = idParam(request, 'page', 'termId')
-    const result = await app.db.transaction().execute((trx) => endTerm(trx, request.community.id, termId))
+    const result = await app.db.transaction().execute(async (trx) => {
+      const ended = await endTerm(trx, request.community.id, termId)
+      if (ended.ok) await recordAudit(trx, { actorId: request.member!.id, action: 'organizer.ended', communityId: request.community.id, target: ended.name })
+      return ended
+    })
     if (!result.ok) {
       if (result.status === 404) throw notFound('organizer term')
       return reply.page('c/orga/organizers/index', { ...await organizersPage(request), values: { email: '', starts_on: '', ends_on: '' }, problem: result.message }, result.status)

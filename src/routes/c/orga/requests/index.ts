@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { recordAudit } from '../../../../domain/audit/audit.service.js'
 import { approveRequest, declineRequest } from '../../../../domain/memberships/join.service.js'
-import { listPendingRequests } from '../../../../domain/memberships/memberships.repository.js'
+import { findPendingRequest, listDecidedRequests, listPendingRequests } from '../../../../domain/memberships/memberships.repository.js'
 import { DeclineRequestForm, readDeclineForm } from '../../../../forms/decline-form.js'
 import { HttpError } from '../../../../lib/errors.js'
 import { idParam } from '../../../../lib/http.js'
@@ -16,11 +17,12 @@ export default async function requestRoutes (app: FastifyInstance) {
 
   /** The list of requests; `declined` re-shows one request's decline note with its error. */
   async function requestsPage (request: FastifyRequest, reply: FastifyReply, declined?: { id: number, note: string, error: string }) {
-    const requests = await listPendingRequests(app.db, request.community.id)
+    const [requests, decided] = await Promise.all([listPendingRequests(app.db, request.community.id), listDecidedRequests(app.db, request.community.id)])
     return reply.page('c/orga/requests/index', {
       title: `Requests to join ${request.community.name}`,
       community: request.community,
       requests,
+      decided,
       section: 'requests',
       declined,
       errors: declined ? { [`decision_note-${declined.id}`]: declined.error } : {}
@@ -33,7 +35,11 @@ export default async function requestRoutes (app: FastifyInstance) {
 
   async function approve (request: FastifyRequest, reply: FastifyReply) {
     const id = idParam(request)
-    const result = await app.db.transaction().execute((trx) => approveRequest(trx, app.mailer, request.community, id, request.member!.id))
+    const result = await app.db.transaction().execute(async (trx) => {
+      const approved = await approveRequest(trx, app.mailer, request.community, id, request.member!.id)
+      if (approved.ok) await recordAudit(trx, { actorId: request.member!.id, action: 'request.approved', communityId: request.community.id, target: approved.name })
+      return approved
+    })
     if (!result.ok) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
     return reply.flash(`Approved ${result.name}. They have been emailed a link to accept the norms and join.`).redirect(paths.orgaRequests(request.community.slug), 303)
   }
@@ -42,7 +48,21 @@ export default async function requestRoutes (app: FastifyInstance) {
     const id = idParam(request)
     const form = readDeclineForm(request.body)
     if (form.error) return requestsPage(request, reply, { id, note: form.note, error: form.error })
-    const result = await app.db.transaction().execute((trx) => declineRequest(trx, app.mailer, request.community, id, request.member!.id, form.note))
+    if (!form.confirmed) {
+      // A decline mails the person and cannot be undone: the organizer confirms it on a page of its own.
+      const pending = await findPendingRequest(app.db, request.community.id, id)
+      if (!pending) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
+      return reply.page('c/orga/requests/confirm-decline', {
+        title: `Decline the request from ${pending.full_name}?`, community: request.community, section: 'requests', pending, note: form.note
+      })
+    }
+    const result = await app.db.transaction().execute(async (trx) => {
+      const declined = await declineRequest(trx, app.mailer, request.community, id, request.member!.id, form.note)
+      if (declined.ok) {
+        await recordAudit(trx, { actorId: request.member!.id, action: 'request.declined', communityId: request.community.id, target: declined.name, reason: form.note || null })
+      }
+      return declined
+    })
     if (!result.ok) throw new HttpError(409, 'That request is no longer waiting for a decision: another organizer may have decided it. Reload the list of requests.')
     return reply.flash(`Declined the request from ${result.name}.`).redirect(paths.orgaRequests(request.community.slug), 303)
   }

@@ -3,7 +3,7 @@ import type { Series } from '../../../../db/database.js'
 import { cancelEvent, EVENT_KINDS, lacksCaptions } from '../../../../domain/events/events.service.js'
 import type { FormValues } from '../../../../forms/place-fields.js'
 import { zoneOptions } from '../../../../lib/time-zones.js'
-import { hostChoices, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
+import { hostChoices, memberOptions, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { hostsFormValues, readHostsForm } from '../../../../forms/event-form.js'
 import { describeSchedule, instantToLocal } from '../../../../domain/series/recurrence.js'
 import { changeScheduleFrom, notifyTimeChanged, ScheduleChangeError } from '../../../../domain/series/series-changes.js'
@@ -169,6 +169,7 @@ export default async function seriesRoutes (app: FastifyInstance) {
       values: { ...(data.values ?? seriesFormValues(series)), ...hosts },
       schedule,
       hostChoices: await hostChoices(app.db, request.community.id, [...currentHosts, ...hosts.hosts.map(Number)].filter((n) => Number.isSafeInteger(n))),
+      hostOptions: await memberOptions(app.db, request.community.id, '- Nobody else -'),
       fromOptions: occurrences.map((o) => ({ value: String(o.id), label: `${instantToLocal(o.starts_at, o.time_zone).replace('T', ' ')} (${o.time_zone.replace(/_/g, ' ')})${o.status === 'cancelled' ? ', cancelled' : ''}` })),
       kindOptions,
       zoneOptions: zoneOptions(String(schedule.time_zone ?? '')),

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listRequirements } from '../../../../domain/communities/communities.repository.js'
+import { recordAudit } from '../../../../domain/audit/audit.service.js'
 import { updateCommunitySettings } from '../../../../domain/communities/communities.service.js'
 import { communityFormValues, CommunitySettingsForm, readCommunityForm } from '../../../../forms/community-form.js'
 import { NoQuery, SlugParams } from '../../../../lib/schema.js'
@@ -22,7 +23,10 @@ export default async function settingsRoutes (app: FastifyInstance) {
     if (!input) {
       return reply.page('c/orga/settings/index', { title: `Settings of ${request.community.name}`, community: request.community, values, errors, section: 'settings' }, 400)
     }
-    await app.db.transaction().execute((trx) => updateCommunitySettings(trx, request.community.id, input))
+    await app.db.transaction().execute(async (trx) => {
+      await updateCommunitySettings(trx, request.community.id, input)
+      await recordAudit(trx, { actorId: request.member!.id, action: 'settings.changed', communityId: request.community.id, target: request.community.name })
+    })
     return reply.flash('Settings saved.').redirect(paths.orgaSettings(request.community.slug), 303)
   }
 }
