@@ -1,4 +1,4 @@
-import { form, oneOf, text } from '../lib/schema.js'
+import { form, multiline, oneOf, text } from '../lib/schema.js'
 import { readForm, type ReadForm } from './read-form.js'
 
 export const MESSAGE_SUBJECT_MAX = 150
@@ -8,7 +8,7 @@ export const MESSAGE_BODY_MAX = 5000
 export const EventMessageForm = form({
   audience: oneOf('who gets the message', ['going', 'waitlist', 'both'], { required: true, errorMessage: 'Choose who gets the message: those going, the waitlist, or both.' }),
   subject: text('the subject', MESSAGE_SUBJECT_MAX, { required: true }),
-  body: text('the message', MESSAGE_BODY_MAX, { required: true })
+  body: multiline('the message', MESSAGE_BODY_MAX, { required: true })
 })
 
 /** Reads the message form: the text as typed, and one error per field (limits named, nothing cut). */

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon'
 import { buildRule, localToInstant, type RulePattern } from '../domain/series/recurrence.js'
 import type { ScheduleChange } from '../domain/series/series-changes.js'
 import { RULE_PATTERNS, SPEAKER_FORM_MEETINGS, type MeetingSpeaker, type SeriesContent, type SeriesInput } from '../domain/series/series.service.js'
-import { checkbox, clockTime, csrfField, date, form, formatted, oneOf } from '../lib/schema.js'
+import { checkbox, clockTime, csrfField, date, form, formatted, oneOf, SINGLE_LINE_PATTERN } from '../lib/schema.js'
 import { checkForm } from '../lib/validation.js'
 import { hostFields } from './event-form.js'
 import { contentAndPlaceValues, contentFields, field, placeFields, readContentAndPlace, type FormValues } from './place-fields.js'
@@ -78,7 +78,7 @@ export const SpeakersForm = Type.Object({ _csrf: csrfField }, {
   additionalProperties: false,
   maxProperties: 2 * SPEAKER_FORM_MEETINGS + 1,
   patternProperties: {
-    '^speaker_[1-9][0-9]{0,8}$': Type.String({ title: 'the speaker', maxLength: SPEAKER_MAX }),
+    '^speaker_[1-9][0-9]{0,8}$': Type.String({ title: 'the speaker', maxLength: SPEAKER_MAX, pattern: SINGLE_LINE_PATTERN }),
     '^why_[1-9][0-9]{0,8}$': Type.String({ title: 'why this meeting matters', maxLength: WHY_MAX })
   }
 })
