@@ -13,7 +13,7 @@ import { buildTwoCommunities } from '../fixtures/two-communities.js'
 // per route (the default keeps the file around a minute on a busy 2-core machine).
 
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261204
-const runsPerRoute = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 12
+const runsPerRoute = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 16
 
 /** Percent-encodes a JavaScript string as UTF-8, writing a lone surrogate as its (invalid) three UTF-8 bytes. */
 function encode (s: string): string {
