@@ -212,7 +212,8 @@ t.test('no route answers hostile input with a 5xx', async (t) => {
     if (result.failed) {
       const ce = result.counterexample?.[0] as { viewer: string, url: string, body: { payload: string, type?: string } } | undefined
       failures.push(`${method} ${route.url} as ${ce?.viewer}: ${ce?.url.slice(0, 200)} ` +
-        `[${ce?.body.type}] ${ce?.body.payload.slice(0, 300)} (seed ${result.seed}, path ${result.counterexamplePath})` +
+        `[${ce?.body.type}] ${ce?.body.payload.slice(0, 300)} (${ce?.body.payload.length} characters; ` +
+        `again: FUZZ_SEED=${seed} FUZZ_RUNS=${runsPerRoute} FUZZ_ROUTES='^${method} ${route.url}$')` +
         (result.errorInstance ? ` ${String(result.errorInstance).slice(0, 200)}` : ''))
     }
     if (process.env.FUZZ_VERBOSE) console.error(`${method} ${route.url}: ${Date.now() - routeStarted} ms${result.failed ? ' FAILED' : ''}`)
