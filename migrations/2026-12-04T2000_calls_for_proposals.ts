@@ -55,6 +55,19 @@ export async function up (db: Kysely<any>): Promise<void> {
     .addCheckConstraint('calls_open_before_close', sql`opens_at < closes_at`)
     .execute()
   await db.schema.createIndex('calls_community_idx').on('calls').columns(['community_id', 'closes_at']).execute()
+  await db.schema.createIndex('calls_event_idx').on('calls').column('event_id').execute()
+  await db.schema.createIndex('calls_series_idx').on('calls').column('series_id').execute()
+  // Event pages (read cache) link to the call of their event or series: a changed call drops them all (calls
+  // change seldom; one coarse notice, as migration cache_notify_per_statement sends for large changes).
+  await sql.raw(`
+    create function convene_cache_calls() returns trigger language plpgsql as $$
+    begin
+      perform pg_notify('convene_cache', 'event:*');
+      return null;
+    end $$`).execute(db)
+  for (const op of ['insert', 'update', 'delete', 'truncate']) {
+    await sql.raw(`create trigger convene_cache_${op} after ${op} on calls for each statement execute function convene_cache_calls()`).execute(db)
+  }
 
   // Members given the reviewer role for one call (organizers review every call of their community).
   await db.schema.createTable('call_reviewers')
@@ -190,6 +203,8 @@ export async function up (db: Kysely<any>): Promise<void> {
 }
 
 export async function down (db: Kysely<any>): Promise<void> {
+  for (const op of ['insert', 'update', 'delete', 'truncate']) await sql.raw(`drop trigger convene_cache_${op} on calls`).execute(db)
+  await sql.raw('drop function convene_cache_calls()').execute(db)
   for (const table of ['session_picks', 'agenda_sessions', 'coaching_notes', 'reviews', 'review_assignments',
     'proposal_speakers', 'proposals', 'proposal_invitations', 'call_reviewers', 'calls', 'talk_templates']) {
     await db.schema.dropTable(table).execute()

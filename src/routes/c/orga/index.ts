@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import callRoutes from './calls/index.js'
 import checkInRoutes from './check-in/index.js'
 import eventRoutes from './events/index.js'
 import invitationRoutes from './invitations/index.js'
@@ -22,4 +23,5 @@ export default async function orgaRoutes (app: FastifyInstance) {
   await app.register(settingsRoutes)
   await app.register(organizerRoutes)
   await app.register(invitationRoutes)
+  await app.register(callRoutes)
 }
