@@ -127,10 +127,12 @@ export function readCallForm (body: unknown, ctx: { zone: string | null, topicCh
   if (!(cap >= 1 && cap <= 20)) errors.max_per_person ??= 'Enter the cap on proposals per person, from 1 to 20.'
   let opensAt: Date | null = null
   let closesAt: Date | null = null
-  if (ctx.zone && !errors.opens_date && !errors.opens_time) opensAt = localToInstant(`${values.opens_date}T${values.opens_time}`, ctx.zone)
-  if (ctx.zone && !errors.closes_date && !errors.closes_time) closesAt = localToInstant(`${values.closes_date}T${values.closes_time}`, ctx.zone)
+  // Without the target's zone yet (none chosen), the order of the dates is still checked, in UTC.
+  const zone = ctx.zone ?? 'UTC'
+  if (!errors.opens_date && !errors.opens_time) opensAt = localToInstant(`${values.opens_date}T${values.opens_time}`, zone)
+  if (!errors.closes_date && !errors.closes_time) closesAt = localToInstant(`${values.closes_date}T${values.closes_time}`, zone)
   if (opensAt && closesAt && closesAt <= opensAt) errors.closes_date ??= 'The call must close after it opens: enter a later closing date or time.'
-  if (Object.keys(errors).length || !opensAt || !closesAt) return { values, errors }
+  if (Object.keys(errors).length || !ctx.zone || !opensAt || !closesAt) return { values, errors }
   return {
     values,
     errors,
