@@ -4,6 +4,7 @@ import type { CallInput } from '../domain/proposals/calls.service.js'
 import { DEFAULT_FORMATS } from '../domain/proposals/templates.js'
 import { instantToLocal, localToInstant } from '../domain/series/recurrence.js'
 import { checkbox, clockTime, date, form, formatted, idList, text } from '../lib/schema.js'
+import { bool } from '../lib/forms.js'
 import { checkForm } from '../lib/validation.js'
 
 /*
@@ -102,7 +103,7 @@ export function readCallForm (body: unknown, ctx: { zone: string | null, topicCh
     target: str(b, 'target'), title: str(b, 'title'), looking_for: str(b, 'looking_for'),
     opens_date: str(b, 'opens_date'), opens_time: str(b, 'opens_time'), closes_date: str(b, 'closes_date'), closes_time: str(b, 'closes_time'),
     formats: rows, topics: strings(b.topics), template_ids: strings(b.template_ids), max_per_person: str(b, 'max_per_person'),
-    blind_review: b.blind_review !== undefined
+    blind_review: bool(b, 'blind_review')
   }
   // Formats: rows with a name; each needs whole minutes from 1 to 480; names unique.
   const formats: CallFormat[] = []

@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import type { Affiliation, Proposal, TalkTemplate } from '../db/database.js'
 import { AFFILIATIONS, type ProposalInput } from '../domain/proposals/proposals.service.js'
 import { checkbox, form, oneOf, text } from '../lib/schema.js'
+import { bool } from '../lib/forms.js'
 import { checkForm } from '../lib/validation.js'
 
 /*
@@ -78,7 +79,7 @@ export function readProposalForm (body: unknown, template: TalkTemplate | null):
   const values: ProposalFormValues = {
     template_id: str(b, 'template_id'), title: str(b, 'title').trim(), format: str(b, 'format'), topic: str(b, 'topic'), bio: str(b, 'bio').trim(),
     affiliation: str(b, 'affiliation') || 'government', affiliation_note: str(b, 'affiliation_note').trim(),
-    pledge: b.pledge !== undefined, first_time: b.first_time !== undefined, wants_coaching: b.wants_coaching !== undefined, answers
+    pledge: bool(b, 'pledge'), first_time: bool(b, 'first_time'), wants_coaching: bool(b, 'wants_coaching'), answers
   }
   // An over-long answer is reported by the service in the template's words; the schema's bound only stops abuse.
   const errors: Record<string, string> = {}
