@@ -30,7 +30,7 @@ export async function ensureTemplates (db: Db, communityId: number): Promise<Tal
   return listTemplates(db, communityId)
 }
 
-export async function createCall (db: Db, communityId: number, input: CallInput, by: number): Promise<Call> {
+export async function createCall (db: Db, communityId: number, input: CallInput, by: number | null): Promise<Call> {
   return insertCall(db, {
     community_id: communityId,
     event_id: input.target.kind === 'event' ? input.target.id : null,
