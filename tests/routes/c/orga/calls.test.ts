@@ -110,11 +110,17 @@ t.test('organizers open and edit calls for proposals, and edit talk templates', 
     t.notMatch(res.body, '<script>alert(1)')
   })
 
-  await t.test('a call on a series takes the series’ zone', async (t) => {
+  await t.test('a call on a series takes the series’ zone, and its meetings’ pages link to it at once', async (t) => {
+    const occurrence = await db.selectFrom('events').select('id').where('series_id', '=', series.id).orderBy('starts_at').executeTakeFirstOrThrow()
+    const member = await as(ada)
+    t.notMatch(text((await member.get(`/c/dna/events/${occurrence.id}`)).body), 'Call for proposals', 'no call yet (and the page is now cached)')
     const res = await organizer.post(`${base}/new`, fields({ target: `series-${series.id}`, title: 'Brown-bag talks', template_ids: templates.map((x) => String(x.id)) }))
     t.equal(res.statusCode, 303)
     const call = await db.selectFrom('calls').selectAll().where('series_id', '=', series.id).executeTakeFirstOrThrow()
     t.equal(call.time_zone, series.time_zone)
+    const page = await member.get(`/c/dna/events/${occurrence.id}`)
+    t.match(text(page.body), 'Call for proposals Open until')
+    t.match(page.body, `href="/c/dna/calls/${call.id}"`)
   })
 
   await t.test('an event of another community cannot be the target', async (t) => {
