@@ -19,7 +19,7 @@ import { buildRule, localToInstant } from '../domain/series/recurrence.js'
 import { createSeries, materialiseSeries } from '../domain/series/series.service.js'
 import { listRequirements } from '../domain/communities/communities.repository.js'
 import { createCall, ensureTemplates } from '../domain/proposals/calls.service.js'
-import { findCallOn } from '../domain/proposals/proposals.repository.js'
+import { listCallsOn } from '../domain/proposals/proposals.repository.js'
 import { saveProposal, type ProposalInput } from '../domain/proposals/proposals.service.js'
 import { DEFAULT_FORMATS } from '../domain/proposals/templates.js'
 
@@ -507,7 +507,7 @@ async function seedDemoCalls (app: FastifyInstance, now = new Date()): Promise<v
   if (!community) return
   const conference = await app.db.selectFrom('events').select(['id', 'time_zone', 'created_by']).where('community_id', '=', community.id)
     .where('kind', '=', 'conference').orderBy('starts_at').limit(1).executeTakeFirst()
-  if (!conference || await findCallOn(app.db, conference.id, null)) return
+  if (!conference || (await listCallsOn(app.db, conference.id, null)).length) return
   const templates = await ensureTemplates(app.db, community.id)
   const topics = (await listRequirements(app.db, community.id)).map((r) => r.name)
   await app.db.transaction().execute(async (trx) => {

@@ -93,11 +93,14 @@ export async function listOpenCalls (db: Db, communityId: number, now: Date) {
     .orderBy('closes_at').orderBy('id').execute()
 }
 
-/** The latest-closing call on an event or on its series (open or not: the page decides what to show). */
-export async function findCallOn (db: Db, eventId: number, seriesId: number | null): Promise<Pick<Call, 'id' | 'title' | 'opens_at' | 'closes_at' | 'time_zone'> | undefined> {
+/**
+ * The calls on an event or on its series, soonest closing first (open or not: the page picks by the time it is
+ * shown, so the list can be cached). At most 10: more than a handful on one event is a mistake.
+ */
+export async function listCallsOn (db: Db, eventId: number, seriesId: number | null): Promise<Array<Pick<Call, 'id' | 'title' | 'opens_at' | 'closes_at' | 'time_zone'>>> {
   return db.selectFrom('calls').select(['id', 'title', 'opens_at', 'closes_at', 'time_zone'])
     .where((eb) => seriesId === null ? eb('event_id', '=', eventId) : eb.or([eb('event_id', '=', eventId), eb('series_id', '=', seriesId)]))
-    .orderBy('closes_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+    .orderBy('closes_at').orderBy('id').limit(10).execute()
 }
 
 /** The community's events and series a call can be on: upcoming events (not cancelled) and every series. */

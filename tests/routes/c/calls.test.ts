@@ -116,10 +116,19 @@ t.test('members propose talks to an open call', async (t) => {
     t.match(edit.body, '>Just a start.</textarea>')
     const res = await member.post(`${draftUrl}/edit`, full())
     t.equal(res.statusCode, 303)
-    const page = text((await member.get(draftUrl)).body)
+    const shown = await member.get(draftUrl)
+    const page = text(shown.body)
     t.match(page, 'Proposal submitted.')
     t.match(page, 'State: Submitted')
     t.match(page, 'Taken: “I speak from my own work; this is not a sales pitch”')
+    // What speakers write is shown as text: markup stays inert.
+    const hostile = '<img src=x onerror=alert(1)>'
+    await member.post(`${draftUrl}/edit`, full({ title: `Title ${hostile}`, bio: `Bio ${hostile}`, answer_reuse: `${'r'.repeat(70)} ${hostile}` }), { csrfFrom: `${draftUrl}/edit` })
+    const escaped = await member.get(draftUrl)
+    t.notMatch(escaped.body, '<img src=x')
+    t.match(escaped.body, 'Title &lt;img src=x onerror=alert(1)&gt;')
+    t.match(escaped.body, 'Bio &lt;img src=x onerror=alert(1)&gt;')
+    await member.post(`${draftUrl}/edit`, full(), { csrfFrom: `${draftUrl}/edit` })
   })
 
   await t.test('the cap per person counts drafts and submitted proposals, and names the cap', async (t) => {

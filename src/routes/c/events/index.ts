@@ -9,7 +9,7 @@ import { revokeRsvpLinks } from '../../../domain/rsvps/rsvp-links.js'
 import { answerOutsideTransaction } from '../../../domain/rsvps/rsvps.service.js'
 import { derived } from '../../../infra/cache/tagged-cache.js'
 import { tags } from '../../../infra/cache/tags.js'
-import { findCallOn } from '../../../domain/proposals/proposals.repository.js'
+import { listCallsOn } from '../../../domain/proposals/proposals.repository.js'
 import { callPhase } from '../../../domain/proposals/calls.service.js'
 import { dateTime, shortDate } from '../../../lib/format.js'
 import { notFound } from '../../../lib/errors.js'
@@ -115,10 +115,11 @@ export default async function eventRoutes (app: FastifyInstance) {
       viewerTimes: viewerTimes(event, request.viewerZone)
     }))
     // The call for proposals on the event or its series (cached with the page: a changed call drops event pages).
-    const call = await app.caches.eventPages.get(`call:${event.id}`, async () => ({
-      value: (await findCallOn(app.db, event.id, event.series_id)) ?? null, tags: [tags.event(event.id)]
+    const calls = await app.caches.eventPages.get(`calls:${event.id}`, async () => ({
+      value: await listCallsOn(app.db, event.id, event.series_id), tags: [tags.event(event.id)]
     }))
-    const openCall = call && callPhase(call) === 'open'
+    const call = calls.find((c) => callPhase(c) === 'open')
+    const openCall = call
       ? { href: paths.call(request.community.slug, call.id), title: call.title, closes: dateTime(call.closes_at, call.time_zone) }
       : null
     const whoIsGoing = derived(page, 'going', () => app.renderFragment('/c/events/_going', { going: page.going, counts }))
