@@ -64,17 +64,13 @@ export default async function callRoutes (app: FastifyInstance) {
     const community = request.community
     const [templates, requirements] = await Promise.all([ensureTemplates(app.db, community.id), listRequirements(app.db, community.id)])
     let targetOptions: Array<{ value: string, label: string }> = []
-    let zone = data.call?.time_zone ?? null
     if (!data.call) {
       const targets = await callTargets(app.db, community.id, new Date())
       targetOptions = [
         { value: '', label: '- Choose -' },
         ...targets.events.map((e) => ({ value: `event-${e.id}`, label: `Event: ${e.title}, ${shortDate(e.starts_at, e.time_zone)}` })),
-        ...targets.series.map((s) => ({ value: `series-${s.id}`, label: `Series: ${s.title}` }))
+        ...targets.series.map((s) => ({ value: `series-${s.id}`, label: `Series: ${s.title} (${s.time_zone.replace(/_/g, ' ')} time)` }))
       ]
-      const chosen = parseTarget(data.values.target)
-      zone = chosen ? [...targets.events.map((e) => ({ k: `event-${e.id}`, z: e.time_zone })), ...targets.series.map((s) => ({ k: `series-${s.id}`, z: s.time_zone }))]
-        .find((t) => t.k === data.values.target)?.z ?? null : null
     }
     const values = { ...data.values, formats: [...data.values.formats, ...Array.from({ length: SPARE_FORMAT_ROWS }, () => ({ key: '', label: '', minutes: '' }))] }
     return reply.page('c/orga/calls/form', {
@@ -84,7 +80,6 @@ export default async function callRoutes (app: FastifyInstance) {
       values,
       errors: data.errors ?? {},
       targetOptions,
-      zone,
       topicChoices: requirements.map((r) => r.name),
       templates
     }, status)
