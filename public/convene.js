@@ -17,3 +17,29 @@ try {
 } catch {
   // No Intl time zone support: times are shown in each event's zone only.
 }
+
+// Talk-template fields: the "Between 100 and 1,200 characters" hint also counts what has been written so far. The
+// server checks the limits anyway; without JavaScript the hint stays as it is.
+for (const field of document.querySelectorAll('[data-max][data-min]')) {
+  const hint = document.querySelector('[data-counter-for="' + field.id + '"]')
+  if (!hint) continue
+  const live = document.createElement('span')
+  live.setAttribute('aria-live', 'polite')
+  live.className = 'usa-hint display-block'
+  hint.after(live)
+  const count = () => {
+    let n = 0
+    try {
+      for (const _ of new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(field.value.trim())) n++
+    } catch {
+      n = [...field.value.trim()].length
+    }
+    const min = Number(field.dataset.min)
+    const max = Number(field.dataset.max)
+    const note = n > max ? ' (' + (n - max).toLocaleString('en-US') + ' too many)' : n < min ? ' (' + (min - n).toLocaleString('en-US') + ' to go)' : ''
+    live.textContent = n.toLocaleString('en-US') + ' written' + note
+  }
+  let timer = null
+  field.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(count, 400) })
+  count()
+}

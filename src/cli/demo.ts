@@ -17,6 +17,11 @@ import { findCommunityBySlug } from '../domain/communities/communities.repositor
 import { answerInTransaction, type RsvpChoice } from '../domain/rsvps/rsvps.service.js'
 import { buildRule, localToInstant } from '../domain/series/recurrence.js'
 import { createSeries, materialiseSeries } from '../domain/series/series.service.js'
+import { listRequirements } from '../domain/communities/communities.repository.js'
+import { createCall, ensureTemplates } from '../domain/proposals/calls.service.js'
+import { listCallsOn } from '../domain/proposals/proposals.repository.js'
+import { saveProposal, type ProposalInput } from '../domain/proposals/proposals.service.js'
+import { DEFAULT_FORMATS } from '../domain/proposals/templates.js'
 
 /**
  * Demo data for `npm run demo`: a site admin, two communities with organizers (current and past coordinator
@@ -512,6 +517,59 @@ async function seedDemoInvitations (app: FastifyInstance): Promise<void> {
   }
 }
 
+/** The demo's proposals: [speaker's email, template, submitted?, title, format, answers, bio, affiliation, first time?]. */
+type DemoProposal = [email: string, template: string, submit: boolean, title: string, format: string, answers: Record<string, string>, bio: string, affiliation: ProposalInput['affiliation'], firstTime: boolean]
+const DNA_PROPOSALS: DemoProposal[] = [
+  [DEMO.member.email, 'Experience report', true, 'From manual to automated extraction in nine months', 'talk', {
+    problem: 'In 2025 our DNA unit extracted every sample by hand. Turnaround for property crimes had drifted past 120 days, two analysts spent half their week at the bench on extractions, and the backlog grew by forty cases a month.',
+    tried: 'We validated an automated extraction platform on a borrowed instrument first, then ran both methods side by side for six weeks. The first batch layout failed on low-quantity touch samples; we rebuilt it around sample type.',
+    happened: 'Turnaround for property crimes fell from 124 to 61 days (monthly LIMS reports). Hands-on extraction time fell by 70 per cent. Our QAS audit found no nonconformities in the new procedure.',
+    reuse: 'Our validation plan, the side-by-side comparison spreadsheet and the batch layout by sample type, all shareable.',
+    why: 'Every lab still extracting by hand faces the same decision; this saves months of validation design.',
+    pitch: 'How a mid-size state lab automated DNA extraction in nine months, halved turnaround, and passed its QAS audit: the plan and the spreadsheets you can reuse.'
+  }, 'Forensic scientist in the DNA unit of the Ohio Bureau of Criminal Investigation; led our move to automated extraction.', 'government', false],
+  [emailFor('Priya Patel', 'isp.illinois.example.gov'), 'How-to / demo', true, 'Explaining a likelihood ratio to a jury in two minutes', 'lightning', {
+    goal: 'Explain a probabilistic genotyping likelihood ratio to a jury clearly and correctly, in under two minutes.',
+    steps: '1. The one-sentence definition we use. 2. The three analogies that mislead jurors and the one that does not. 3. Answering the transposed-conditional question on cross.',
+    context: 'I have testified on STRmix results in over forty trials in Illinois since 2022.',
+    why: 'Every analyst reporting likelihood ratios will be asked this on the stand.',
+    pitch: 'A tested two-minute explanation of likelihood ratios for juries, and how to avoid the transposed conditional on cross-examination.'
+  }, 'Forensic scientist III, Illinois State Police; STRmix trainer.', 'government', false],
+  [emailFor('Grace Kim', 'wsp.example.gov'), 'Experience report', false, 'Clearing 1,400 sexual assault kits', 'talk', {
+    problem: 'Our sexual assault kit backlog passed 1,400 kits in 2024.'
+  }, '', 'government', true]
+]
+
+/** An open call for proposals on the DNA community's conference, with proposals submitted and in draft (once). */
+async function seedDemoCalls (app: FastifyInstance, now = new Date()): Promise<void> {
+  const community = await findCommunityBySlug(app.db, DEMO.communities.dna)
+  if (!community) return
+  const conference = await app.db.selectFrom('events').select(['id', 'time_zone', 'created_by']).where('community_id', '=', community.id)
+    .where('kind', '=', 'conference').orderBy('starts_at').limit(1).executeTakeFirst()
+  if (!conference || (await listCallsOn(app.db, conference.id, null)).length) return
+  const templates = await ensureTemplates(app.db, community.id)
+  const topics = (await listRequirements(app.db, community.id)).map((r) => r.name)
+  await app.db.transaction().execute(async (trx) => {
+    const call = await createCall(trx, community.id, {
+      target: { kind: 'event', id: conference.id, timeZone: conference.time_zone },
+      title: 'Talks for the regional conference',
+      lookingFor: 'Experience reports and demos from your own casework and lab management: what you changed, what happened, and what another lab can reuse. First-time speakers are welcome; ask for coaching.',
+      opensAt: new Date(now.getTime() - 7 * 86_400_000), closesAt: new Date(now.getTime() + 45 * 86_400_000),
+      formats: DEFAULT_FORMATS, topics, templateIds: templates.map((t) => t.id), maxPerPerson: 2, blindReview: true
+    }, conference.created_by)
+    for (const [email, templateName, submit, title, format, answers, bio, affiliation, firstTime] of DNA_PROPOSALS) {
+      const member = await trx.selectFrom('members').select('id').where('email', '=', email).executeTakeFirst()
+      const template = templates.find((t) => t.name === templateName)
+      if (!member || !template) continue
+      const saved = await saveProposal(trx, {
+        call, template, memberId: member.id, existing: null, now,
+        input: { templateId: template.id, title, format, topic: submit ? topics[0] ?? '' : '', answers, bio, affiliation, affiliationNote: '', pledge: submit, firstTime, wantsCoaching: firstTime, submit }
+      })
+      if (!saved.ok) throw new Error(`demo proposal "${title}": ${Object.values(saved.errors).join(' ')}`)
+    }
+  })
+}
+
 async function signInLink (app: FastifyInstance, email: string): Promise<string> {
   const member = await app.db.selectFrom('members').select(['id', 'email']).where('email', '=', email).executeTakeFirstOrThrow()
   const token = randomToken()
@@ -528,6 +586,7 @@ export async function seedDemo (app: FastifyInstance): Promise<{ organizer: stri
   if (!present) await app.db.transaction().execute((trx) => createDemoData(trx))
   await seedDemoEvents(app)
   await seedDemoInvitations(app)
+  await seedDemoCalls(app)
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),

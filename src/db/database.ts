@@ -186,6 +186,17 @@ export interface Database {
   calendar_changes: CalendarChangesTable
   reminders_sent: RemindersSentTable
   audit_entries: AuditEntriesTable
+  talk_templates: TalkTemplatesTable
+  calls: CallsTable
+  call_reviewers: CallReviewersTable
+  proposal_invitations: ProposalInvitationsTable
+  proposals: ProposalsTable
+  proposal_speakers: ProposalSpeakersTable
+  review_assignments: ReviewAssignmentsTable
+  reviews: ReviewsTable
+  coaching_notes: CoachingNotesTable
+  agenda_sessions: AgendaSessionsTable
+  session_picks: SessionPicksTable
 }
 
 /** A database handle or an open transaction: repository functions take either. */
@@ -389,3 +400,180 @@ export interface AuditEntriesTable {
 }
 
 export type AuditEntry = Selectable<AuditEntriesTable>
+// Speakers: calls for proposals, templates, proposals, reviews, the agenda (migrations/2026-12-04T2000_calls_for_proposals.ts)
+type Json<T> = ColumnType<T, string, string>
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>
+
+/** One field of a talk template: what the speaker writes, with its guidance, an example and its length limits. */
+export interface TemplateField {
+  key: string
+  label: string
+  guidance: string
+  example: string
+  /** Characters, counted as the speaker sees them. */
+  min: number
+  max: number
+  multiline: boolean
+  /** This field's text becomes the session's "why this matters" line when the talk is accepted. */
+  whyThisMatters?: boolean
+}
+
+export interface TalkTemplatesTable {
+  id: Generated<number>
+  community_id: number
+  name: string
+  description: Generated<string>
+  fields: Json<TemplateField[]>
+  archived: Generated<boolean>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+/** A talk format a call offers: "Lightning talk, 5 minutes". */
+export interface CallFormat { key: string, label: string, minutes: number }
+/** One criterion of a call's review rubric, scored 1–5, with its weight in the proposal's score. */
+export interface RubricCriterion { key: string, label: string, weight: number }
+export type Decision = 'accepted' | 'rejected' | 'backup'
+/** The decision mails of a call, as the organizer edited them (placeholders in {braces}). */
+export type DecisionMails = Record<Decision, { subject: string, body: string }>
+
+export interface CallsTable {
+  id: Generated<number>
+  community_id: number
+  event_id: number | null
+  series_id: number | null
+  title: string
+  looking_for: Generated<string>
+  opens_at: Date
+  closes_at: Date
+  time_zone: string
+  formats: Json<CallFormat[]>
+  topics: ColumnType<string[], string[] | undefined, string[]>
+  template_ids: ColumnType<number[], number[], number[]>
+  max_proposals_per_person: Generated<number>
+  blind_review: Generated<boolean>
+  same_agency_conflict: Generated<boolean>
+  reviewers_per_proposal: Generated<number>
+  rubric: Json<RubricCriterion[]>
+  decision_mails: Json<DecisionMails>
+  confirm_reminder_days: Generated<number>
+  decisions_released_at: Date | null
+  created_by: number | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface CallReviewersTable {
+  call_id: number
+  member_id: number
+  added_by: number | null
+  added_at: CreatedAt
+}
+
+export interface ProposalInvitationsTable {
+  id: Generated<number>
+  call_id: number
+  member_id: number
+  invited_by: number | null
+  note: string
+  created_at: CreatedAt
+}
+
+export type ProposalState = 'draft' | 'submitted' | 'withdrawn'
+export type Affiliation = 'government' | 'contractor' | 'vendor' | 'academic' | 'other'
+
+export interface ProposalsTable {
+  id: Generated<number>
+  call_id: number
+  submitter_id: number
+  template_id: number
+  invitation_id: number | null
+  title: string
+  format: string
+  topic: string | null
+  answers: ColumnType<Record<string, string>, string | undefined, string>
+  identifying: ColumnType<string[], string[] | undefined, string[]>
+  bio: Generated<string>
+  affiliation: ColumnType<Affiliation, Affiliation | undefined, Affiliation>
+  affiliation_note: Generated<string>
+  pledged_at: Date | null
+  first_time: Generated<boolean>
+  wants_coaching: Generated<boolean>
+  state: ColumnType<ProposalState, ProposalState | undefined, ProposalState>
+  withdrawn_reason: string | null
+  decision: Decision | null
+  decided_by: number | null
+  decided_at: Date | null
+  decision_mailed_at: Date | null
+  note_to_speaker: string | null
+  confirmation: 'confirmed' | 'declined' | null
+  confirmed_at: Date | null
+  confirm_reminded_at: Date | null
+  submitted_at: Date | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface ProposalSpeakersTable {
+  id: Generated<number>
+  proposal_id: number
+  email: string
+  member_id: number | null
+  state: ColumnType<'invited' | 'accepted' | 'declined', 'invited' | 'accepted' | 'declined' | undefined, 'invited' | 'accepted' | 'declined'>
+  invited_at: CreatedAt
+  answered_at: Date | null
+}
+
+export interface ReviewAssignmentsTable {
+  proposal_id: number
+  reviewer_id: number
+  assigned_at: CreatedAt
+}
+
+export interface ReviewsTable {
+  id: Generated<number>
+  proposal_id: number
+  reviewer_id: number
+  scores: Json<Record<string, number>>
+  score: number
+  comment: Generated<string>
+  note_to_speaker: Generated<string>
+  submitted_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface CoachingNotesTable {
+  id: Generated<number>
+  proposal_id: number
+  author_id: number | null
+  body: string
+  created_at: CreatedAt
+}
+
+export interface AgendaSessionsTable {
+  id: Generated<number>
+  event_id: number
+  proposal_id: number | null
+  title: string
+  why_this_matters: Generated<string>
+  starts_at: Date
+  ends_at: Date
+  room: Generated<string>
+  track: Generated<string>
+  published: Generated<boolean>
+  sequence: Generated<number>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface SessionPicksTable {
+  session_id: number
+  member_id: number
+  picked_at: CreatedAt
+}
+
+export type TalkTemplate = Selectable<TalkTemplatesTable>
+export type Call = Selectable<CallsTable>
+export type Proposal = Selectable<ProposalsTable>
+export type Review = Selectable<ReviewsTable>
+export type AgendaSession = Selectable<AgendaSessionsTable>

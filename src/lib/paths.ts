@@ -138,6 +138,31 @@ export const paths = {
   /** The community's audit log, at a page. */
   orgaAudit: (slug: string, page?: number) => `${orga(slug)}/audit${query({ page: page && page > 1 ? page : undefined })}`,
 
+  /** The organizers' calls for proposals. */
+  orgaCalls: (slug: string) => `${orga(slug)}/calls`,
+  /** A new call, on `event-12` or `series-3` when given. */
+  orgaNewCall: (slug: string, target?: string) => `${orga(slug)}/calls/new${query({ on: target })}`,
+  /** A call's organizer page (its proposals). */
+  orgaCall: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}`,
+  /** A call's edit form. */
+  orgaCallEdit: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/edit`,
+  /** The community's talk templates. */
+  orgaTemplates: (slug: string) => `${orga(slug)}/calls/templates`,
+  /** One talk template's edit form. */
+  orgaTemplate: (slug: string, templateId: Id) => `${orga(slug)}/calls/templates/${seg(templateId)}`,
+
+  /** A call for proposals as members see it. */
+  call: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}`,
+  /** The signed-in member's proposals in a community. */
+  myProposals: (slug: string) => `${community(slug)}/calls/mine`,
+  /** Writing a proposal to a call, in a template when chosen. */
+  propose: (slug: string, callId: Id, templateId?: Id) => `${community(slug)}/calls/${seg(callId)}/propose${query({ template: templateId })}`,
+  /** A proposal's page (its speaker and the organizers). */
+  proposal: (slug: string, callId: Id, proposalId: Id) => `${community(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}`,
+  /** A proposal's edit form, or its withdrawal (POST). */
+  proposalAction: (slug: string, callId: Id, proposalId: Id, action: 'edit' | 'withdraw') =>
+    `${community(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/${action}`,
+
   /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
   joinVerify: (token?: string) => `/join/verify${query({ token })}`,
   /** A mailed link that confirms a member's new email address. Without a token: the form's action. */

@@ -27,7 +27,7 @@ const SKIP = [
 
 /** At most this many pages of one pattern (`/members/:n`), so the crawl stays bounded. */
 const PER_PATTERN = 2
-const MAX_PAGES = 80
+const MAX_PAGES = 100
 
 /** `/c/dna/events/123?past=1` → `/c/dna/events/:n?past`: numbers and tokens become placeholders. */
 function patternOf (url: URL): string {
@@ -287,6 +287,20 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
       v.page.locator('main form[method="post"] button[type="submit"], main form[method="post"] .usa-button').first().click()
     ])
     await v.check(t, res, 400, 'the profile form with an empty name')
+    // A proposal submitted half-written: every template field's problem listed, the input kept.
+    const call = await h.app.db.selectFrom('calls').innerJoin('communities', 'communities.id', 'calls.community_id').select('calls.id')
+      .where('communities.slug', '=', DNA).executeTakeFirstOrThrow()
+    await v.page.goto(`/c/${DNA}/calls/${call.id}/propose`)
+    await h.checkA11y(v.page, t)
+    await Promise.all([v.page.waitForNavigation(), v.page.locator('main .usa-card__footer a').first().click()])
+    await h.checkA11y(v.page, t)
+    await v.page.getByLabel('Title of your talk', { exact: false }).fill('Half-written')
+    const [res3] = await Promise.all([
+      v.page.waitForNavigation(),
+      v.page.getByRole('button', { name: 'Submit proposal' }).click()
+    ])
+    await v.page.locator('#error-summary').waitFor()
+    await v.check(t, res3, 400, 'a proposal submitted half-written')
     v.assertDistinctTitles(t)
     t.comment(`${v.role} visited:\n${v.summary()}`)
     t.ok(v.distinctPages() >= 15, `the member saw ${v.distinctPages()} distinct pages`)
@@ -329,6 +343,14 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
     ])
     await v.page.locator('#error-summary').waitFor()
     await v.check(t, res2, res2?.status() === 422 ? 422 : 400, 'the new-series form created empty')
+    // The new-call form, opened empty.
+    await v.visit(t, `/c/${DNA}/orga/calls/new`)
+    const [res3] = await Promise.all([
+      v.page.waitForNavigation(),
+      v.page.getByRole('button', { name: 'Open the call' }).click()
+    ])
+    await v.page.locator('#error-summary').waitFor()
+    await v.check(t, res3, 400, 'the new-call form opened empty')
     v.assertDistinctTitles(t)
     t.comment(`${v.role} visited:\n${v.summary()}`)
     t.ok(v.distinctPages() >= 20, `the organizer saw ${v.distinctPages()} distinct pages`)

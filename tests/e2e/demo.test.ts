@@ -9,7 +9,7 @@ import { Client, createTestApp, PUBLIC_URL, testConfig, text } from '../fixtures
 import { signInAs } from '../fixtures/factories.js'
 
 async function counts (app: Client['app']) {
-  const n = async (table: 'members' | 'communities' | 'memberships' | 'coordinator_terms' | 'join_requests' | 'series' | 'events' | 'event_hosts' | 'rsvps' | 'check_ins') =>
+  const n = async (table: 'members' | 'communities' | 'memberships' | 'coordinator_terms' | 'join_requests' | 'series' | 'events' | 'event_hosts' | 'rsvps' | 'check_ins' | 'calls' | 'proposals' | 'talk_templates') =>
     Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
   return {
     members: await n('members'),
@@ -21,7 +21,10 @@ async function counts (app: Client['app']) {
     events: await n('events'),
     hosts: await n('event_hosts'),
     rsvps: await n('rsvps'),
-    checkIns: await n('check_ins')
+    checkIns: await n('check_ins'),
+    calls: await n('calls'),
+    proposals: await n('proposals'),
+    templates: await n('talk_templates')
   }
 }
 
@@ -273,6 +276,23 @@ t.test('demo data', async (t) => {
     t.equal(admin.statusCode, 200)
     t.match(text(admin.body), DEMO.admin.name)
     t.match(text(admin.body), 'Records Managers Network')
+  })
+
+  t.test('the conference has an open call with proposals submitted and in draft', async (t) => {
+    // The links were used above (each signs in once): sign in as the demo people directly.
+    const as = async (email: string) => {
+      const c = new Client(app)
+      await signInAs(c, await app.db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirstOrThrow())
+      return c
+    }
+    const m = await as(DEMO.member.email)
+    const home = text((await m.get(`/c/${DEMO.communities.dna}`)).body)
+    t.match(home, 'Calls for proposals Talks for the regional conference')
+    const mine = text((await m.get(`/c/${DEMO.communities.dna}/calls/mine`)).body)
+    t.match(mine, 'From manual to automated extraction in nine months Talks for the regional conference Submitted')
+    const o = await as(DEMO.organizer.email)
+    const calls = text((await o.get(`/c/${DEMO.communities.dna}/orga/calls`)).body)
+    t.match(calls, /Talks for the regional conference .+ Open .+ 1 2/)
   })
 
   t.test('running it again adds nothing and gives fresh links that work', async (t) => {

@@ -3,8 +3,10 @@ import { listCurrentOrganizers, listRequirements } from '../../domain/communitie
 import { describePolicy, mayOrganize } from '../../domain/communities/policy.js'
 import { upcomingEvents } from '../../domain/events/events.service.js'
 import { joinStatus } from '../../domain/memberships/join.service.js'
+import { listOpenCalls } from '../../domain/proposals/proposals.repository.js'
 import { dateTime } from '../../lib/format.js'
 import { NoQuery, SlugParams } from '../../lib/schema.js'
+import callRoutes from './calls/index.js'
 import eventRoutes from './events/index.js'
 import joinRoutes from './join/index.js'
 import leaveRoutes from './leave/index.js'
@@ -26,6 +28,7 @@ export default async function communityRoutes (app: FastifyInstance) {
   await app.register(leaveRoutes)
   await app.register(eventRoutes)
   await app.register(memberRoutes)
+  await app.register(callRoutes)
   await app.register(orgaRoutes)
 
   /** The community's home for members (and site admins); its landing page for everyone else. */
@@ -34,9 +37,11 @@ export default async function communityRoutes (app: FastifyInstance) {
     const s = request.standing
     const requirements = await listRequirements(app.db, community.id)
     if (s.isMember || s.isOrganizer || s.isAdmin) {
-      const organizers = await listCurrentOrganizers(app.db, community.id)
+      const [organizers, calls] = await Promise.all([listCurrentOrganizers(app.db, community.id), listOpenCalls(app.db, community.id, new Date())])
       return reply.page('c/home', {
         title: community.name, community, requirements, organizers, standing: s, canOrganize: mayOrganize(s),
+        openCalls: calls.map((c) => ({ href: paths.call(community.slug, c.id), title: c.title, on: c.target_title, closes: dateTime(c.closes_at, c.time_zone) })),
+        myProposalsHref: paths.myProposals(community.slug),
         upcoming: (await upcomingEvents(app.db, community.id, 5)).map((e) => ({
           href: paths.eventPage(community.slug, e.id), title: e.title, when: dateTime(e.starts_at, e.time_zone)
         }))

@@ -51,7 +51,16 @@ t.test('every tag kind is sent by a trigger', async (t) => {
     community: [{ table: 'communities', change: () => db.updateTable('communities').set({ name: 'DNA' }).where('id', '=', community.id).execute(), tag: tags.community(community.id) }],
     event: [
       { table: 'events', change: () => db.updateTable('events').set({ title: 'Clinic' }).where('id', '=', event.id).execute(), tag: tags.event(event.id) },
-      { table: 'event_hosts', change: () => db.insertInto('event_hosts').values({ event_id: event.id, member_id: ada.id }).execute(), tag: tags.event(event.id) }
+      { table: 'event_hosts', change: () => db.insertInto('event_hosts').values({ event_id: event.id, member_id: ada.id }).execute(), tag: tags.event(event.id) },
+      // Event pages link to the call on their event or series: any change of a call drops them all (coarse).
+      {
+        table: 'calls',
+        change: () => db.insertInto('calls').values({
+          community_id: community.id, event_id: event.id, series_id: null, title: 'Talks', opens_at: new Date(), closes_at: new Date(Date.now() + 86_400_000),
+          time_zone: 'UTC', formats: '[]', template_ids: [], rubric: '[]', decision_mails: '{}', decisions_released_at: null, created_by: null
+        }).execute(),
+        tag: 'event:*'
+      }
     ],
     rsvp: [{
       table: 'rsvps',

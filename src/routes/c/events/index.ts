@@ -8,9 +8,12 @@ import { eventAboutView, eventPageView } from '../../../domain/events/event-page
 import { revokeRsvpLinks } from '../../../domain/rsvps/rsvp-links.js'
 import { answerOutsideTransaction } from '../../../domain/rsvps/rsvps.service.js'
 import { derived } from '../../../infra/cache/tagged-cache.js'
+import { tags } from '../../../infra/cache/tags.js'
+import { listCallsOn } from '../../../domain/proposals/proposals.repository.js'
+import { callPhase } from '../../../domain/proposals/calls.service.js'
+import { dateTime, shortDate } from '../../../lib/format.js'
 import { notFound } from '../../../lib/errors.js'
 import { idParam } from '../../../lib/http.js'
-import { shortDate } from '../../../lib/format.js'
 import { isIsoDate } from '../../../lib/forms.js'
 import { buttonForm, NoQuery, queryText, SlugIdParams, SlugParams } from '../../../lib/schema.js'
 import { readRsvpForm, RsvpForm } from '../../../forms/rsvp-form.js'
@@ -111,6 +114,14 @@ export default async function eventRoutes (app: FastifyInstance) {
       kindLabel: EVENT_KINDS.find((k) => k.value === event.kind)?.label ?? event.kind,
       viewerTimes: viewerTimes(event, request.viewerZone)
     }))
+    // The call for proposals on the event or its series (cached with the page: a changed call drops event pages).
+    const calls = await app.caches.eventPages.get(`calls:${event.id}`, async () => ({
+      value: await listCallsOn(app.db, event.id, event.series_id), tags: [tags.event(event.id)]
+    }))
+    const call = calls.find((c) => callPhase(c) === 'open')
+    const openCall = call
+      ? { href: paths.call(request.community.slug, call.id), title: call.title, closes: dateTime(call.closes_at, call.time_zone) }
+      : null
     const whoIsGoing = derived(page, 'going', () => app.renderFragment('/c/events/_going', { going: page.going, counts }))
     return reply.page('c/events/show', {
       // The date too: every occurrence of a series has the same title.
@@ -123,6 +134,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       about,
       whoIsGoing,
       captionsMissing: lacksCaptions(event),
+      openCall,
       ...extra
     }, status)
   }

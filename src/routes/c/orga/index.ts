@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import orgaAuditRoutes from './audit/index.js'
 import orgaMemberRoutes from './members/index.js'
+import callRoutes from './calls/index.js'
 import checkInRoutes from './check-in/index.js'
 import eventRoutes from './events/index.js'
 import invitationRoutes from './invitations/index.js'
@@ -26,4 +27,5 @@ export default async function orgaRoutes (app: FastifyInstance) {
   await app.register(invitationRoutes)
   await app.register(orgaAuditRoutes)
   await app.register(orgaMemberRoutes)
+  await app.register(callRoutes)
 }
