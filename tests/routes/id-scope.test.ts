@@ -30,8 +30,11 @@ function idInputs (route: RouteOptions): string[] {
 }
 
 type Send = (c: { w: TwoCommunities, organizer: Client }) => Promise<LightMyRequestResponse>
-/** A request, the status it must get, and what of beta it may show because the organizer typed it (kept in the form). */
-interface Case { send: Send, status: number | number[], typed?: string }
+/**
+ * A request, the status it must get, what of beta it may show because the organizer typed it (kept in the form),
+ * and texts of alpha it must not show either (another alpha member's proposal).
+ */
+interface Case { send: Send, status: number | number[], typed?: string, hidden?: string[] }
 
 t.test('ids of another community reach nothing of it', async (t) => {
   const routes: RouteOptions[] = []
@@ -42,6 +45,13 @@ t.test('ids of another community reach nothing of it', async (t) => {
   const organizer = new Client(app)
   await signInAs(organizer, a.organizer)
   await organizer.get('/')
+  // Alpha's members: Ada wrote a proposal to alpha's call; Ben did not, and may not read hers.
+  const ada = new Client(app)
+  await signInAs(ada, a.members[0])
+  await ada.get('/')
+  const ben = new Client(app)
+  await signInAs(ben, a.members[1])
+  await ben.get('/')
   const bMembers = b.ids.members.map(String)
   const bEvent = String(b.event!.id)
   const bEvents = b.ids.events.map(String)
@@ -56,6 +66,29 @@ t.test('ids of another community reach nothing of it', async (t) => {
   const A = `/c/${a.community.slug}`
   const aEvent = a.event!.id
   const aSeries = a.series.id
+  const NONE = 999_999
+  const aCall = a.call.id
+  const bCall = b.call.id
+  const bTemplates = b.templateIds.map(String)
+  const x = (n: number, c = 'x') => c.repeat(n)
+  const proposalFields = (templateId: string) => ({
+    template_id: templateId, title: 'Alpha talk on intake', format: 'talk', topic: '',
+    answer_problem: x(150, 'p'), answer_tried: x(150, 't'), answer_happened: x(150, 'h'), answer_reuse: x(80, 'r'), answer_why: x(60, 'w'), answer_pitch: x(80, 'e'),
+    answer_goal: x(60, 'g'), answer_steps: x(150, 's'),
+    bio: 'Lab director.', affiliation: 'government', affiliation_note: '', pledge: 'yes', intent: 'submit'
+  })
+  const callFields = (templateIds: string[]) => ({
+    title: 'Alpha call for intake talks', looking_for: '', opens_date: `${new Date().getFullYear() + 1}-01-02`, opens_time: '09:00',
+    closes_date: jan, closes_time: '17:00', format_key: ['talk'], format_label: ['Talk'], format_minutes: ['20'], template_ids: templateIds, max_per_person: '3'
+  })
+  const messageFields = { audience: 'both', subject: 'Alpha note', body: 'Alpha says hello.' }
+  /** The same request with beta's id and with an id nothing has: the same answer for both. */
+  const betaOrNone = (ids: Array<number | string>, send: (id: string) => Promise<LightMyRequestResponse>, status: number | number[]): Case[] =>
+    [...ids, NONE].map((id) => ({ send: () => send(String(id)), status }))
+  const aProposal = (pid: number | string, suffix = '') => `${A}/calls/${aCall}/proposals/${pid}${suffix}`
+  const bProposal = (callId: number | string, suffix = '') => `${A}/calls/${callId}/proposals/${b.proposalId}${suffix}`
+  /** Ada's proposal, which Ben (a member of alpha, not its speaker) may not read or change. */
+  const adaHidden = [`Alpha proposal on triage`, `Alpha speaker bio`]
 
   // How each id input is sent with beta's ids, as alpha's organizer, and the status expected (every request
   // besides: no text of beta in the answer, nothing of beta changed).
@@ -108,7 +141,72 @@ t.test('ids of another community reach nothing of it', async (t) => {
     'POST /c/:slug/orga/series/:id/move-occurrence params.id': [{ send: () => organizer.post(`${A}/orga/series/${b.series.id}/move-occurrence`, { event_id: bEvent, new_date: jan, new_time: '15:00' }), status: 404 }],
     'POST /c/:slug/orga/series/:id/schedule params.id': [{
       send: () => organizer.post(`${A}/orga/series/${b.series.id}/schedule`, { from_event: bEvent, pattern: 'weekly', interval: '1', start_time: '15:00', time_zone: 'America/Chicago', first_date: jan }), status: 404
-    }]
+    }],
+    'GET /c/:slug/orga/series/:id/speakers params.id': betaOrNone([b.series.id], (id) => organizer.get(`${A}/orga/series/${id}/speakers`), 404),
+    'POST /c/:slug/orga/series/:id/speakers params.id': [
+      ...betaOrNone([b.series.id], (id) => organizer.post(`${A}/orga/series/${id}/speakers`, Object.fromEntries(bEvents.map((e) => [`speaker_${e}`, 'Mallory']))), 404),
+      // A meeting of beta named in alpha's series' form is not one of its meetings: left out, as any unknown meeting.
+      ...betaOrNone(bEvents, (id) => organizer.post(`${A}/orga/series/${aSeries}/speakers`, { [`speaker_${id}`]: 'Mallory' }), 303)
+    ],
+
+    // Members and their standing: a member of beta is no member of alpha.
+    'GET /c/:slug/orga/members/:id params.id': betaOrNone(bMembers, (id) => organizer.get(`${A}/orga/members/${id}`), 404),
+    'POST /c/:slug/orga/members/:id/suspend params.id': betaOrNone(bMembers, (id) => organizer.post(`${A}/orga/members/${id}/suspend`, { reason: 'Alpha reason' }), 404),
+    'POST /c/:slug/orga/members/:id/remove params.id': betaOrNone(bMembers, (id) => organizer.post(`${A}/orga/members/${id}/remove`, { reason: 'Alpha reason' }), 404),
+    'POST /c/:slug/orga/members/:id/reinstate params.id': betaOrNone(bMembers, (id) => organizer.post(`${A}/orga/members/${id}/reinstate`), 404),
+    // Another community's invitation gets the answer of an invitation already accepted or revoked.
+    'POST /c/:slug/orga/invitations/:id/resend params.id': betaOrNone([b.invitationId], (id) => organizer.post(`${A}/orga/invitations/${id}/resend`), 409),
+    'POST /c/:slug/orga/invitations/:id/revoke params.id': betaOrNone([b.invitationId], (id) => organizer.post(`${A}/orga/invitations/${id}/revoke`), 409),
+
+    // Site-wide by design, and only a site admin's: alpha's organizer (no site admin) gets 404 and changes nothing.
+    'GET /admin/members/:id params.id': betaOrNone(bMembers, (id) => organizer.get(`/admin/members/${id}`), 404),
+    'POST /admin/members/:id/deactivate params.id': betaOrNone(bMembers, (id) => organizer.post(`/admin/members/${id}/deactivate`, { reason: 'Alpha reason' }), 404),
+    'POST /admin/members/:id/reactivate params.id': betaOrNone(bMembers, (id) => organizer.post(`/admin/members/${id}/reactivate`), 404),
+    'POST /admin/communities/:id/archive params.id': betaOrNone([b.community.id], (id) => organizer.post(`/admin/communities/${id}/archive`), 404),
+
+    // Calls for proposals, as alpha's organizers manage them; beta's talk templates are not alpha's to offer.
+    'GET /c/:slug/orga/calls/:id params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}`), 404),
+    'GET /c/:slug/orga/calls/:id/edit params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/edit`), 404),
+    'POST /c/:slug/orga/calls/:id/edit params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/edit`, callFields([String(a.templateId)])), 404),
+    'POST /c/:slug/orga/calls/:id/edit body.template_ids': [
+      ...betaOrNone(bTemplates, (id) => organizer.post(`${A}/orga/calls/${aCall}/edit`, callFields([id])), 400),
+      { send: () => organizer.post(`${A}/orga/calls/${aCall}/edit`, callFields([String(a.templateId), ...bTemplates])), status: 400 }
+    ],
+    'POST /c/:slug/orga/calls/new body.template_ids': [
+      ...betaOrNone(bTemplates, (id) => organizer.post(`${A}/orga/calls/new`, { target: `event-${aEvent}`, ...callFields([id]) }), 400),
+      { send: () => organizer.post(`${A}/orga/calls/new`, { target: `event-${aEvent}`, ...callFields([String(a.templateId), ...bTemplates]) }), status: 400 }
+    ],
+    'GET /c/:slug/orga/calls/templates/:id params.id': betaOrNone(bTemplates, (id) => organizer.get(`${A}/orga/calls/templates/${id}`), 404),
+    'POST /c/:slug/orga/calls/templates/:id params.id': betaOrNone(bTemplates, (id) => organizer.post(`${A}/orga/calls/templates/${id}`, { name: 'Alpha template', description: '' }), 404),
+
+    // Calls and proposals as members see them: beta's call is no call of alpha, beta's proposal no proposal of
+    // alpha's call, and a member of alpha reads and changes only their own proposals.
+    'GET /c/:slug/calls/:id params.id': betaOrNone([bCall], (id) => ben.get(`${A}/calls/${id}`), 404),
+    'GET /c/:slug/calls/:id/propose params.id': betaOrNone([bCall], (id) => ben.get(`${A}/calls/${id}/propose`), 404),
+    'POST /c/:slug/calls/:id/propose params.id': betaOrNone([bCall], (id) => ben.post(`${A}/calls/${id}/propose`, proposalFields(String(b.templateId))), 404),
+    'POST /c/:slug/calls/:id/propose body.template_id': betaOrNone(bTemplates, (id) => ben.post(`${A}/calls/${aCall}/propose`, proposalFields(id)), 400),
+    'GET /c/:slug/calls/:id/proposals/:pid params.id': betaOrNone([bCall], (id) => ben.get(bProposal(id)), 404),
+    'GET /c/:slug/calls/:id/proposals/:pid params.pid': [
+      ...betaOrNone([b.proposalId], (pid) => ben.get(aProposal(pid)), 404),
+      ...betaOrNone([b.proposalId], (pid) => organizer.get(aProposal(pid)), 404),
+      { send: () => ben.get(aProposal(a.proposalId)), status: 404, hidden: adaHidden }
+    ],
+    'GET /c/:slug/calls/:id/proposals/:pid/edit params.id': betaOrNone([bCall], (id) => ben.get(bProposal(id, '/edit')), 404),
+    'GET /c/:slug/calls/:id/proposals/:pid/edit params.pid': [
+      ...betaOrNone([b.proposalId], (pid) => ben.get(aProposal(pid, '/edit')), 404),
+      { send: () => ben.get(aProposal(a.proposalId, '/edit')), status: 404, hidden: adaHidden }
+    ],
+    'POST /c/:slug/calls/:id/proposals/:pid/edit params.id': betaOrNone([bCall], (id) => ben.post(bProposal(id, '/edit'), proposalFields(String(b.templateId))), 404),
+    'POST /c/:slug/calls/:id/proposals/:pid/edit params.pid': [
+      ...betaOrNone([b.proposalId], (pid) => ben.post(aProposal(pid, '/edit'), proposalFields(String(a.templateId))), 404),
+      { send: () => ben.post(aProposal(a.proposalId, '/edit'), proposalFields(String(a.templateId))), status: 404, hidden: adaHidden }
+    ],
+    'POST /c/:slug/calls/:id/proposals/:pid/edit body.template_id': betaOrNone(bTemplates, (id) => ada.post(aProposal(a.proposalId, '/edit'), proposalFields(id)), 400),
+    'POST /c/:slug/calls/:id/proposals/:pid/withdraw params.id': betaOrNone([bCall], (id) => ben.post(bProposal(id, '/withdraw'), { reason: 'Alpha reason' }), 404),
+    'POST /c/:slug/calls/:id/proposals/:pid/withdraw params.pid': [
+      ...betaOrNone([b.proposalId], (pid) => ben.post(aProposal(pid, '/withdraw'), { reason: 'Alpha reason' }), 404),
+      { send: () => ben.post(aProposal(a.proposalId, '/withdraw'), { reason: 'Alpha reason' }), status: 404, hidden: adaHidden }
+    ]
   }
   // An event of beta in any address of alpha: not found, whatever the page (published, draft, series meeting).
   const eventPages: Array<[string, string, Record<string, string>?]> = [
@@ -118,10 +216,11 @@ t.test('ids of another community reach nothing of it', async (t) => {
     ['POST', '/c/:slug/orga/events/:id/publish', { confirm: 'yes' }], ['POST', '/c/:slug/orga/events/:id/copy'], ['POST', '/c/:slug/orga/events/:id/cancel'],
     ['GET', '/c/:slug/orga/events/:id/attendees'], ['GET', '/c/:slug/orga/events/:id/attendees.csv'], ['GET', '/c/:slug/orga/events/:id/check-in'],
     ['POST', '/c/:slug/orga/events/:id/check-in', { member_id: bMembers[0] }], ['GET', '/c/:slug/orga/events/:id/invite'],
-    ['POST', '/c/:slug/orga/events/:id/invite', { who: 'going' }]
+    ['POST', '/c/:slug/orga/events/:id/invite', { who: 'going' }], ['GET', '/c/:slug/orga/events/:id/message'],
+    ['POST', '/c/:slug/orga/events/:id/message', messageFields], ['POST', '/c/:slug/orga/events/:id/delete']
   ]
   for (const [method, url, fields] of eventPages) {
-    table[`${method} ${url} params.id`] = bEvents.map((id) => ({
+    table[`${method} ${url} params.id`] = [...bEvents, String(NONE)].map((id) => ({
       send: () => {
         const path = url.replace(':slug', a.community.slug).replace(':id', id)
         return method === 'GET' ? organizer.get(path) : organizer.post(path, fields ?? {})
@@ -153,10 +252,17 @@ t.test('ids of another community reach nothing of it', async (t) => {
       seriesHosts: await db.selectFrom('series_hosts').selectAll().where('series_id', '=', b.series.id).orderBy('member_id').execute(),
       rsvps: await db.selectFrom('rsvps').selectAll().where('event_id', 'in', eventIds).orderBy('id').execute(),
       checkIns: await db.selectFrom('check_ins').selectAll().where('event_id', 'in', eventIds).execute(),
-      members: await db.selectFrom('members').selectAll().where('id', 'in', [...b.ids.members, w.otherAdmin.id]).orderBy('id').execute()
+      members: await db.selectFrom('members').selectAll().where('id', 'in', [...b.ids.members, w.otherAdmin.id]).orderBy('id').execute(),
+      templates: await db.selectFrom('talk_templates').selectAll().where('community_id', '=', c).orderBy('id').execute(),
+      calls: await db.selectFrom('calls').selectAll().where('community_id', '=', c).orderBy('id').execute(),
+      proposals: await db.selectFrom('proposals').selectAll().where('call_id', '=', b.call.id).orderBy('id').execute(),
+      audit: await db.selectFrom('audit_entries').selectAll().where('community_id', '=', c).orderBy('id').execute(),
+      mail: await db.selectFrom('mail_messages').select(['to_address', 'subject']).where('to_address', 'like', '%.beta@lab.gov').orderBy('id').execute()
     }
   }
   const before = await betaState()
+  const adaState = () => db.selectFrom('proposals').selectAll().where('id', '=', a.proposalId).execute()
+  const adaBefore = await adaState()
   const aEventsBefore = (await db.selectFrom('events').select('id').where('community_id', '=', a.community.id).execute()).length
 
   for (const [key, cases] of Object.entries(table)) {
@@ -170,8 +276,10 @@ t.test('ids of another community reach nothing of it', async (t) => {
         const bodies = [res.body, text(res.body), ...(next ? [next.body, text(next.body)] : [])]
         const leaked = b.secrets.filter((s) => s !== c.typed && bodies.some((body) => body.includes(s)))
         t.same(leaked, [], `case ${i + 1}: nothing of beta in the answer`)
+        if (c.hidden) t.same(c.hidden.filter((s) => bodies.some((body) => body.includes(s))), [], `case ${i + 1}: nothing of another member's proposal`)
       }
       t.same(await betaState(), before, 'nothing of beta changed')
+      t.same(await adaState(), adaBefore, 'Ada\'s proposal (alpha) unchanged')
     })
   }
 
