@@ -36,15 +36,7 @@ export async function createCall (db: Db, communityId: number, input: CallInput,
     event_id: input.target.kind === 'event' ? input.target.id : null,
     series_id: input.target.kind === 'series' ? input.target.id : null,
     time_zone: input.target.timeZone,
-    title: input.title,
-    looking_for: input.lookingFor,
-    opens_at: input.opensAt,
-    closes_at: input.closesAt,
-    formats: JSON.stringify(input.formats),
-    topics: input.topics,
-    template_ids: input.templateIds,
-    max_proposals_per_person: input.maxPerPerson,
-    blind_review: input.blindReview,
+    ...editableColumns(input),
     rubric: JSON.stringify(DEFAULT_RUBRIC),
     decision_mails: JSON.stringify(DEFAULT_DECISION_MAILS),
     decisions_released_at: null,
@@ -54,7 +46,12 @@ export async function createCall (db: Db, communityId: number, input: CallInput,
 
 /** Edits a call; what it is on stays (a call moved to another event would strand its proposals). */
 export async function editCall (db: Db, callId: number, input: Omit<CallInput, 'target'>): Promise<void> {
-  await updateCallRow(db, callId, {
+  await updateCallRow(db, callId, editableColumns(input))
+}
+
+/** The columns the call form sets, on creation and on every edit. */
+function editableColumns (input: Omit<CallInput, 'target'>) {
+  return {
     title: input.title,
     looking_for: input.lookingFor,
     opens_at: input.opensAt,
@@ -64,7 +61,7 @@ export async function editCall (db: Db, callId: number, input: Omit<CallInput, '
     template_ids: input.templateIds,
     max_proposals_per_person: input.maxPerPerson,
     blind_review: input.blindReview
-  })
+  }
 }
 
 export type CallPhase = 'not-open' | 'open' | 'closed'
