@@ -56,7 +56,7 @@ t.test('sign-in in a real browser', { skip: skipWithoutChromium() }, async (t) =
     await page.goto(link)
     t.equal(await page.locator('h1').innerText(), 'Sign in to Convene')
     t.match(await mainText(page), 'You are signing in as ada@nist.gov.')
-    t.match(await page.locator('header').innerText(), 'Sign in', 'opening the link alone does not sign in')
+    t.match(await page.locator('header.usa-header').innerText(), 'Sign in', 'opening the link alone does not sign in')
     await h.checkA11y(page, t)
 
     await page.getByRole('button', { name: 'Sign in', exact: true }).click()

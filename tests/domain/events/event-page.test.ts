@@ -40,9 +40,9 @@ t.test('"Join the waitlist" shows when the event is full, except to a member alr
 })
 
 t.test('what the event page offers follows the event’s status and time', async (t) => {
-  t.same(view(event({ status: 'draft' })).organizer, { canInvite: false, canPublish: true, canCancel: true, cancelLabel: 'Cancel this event' })
-  t.same(view(event({ series_id: 4 })).organizer, { canInvite: true, canPublish: false, canCancel: true, cancelLabel: 'Cancel this event (this occurrence only)' })
-  t.same(view(event({ status: 'cancelled' })).organizer, { canInvite: false, canPublish: false, canCancel: false, cancelLabel: 'Cancel this event' })
+  t.same(view(event({ status: 'draft' })).organizer, { canInvite: false, canPublish: true, canCancel: true, cancelLabel: 'Cancel this event', canDelete: true, canMessage: false })
+  t.same(view(event({ series_id: 4 })).organizer, { canInvite: true, canPublish: false, canCancel: true, cancelLabel: 'Cancel this event (this occurrence only)', canDelete: false, canMessage: true })
+  t.same(view(event({ status: 'cancelled' })).organizer, { canInvite: false, canPublish: false, canCancel: false, cancelLabel: 'Cancel this event', canDelete: false, canMessage: false })
   t.equal(view(event({ status: 'draft' })).canAddToCalendar, false)
   const over = event({ starts_at: new Date('2026-05-01T10:00:00Z'), ends_at: new Date('2026-05-01T11:00:00Z') })
   t.equal(view(over).canAddToCalendar, false, 'an event that is over needs no calendar entry')
