@@ -40,6 +40,9 @@ export function createMailer (site: () => MailSite, opts: MailerOptions = {}): M
   return {
     get site () { return site() },
     compose (template: string, data: Record<string, unknown>): ComposedMail {
+      // The layout receives the rendered HTML part as `it.body` (eta's layouts): a data value of that name would
+      // replace the whole mail, unescaped.
+      if ('body' in data) throw new Error(`mail "${template}": its data may not have a key named "body" (the layout's); name it "message"`)
       const s = site()
       // Templates see the public URL, never the secret (signed links reach them as tokens).
       const it = { ...data, site: { publicUrl: s.publicUrl }, paths, fmt: format, url: (path: string) => absoluteUrl(s.publicUrl, path) }

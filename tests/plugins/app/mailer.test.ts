@@ -163,3 +163,9 @@ t.test('a mail subject is one line, even from a title stored with line breaks be
   const sent = composeMail(row as never, 'Convene <convene@agency.gov>')
   t.equal(sent.subject, 'Cancelled: Old Bcc: everyone@agency.gov')
 })
+
+t.test('mail data may not be named "body": the layout’s name for the rendered page would be replaced, unescaped', async (t) => {
+  const mailer = testMailer(TEST_SITE)
+  t.throws(() => mailer.compose('sign-in', { name: 'Ada', token: 'tok', next: '/', minutes: 15, body: '<script>x</script>' }), /may not have a key named "body"/)
+  t.doesNotThrow(() => mailer.compose('sign-in', { name: 'Ada', token: 'tok', next: '/', minutes: 15 }))
+})
