@@ -20,6 +20,9 @@ export const MAX_CO_SPEAKERS = 3
 export const NOTE_MAX = 1000
 export const COACHING_NOTE_MAX = 4000
 
+/** A co-speaker invitation's state as speakers read it. */
+export const CO_SPEAKER_STATES = { invited: 'Invitation sent', accepted: 'Accepted', declined: 'Declined' } as const
+
 export type Outcome<T = undefined> = { ok: true, value: T } | { ok: false, errors: Record<string, string> }
 
 /** Invites a co-speaker by address and mails them; a non-member is told to join the community first. */
@@ -82,7 +85,7 @@ export async function proposalPeople (db: Db, proposal: Proposal, viewer: Pick<M
     : await findInvitationNote(db, proposal.invitation_id)
   const mine = coSpeakers.find((c) => c.member_id === viewer.id || c.email.toLowerCase() === viewer.email.toLowerCase())
   return {
-    coSpeakers,
+    coSpeakers: coSpeakers.map((c) => ({ ...c, stateLabel: CO_SPEAKER_STATES[c.state] })),
     acceptedCoSpeakers: coSpeakers.filter((c) => c.state === 'accepted'),
     coachingNotes,
     invitationNote: invitation?.note ?? null,

@@ -5,7 +5,7 @@ import { callPhase, callTemplates, ensureTemplates } from '../../../domain/propo
 import { findCall, findMemberName, findProposal } from '../../../domain/proposals/proposals.repository.js'
 import { lockedReason } from '../../../domain/proposals/proposals.service.js'
 import { findCoSpeaker, findCoSpeakerOf, findProposalInvitation, findProposalOfInvitation, listCoSpeakers } from '../../../domain/proposals/speakers.repository.js'
-import { answerCoSpeaker, inviteCoSpeaker, MAX_CO_SPEAKERS, startInvitedDraft, withdrawCoSpeaker } from '../../../domain/proposals/speakers.service.js'
+import { answerCoSpeaker, CO_SPEAKER_STATES, inviteCoSpeaker, MAX_CO_SPEAKERS, startInvitedDraft, withdrawCoSpeaker } from '../../../domain/proposals/speakers.service.js'
 import { AnswerForm, CoSpeakerForm, readCoSpeakerForm, StartDraftForm } from '../../../forms/speakers-form.js'
 import { readForm } from '../../../forms/read-form.js'
 import { notFound } from '../../../lib/errors.js'
@@ -17,7 +17,7 @@ const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
 const CoSpeakerParams = Type.Object({ slug, id: rowId, pid: rowId, sid: rowId })
 const InvitedParams = Type.Object({ slug, id: rowId, iid: rowId })
 
-const STATE_LABELS = { invited: 'Invitation sent', accepted: 'Accepted', declined: 'Declined' }
+const STATE_LABELS = CO_SPEAKER_STATES
 
 /**
  * A proposal's people as speakers see them: the submitter invites co-speakers by email and withdraws an
