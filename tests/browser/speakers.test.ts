@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import type { Page } from 'playwright'
+import type { Page } from 'playwright-core'
 import { skipWithoutChromium, startBrowserApp, type BrowserHarness } from '../fixtures/browser.js'
 import { createCommunity, createEvent, createMember } from '../fixtures/factories.js'
 import { createCall, ensureTemplates } from '../../src/domain/proposals/calls.service.js'
