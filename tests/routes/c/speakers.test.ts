@@ -176,6 +176,34 @@ t.test('co-speakers, invitations to propose and coaching notes', async (t) => {
     t.equal((await eveClient.post(noteUrl, { note: 'hi' }, { csrfFrom: coachedUrl })).statusCode, 403)
   })
 
+  await t.test('ids of another community reach nothing: its organizer gets 404 on this call, proposal and invitation', async (t) => {
+    const rec = await createMember(db, { full_name: 'Rita Records' })
+    const records = await createCommunity(db, { slug: 'records', name: 'Records', organizer: rec })
+    const recEvent = await createEvent(db, records, { title: 'Records day' })
+    const recTemplates = await ensureTemplates(db, records.id)
+    const recCall = await createCall(db, records.id, {
+      target: { kind: 'event', id: recEvent.id, timeZone: 'America/New_York' }, title: 'Records talks', lookingFor: '',
+      opensAt: new Date(Date.now() - DAY), closesAt: new Date(Date.now() + 30 * DAY), formats: DEFAULT_FORMATS, topics: [],
+      templateIds: [recTemplates[0].id], maxPerPerson: 2, blindReview: true
+    }, rec.id)
+    const c = await as(rec)
+    await c.get(`/c/records/orga/calls/${recCall.id}`)
+    const urls = [
+      `/c/records/orga/calls/${call.id}/invitations`, `/c/records/orga/calls/${call.id}/coaching`,
+      `/c/records/orga/calls/${call.id}/proposals/${pid}/coaching`, `/c/records/orga/calls/${recCall.id}/proposals/${pid}/coaching`,
+      `/c/records/calls/${call.id}/proposals/${pid}/co-speakers`, `/c/records/calls/${recCall.id}/proposals/${pid}/co-speakers`,
+      `/c/records/calls/${recCall.id}/proposals/${pid}/co-speaker`, `/c/records/calls/${call.id}/invited/1`
+    ]
+    for (const url of urls) {
+      const got = await c.get(url)
+      t.equal(got.statusCode, 404, `GET ${url}`)
+      t.notMatch(text(got.body), 'How we halved our backlog')
+    }
+    t.equal((await c.post(`/c/records/orga/calls/${recCall.id}/proposals/${pid}/coaching`, { note: 'sneaky' })).statusCode, 404)
+    t.equal((await c.post(`/c/records/calls/${recCall.id}/proposals/${pid}/co-speakers`, { email: rec.email.replace('@', '+1@') })).statusCode, 404)
+    t.equal(Number((await db.selectFrom('coaching_notes').select((eb) => eb.fn.countAll<number>().as('n')).where('body', '=', 'sneaky').executeTakeFirstOrThrow()).n), 0)
+  })
+
   await t.test('story mining: an organizer invites a member with a note; the link starts a pre-filled draft', async (t) => {
     const orgaClient = await as(orga)
     const invUrl = `/c/dna/orga/calls/${call.id}/invitations`
