@@ -171,6 +171,12 @@ t.test('co-speakers, invitations to propose and coaching notes', async (t) => {
     t.equal((await speaker.post(coUrl, { email: eve.email }, { csrfFrom: coUrl })).statusCode, 303)
     t.equal((await eveClient.post(answerUrl, { answer: 'accept' }, { csrfFrom: answerUrl })).statusCode, 303)
     t.match(text((await eveClient.get(proposalUrl)).body), 'Coaching notes Bring the before/after chart.')
+    // Markup in a note stays text.
+    t.equal((await orgaClient.post(noteUrl, { note: '<script>alert(1)</script><img src=x onerror=alert(2)>' }, { csrfFrom: noteUrl })).statusCode, 303)
+    const escaped = (await eveClient.get(coachedUrl)).body
+    t.notMatch(escaped, '<script>alert(1)')
+    t.notMatch(escaped, '<img src=x')
+    t.match(escaped, '&lt;script&gt;alert(1)&lt;/script&gt;')
     // Members are not organizers: the coaching pages are refused.
     t.equal((await eveClient.get(noteUrl)).statusCode, 403)
     t.equal((await eveClient.post(noteUrl, { note: 'hi' }, { csrfFrom: coachedUrl })).statusCode, 403)
