@@ -18,10 +18,11 @@ import { answerInTransaction, type RsvpChoice } from '../domain/rsvps/rsvps.serv
 import { buildRule, localToInstant } from '../domain/series/recurrence.js'
 import { createSeries, materialiseSeries } from '../domain/series/series.service.js'
 import { listRequirements } from '../domain/communities/communities.repository.js'
-import { createCall, ensureTemplates } from '../domain/proposals/calls.service.js'
+import { callTemplates, createCall, ensureTemplates } from '../domain/proposals/calls.service.js'
 import { listCallsOn } from '../domain/proposals/proposals.repository.js'
 import { saveProposal, type ProposalInput } from '../domain/proposals/proposals.service.js'
 import { DEFAULT_FORMATS } from '../domain/proposals/templates.js'
+import { addCoachingNote, answerCoSpeaker, inviteCoSpeaker, inviteToPropose, startInvitedDraft } from '../domain/proposals/speakers.service.js'
 
 /**
  * Demo data for `npm run demo`: a site admin, two communities with organizers (current and past coordinator
@@ -570,6 +571,50 @@ async function seedDemoCalls (app: FastifyInstance, now = new Date()): Promise<v
   })
 }
 
+/**
+ * The conference call's people (once): the demo member's proposal with an accepted co-speaker and a pending one,
+ * a draft started from an organizer's invitation to propose, and a coaching note for the first-time speaker.
+ */
+async function seedDemoSpeakers (app: FastifyInstance): Promise<void> {
+  const community = await findCommunityBySlug(app.db, DEMO.communities.dna)
+  if (!community) return
+  const call = await app.db.selectFrom('calls').selectAll().where('community_id', '=', community.id)
+    .where('title', '=', 'Talks for the regional conference').orderBy('id').limit(1).executeTakeFirst()
+  if (!call) return
+  const done = await app.db.selectFrom('proposal_invitations').select('id').where('call_id', '=', call.id).executeTakeFirst()
+  if (done) return
+  const byEmail = async (email: string) => app.db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirst()
+  const organizer = await byEmail(DEMO.organizer.email)
+  const speaker = await byEmail(DEMO.member.email)
+  if (!organizer || !speaker) return
+  const proposals = await app.db.selectFrom('proposals').selectAll().where('call_id', '=', call.id).orderBy('id').execute()
+  const own = proposals.find((p) => p.submitter_id === speaker.id)
+  const coached = proposals.find((p) => p.wants_coaching)
+  const others = await app.db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
+    .select(['members.id', 'members.email']).where('memberships.community_id', '=', community.id).where('memberships.suspended_at', 'is', null)
+    .where('members.id', 'not in', [organizer.id, ...proposals.map((p) => p.submitter_id)]).orderBy('members.id').limit(3).execute()
+  if (!own || others.length < 3) return
+  const templates = callTemplates(call, await ensureTemplates(app.db, community.id))
+  await app.db.transaction().execute(async (trx) => {
+    for (const other of others.slice(0, 2)) {
+      const invited = await inviteCoSpeaker(trx, app.mailer, { community, call, proposal: own, submitter: speaker, email: other.email })
+      if (!invited.ok) throw new Error(`demo co-speaker: ${Object.values(invited.errors).join(' ')}`)
+    }
+    await answerCoSpeaker(trx, { proposalId: own.id, member: others[0], isMember: true, accept: true })
+    const invitation = await inviteToPropose(trx, app.mailer, {
+      community, call, organizer, email: others[2].email,
+      note: 'We heard your lab cut its backlog in half this year — would you tell that story? What you changed, what happened, and what another lab could reuse.'
+    })
+    if (!invitation.ok) throw new Error(`demo invitation to propose: ${Object.values(invitation.errors).join(' ')}`)
+    const note = await trx.selectFrom('proposal_invitations').select(['id', 'note']).where('id', '=', invitation.value.id).executeTakeFirstOrThrow()
+    if (templates[0]) await startInvitedDraft(trx, { call, template: templates[0], memberId: others[2].id, invitation: note })
+    if (coached) {
+      await addCoachingNote(trx, coached.id, organizer.id,
+        'A strong start. Open with the number (1,400 kits) and the one change that moved it, then show the before/after chart. Happy to do a 20-minute practice run with you.')
+    }
+  })
+}
+
 async function signInLink (app: FastifyInstance, email: string): Promise<string> {
   const member = await app.db.selectFrom('members').select(['id', 'email']).where('email', '=', email).executeTakeFirstOrThrow()
   const token = randomToken()
@@ -587,6 +632,7 @@ export async function seedDemo (app: FastifyInstance): Promise<{ organizer: stri
   await seedDemoEvents(app)
   await seedDemoInvitations(app)
   await seedDemoCalls(app)
+  await seedDemoSpeakers(app)
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),

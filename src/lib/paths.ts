@@ -162,6 +162,20 @@ export const paths = {
   /** A proposal's edit form, or its withdrawal (POST). */
   proposalAction: (slug: string, callId: Id, proposalId: Id, action: 'edit' | 'withdraw') =>
     `${community(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/${action}`,
+  /** A proposal's co-speakers: the submitter invites and withdraws (POST …/co-speakers, …/co-speakers/:sid/withdraw). */
+  coSpeakers: (slug: string, callId: Id, proposalId: Id) => `${community(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/co-speakers`,
+  coSpeakerWithdraw: (slug: string, callId: Id, proposalId: Id, id: Id) =>
+    `${community(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/co-speakers/${seg(id)}/withdraw`,
+  /** The mailed link of a co-speaker invitation: a page with accept / decline buttons (POST). */
+  coSpeakerAnswer: (slug: string, callId: Id, proposalId: Id) => `${community(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/co-speaker`,
+  /** The mailed link of an organizer's invitation to propose: a page whose button starts the draft (POST). */
+  invitedToPropose: (slug: string, callId: Id, invitationId: Id) => `${community(slug)}/calls/${seg(callId)}/invited/${seg(invitationId)}`,
+  /** Organizers: invite members to propose on a call ("story mining"). */
+  orgaCallInvitations: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/invitations`,
+  /** Organizers: a call's proposals whose speaker asked for coaching. */
+  orgaCallCoaching: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/coaching`,
+  /** Organizers: add a coaching note to a proposal (the form's page and its POST). */
+  orgaCoachingNote: (slug: string, callId: Id, proposalId: Id) => `${orga(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/coaching`,
 
   /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
   joinVerify: (token?: string) => `/join/verify${query({ token })}`,

@@ -292,7 +292,33 @@ t.test('demo data', async (t) => {
     t.match(mine, 'From manual to automated extraction in nine months Talks for the regional conference Submitted')
     const o = await as(DEMO.organizer.email)
     const calls = text((await o.get(`/c/${DEMO.communities.dna}/orga/calls`)).body)
-    t.match(calls, /Talks for the regional conference .+ Open .+ 1 2/)
+    // Drafts: Grace Kim's and the one started from an organizer's invitation to propose (seedDemoSpeakers).
+    t.match(calls, /Talks for the regional conference .+ Open .+ 2 2/)
+  })
+
+  t.test('the demo member’s proposal has an accepted and a pending co-speaker; an invited draft; a coaching note', async (t) => {
+    const as = async (email: string) => {
+      const c = new Client(app)
+      await signInAs(c, await app.db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirstOrThrow())
+      return c
+    }
+    const own = await app.db.selectFrom('proposals').innerJoin('members', 'members.id', 'proposals.submitter_id')
+      .select(['proposals.id', 'proposals.call_id']).where('members.email', '=', DEMO.member.email).executeTakeFirstOrThrow()
+    const m = await as(DEMO.member.email)
+    const page = text((await m.get(`/c/${DEMO.communities.dna}/calls/${own.call_id}/proposals/${own.id}`)).body)
+    t.match(page, / Accepted /)
+    t.match(page, / Invitation sent /)
+    const o = await as(DEMO.organizer.email)
+    const call = text((await o.get(`/c/${DEMO.communities.dna}/orga/calls/${own.call_id}`)).body)
+    t.match(call, 'Invitations to propose: 1 sent · 1 became proposals (0 submitted) · 0 became accepted talks.')
+    const coaching = text((await o.get(`/c/${DEMO.communities.dna}/orga/calls/${own.call_id}/coaching`)).body)
+    t.match(coaching, 'Clearing 1,400 sexual assault kits')
+    t.match(coaching, 'Draft 1')
+    const before = await app.db.selectFrom('proposal_speakers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    await seedDemo(app)
+    const after = await app.db.selectFrom('proposal_speakers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    t.equal(Number(after.n), Number(before.n), 'seeding again adds no co-speakers')
+    t.equal(Number(after.n), 2)
   })
 
   t.test('running it again adds nothing and gives fresh links that work', async (t) => {

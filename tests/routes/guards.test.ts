@@ -48,8 +48,9 @@ t.test('every page under /c/:slug is guarded by its folder', async (t) => {
   t.ok(membersOnly.length >= 40, `members-only pages found: ${membersOnly.length}`)
   t.ok(orga.length >= 30, `organizer pages found: ${orga.length}`)
   t.same(underC.filter((r) => r.config?.access !== undefined).map((r) => `${[r.method].flat()[0]} ${r.url}`).sort(), [
-    'GET /c/:slug', 'GET /c/:slug/join', 'GET /c/:slug/join/norms', 'POST /c/:slug/join', 'POST /c/:slug/join/norms'
-  ], 'only the landing page and joining are open to non-members')
+    'GET /c/:slug', 'GET /c/:slug/calls/:id/proposals/:pid/co-speaker', 'GET /c/:slug/join', 'GET /c/:slug/join/norms',
+    'POST /c/:slug/calls/:id/proposals/:pid/co-speaker', 'POST /c/:slug/join', 'POST /c/:slug/join/norms'
+  ], 'only the landing page, joining and a co-speaker invitation (told to join first; 404 unless invited) are open to non-members')
 
   t.test('not found for people outside the community, signed in or not', async (t) => {
     for (const who of [null, stranger]) {

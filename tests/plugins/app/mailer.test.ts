@@ -110,6 +110,15 @@ t.test('every mail template renders, escapes its HTML and links where its text d
     // email-change.service requestEmailChange, confirmEmailChange
     'email-change': { data: { name: HOSTILE, token: 'tok', hours: 24, oldEmail: 'ada@lab.gov', newEmail: 'ada.new@lab.gov' }, links: ['/email-change/confirm?token=tok'] },
     'email-changed': { data: { name: HOSTILE, oldEmail: 'ada@lab.gov', newEmail: 'ada.new@lab.gov' }, links: [] },
+    // speakers.service inviteCoSpeaker (to a member, and to someone asked to join first) and inviteToPropose
+    'co-speaker-invitation': {
+      data: { name: HOSTILE, inviter: { full_name: HOSTILE, agency: 'NIST' }, community, callTitle: `Talks ${HOSTILE}`, title: `Backlog ${HOSTILE}`, isMember: false, slug: 'dna', callId: 3, proposalId: 9 },
+      links: ['/c/dna/join', '/c/dna/calls/3/proposals/9/co-speaker']
+    },
+    'proposal-invitation': {
+      data: { name: HOSTILE, inviter: HOSTILE, community, callTitle: `Talks ${HOSTILE}`, note: `We heard <this>\n${HOSTILE}`, slug: 'dna', callId: 3, invitationId: 5 },
+      links: ['/c/dna/calls/3/invited/5']
+    },
     // event-message.service messageAnswerers
     'event-message': {
       data: { name: HOSTILE, sender: HOSTILE, audienceLabel: 'going to', subject: `Parking ${HOSTILE}`, message: `Bring <ID>\n${HOSTILE}`, event, community },

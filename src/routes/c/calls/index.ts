@@ -13,6 +13,8 @@ import { notFound } from '../../../lib/errors.js'
 import { dateTime } from '../../../lib/format.js'
 import { idParam } from '../../../lib/http.js'
 import { paths } from '../../../lib/paths.js'
+import { isCoSpeaker, proposalPeople } from '../../../domain/proposals/speakers.service.js'
+import speakerRoutes from './speakers.js'
 import { NoQuery, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
@@ -33,6 +35,8 @@ export default async function callRoutes (app: FastifyInstance) {
   app.post('/c/:slug/calls/:id/proposals/:pid/edit', { schema: { params: ProposalParams, querystring: NoQuery, body: ProposalForm }, config: { form: true } }, saveEdit)
   app.post('/c/:slug/calls/:id/proposals/:pid/withdraw', { schema: { params: ProposalParams, querystring: NoQuery, body: WithdrawForm }, config: { form: true } }, withdraw)
 
+  await app.register(speakerRoutes)
+
   const organizes = (request: FastifyRequest) => mayOrganize(request.standing)
 
   /** The call of the URL; a call not open yet is only the organizers' (404 to members). */
@@ -45,7 +49,8 @@ export default async function callRoutes (app: FastifyInstance) {
   /** The proposal of the URL: its speaker's, or any for the community's organizers; 404 to everyone else. */
   async function loadProposal (request: FastifyRequest, call: Call): Promise<Proposal> {
     const proposal = await findProposal(app.db, call.id, idParam(request, 'proposal', 'pid'))
-    if (!proposal || (proposal.submitter_id !== request.member!.id && !organizes(request))) throw notFound('proposal')
+    if (!proposal || (proposal.submitter_id !== request.member!.id && !organizes(request) &&
+      !await isCoSpeaker(app.db, proposal.id, request.member!))) throw notFound('proposal')
     return proposal
   }
 
@@ -174,7 +179,9 @@ export default async function callRoutes (app: FastifyInstance) {
       stateLabel: stateLabel(proposal, call.decisions_released_at !== null),
       locked: lockedReason(call, proposal),
       values: extra.values ?? { reason: '' },
-      errors: extra.errors ?? {}
+      errors: extra.errors ?? {},
+      people: await proposalPeople(app.db, proposal, request.member!),
+      canOrganize: organizes(request)
     }, status)
   }
 

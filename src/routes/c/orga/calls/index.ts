@@ -14,6 +14,8 @@ import { dateTime, shortDate } from '../../../../lib/format.js'
 import { idParam } from '../../../../lib/http.js'
 import { paths } from '../../../../lib/paths.js'
 import { NoQuery, queryText, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
+import { invitationOutcomes } from '../../../../domain/proposals/speakers.repository.js'
+import callSpeakerRoutes from './speakers.js'
 
 const NewCallQuery = Type.Object({ on: queryText('what the call is on', 30) }, { additionalProperties: false })
 
@@ -35,6 +37,7 @@ export default async function callRoutes (app: FastifyInstance) {
   app.get('/c/:slug/orga/calls/:id', { schema: { params: SlugIdParams, querystring: NoQuery } }, showCall)
   app.get('/c/:slug/orga/calls/:id/edit', { schema: { params: SlugIdParams, querystring: NoQuery } }, showEditCall)
   app.post('/c/:slug/orga/calls/:id/edit', form(SlugIdParams, CallForm), saveCall)
+  await app.register(callSpeakerRoutes)
 
   async function loadCall (request: FastifyRequest): Promise<Call> {
     const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
@@ -133,7 +136,8 @@ export default async function callRoutes (app: FastifyInstance) {
         href: paths.proposal(community.slug, call.id, p.id),
         stateLabel: stateLabel({ state: p.state, decision: null }, released),
         affiliationLabel: AFFILIATIONS.find((a) => a.value === p.affiliation)?.label ?? p.affiliation
-      }))
+      })),
+      outcomes: await invitationOutcomes(app.db, call.id)
     })
   }
 
