@@ -162,6 +162,16 @@ export const paths = {
   /** A proposal's edit form, or its withdrawal (POST). */
   proposalAction: (slug: string, callId: Id, proposalId: Id, action: 'edit' | 'withdraw') =>
     `${community(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/${action}`,
+  /** A call's review pages (its organizers and reviewers): the list, "review next", a proposal's review form, the export. */
+  review: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}/review`,
+  reviewNext: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}/review/next`,
+  reviewProposal: (slug: string, callId: Id, proposalId: Id) => `${community(slug)}/calls/${seg(callId)}/review/${seg(proposalId)}`,
+  reviewCsv: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}/review.csv`,
+  /** A call's review dashboard for organizers (sort and filters in the query), its forms and its export. */
+  orgaReviews: (slug: string, callId: Id, q: Record<string, string | undefined> = {}) => `${orga(slug)}/calls/${seg(callId)}/reviews${query(q)}`,
+  orgaReviewAction: (slug: string, callId: Id, action: 'reviewers' | 'settings' | 'assign') => `${orga(slug)}/calls/${seg(callId)}/reviews/${action}`,
+  orgaReviewerRemove: (slug: string, callId: Id, memberId: Id) => `${orga(slug)}/calls/${seg(callId)}/reviews/reviewers/${seg(memberId)}/remove`,
+  orgaReviewsCsv: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/reviews.csv`,
 
   /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
   joinVerify: (token?: string) => `/join/verify${query({ token })}`,

@@ -13,6 +13,7 @@ import { notFound } from '../../../lib/errors.js'
 import { dateTime } from '../../../lib/format.js'
 import { idParam } from '../../../lib/http.js'
 import { paths } from '../../../lib/paths.js'
+import reviewRoutes from './reviews.js'
 import { NoQuery, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
@@ -24,6 +25,7 @@ const ProposeQuery = Type.Object({ template: queryText('the talk template', 12) 
  * 404), editing it until the call closes or a decision is made, withdrawing it, and "My proposals".
  */
 export default async function callRoutes (app: FastifyInstance) {
+  await app.register(reviewRoutes)
   app.get('/c/:slug/calls/mine', { schema: { params: SlugParams, querystring: NoQuery } }, myProposals)
   app.get('/c/:slug/calls/:id', { schema: { params: SlugIdParams, querystring: NoQuery } }, showCall)
   app.get('/c/:slug/calls/:id/propose', { schema: { params: SlugIdParams, querystring: ProposeQuery } }, showProposeForm)
