@@ -146,7 +146,7 @@ export async function saveReview (db: Db, call: Call, reviewer: { id: number, em
  * Who reviews a call: the members added as its reviewers; when there are none, the organizers passed in
  * (organizers review every call of their community).
  */
-export async function reviewerPool (db: Db, callId: number, organizers: Array<{ id: number, email: string }>) {
+export async function reviewerPool (db: Db, callId: number, organizers: Array<{ id: number, email: string, full_name: string }>) {
   const reviewers = await listCallReviewers(db, callId)
   return reviewers.length ? reviewers : organizers
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { Call, CallFormat, TalkTemplate } from '../../../db/database.js'
+import type { Call, CallFormat } from '../../../db/database.js'
 import { mayOrganize } from '../../../domain/communities/policy.js'
 import { ensureTemplates } from '../../../domain/proposals/calls.service.js'
 import { findCall } from '../../../domain/proposals/proposals.repository.js'
