@@ -61,10 +61,11 @@ t.test('the review dashboard and the reviewer list use a fixed number of queries
   const urls = [`/c/dna/orga/calls/${call.id}/reviews`, `/c/dna/orga/calls/${call.id}/reviews.csv`, `/c/dna/calls/${call.id}/review`]
   await add(1, 3)
   for (const u of urls) await c.get(u)
-  const few = []
+  type Counted = { result: { statusCode: number }, queries: string[] }
+  const few: Counted[] = []
   for (const u of urls) few.push(await during(() => c.get(u)))
   await add(4, 27)
-  const many = []
+  const many: Counted[] = []
   for (const u of urls) many.push(await during(() => c.get(u)))
   urls.forEach((u, i) => {
     t.equal(many[i].result.statusCode, 200, u)

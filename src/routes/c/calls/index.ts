@@ -13,6 +13,7 @@ import { notFound } from '../../../lib/errors.js'
 import { dateTime } from '../../../lib/format.js'
 import { idParam } from '../../../lib/http.js'
 import { paths } from '../../../lib/paths.js'
+import { isCallReviewer } from '../../../domain/proposals/reviews.repository.js'
 import reviewRoutes from './reviews.js'
 import { NoQuery, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
 
@@ -65,7 +66,8 @@ export default async function callRoutes (app: FastifyInstance) {
       closes: dateTime(call.closes_at, call.time_zone),
       formats: formatsOf(call),
       templates,
-      canOrganize: organizes(request)
+      canOrganize: organizes(request),
+      reviews: organizes(request) || await isCallReviewer(app.db, call.id, request.member!.id)
     })
   }
 

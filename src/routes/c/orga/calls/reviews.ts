@@ -74,7 +74,7 @@ export default async function reviewAdminRoutes (app: FastifyInstance) {
       blind: isBlind(call),
       reviewers: reviewers.map((r) => ({ ...r, removeHref: paths.orgaReviewerRemove(slug, call.id, r.id) })),
       progress: data.reviewers,
-      proposals: data.proposals.map((p) => ({ ...p, href: paths.reviewProposal(slug, call.id, p.view.id) })),
+      proposals: data.proposals.map((p) => ({ ...p, formatLabel: formats.find((f) => f.key === p.view.format)?.label ?? p.view.format, href: paths.reviewProposal(slug, call.id, p.view.id) })),
       sorts: SORTS.map((s) => ({ label: SORT_LABELS[s], href: paths.orgaReviews(slug, call.id, { ...filters, sort: s }), current: s === opts.sort })),
       opts,
       formats,
