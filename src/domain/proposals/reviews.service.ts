@@ -60,6 +60,13 @@ export function hidePhrases (text: string, phrases: readonly string[]): string {
   return text.replace(new RegExp(list.map(escapeRe).join('|'), 'gi'), HIDDEN)
 }
 
+/** `text` with every whole word of `words` (a name's parts: "Ada", "Lovelace") replaced by [hidden]. */
+export function hideWords (text: string, words: readonly string[]): string {
+  const list = [...new Set(words.map((w) => w.trim()).filter((w) => w.length >= 3))]
+  if (!list.length || !text) return text
+  return text.replace(new RegExp(`(?<![\\p{L}\\p{N}])(?:${list.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`, 'giu'), HIDDEN)
+}
+
 /** A proposal as a reviewer sees it: with its speakers, or with every trace of who they are hidden. */
 export interface ReviewerView {
   id: number
@@ -79,7 +86,8 @@ export function reviewerView (call: Pick<Call, 'blind_review' | 'decisions_relea
   const names = [p.full_name, ...p.co_speaker_names]
   const agencies = [p.agency, ...p.co_speaker_agencies]
   const phrases = blind ? [...(p.identifying ?? []), ...names, ...agencies, p.email] : []
-  const hide = (s: string) => hidePhrases(s, phrases)
+  const nameParts = blind ? names.flatMap((n) => n.split(/[\s,.]+/)) : []
+  const hide = (s: string) => hideWords(hidePhrases(s, phrases), nameParts)
   const answers: Record<string, string> = {}
   for (const [k, v] of Object.entries(p.answers ?? {})) answers[k] = hide(String(v))
   const speakerLine = names.map((n, i) => agencies[i] ? `${n}, ${agencies[i]}` : n).join('; ')

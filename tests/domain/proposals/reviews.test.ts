@@ -1,5 +1,5 @@
 import t from 'tap'
-import { conflictReason, hidePhrases, isBlind, weightedScore } from '../../../src/domain/proposals/reviews.service.js'
+import { conflictReason, hidePhrases, hideWords, isBlind, weightedScore } from '../../../src/domain/proposals/reviews.service.js'
 import { DEFAULT_RUBRIC } from '../../../src/domain/proposals/templates.js'
 
 t.test('identifying phrases are hidden, whatever their case or characters, longest first', async (t) => {
@@ -28,4 +28,8 @@ t.test('blind until decisions are released, unless switched off', async (t) => {
   t.equal(isBlind({ blind_review: true, decisions_released_at: null }), true)
   t.equal(isBlind({ blind_review: true, decisions_released_at: new Date() }), false)
   t.equal(isBlind({ blind_review: false, decisions_released_at: null }), false)
+})
+
+t.test('a name’s parts are hidden as whole words only', async (t) => {
+  t.equal(hideWords('Ada moved to Canada; ADA said so. O’Brien too.', ['Ada', 'O’Brien', 'Li']), '[hidden] moved to Canada; [hidden] said so. [hidden] too.')
 })

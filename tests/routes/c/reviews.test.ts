@@ -35,7 +35,7 @@ t.test('reviewing proposals: reviewers, blind review, conflicts, scores, assignm
   const propose = async (db: Db, by: Member, over: { title: string, format?: string, topic?: string, first_time?: boolean, identifying?: string[], state?: 'submitted' | 'draft' }) => {
     const p = await db.insertInto('proposals').values({
       call_id: call.id, submitter_id: by.id, template_id: experience.id, title: over.title, format: over.format ?? 'talk', topic: over.topic ?? 'Backlog reduction',
-      answers: JSON.stringify({ problem: 'At Falcon County Crime Lab, Project Nightjar had a backlog of 1,400 kits.', tried: 'Batching.', happened: 'Halved.', reuse: 'A table.', pitch: 'Ada Lovelace on backlogs.' }),
+      answers: JSON.stringify({ problem: 'At Falcon County Crime Lab, Project Nightjar had a backlog of 1,400 kits.', tried: 'Ada tried batching in Canada.', happened: 'Halved.', reuse: 'A table.', pitch: 'Ada Lovelace on backlogs.' }),
       identifying: over.identifying ?? [], bio: 'Ada leads the DNA unit.', affiliation: 'government', pledged_at: new Date(), first_time: over.first_time ?? false,
       state: over.state ?? 'submitted', submitted_at: new Date()
     }).returningAll().executeTakeFirstOrThrow()
@@ -103,7 +103,12 @@ t.test('reviewing proposals: reviewers, blind review, conflicts, scores, assignm
     t.equal(page.statusCode, 200)
     t.match(text(page.body), 'Hidden during blind review')
     t.match(text(page.body), 'At [hidden], [hidden] had a backlog of 1,400 kits.')
+    t.match(text(page.body), '[hidden] tried batching in Canada.', 'a first name alone is hidden too, as a whole word')
+    t.notMatch(text(page.body), /\bAda\b/)
     hasNoIdentity(t, page.body, 'proposal')
+    const reshown = await reviewer.post(`${review}/${blindOne.id}`, { score_relevant: '9', comment: 'Hmm.' })
+    t.equal(reshown.statusCode, 400, 'a review with problems is re-shown')
+    hasNoIdentity(t, reshown.body, 'proposal re-shown with errors')
     const csv = await reviewer.get(`${review}.csv`)
     t.equal(csv.statusCode, 200)
     t.match(csv.headers['content-type'], 'text/csv')
