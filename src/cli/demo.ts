@@ -20,6 +20,8 @@ import { createSeries, materialiseSeries } from '../domain/series/series.service
 import { listRequirements } from '../domain/communities/communities.repository.js'
 import { callTemplates, createCall, ensureTemplates } from '../domain/proposals/calls.service.js'
 import { listCallsOn } from '../domain/proposals/proposals.repository.js'
+import { listCallReviewers } from '../domain/proposals/reviews.repository.js'
+import { addReviewer, assignEvenly, reviewerQueue, saveReview } from '../domain/proposals/reviews.service.js'
 import { saveProposal, type ProposalInput } from '../domain/proposals/proposals.service.js'
 import { DEFAULT_FORMATS } from '../domain/proposals/templates.js'
 import { addCoachingNote, answerCoSpeaker, inviteCoSpeaker, inviteToPropose, startInvitedDraft } from '../domain/proposals/speakers.service.js'
@@ -36,6 +38,7 @@ export const DEMO = {
   organizer: { name: 'Dana Whitfield', email: 'dana.whitfield@dfs.virginia.example.gov' },
   member: { name: 'Jordan Ellis', email: 'jordan.ellis@bci.ohio.example.gov' },
   admin: { name: 'Sam Rivera', email: 'sam.rivera@gsa.example.gov' },
+  reviewer: { name: 'Emily Chen', email: 'emily.chen@doj.ca.example.gov' },
   communities: { dna: 'forensic-dna-analysts', records: 'records-managers' }
 } as const
 
@@ -615,6 +618,33 @@ async function seedDemoSpeakers (app: FastifyInstance): Promise<void> {
   })
 }
 
+/** Two members review the conference call (the demo reviewer and a colleague who has reviewed already), once. */
+async function seedDemoReviews (app: FastifyInstance): Promise<void> {
+  const community = await findCommunityBySlug(app.db, DEMO.communities.dna)
+  if (!community) return
+  const call = await app.db.selectFrom('calls').selectAll().where('community_id', '=', community.id).orderBy('id').limit(1).executeTakeFirst()
+  if (!call || (await listCallReviewers(app.db, call.id)).length) return
+  const organizer = await app.db.selectFrom('members').select('id').where('email', '=', DEMO.organizer.email).executeTakeFirstOrThrow()
+  await app.db.transaction().execute(async (trx) => {
+    for (const email of [DEMO.reviewer.email, emailFor('Aisha Rahman', 'fbi.example.gov')]) {
+      const added = await addReviewer(trx, community.id, call.id, email, organizer.id)
+      if (!added.ok) throw new Error(`demo reviewer ${email}: ${added.problem}`)
+    }
+    const reviewers = await listCallReviewers(trx, call.id)
+    await assignEvenly(trx, call, reviewers)
+    const aisha = reviewers.find((r) => r.full_name === 'Aisha Rahman')!
+    const queue = await reviewerQueue(trx, call, aisha)
+    for (const [i, q] of queue.filter((q) => q.assigned).entries()) {
+      const saved = await saveReview(trx, call, aisha, q.proposal.id, {
+        scores: { relevant: 5, experience: 4 - (i % 2), practical: 4, clear: 3 + (i % 2) },
+        comment: i % 2 ? 'Useful, but the outline needs a concrete example.' : 'Strong: real figures and material others can reuse.',
+        noteToSpeaker: i % 2 ? 'Consider adding one worked example from casework.' : ''
+      })
+      if (!saved.ok) throw new Error(`demo review: ${saved.problem}`)
+    }
+  })
+}
+
 async function signInLink (app: FastifyInstance, email: string): Promise<string> {
   const member = await app.db.selectFrom('members').select(['id', 'email']).where('email', '=', email).executeTakeFirstOrThrow()
   const token = randomToken()
@@ -626,17 +656,19 @@ async function signInLink (app: FastifyInstance, email: string): Promise<string>
 }
 
 /** Demo data; returns sign-in links for a demo organizer, member and admin. */
-export async function seedDemo (app: FastifyInstance): Promise<{ organizer: string, member: string, admin: string }> {
+export async function seedDemo (app: FastifyInstance): Promise<{ organizer: string, member: string, admin: string, reviewer: string }> {
   const present = await app.db.selectFrom('communities').select('id').where('slug', '=', DEMO.communities.dna).executeTakeFirst()
   if (!present) await app.db.transaction().execute((trx) => createDemoData(trx))
   await seedDemoEvents(app)
   await seedDemoInvitations(app)
   await seedDemoCalls(app)
   await seedDemoSpeakers(app)
+  await seedDemoReviews(app)
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),
-    admin: await signInLink(app, DEMO.admin.email)
+    admin: await signInLink(app, DEMO.admin.email),
+    reviewer: await signInLink(app, DEMO.reviewer.email)
   }
 }
 
@@ -650,5 +682,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const links = await seedDemo(app)
   await app.close()
   console.log(`Demo data is ready. Start it with \`npm run demo\` (which prints fresh links), or sign in now as:\n` +
-    `  organizer (${DEMO.organizer.name}): ${links.organizer}\n  member    (${DEMO.member.name}): ${links.member}\n  admin     (${DEMO.admin.name}): ${links.admin}`)
+    `  organizer (${DEMO.organizer.name}): ${links.organizer}\n  member    (${DEMO.member.name}): ${links.member}\n  admin     (${DEMO.admin.name}): ${links.admin}\n  reviewer  (${DEMO.reviewer.name}): ${links.reviewer}`)
 }

@@ -176,6 +176,16 @@ export const paths = {
   orgaCallCoaching: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/coaching`,
   /** Organizers: add a coaching note to a proposal (the form's page and its POST). */
   orgaCoachingNote: (slug: string, callId: Id, proposalId: Id) => `${orga(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/coaching`,
+  /** A call's review pages (its organizers and reviewers): the list, "review next", a proposal's review form, the export. */
+  review: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}/review`,
+  reviewNext: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}/review/next`,
+  reviewProposal: (slug: string, callId: Id, proposalId: Id) => `${community(slug)}/calls/${seg(callId)}/review/${seg(proposalId)}`,
+  reviewCsv: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}/review.csv`,
+  /** A call's review dashboard for organizers (sort and filters in the query), its forms and its export. */
+  orgaReviews: (slug: string, callId: Id, q: Record<string, string | undefined> = {}) => `${orga(slug)}/calls/${seg(callId)}/reviews${query(q)}`,
+  orgaReviewAction: (slug: string, callId: Id, action: 'reviewers' | 'settings' | 'assign') => `${orga(slug)}/calls/${seg(callId)}/reviews/${action}`,
+  orgaReviewerRemove: (slug: string, callId: Id, memberId: Id) => `${orga(slug)}/calls/${seg(callId)}/reviews/reviewers/${seg(memberId)}/remove`,
+  orgaReviewsCsv: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/reviews.csv`,
 
   /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
   joinVerify: (token?: string) => `/join/verify${query({ token })}`,

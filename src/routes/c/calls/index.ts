@@ -15,6 +15,8 @@ import { idParam } from '../../../lib/http.js'
 import { paths } from '../../../lib/paths.js'
 import { isCoSpeaker, proposalPeople } from '../../../domain/proposals/speakers.service.js'
 import speakerRoutes from './speakers.js'
+import { isCallReviewer } from '../../../domain/proposals/reviews.repository.js'
+import reviewRoutes from './reviews.js'
 import { NoQuery, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
@@ -26,6 +28,7 @@ const ProposeQuery = Type.Object({ template: queryText('the talk template', 12) 
  * 404), editing it until the call closes or a decision is made, withdrawing it, and "My proposals".
  */
 export default async function callRoutes (app: FastifyInstance) {
+  await app.register(reviewRoutes)
   app.get('/c/:slug/calls/mine', { schema: { params: SlugParams, querystring: NoQuery } }, myProposals)
   app.get('/c/:slug/calls/:id', { schema: { params: SlugIdParams, querystring: NoQuery } }, showCall)
   app.get('/c/:slug/calls/:id/propose', { schema: { params: SlugIdParams, querystring: ProposeQuery } }, showProposeForm)
@@ -68,7 +71,8 @@ export default async function callRoutes (app: FastifyInstance) {
       closes: dateTime(call.closes_at, call.time_zone),
       formats: formatsOf(call),
       templates,
-      canOrganize: organizes(request)
+      canOrganize: organizes(request),
+      reviews: organizes(request) || await isCallReviewer(app.db, call.id, request.member!.id)
     })
   }
 

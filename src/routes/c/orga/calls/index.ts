@@ -16,6 +16,7 @@ import { paths } from '../../../../lib/paths.js'
 import { NoQuery, queryText, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 import { invitationOutcomes } from '../../../../domain/proposals/speakers.repository.js'
 import callSpeakerRoutes from './speakers.js'
+import reviewAdminRoutes from './reviews.js'
 
 const NewCallQuery = Type.Object({ on: queryText('what the call is on', 30) }, { additionalProperties: false })
 
@@ -26,6 +27,7 @@ const PHASE_LABELS = { 'not-open': 'Not open yet', open: 'Open', closed: 'Closed
  * series, a call's page with its proposals, its edit form, and the community's talk templates.
  */
 export default async function callRoutes (app: FastifyInstance) {
+  await app.register(reviewAdminRoutes)
   const form = (params: typeof SlugParams | typeof SlugIdParams, body: typeof CallForm | typeof TemplateForm) =>
     ({ schema: { params, querystring: NoQuery, body }, config: { form: true } })
   app.get('/c/:slug/orga/calls', { schema: { params: SlugParams, querystring: NoQuery } }, listCalls)

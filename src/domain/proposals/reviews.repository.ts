@@ -1,0 +1,111 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.js'
+
+/*
+ * The SQL of reviewing proposals: a call's reviewers, review assignments and reviews. reviews.service.ts decides
+ * who may review what (conflicts, blind review); these functions only read and write. Every lookup names the
+ * call (or the proposal of a call) it must belong to.
+ */
+
+// ---- Reviewers
+
+/** The members added as reviewers of a call, by name. */
+export async function listCallReviewers (db: Db, callId: number) {
+  return db.selectFrom('call_reviewers').innerJoin('members', 'members.id', 'call_reviewers.member_id')
+    .select(['members.id', 'members.full_name', 'members.agency', 'members.email'])
+    .where('call_reviewers.call_id', '=', callId).orderBy('members.full_name').orderBy('members.id').execute()
+}
+
+export async function isCallReviewer (db: Db, callId: number, memberId: number): Promise<boolean> {
+  const row = await db.selectFrom('call_reviewers').select('member_id').where('call_id', '=', callId).where('member_id', '=', memberId).executeTakeFirst()
+  return Boolean(row)
+}
+
+export async function insertCallReviewer (db: Db, callId: number, memberId: number, by: number): Promise<boolean> {
+  const rows = await db.insertInto('call_reviewers').values({ call_id: callId, member_id: memberId, added_by: by })
+    .onConflict((oc) => oc.constraint('call_reviewers_pk').doNothing()).returning('member_id').execute()
+  return rows.length > 0
+}
+
+/** Removes a reviewer from a call, with their assignments on it (their reviews stay). */
+export async function deleteCallReviewer (db: Db, callId: number, memberId: number): Promise<boolean> {
+  await db.deleteFrom('review_assignments').where('reviewer_id', '=', memberId)
+    .where('proposal_id', 'in', (eb) => eb.selectFrom('proposals').select('id').where('call_id', '=', callId)).execute()
+  const res = await db.deleteFrom('call_reviewers').where('call_id', '=', callId).where('member_id', '=', memberId).executeTakeFirst()
+  return Number(res.numDeletedRows) > 0
+}
+
+/** A member of the community (not suspended) by email address. */
+export async function findCommunityMemberByEmail (db: Db, communityId: number, email: string) {
+  return db.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id')
+    .select(['members.id', 'members.full_name', 'members.email'])
+    .where('memberships.community_id', '=', communityId).where('memberships.suspended_at', 'is', null)
+    .where(sql<string>`lower(members.email)`, '=', email.toLowerCase()).executeTakeFirst()
+}
+
+// ---- Proposals as reviewers see them
+
+/**
+ * The submitted proposals of a call with what review and conflict checks need: the submitter's name, agency
+ * and email, the accepted co-speakers (member ids and names), and the reviews counted with their mean, spread.
+ */
+export async function listReviewableProposals (db: Db, callId: number, proposalId?: number) {
+  let q = db.selectFrom('proposals as p').innerJoin('members as m', 'm.id', 'p.submitter_id')
+    .select(['p.id', 'p.title', 'p.format', 'p.topic', 'p.answers', 'p.identifying', 'p.bio', 'p.affiliation', 'p.affiliation_note',
+      'p.first_time', 'p.submitter_id', 'p.template_id', 'p.submitted_at', 'm.full_name', 'm.agency', 'm.email'])
+    .select(sql<number[]>`coalesce((select array_agg(ps.member_id order by ps.id) from proposal_speakers ps
+      where ps.proposal_id = p.id and ps.state = 'accepted' and ps.member_id is not null), '{}')`.as('co_speaker_ids'))
+    .select(sql<string[]>`coalesce((select array_agg(coalesce(cm.full_name, ps.email) order by ps.id) from proposal_speakers ps
+      left join members cm on cm.id = ps.member_id where ps.proposal_id = p.id and ps.state <> 'declined'), '{}')`.as('co_speaker_names'))
+    .select(sql<string[]>`coalesce((select array_agg(coalesce(cm.agency, '') order by ps.id) from proposal_speakers ps
+      left join members cm on cm.id = ps.member_id where ps.proposal_id = p.id and ps.state <> 'declined'), '{}')`.as('co_speaker_agencies'))
+    .select(sql<number>`(select count(*)::int from reviews r where r.proposal_id = p.id)`.as('review_count'))
+    .select(sql<number | null>`(select avg(r.score)::float8 from reviews r where r.proposal_id = p.id)`.as('mean'))
+    .select(sql<number | null>`(select (max(r.score) - min(r.score))::float8 from reviews r where r.proposal_id = p.id)`.as('spread'))
+    .where('p.call_id', '=', callId).where('p.state', '=', 'submitted')
+  if (proposalId !== undefined) q = q.where('p.id', '=', proposalId)
+  return q.orderBy('p.id').execute()
+}
+
+export type ReviewableProposal = Awaited<ReturnType<typeof listReviewableProposals>>[number]
+
+// ---- Assignments
+
+export async function listCallAssignments (db: Db, callId: number) {
+  return db.selectFrom('review_assignments').innerJoin('proposals', 'proposals.id', 'review_assignments.proposal_id')
+    .select(['review_assignments.proposal_id', 'review_assignments.reviewer_id'])
+    .where('proposals.call_id', '=', callId).execute()
+}
+
+export async function insertAssignments (db: Db, rows: Array<{ proposal_id: number, reviewer_id: number }>): Promise<number> {
+  if (!rows.length) return 0
+  const res = await db.insertInto('review_assignments').values(rows)
+    .onConflict((oc) => oc.constraint('review_assignments_pk').doNothing()).returning('proposal_id').execute()
+  return res.length
+}
+
+// ---- Reviews
+
+/** Every review of a call's proposals (for progress, "review next" and the dashboard), with its reviewer's name. */
+export async function listCallReviews (db: Db, callId: number) {
+  return db.selectFrom('reviews').innerJoin('proposals', 'proposals.id', 'reviews.proposal_id')
+    .innerJoin('members', 'members.id', 'reviews.reviewer_id')
+    .select(['reviews.id', 'reviews.proposal_id', 'reviews.reviewer_id', 'reviews.scores', 'reviews.score', 'reviews.comment',
+      'reviews.note_to_speaker', 'reviews.submitted_at', 'members.full_name as reviewer_name'])
+    .where('proposals.call_id', '=', callId).orderBy('reviews.id').execute()
+}
+
+export async function listProposalReviews (db: Db, proposalId: number) {
+  return db.selectFrom('reviews').innerJoin('members', 'members.id', 'reviews.reviewer_id')
+    .select(['reviews.id', 'reviews.reviewer_id', 'reviews.scores', 'reviews.score', 'reviews.comment', 'reviews.note_to_speaker',
+      'members.full_name as reviewer_name'])
+    .where('reviews.proposal_id', '=', proposalId).orderBy('reviews.id').execute()
+}
+
+export async function upsertReview (db: Db, row: { proposal_id: number, reviewer_id: number, scores: Record<string, number>, score: number, comment: string, note_to_speaker: string }): Promise<void> {
+  const values = { ...row, scores: JSON.stringify(row.scores) }
+  await db.insertInto('reviews').values(values)
+    .onConflict((oc) => oc.constraint('reviews_once').doUpdateSet({
+      scores: values.scores, score: row.score, comment: row.comment, note_to_speaker: row.note_to_speaker, updated_at: new Date()
+    })).execute()
+}

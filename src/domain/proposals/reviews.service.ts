@@ -1,0 +1,244 @@
+import type { Call, Db, RubricCriterion } from '../../db/database.js'
+import { updateCallRow } from './proposals.repository.js'
+import {
+  deleteCallReviewer, findCommunityMemberByEmail, insertAssignments, insertCallReviewer, listCallAssignments, listCallReviewers,
+  listCallReviews, listReviewableProposals, upsertReview, type ReviewableProposal
+} from './reviews.repository.js'
+import { DEFAULT_RUBRIC } from './templates.js'
+
+/*
+ * Reviewing proposals: who may review which proposal (conflicts of interest), what a reviewer sees of it (blind
+ * review hides who the speakers are until decisions are released), the weighted score of a review, spreading
+ * proposals evenly over reviewers, and the proposal a reviewer should review next.
+ */
+
+export const HIDDEN = '[hidden]'
+export const SCORE_MIN = 1
+export const SCORE_MAX = 5
+
+/** Reviewers do not see who the speakers are: the call is blind and its decisions are not released yet. */
+export function isBlind (call: Pick<Call, 'blind_review' | 'decisions_released_at'>): boolean {
+  return call.blind_review && call.decisions_released_at === null
+}
+
+export function rubricOf (call: Pick<Call, 'rubric'>): RubricCriterion[] {
+  const r = call.rubric as unknown as RubricCriterion[] | null
+  return r && r.length ? r : DEFAULT_RUBRIC
+}
+
+/** The mean of the scores weighted by the rubric, rounded to two decimals. */
+export function weightedScore (rubric: RubricCriterion[], scores: Record<string, number>): number {
+  let sum = 0
+  let weights = 0
+  for (const c of rubric) {
+    if (typeof scores[c.key] !== 'number') continue
+    sum += scores[c.key] * c.weight
+    weights += c.weight
+  }
+  return weights ? Math.round((sum / weights) * 100) / 100 : 0
+}
+
+const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase()
+
+/** Why `reviewer` may not review the proposal, or null when they may. */
+export function conflictReason (call: Pick<Call, 'same_agency_conflict'>, reviewer: { id: number, email: string },
+  p: Pick<ReviewableProposal, 'submitter_id' | 'co_speaker_ids' | 'email'>): string | null {
+  if (p.submitter_id === reviewer.id) return 'You cannot review your own proposal.'
+  if (p.co_speaker_ids.map(Number).includes(reviewer.id)) return 'You cannot review a proposal you are a co-speaker on.'
+  if (call.same_agency_conflict && domainOf(p.email) === domainOf(reviewer.email)) {
+    return 'You cannot review a proposal from your own agency (the same email domain): that is a conflict of interest.'
+  }
+  return null
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** `text` with every phrase (case-insensitive, longest first) replaced by [hidden]. */
+export function hidePhrases (text: string, phrases: readonly string[]): string {
+  const list = [...new Set(phrases.map((p) => p.trim()).filter((p) => p.length >= 2))].sort((a, b) => b.length - a.length)
+  if (!list.length || !text) return text
+  return text.replace(new RegExp(list.map(escapeRe).join('|'), 'gi'), HIDDEN)
+}
+
+/** `text` with every whole word of `words` (a name's parts: "Ada", "Lovelace") replaced by [hidden]. */
+export function hideWords (text: string, words: readonly string[]): string {
+  const list = [...new Set(words.map((w) => w.trim()).filter((w) => w.length >= 3))]
+  if (!list.length || !text) return text
+  return text.replace(new RegExp(`(?<![\\p{L}\\p{N}])(?:${list.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`, 'giu'), HIDDEN)
+}
+
+/** A proposal as a reviewer sees it: with its speakers, or with every trace of who they are hidden. */
+export interface ReviewerView {
+  id: number
+  title: string
+  format: string
+  topic: string | null
+  firstTime: boolean
+  answers: Record<string, string>
+  bio: string
+  speakers: string
+  affiliation: string
+  blind: boolean
+}
+
+export function reviewerView (call: Pick<Call, 'blind_review' | 'decisions_released_at'>, p: ReviewableProposal): ReviewerView {
+  const blind = isBlind(call)
+  const names = [p.full_name, ...p.co_speaker_names]
+  const agencies = [p.agency, ...p.co_speaker_agencies]
+  const phrases = blind ? [...(p.identifying ?? []), ...names, ...agencies, p.email] : []
+  const nameParts = blind ? names.flatMap((n) => n.split(/[\s,.]+/)) : []
+  const hide = (s: string) => hideWords(hidePhrases(s, phrases), nameParts)
+  const answers: Record<string, string> = {}
+  for (const [k, v] of Object.entries(p.answers ?? {})) answers[k] = hide(String(v))
+  const speakerLine = names.map((n, i) => agencies[i] ? `${n}, ${agencies[i]}` : n).join('; ')
+  return {
+    id: p.id,
+    title: hide(p.title),
+    format: p.format,
+    topic: p.topic,
+    firstTime: p.first_time,
+    answers,
+    bio: blind ? HIDDEN : p.bio,
+    speakers: blind ? 'Hidden during blind review' : speakerLine,
+    affiliation: blind ? p.affiliation : `${p.affiliation}${p.affiliation_note ? ` (${p.affiliation_note})` : ''}`,
+    blind
+  }
+}
+
+// ---- Reviewers and rubric
+
+export type AddReviewerResult = { ok: true, name: string } | { ok: false, problem: string }
+
+export async function addReviewer (db: Db, communityId: number, callId: number, email: string, by: number): Promise<AddReviewerResult> {
+  const member = await findCommunityMemberByEmail(db, communityId, email)
+  if (!member) return { ok: false, problem: 'No member of this community has that email address. Reviewers must be members.' }
+  const added = await insertCallReviewer(db, callId, member.id, by)
+  if (!added) return { ok: false, problem: `${member.full_name} already reviews this call.` }
+  return { ok: true, name: member.full_name }
+}
+
+export async function removeReviewer (db: Db, callId: number, memberId: number): Promise<boolean> {
+  return deleteCallReviewer(db, callId, memberId)
+}
+
+export interface ReviewSettings { rubric: RubricCriterion[], blindReview: boolean, sameAgencyConflict: boolean, reviewersPerProposal: number }
+
+export async function saveReviewSettings (db: Db, callId: number, s: ReviewSettings): Promise<void> {
+  await updateCallRow(db, callId, {
+    rubric: JSON.stringify(s.rubric), blind_review: s.blindReview, same_agency_conflict: s.sameAgencyConflict, reviewers_per_proposal: s.reviewersPerProposal
+  })
+}
+
+// ---- Reviews
+
+export type SaveReviewResult = { ok: true } | { ok: false, problem: string }
+
+export async function saveReview (db: Db, call: Call, reviewer: { id: number, email: string }, proposalId: number,
+  input: { scores: Record<string, number>, comment: string, noteToSpeaker: string }): Promise<SaveReviewResult> {
+  const [p] = await listReviewableProposals(db, call.id, proposalId)
+  if (!p) return { ok: false, problem: 'This proposal is not open for review (it was withdrawn or is not submitted).' }
+  if (call.decisions_released_at) return { ok: false, problem: 'Decisions on this call are released: reviews are closed.' }
+  const conflict = conflictReason(call, reviewer, p)
+  if (conflict) return { ok: false, problem: conflict }
+  const rubric = rubricOf(call)
+  await upsertReview(db, {
+    proposal_id: p.id, reviewer_id: reviewer.id, scores: input.scores, score: weightedScore(rubric, input.scores),
+    comment: input.comment, note_to_speaker: input.noteToSpeaker
+  })
+  return { ok: true }
+}
+
+// ---- Assignment
+
+/**
+ * Who reviews a call: the members added as its reviewers; when there are none, the organizers passed in
+ * (organizers review every call of their community).
+ */
+export async function reviewerPool (db: Db, callId: number, organizers: Array<{ id: number, email: string, full_name: string }>) {
+  const reviewers = await listCallReviewers(db, callId)
+  return reviewers.length ? reviewers : organizers
+}
+
+/**
+ * Gives each submitted proposal `reviewers_per_proposal` reviewers, fewest-loaded first, never one in conflict.
+ * Existing assignments are kept. Returns how many were added and which proposals could not be filled.
+ */
+export async function assignEvenly (db: Db, call: Call, pool: Array<{ id: number, email: string }>): Promise<{ added: number, short: number }> {
+  const [proposals, existing] = await Promise.all([listReviewableProposals(db, call.id), listCallAssignments(db, call.id)])
+  const load = new Map<number, number>(pool.map((r) => [r.id, 0]))
+  const assigned = new Map<number, Set<number>>()
+  for (const a of existing) {
+    if (load.has(a.reviewer_id)) load.set(a.reviewer_id, load.get(a.reviewer_id)! + 1)
+    if (!assigned.has(a.proposal_id)) assigned.set(a.proposal_id, new Set())
+    assigned.get(a.proposal_id)!.add(a.reviewer_id)
+  }
+  const rows: Array<{ proposal_id: number, reviewer_id: number }> = []
+  let short = 0
+  const ordered = [...proposals].sort((a, b) => (assigned.get(a.id)?.size ?? 0) - (assigned.get(b.id)?.size ?? 0) || a.id - b.id)
+  for (const p of ordered) {
+    const have = assigned.get(p.id) ?? new Set<number>()
+    let need = call.reviewers_per_proposal - have.size
+    const candidates = pool.filter((r) => !have.has(r.id) && !conflictReason(call, r, p))
+      .sort((a, b) => load.get(a.id)! - load.get(b.id)! || a.id - b.id)
+    for (const r of candidates) {
+      if (need <= 0) break
+      rows.push({ proposal_id: p.id, reviewer_id: r.id })
+      load.set(r.id, load.get(r.id)! + 1)
+      need--
+    }
+    if (need > 0) short++
+  }
+  return { added: await insertAssignments(db, rows), short }
+}
+
+/** The proposals a reviewer may review, each with whether it is assigned to them and whether they reviewed it. */
+export async function reviewerQueue (db: Db, call: Call, reviewer: { id: number, email: string }) {
+  const [proposals, assignments, reviews] = await Promise.all([
+    listReviewableProposals(db, call.id), listCallAssignments(db, call.id), listCallReviews(db, call.id)
+  ])
+  const mine = new Set(assignments.filter((a) => a.reviewer_id === reviewer.id).map((a) => a.proposal_id))
+  const done = new Set(reviews.filter((r) => r.reviewer_id === reviewer.id).map((r) => r.proposal_id))
+  return proposals.filter((p) => !conflictReason(call, reviewer, p))
+    .map((p) => ({ proposal: p, assigned: mine.has(p.id), reviewed: done.has(p.id), view: reviewerView(call, p) }))
+}
+
+/** The reviewer's assigned proposal with the fewest reviews that they have not reviewed yet (null when none). */
+export function nextInQueue (queue: Awaited<ReturnType<typeof reviewerQueue>>): number | null {
+  const open = queue.filter((q) => q.assigned && !q.reviewed)
+    .sort((a, b) => a.proposal.review_count - b.proposal.review_count || a.proposal.id - b.proposal.id)
+  return open[0]?.proposal.id ?? null
+}
+
+// ---- Dashboard
+
+export const SORTS = ['mean', 'spread', 'count', 'title'] as const
+export type Sort = typeof SORTS[number]
+
+export async function reviewDashboard (db: Db, call: Call, pool: Array<{ id: number, full_name: string }>,
+  opts: { sort: Sort, format?: string, topic?: string, firstTime?: boolean }) {
+  const [proposals, assignments, reviews] = await Promise.all([
+    listReviewableProposals(db, call.id), listCallAssignments(db, call.id), listCallReviews(db, call.id)
+  ])
+  const people = new Map<number, { id: number, name: string, assigned: number, done: number }>()
+  for (const r of pool) people.set(r.id, { id: r.id, name: r.full_name, assigned: 0, done: 0 })
+  const reviewedBy = new Set(reviews.map((r) => `${r.proposal_id}:${r.reviewer_id}`))
+  for (const a of assignments) {
+    const person = people.get(a.reviewer_id)
+    if (!person) continue
+    person.assigned++
+    if (reviewedBy.has(`${a.proposal_id}:${a.reviewer_id}`)) person.done++
+  }
+  for (const r of reviews) if (!people.has(r.reviewer_id)) people.set(r.reviewer_id, { id: r.reviewer_id, name: r.reviewer_name, assigned: 0, done: 0 })
+  let rows = proposals.map((p) => ({ view: reviewerView(call, p), count: p.review_count, mean: p.mean, spread: p.spread }))
+  if (opts.format) rows = rows.filter((r) => r.view.format === opts.format)
+  if (opts.topic) rows = rows.filter((r) => r.view.topic === opts.topic)
+  if (opts.firstTime) rows = rows.filter((r) => r.view.firstTime)
+  const num = (n: number | null) => n ?? -1
+  rows.sort((a, b) => {
+    if (opts.sort === 'title') return a.view.title.localeCompare(b.view.title) || a.view.id - b.view.id
+    if (opts.sort === 'count') return a.count - b.count || a.view.id - b.view.id
+    if (opts.sort === 'spread') return num(b.spread) - num(a.spread) || a.view.id - b.view.id
+    return num(b.mean) - num(a.mean) || a.view.id - b.view.id
+  })
+  return { reviewers: [...people.values()], proposals: rows }
+}
