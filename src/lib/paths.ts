@@ -151,6 +151,12 @@ export const paths = {
   /** One talk template's edit form. */
   orgaTemplate: (slug: string, templateId: Id) => `${orga(slug)}/calls/templates/${seg(templateId)}`,
 
+  /** A call's decisions: each proposal's decision (GET, POST one), the mails, the release (confirm page, POST). */
+  orgaDecisions: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions`,
+  orgaDecide: (slug: string, callId: Id, proposalId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/${seg(proposalId)}`,
+  orgaDecisionMails: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/mails`,
+  orgaReleaseDecisions: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/release`,
+
   /** A call for proposals as members see it. */
   call: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}`,
   /** The signed-in member's proposals in a community. */
@@ -162,6 +168,10 @@ export const paths = {
   /** A proposal's edit form, or its withdrawal (POST). */
   proposalAction: (slug: string, callId: Id, proposalId: Id, action: 'edit' | 'withdraw') =>
     `${community(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/${action}`,
+
+  /** An accepted speaker's mailed link: confirm or decline the talk (GET shows the buttons, POST answers). */
+  confirmTalk: (slug: string, token: string) => `${community(slug)}/talk-confirm/${seg(token)}`,
+  confirmTalkAnswer: (slug: string) => `${community(slug)}/talk-confirm`,
 
   /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
   joinVerify: (token?: string) => `/join/verify${query({ token })}`,

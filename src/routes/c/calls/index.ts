@@ -4,7 +4,7 @@ import type { Call, CallFormat, Proposal, TalkTemplate } from '../../../db/datab
 import { mayOrganize } from '../../../domain/communities/policy.js'
 import { callPhase, callTemplates, ensureTemplates } from '../../../domain/proposals/calls.service.js'
 import { findCall, findMemberName, findProposal, listMemberProposals } from '../../../domain/proposals/proposals.repository.js'
-import { AFFILIATIONS, lockedReason, PLEDGE, saveProposal, stateLabel, withdrawProposal } from '../../../domain/proposals/proposals.service.js'
+import { AFFILIATIONS, lockedReason, PLEDGE, saveProposal, withdrawProposal } from '../../../domain/proposals/proposals.service.js'
 import {
   newProposalValues, ProposalForm, proposalFormValues, readProposalForm, WithdrawForm, type ProposalFormValues
 } from '../../../forms/proposal-form.js'
@@ -14,6 +14,8 @@ import { dateTime } from '../../../lib/format.js'
 import { idParam } from '../../../lib/http.js'
 import { paths } from '../../../lib/paths.js'
 import { NoQuery, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
+import { confirmToken, speakerDecision, speakerStateLabel } from '../../../domain/proposals/decisions.service.js'
+import confirmRoutes from './confirm.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
 const ProposeQuery = Type.Object({ template: queryText('the talk template', 12) }, { additionalProperties: false })
@@ -32,6 +34,7 @@ export default async function callRoutes (app: FastifyInstance) {
   app.get('/c/:slug/calls/:id/proposals/:pid/edit', { schema: { params: ProposalParams, querystring: NoQuery } }, showEditForm)
   app.post('/c/:slug/calls/:id/proposals/:pid/edit', { schema: { params: ProposalParams, querystring: NoQuery, body: ProposalForm }, config: { form: true } }, saveEdit)
   app.post('/c/:slug/calls/:id/proposals/:pid/withdraw', { schema: { params: ProposalParams, querystring: NoQuery, body: WithdrawForm }, config: { form: true } }, withdraw)
+  await app.register(confirmRoutes)
 
   const organizes = (request: FastifyRequest) => mayOrganize(request.standing)
 
@@ -77,7 +80,7 @@ export default async function callRoutes (app: FastifyInstance) {
         ...p,
         href: paths.proposal(community.slug, p.call_id, p.id),
         callHref: paths.call(community.slug, p.call_id),
-        stateLabel: stateLabel(p, p.decisions_released_at !== null),
+        stateLabel: speakerStateLabel(p, p.closes_at <= new Date()),
         closes: dateTime(p.closes_at, p.time_zone)
       }))
     })
@@ -171,7 +174,10 @@ export default async function callRoutes (app: FastifyInstance) {
       fields: template?.fields ?? [],
       format: formatsOf(call).find((f) => f.key === proposal.format),
       affiliation: AFFILIATIONS.find((a) => a.value === proposal.affiliation)?.label ?? proposal.affiliation,
-      stateLabel: stateLabel(proposal, call.decisions_released_at !== null),
+      stateLabel: speakerStateLabel(proposal, callPhase(call) === 'closed'),
+      decision: mine ? speakerDecision(proposal) : null,
+      confirmHref: mine && proposal.decision === 'accepted' && proposal.decision_mailed_at && proposal.confirmation !== 'declined'
+        ? paths.confirmTalk(request.community.slug, confirmToken(app.secret, proposal.id, proposal.decided_at)) : null,
       locked: lockedReason(call, proposal),
       values: extra.values ?? { reason: '' },
       errors: extra.errors ?? {}

@@ -14,6 +14,7 @@ import { dateTime, shortDate } from '../../../../lib/format.js'
 import { idParam } from '../../../../lib/http.js'
 import { paths } from '../../../../lib/paths.js'
 import { NoQuery, queryText, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
+import decisionRoutes from './decisions.js'
 
 const NewCallQuery = Type.Object({ on: queryText('what the call is on', 30) }, { additionalProperties: false })
 
@@ -35,6 +36,7 @@ export default async function callRoutes (app: FastifyInstance) {
   app.get('/c/:slug/orga/calls/:id', { schema: { params: SlugIdParams, querystring: NoQuery } }, showCall)
   app.get('/c/:slug/orga/calls/:id/edit', { schema: { params: SlugIdParams, querystring: NoQuery } }, showEditCall)
   app.post('/c/:slug/orga/calls/:id/edit', form(SlugIdParams, CallForm), saveCall)
+  await app.register(decisionRoutes)
 
   async function loadCall (request: FastifyRequest): Promise<Call> {
     const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
