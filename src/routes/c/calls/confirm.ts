@@ -4,7 +4,7 @@ import { answerConfirmLink, lookUpConfirmLink, type ConfirmOutcome } from '../..
 import { readForm } from '../../../forms/read-form.js'
 import { tokenPageHeaders } from '../../../lib/http.js'
 import { paths } from '../../../lib/paths.js'
-import { form, NoQuery, oneOf, slug, text } from '../../../lib/schema.js'
+import { form, NoQuery, oneOf, slug, SlugParams, text } from '../../../lib/schema.js'
 
 const TokenParams = Type.Object({ slug, token: Type.String({ title: 'the confirm link', maxLength: 100 }) })
 const AnswerForm = form({ token: text('the confirm link', 100, { required: true }), answer: oneOf('Your answer', ['confirmed', 'declined'], { required: true }) })
@@ -22,7 +22,7 @@ const OUTCOMES: Record<ConfirmOutcome, { title: string, message: string, status:
  */
 export default async function confirmRoutes (app: FastifyInstance) {
   app.get('/c/:slug/talk-confirm/:token', { schema: { params: TokenParams, querystring: NoQuery }, config: { access: 'public' } }, showLink)
-  app.post('/c/:slug/talk-confirm', { schema: { querystring: NoQuery, body: AnswerForm }, config: { access: 'public', form: true } }, answer)
+  app.post('/c/:slug/talk-confirm', { schema: { params: SlugParams, querystring: NoQuery, body: AnswerForm }, config: { access: 'public', form: true } }, answer)
 
   function broken (request: FastifyRequest, reply: FastifyReply) {
     return reply.page('c/calls/confirm-done', {
