@@ -64,8 +64,11 @@ export async function listUnmailedDecisions (db: Db, callId: number): Promise<Ma
     .orderBy('proposals.id').execute()
 }
 
-export async function markDecisionMailed (db: Db, proposalId: number, at: Date): Promise<void> {
-  await db.updateTable('proposals').set({ decision_mailed_at: at, updated_at: at }).where('id', '=', proposalId).execute()
+/** Marks a decision mailed, once: false when another release did it first (its mail is theirs to send). */
+export async function markDecisionMailed (db: Db, proposalId: number, at: Date): Promise<boolean> {
+  const res = await db.updateTable('proposals').set({ decision_mailed_at: at, updated_at: at })
+    .where('id', '=', proposalId).where('decision_mailed_at', 'is', null).executeTakeFirst()
+  return Number(res.numUpdatedRows) > 0
 }
 
 export async function markReleased (db: Db, callId: number, at: Date): Promise<void> {

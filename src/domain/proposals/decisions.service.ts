@@ -131,12 +131,15 @@ export async function releaseDecisions (db: Db, mailer: Mailer, communityId: num
     if (!call || call.community_id !== communityId) return 0
     const community = (await findCommunityById(trx, communityId))!
     const due = await listUnmailedDecisions(trx, callId)
+    let sent = 0
     for (const p of due) {
+      // The call lock orders releases; the conditional update is a second guard: a mail goes with its mark only.
+      if (!await markDecisionMailed(trx, p.id, now)) continue
       await queueDecisionMail(trx, mailer, call, community, p, p.decision!, p.decided_at)
-      await markDecisionMailed(trx, p.id, now)
+      sent++
     }
     await markReleased(trx, callId, now)
-    return due.length
+    return sent
   })
 }
 
