@@ -177,6 +177,21 @@ t.test('decisions: decide, edit the mails, release once, confirm or decline, bac
     const sent = await mails()
     t.equal(sent.length, 5)
     t.equal(sent[4].to_address, eve.email)
+
+    if (process.env.DATABASE_URL) {
+      // On the server (several connections): a release waits for whoever holds the call row, then sees their work.
+      t.equal((await organizer.post(`${base}/${pd.id}`, { decision: 'backup', note: 'still a backup' })).statusCode, 409, 'sent decisions stay')
+      let finished = false
+      let waiting: Promise<number> | null = null
+      await db.transaction().execute(async (trx) => {
+        await trx.selectFrom('calls').select('id').where('id', '=', call.id).forUpdate().execute()
+        waiting = releaseDecisions(db, app.mailer, community.id, call.id).then((n) => { finished = true; return n })
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        t.equal(finished, false, 'the release waits for the call row')
+      })
+      t.equal(await waiting, 0)
+      t.equal((await mails()).length, 5)
+    }
   })
 
   await t.test('the confirm link: GET shows buttons and changes nothing, POST confirms', async (t) => {
