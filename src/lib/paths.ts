@@ -169,10 +169,6 @@ export const paths = {
   proposalAction: (slug: string, callId: Id, proposalId: Id, action: 'edit' | 'withdraw') =>
     `${community(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/${action}`,
 
-  /** An accepted speaker's mailed link: confirm or decline the talk (GET shows the buttons, POST answers). */
-  confirmTalk: (slug: string, token: string) => `${community(slug)}/talk-confirm/${seg(token)}`,
-  confirmTalkAnswer: (slug: string) => `${community(slug)}/talk-confirm`,
-
   /** A mailed link that verifies an address (or admits an approved request). Without a token: the form's action. */
   joinVerify: (token?: string) => `/join/verify${query({ token })}`,
   /** A mailed link that confirms a member's new email address. Without a token: the form's action. */
@@ -184,6 +180,9 @@ export const paths = {
   /** A mailed invitation's page. Without a token: the form's action. */
   invitationAccept: (token?: string) => `/invitations/accept${query({ token })}`,
   /** A signed "Going" / "Can't go" link. */
+  /** An accepted speaker's mailed link: confirm or decline the talk (GET shows the buttons, POST answers). */
+  confirmTalk: (token: string) => `/talk-confirm/${seg(token)}`,
+  confirmTalkAnswer: () => '/talk-confirm',
   rsvpLink: (token: string) => `/rsvp/${seg(token)}`,
   /** Where an RSVP link's confirmation is posted. */
   rsvpAnswer: () => '/rsvp',

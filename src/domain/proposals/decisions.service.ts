@@ -100,7 +100,7 @@ export function readConfirmToken (secret: string, token: string): { proposalId: 
 async function queueDecisionMail (db: Db, mailer: Mailer, call: Call, community: Community, p: MailableProposal, decision: Decision, decidedAt: Date | null, reminder = false): Promise<void> {
   const mails = decisionMails(call)
   const confirmLink = decision === 'accepted'
-    ? absoluteUrl(mailer.site.publicUrl, paths.confirmTalk(community.slug, confirmToken(mailer.site.secret, p.id, decidedAt)))
+    ? absoluteUrl(mailer.site.publicUrl, paths.confirmTalk(confirmToken(mailer.site.secret, p.id, decidedAt)))
     : ''
   const values = { name: p.full_name, title: p.title, call: call.title, community: community.name, confirm_link: confirmLink, note: p.note_to_speaker ?? '' }
   const subject = fillPlaceholders(mails[decision].subject, values)

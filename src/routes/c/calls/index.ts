@@ -15,7 +15,6 @@ import { idParam } from '../../../lib/http.js'
 import { paths } from '../../../lib/paths.js'
 import { NoQuery, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
 import { confirmToken, speakerDecision, speakerStateLabel } from '../../../domain/proposals/decisions.service.js'
-import confirmRoutes from './confirm.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
 const ProposeQuery = Type.Object({ template: queryText('the talk template', 12) }, { additionalProperties: false })
@@ -34,7 +33,6 @@ export default async function callRoutes (app: FastifyInstance) {
   app.get('/c/:slug/calls/:id/proposals/:pid/edit', { schema: { params: ProposalParams, querystring: NoQuery } }, showEditForm)
   app.post('/c/:slug/calls/:id/proposals/:pid/edit', { schema: { params: ProposalParams, querystring: NoQuery, body: ProposalForm }, config: { form: true } }, saveEdit)
   app.post('/c/:slug/calls/:id/proposals/:pid/withdraw', { schema: { params: ProposalParams, querystring: NoQuery, body: WithdrawForm }, config: { form: true } }, withdraw)
-  await app.register(confirmRoutes)
 
   const organizes = (request: FastifyRequest) => mayOrganize(request.standing)
 
@@ -177,7 +175,7 @@ export default async function callRoutes (app: FastifyInstance) {
       stateLabel: speakerStateLabel(proposal, callPhase(call) === 'closed'),
       decision: mine ? speakerDecision(proposal) : null,
       confirmHref: mine && proposal.decision === 'accepted' && proposal.decision_mailed_at && proposal.confirmation !== 'declined'
-        ? paths.confirmTalk(request.community.slug, confirmToken(app.secret, proposal.id, proposal.decided_at)) : null,
+        ? paths.confirmTalk(confirmToken(app.secret, proposal.id, proposal.decided_at)) : null,
       locked: lockedReason(call, proposal),
       values: extra.values ?? { reason: '' },
       errors: extra.errors ?? {}

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { answerConfirmLink, lookUpConfirmLink, type ConfirmOutcome } from '../../../domain/proposals/decisions.service.js'
-import { readForm } from '../../../forms/read-form.js'
-import { tokenPageHeaders } from '../../../lib/http.js'
-import { paths } from '../../../lib/paths.js'
-import { form, NoQuery, oneOf, slug, SlugParams, text } from '../../../lib/schema.js'
+import { answerConfirmLink, lookUpConfirmLink, type ConfirmOutcome } from '../../domain/proposals/decisions.service.js'
+import { readForm } from '../../forms/read-form.js'
+import { tokenPageHeaders } from '../../lib/http.js'
+import { paths } from '../../lib/paths.js'
+import { form, NoQuery, oneOf, text } from '../../lib/schema.js'
 
-const TokenParams = Type.Object({ slug, token: Type.String({ title: 'the confirm link', maxLength: 100 }) })
+const TokenParams = Type.Object({ token: Type.String({ title: 'the confirm link', maxLength: 100 }) })
 const AnswerForm = form({ token: text('the confirm link', 100, { required: true }), answer: oneOf('Your answer', ['confirmed', 'declined'], { required: true }) })
 
 const OUTCOMES: Record<ConfirmOutcome, { title: string, message: string, status: number }> = {
@@ -21,14 +21,14 @@ const OUTCOMES: Record<ConfirmOutcome, { title: string, message: string, status:
  * two buttons, only the POST answers. A confirmed speaker may still decline through it later.
  */
 export default async function confirmRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/talk-confirm/:token', { schema: { params: TokenParams, querystring: NoQuery }, config: { access: 'public' } }, showLink)
-  app.post('/c/:slug/talk-confirm', { schema: { params: SlugParams, querystring: NoQuery, body: AnswerForm }, config: { access: 'public', form: true } }, answer)
+  app.get('/talk-confirm/:token', { schema: { params: TokenParams, querystring: NoQuery } }, showLink)
+  app.post('/talk-confirm', { schema: { querystring: NoQuery, body: AnswerForm }, config: { form: true } }, answer)
 
-  function broken (request: FastifyRequest, reply: FastifyReply) {
-    return reply.page('c/calls/confirm-done', {
-      title: 'This link doesn’t work', community: request.community,
+  function broken (reply: FastifyReply) {
+    return reply.page('talk-confirm/done', {
+      title: 'This link doesn’t work',
       message: 'This confirm link is not valid. It may have been copied incompletely. Sign in and open your proposal instead.',
-      proposalHref: paths.myProposals(request.community.slug)
+      proposalHref: paths.signIn()
     }, 400)
   }
 
@@ -36,37 +36,37 @@ export default async function confirmRoutes (app: FastifyInstance) {
     tokenPageHeaders(reply)
     const token = (request.params as { token: string }).token
     const found = await lookUpConfirmLink(app.db, app.secret, token)
-    if (!found.ok || found.community.id !== request.community.id) return broken(request, reply)
+    if (!found.ok) return broken(reply)
     const p = found.proposal
-    return reply.page('c/calls/confirm', {
+    return reply.page('talk-confirm/confirm', {
       title: `Your talk: ${p.title}`,
-      community: request.community,
+      talkCommunity: found.community,
       call: found.call,
       proposal: p,
       token,
       usable: found.usable,
-      proposalHref: paths.proposal(request.community.slug, found.call.id, p.id)
+      proposalHref: paths.proposal(found.community.slug, found.call.id, p.id)
     })
   }
 
   async function answer (request: FastifyRequest, reply: FastifyReply) {
     tokenPageHeaders(reply)
     const f = readForm(AnswerForm, request.body)
-    if (f.errors.token) return broken(request, reply)
+    if (f.errors.token) return broken(reply)
     const found = await lookUpConfirmLink(app.db, app.secret, f.values.token)
-    if (!found.ok || found.community.id !== request.community.id) return broken(request, reply)
+    if (!found.ok) return broken(reply)
     if (f.errors.answer) {
-      return reply.page('c/calls/confirm', {
-        title: `Your talk: ${found.proposal.title}`, community: request.community, call: found.call, proposal: found.proposal,
+      return reply.page('talk-confirm/confirm', {
+        title: `Your talk: ${found.proposal.title}`, talkCommunity: found.community, call: found.call, proposal: found.proposal,
         token: f.values.token, usable: found.usable, errors: { answer: 'Choose Confirm or Decline.' },
-        proposalHref: paths.proposal(request.community.slug, found.call.id, found.proposal.id)
+        proposalHref: paths.proposal(found.community.slug, found.call.id, found.proposal.id)
       }, 400)
     }
     const outcome = await answerConfirmLink(app.db, app.mailer, f.values.token, f.values.answer as 'confirmed' | 'declined')
     const o = OUTCOMES[outcome]
-    return reply.page('c/calls/confirm-done', {
-      title: o.title, community: request.community, message: o.message,
-      proposalHref: paths.proposal(request.community.slug, found.call.id, found.proposal.id)
+    return reply.page('talk-confirm/done', {
+      title: o.title, message: o.message,
+      proposalHref: paths.proposal(found.community.slug, found.call.id, found.proposal.id)
     }, o.status)
   }
 }
