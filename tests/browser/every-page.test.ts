@@ -27,7 +27,7 @@ const SKIP = [
 
 /** At most this many pages of one pattern (`/members/:n`), so the crawl stays bounded. */
 const PER_PATTERN = 2
-const MAX_PAGES = 100
+const MAX_PAGES = 130
 
 /** `/c/dna/events/123?past=1` → `/c/dna/events/:n?past`: numbers and tokens become placeholders. */
 function patternOf (url: URL): string {
