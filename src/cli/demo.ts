@@ -25,6 +25,7 @@ import { addReviewer, assignEvenly, reviewerQueue, saveReview } from '../domain/
 import { saveProposal, type ProposalInput } from '../domain/proposals/proposals.service.js'
 import { DEFAULT_FORMATS } from '../domain/proposals/templates.js'
 import { addCoachingNote, answerCoSpeaker, inviteCoSpeaker, inviteToPropose, startInvitedDraft } from '../domain/proposals/speakers.service.js'
+import { answerConfirmLink, confirmToken, decide, releaseDecisions } from '../domain/proposals/decisions.service.js'
 
 /**
  * Demo data for `npm run demo`: a site admin, two communities with organizers (current and past coordinator
@@ -645,6 +646,65 @@ async function seedDemoReviews (app: FastifyInstance): Promise<void> {
   })
 }
 
+/** Decided and released proposals on the conference call: [speaker's email, title, decision, note, answers]. */
+const DECIDED_PROPOSALS: Array<[email: string, title: string, decision: 'accepted' | 'backup' | 'rejected', note: string, answers: Record<string, string>, bio: string]> = [
+  [emailFor('Rachel Thompson', 'ocme.nyc.example.gov'), 'A competency test for low-template DNA in one afternoon', 'accepted', 'Please bring the test kit list; we will print it for the room.', {
+    goal: 'Design and run a competency test for low-template DNA interpretation that fits in one afternoon.',
+    steps: '1. Choosing the mock samples and their expected answers. 2. The scoring sheet and the pass rule. 3. Running it with two analysts at once. 4. What to do with a failed test.',
+    context: 'We test every new criminalist at the New York City OCME with it; 31 analysts so far.',
+    why: 'Every lab must show competency before casework; most build the test from scratch each time.',
+    pitch: 'A reusable afternoon competency test for low-template DNA: the samples, the scoring sheet and the pass rule.'
+  }, 'Criminalist III at the New York City Office of Chief Medical Examiner; trains new DNA analysts.'],
+  [emailFor('Carlos Mendoza', 'azdps.example.gov'), 'Configuring a LIMS for DNA batches without a vendor', 'backup', '', {
+    goal: 'Configure batch tracking for DNA casework in an existing LIMS without paying for vendor services.',
+    steps: '1. The batch record and its fields. 2. The three status changes that matter. 3. The reports supervisors read each morning. 4. Testing the configuration.',
+    context: 'Arizona DPS DNA section, eight analysts, in daily use since the spring of 2024.',
+    why: 'Labs pay for configuration they can do themselves in a week.',
+    pitch: 'How we configured DNA batch tracking in our LIMS ourselves in a week, and the reports our supervisors use daily.'
+  }, 'DNA analyst at the Arizona Department of Public Safety; configures the section’s LIMS.'],
+  [emailFor('Kevin O’Brien', 'msp.example.gov'), 'Why every lab needs our accreditation software', 'rejected', 'This reads as a product presentation. We would welcome a talk about what your unit changed to pass ISO 17025, tools included.', {
+    goal: 'Show the features of the accreditation software our unit uses for ISO 17025.',
+    steps: '1. The dashboard and its audit view. 2. Document control. 3. Corrective actions and their follow-up. 4. Pricing and licences for state labs.',
+    context: 'Massachusetts State Police Crime Laboratory DNA unit, through our last two assessments.',
+    why: 'Accreditation is a burden for every lab.',
+    pitch: 'A tour of the accreditation software that made our ISO 17025 assessment painless, with licence options for state labs.'
+  }, 'DNA unit supervisor at the Massachusetts State Police Crime Laboratory.']
+]
+
+/**
+ * Decisions on the conference call (once): an accepted and confirmed talk, a backup, and a rejection with a note,
+ * released (their mails go to the outbox); the demo's other proposals stay under review.
+ */
+async function seedDemoDecisions (app: FastifyInstance, now = new Date()): Promise<void> {
+  const community = await findCommunityBySlug(app.db, DEMO.communities.dna)
+  if (!community) return
+  const call = await app.db.selectFrom('calls').selectAll().where('community_id', '=', community.id)
+    .where('title', '=', 'Talks for the regional conference').orderBy('id').limit(1).executeTakeFirst()
+  if (!call || call.decisions_released_at) return
+  const templates = await ensureTemplates(app.db, community.id)
+  const template = templates.find((t) => t.name === 'How-to / demo')
+  const organizer = await app.db.selectFrom('members').select('id').where('email', '=', DEMO.organizer.email).executeTakeFirst()
+  if (!template || !organizer) return
+  const topic = (await listRequirements(app.db, community.id))[0]?.name ?? ''
+  let accepted: { id: number, decided_at: Date | null } | null = null
+  for (const [email, title, decision, note, answers, bio] of DECIDED_PROPOSALS) {
+    const member = await app.db.selectFrom('members').select('id').where('email', '=', email).executeTakeFirst()
+    if (!member) continue
+    const saved = await app.db.transaction().execute((trx) => saveProposal(trx, {
+      call, template, memberId: member.id, existing: null, now,
+      input: { templateId: template.id, title, format: 'talk', topic, answers, bio, affiliation: 'government', affiliationNote: '', pledge: true, firstTime: false, wantsCoaching: false, submit: true }
+    }))
+    if (!saved.ok) throw new Error(`demo proposal "${title}": ${Object.values(saved.errors).join(' ')}`)
+    await decide(app.db, call.id, saved.proposal.id, decision, note, organizer.id)
+    if (decision === 'accepted') accepted = { id: saved.proposal.id, decided_at: null }
+  }
+  await releaseDecisions(app.db, app.mailer, community.id, call.id, now)
+  if (accepted) {
+    const row = await app.db.selectFrom('proposals').select(['id', 'decided_at']).where('id', '=', accepted.id).executeTakeFirstOrThrow()
+    await answerConfirmLink(app.db, app.mailer, confirmToken(app.secret, row.id, row.decided_at), 'confirmed', now)
+  }
+}
+
 async function signInLink (app: FastifyInstance, email: string): Promise<string> {
   const member = await app.db.selectFrom('members').select(['id', 'email']).where('email', '=', email).executeTakeFirstOrThrow()
   const token = randomToken()
@@ -664,6 +724,7 @@ export async function seedDemo (app: FastifyInstance): Promise<{ organizer: stri
   await seedDemoCalls(app)
   await seedDemoSpeakers(app)
   await seedDemoReviews(app)
+  await seedDemoDecisions(app)
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),

@@ -151,6 +151,12 @@ export const paths = {
   /** One talk template's edit form. */
   orgaTemplate: (slug: string, templateId: Id) => `${orga(slug)}/calls/templates/${seg(templateId)}`,
 
+  /** A call's decisions: each proposal's decision (GET, POST one), the mails, the release (confirm page, POST). */
+  orgaDecisions: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions`,
+  orgaDecide: (slug: string, callId: Id, proposalId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/${seg(proposalId)}`,
+  orgaDecisionMails: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/mails`,
+  orgaReleaseDecisions: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/release`,
+
   /** A call for proposals as members see it. */
   call: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}`,
   /** The signed-in member's proposals in a community. */
@@ -198,6 +204,9 @@ export const paths = {
   /** A mailed invitation's page. Without a token: the form's action. */
   invitationAccept: (token?: string) => `/invitations/accept${query({ token })}`,
   /** A signed "Going" / "Can't go" link. */
+  /** An accepted speaker's mailed link: confirm or decline the talk (GET shows the buttons, POST answers). */
+  confirmTalk: (token: string) => `/talk-confirm/${seg(token)}`,
+  confirmTalkAnswer: () => '/talk-confirm',
   rsvpLink: (token: string) => `/rsvp/${seg(token)}`,
   /** Where an RSVP link's confirmation is posted. */
   rsvpAnswer: () => '/rsvp',

@@ -10,6 +10,7 @@ import joinLinkRoutes from './join/index.js'
 import emailChangeRoutes from './email-change/index.js'
 import invitationRoutes from './invitations/index.js'
 import rsvpLinkRoutes from './rsvp/index.js'
+import talkConfirmRoutes from './talk-confirm/index.js'
 import feedRoutes from './feeds/index.js'
 import inboundRoutes from './inbound/index.js'
 import devRoutes from './dev/index.js'
@@ -30,6 +31,7 @@ export default async function routes (app: FastifyInstance) {
   await app.register(emailChangeRoutes)
   await app.register(invitationRoutes)
   await app.register(rsvpLinkRoutes)
+  await app.register(talkConfirmRoutes)
   await app.register(feedRoutes)
   await app.register(inboundRoutes)
   await app.register(devRoutes)

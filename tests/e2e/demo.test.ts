@@ -293,7 +293,7 @@ t.test('demo data', async (t) => {
     const o = await as(DEMO.organizer.email)
     const calls = text((await o.get(`/c/${DEMO.communities.dna}/orga/calls`)).body)
     // Drafts: Grace Kim's and the one started from an organizer's invitation to propose (seedDemoSpeakers).
-    t.match(calls, /Talks for the regional conference .+ Open .+ 2 2/)
+    t.match(calls, /Talks for the regional conference .+ Open .+ 2 5/)
   })
 
   t.test('the demo member’s proposal has an accepted and a pending co-speaker; an invited draft; a coaching note', async (t) => {
@@ -319,6 +319,22 @@ t.test('demo data', async (t) => {
     const after = await app.db.selectFrom('proposal_speakers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     t.equal(Number(after.n), Number(before.n), 'seeding again adds no co-speakers')
     t.equal(Number(after.n), 2)
+  })
+
+  t.test('the conference call has released decisions: accepted and confirmed, backup, rejected with a note', async (t) => {
+    const as = async (email: string) => {
+      const c = new Client(app)
+      await signInAs(c, await app.db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirstOrThrow())
+      return c
+    }
+    const mineOf = async (email: string) => text((await (await as(email)).get(`/c/${DEMO.communities.dna}/calls/mine`)).body)
+    t.match(await mineOf('rachel.thompson@ocme.nyc.example.gov'), 'Accepted, confirmed')
+    t.match(await mineOf('carlos.mendoza@azdps.example.gov'), 'On the backup list')
+    t.match(await mineOf('kevin.obrien@msp.example.gov'), 'Not accepted')
+    const rejected = await app.db.selectFrom('proposals').select(['id', 'call_id', 'note_to_speaker']).where('decision', '=', 'rejected').executeTakeFirstOrThrow()
+    t.match(rejected.note_to_speaker, 'product presentation')
+    const sent = await app.db.selectFrom('mail_messages').select('kind').where('kind', 'in', ['proposal-accepted', 'proposal-backup', 'proposal-rejected']).execute()
+    t.equal(sent.length, 3, 'one mail per released decision')
   })
 
   t.test('running it again adds nothing and gives fresh links that work', async (t) => {

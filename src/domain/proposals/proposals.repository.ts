@@ -145,7 +145,7 @@ export async function countActiveProposals (db: Db, callId: number, memberId: nu
 export async function listMemberProposals (db: Db, communityId: number, memberId: number) {
   return db.selectFrom('proposals').innerJoin('calls', 'calls.id', 'proposals.call_id')
     .select(['proposals.id', 'proposals.call_id', 'proposals.title', 'proposals.state', 'proposals.format', 'proposals.decision',
-      'proposals.submitted_at', 'proposals.updated_at', 'calls.title as call_title', 'calls.closes_at', 'calls.time_zone', 'calls.decisions_released_at'])
+      'proposals.submitted_at', 'proposals.updated_at', 'proposals.decision_mailed_at', 'proposals.confirmation', 'calls.title as call_title', 'calls.closes_at', 'calls.time_zone', 'calls.decisions_released_at'])
     .where('calls.community_id', '=', communityId).where('proposals.submitter_id', '=', memberId)
     .orderBy('proposals.updated_at', 'desc').orderBy('proposals.id', 'desc').execute()
 }

@@ -41,7 +41,7 @@ export type SaveOutcome = { ok: true, proposal: Proposal } | { ok: false, errors
 /** Why a proposal can no longer be changed by its speaker, or null when it can. */
 export function lockedReason (call: Pick<Call, 'opens_at' | 'closes_at' | 'time_zone'>, proposal: Pick<Proposal, 'state' | 'decision'> | null, now = new Date()): string | null {
   if (proposal?.state === 'withdrawn') return 'This proposal was withdrawn; it can no longer be changed.'
-  if (proposal?.decision) return 'The organizers have decided on this proposal; it can no longer be changed.'
+  if (proposal?.decision) return 'The organizers are reviewing this proposal; it can no longer be changed.'
   const phase = callPhase(call, now)
   if (phase === 'not-open') return `This call opens on ${dateTime(call.opens_at, call.time_zone)}.`
   if (phase === 'closed') return `This call closed on ${dateTime(call.closes_at, call.time_zone)}; proposals can no longer be written or changed.`

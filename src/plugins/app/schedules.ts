@@ -5,6 +5,7 @@ import type { JobQueue } from '../../infra/jobs/queue.js'
 import { keepAnOrganizer } from '../../domain/communities/organizers.service.js'
 import type { Mailer } from '../../domain/mail/mailer.js'
 import { materialiseAllSeries } from '../../domain/series/series.service.js'
+import { CONFIRM_REMINDERS_CRON, CONFIRM_REMINDERS_JOB, sendConfirmReminders } from '../../domain/proposals/decisions.service.js'
 import { deleteExpired } from '../../domain/site/site.repository.js'
 
 /** Daily: roll every series' horizon forward, so a series always has its occurrences ~12 months ahead. */
@@ -37,11 +38,21 @@ export function housekeepingHandler (db: Kysely<Database>, log: Logger, mailer: 
   }
 }
 
+/** Hourly: accepted speakers who have not confirmed `confirm_reminder_days` after their mail are reminded, once. */
+export function confirmRemindersHandler (db: Kysely<Database>, log: Logger, mailer: Mailer) {
+  return async (): Promise<void> => {
+    const sent = await sendConfirmReminders(db, mailer)
+    if (sent) log.info({ sent }, 'talk confirmation reminders')
+  }
+}
+
 export function registerSchedules (queue: JobQueue, db: Kysely<Database>, log: Logger, mailer: Mailer): void {
   void queue.work(SERIES_HORIZON_JOB, seriesHorizonHandler(db, log), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
   void queue.schedule(SERIES_HORIZON_JOB, SERIES_HORIZON_CRON)
   void queue.work(HOUSEKEEPING_JOB, housekeepingHandler(db, log, mailer), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
   void queue.schedule(HOUSEKEEPING_JOB, HOUSEKEEPING_CRON)
+  void queue.work(CONFIRM_REMINDERS_JOB, confirmRemindersHandler(db, log, mailer), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
+  void queue.schedule(CONFIRM_REMINDERS_JOB, CONFIRM_REMINDERS_CRON)
 }
 
 /** Scheduled jobs of the app (cron, UTC): they run in the worker process only (see plugins/app/queue.ts). */

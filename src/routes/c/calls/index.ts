@@ -4,7 +4,7 @@ import type { Call, CallFormat, Proposal, TalkTemplate } from '../../../db/datab
 import { mayOrganize } from '../../../domain/communities/policy.js'
 import { callPhase, callTemplates, ensureTemplates } from '../../../domain/proposals/calls.service.js'
 import { findCall, findMemberName, findProposal, listMemberProposals } from '../../../domain/proposals/proposals.repository.js'
-import { AFFILIATIONS, lockedReason, PLEDGE, saveProposal, stateLabel, withdrawProposal } from '../../../domain/proposals/proposals.service.js'
+import { AFFILIATIONS, lockedReason, PLEDGE, saveProposal, withdrawProposal } from '../../../domain/proposals/proposals.service.js'
 import {
   newProposalValues, ProposalForm, proposalFormValues, readProposalForm, WithdrawForm, type ProposalFormValues
 } from '../../../forms/proposal-form.js'
@@ -18,6 +18,7 @@ import speakerRoutes from './speakers.js'
 import { isCallReviewer } from '../../../domain/proposals/reviews.repository.js'
 import reviewRoutes from './reviews.js'
 import { NoQuery, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
+import { confirmToken, speakerDecision, speakerStateLabel } from '../../../domain/proposals/decisions.service.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
 const ProposeQuery = Type.Object({ template: queryText('the talk template', 12) }, { additionalProperties: false })
@@ -86,7 +87,7 @@ export default async function callRoutes (app: FastifyInstance) {
         ...p,
         href: paths.proposal(community.slug, p.call_id, p.id),
         callHref: paths.call(community.slug, p.call_id),
-        stateLabel: stateLabel(p, p.decisions_released_at !== null),
+        stateLabel: speakerStateLabel(p, p.closes_at <= new Date()),
         closes: dateTime(p.closes_at, p.time_zone)
       }))
     })
@@ -180,7 +181,10 @@ export default async function callRoutes (app: FastifyInstance) {
       fields: template?.fields ?? [],
       format: formatsOf(call).find((f) => f.key === proposal.format),
       affiliation: AFFILIATIONS.find((a) => a.value === proposal.affiliation)?.label ?? proposal.affiliation,
-      stateLabel: stateLabel(proposal, call.decisions_released_at !== null),
+      stateLabel: speakerStateLabel(proposal, callPhase(call) === 'closed'),
+      decision: mine ? speakerDecision(proposal) : null,
+      confirmHref: mine && proposal.decision === 'accepted' && proposal.decision_mailed_at && proposal.confirmation !== 'declined'
+        ? paths.confirmTalk(confirmToken(app.secret, proposal.id, proposal.decided_at)) : null,
       locked: lockedReason(call, proposal),
       values: extra.values ?? { reason: '' },
       errors: extra.errors ?? {},

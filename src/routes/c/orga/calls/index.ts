@@ -17,6 +17,7 @@ import { NoQuery, queryText, SlugIdParams, SlugParams } from '../../../../lib/sc
 import { invitationOutcomes } from '../../../../domain/proposals/speakers.repository.js'
 import callSpeakerRoutes from './speakers.js'
 import reviewAdminRoutes from './reviews.js'
+import decisionRoutes from './decisions.js'
 
 const NewCallQuery = Type.Object({ on: queryText('what the call is on', 30) }, { additionalProperties: false })
 
@@ -40,6 +41,7 @@ export default async function callRoutes (app: FastifyInstance) {
   app.get('/c/:slug/orga/calls/:id/edit', { schema: { params: SlugIdParams, querystring: NoQuery } }, showEditCall)
   app.post('/c/:slug/orga/calls/:id/edit', form(SlugIdParams, CallForm), saveCall)
   await app.register(callSpeakerRoutes)
+  await app.register(decisionRoutes)
 
   async function loadCall (request: FastifyRequest): Promise<Call> {
     const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
