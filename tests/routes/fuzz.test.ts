@@ -164,7 +164,7 @@ t.test('no route answers hostile input with a 5xx', async (t) => {
   function paramValue (name: string): fc.Arbitrary<Raw> {
     const valid = name === 'slug'
       ? fc.constantFrom('alpha', 'alpha', 'alpha', 'beta', 'nope')
-      : name === 'id' || name === 'termId'
+      : /^(id|termId|pid|sid|iid)$/.test(name)
         ? fc.constantFrom(...allIds.map(String))
         : fc.constantFrom('x', 'x.ics', 'all.ics', 'a'.repeat(64))
     return fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: hostile.filter((s) => s !== '' && s.length < 3000) },

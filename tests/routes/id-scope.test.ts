@@ -206,7 +206,83 @@ t.test('ids of another community reach nothing of it', async (t) => {
     'POST /c/:slug/calls/:id/proposals/:pid/withdraw params.pid': [
       ...betaOrNone([b.proposalId], (pid) => ben.post(aProposal(pid, '/withdraw'), { reason: 'Alpha reason' }), 404),
       { send: () => ben.post(aProposal(a.proposalId, '/withdraw'), { reason: 'Alpha reason' }), status: 404, hidden: adaHidden }
-    ]
+    ],
+
+    // A proposal's people as speakers see them (co-speakers, the answer to a co-speaker invitation, an invitation to
+    // propose): beta's call, proposal, co-speaker and invitation are none of alpha's, and each page is only for the
+    // one it concerns (the submitter, the invited person).
+    'GET /c/:slug/calls/:id/proposals/:pid/co-speakers params.id': [
+      ...betaOrNone([bCall], (id) => ben.get(bProposal(id, '/co-speakers')), 404),
+      ...betaOrNone([bCall], (id) => ada.get(`${A}/calls/${id}/proposals/${a.proposalId}/co-speakers`), 404)
+    ],
+    'GET /c/:slug/calls/:id/proposals/:pid/co-speakers params.pid': [
+      ...betaOrNone([b.proposalId], (pid) => ada.get(aProposal(pid, '/co-speakers')), 404),
+      { send: () => ben.get(aProposal(a.proposalId, '/co-speakers')), status: 404, hidden: adaHidden }
+    ],
+    'POST /c/:slug/calls/:id/proposals/:pid/co-speakers params.id': [
+      ...betaOrNone([bCall], (id) => ben.post(bProposal(id, '/co-speakers'), { email: 'ben.alpha@lab.gov' }), 404),
+      ...betaOrNone([bCall], (id) => ada.post(`${A}/calls/${id}/proposals/${a.proposalId}/co-speakers`, { email: 'ben.alpha@lab.gov' }), 404)
+    ],
+    'POST /c/:slug/calls/:id/proposals/:pid/co-speakers params.pid': [
+      ...betaOrNone([b.proposalId], (pid) => ada.post(aProposal(pid, '/co-speakers'), { email: 'ben.alpha@lab.gov' }), 404),
+      { send: () => ben.post(aProposal(a.proposalId, '/co-speakers'), { email: 'ben.alpha@lab.gov' }), status: 404, hidden: adaHidden }
+    ],
+    'POST /c/:slug/calls/:id/proposals/:pid/co-speakers/:sid/withdraw params.id': [
+      ...betaOrNone([bCall], (id) => ben.post(bProposal(id, `/co-speakers/${b.coSpeakerId}/withdraw`)), 404),
+      ...betaOrNone([bCall], (id) => ada.post(`${A}/calls/${id}/proposals/${a.proposalId}/co-speakers/${b.coSpeakerId}/withdraw`), 404)
+    ],
+    'POST /c/:slug/calls/:id/proposals/:pid/co-speakers/:sid/withdraw params.pid': [
+      ...betaOrNone([b.proposalId], (pid) => ada.post(aProposal(pid, `/co-speakers/${b.coSpeakerId}/withdraw`)), 404),
+      { send: () => ben.post(aProposal(a.proposalId, `/co-speakers/${a.coSpeakerId}/withdraw`)), status: 404, hidden: adaHidden }
+    ],
+    // Beta's co-speaker on Ada's own proposal of alpha: no co-speaker of hers, as an id no co-speaker has.
+    'POST /c/:slug/calls/:id/proposals/:pid/co-speakers/:sid/withdraw params.sid':
+      betaOrNone([b.coSpeakerId], (sid) => ada.post(aProposal(a.proposalId, `/co-speakers/${sid}/withdraw`)), 404),
+    'GET /c/:slug/calls/:id/proposals/:pid/co-speaker params.id': betaOrNone([bCall], (id) => ben.get(bProposal(id, '/co-speaker')), 404),
+    'GET /c/:slug/calls/:id/proposals/:pid/co-speaker params.pid': [
+      ...betaOrNone([b.proposalId], (pid) => ben.get(aProposal(pid, '/co-speaker')), 404),
+      // Ben is not the one Ada invited: her proposal stays hidden from him.
+      { send: () => ben.get(aProposal(a.proposalId, '/co-speaker')), status: 404, hidden: adaHidden }
+    ],
+    'POST /c/:slug/calls/:id/proposals/:pid/co-speaker params.id': betaOrNone([bCall], (id) => ben.post(bProposal(id, '/co-speaker'), { answer: 'accept' }), 404),
+    'POST /c/:slug/calls/:id/proposals/:pid/co-speaker params.pid': [
+      ...betaOrNone([b.proposalId], (pid) => ben.post(aProposal(pid, '/co-speaker'), { answer: 'accept' }), 404),
+      { send: () => ben.post(aProposal(a.proposalId, '/co-speaker'), { answer: 'accept' }), status: 404, hidden: adaHidden }
+    ],
+    // Ben was invited to propose to alpha's call (and beta's Ben to beta's): beta's invitation is no invitation of alpha.
+    'GET /c/:slug/calls/:id/invited/:iid params.id': [
+      ...betaOrNone([bCall], (id) => ben.get(`${A}/calls/${id}/invited/${b.proposalInvitationId}`), 404),
+      ...betaOrNone([bCall], (id) => ben.get(`${A}/calls/${id}/invited/${a.proposalInvitationId}`), 404)
+    ],
+    'GET /c/:slug/calls/:id/invited/:iid params.iid': [
+      ...betaOrNone([b.proposalInvitationId], (iid) => ben.get(`${A}/calls/${aCall}/invited/${iid}`), 404),
+      // Another member's invitation (Ben's) is not Ada's to read.
+      { send: () => ada.get(`${A}/calls/${aCall}/invited/${a.proposalInvitationId}`), status: 404, hidden: ['Alpha invitation to propose note'] }
+    ],
+    'POST /c/:slug/calls/:id/invited/:iid params.id': [
+      ...betaOrNone([bCall], (id) => ben.post(`${A}/calls/${id}/invited/${b.proposalInvitationId}`), 404),
+      ...betaOrNone([bCall], (id) => ben.post(`${A}/calls/${id}/invited/${a.proposalInvitationId}`), 404)
+    ],
+    'POST /c/:slug/calls/:id/invited/:iid params.iid': [
+      ...betaOrNone([b.proposalInvitationId], (iid) => ben.post(`${A}/calls/${aCall}/invited/${iid}`), 404),
+      { send: () => ada.post(`${A}/calls/${aCall}/invited/${a.proposalInvitationId}`), status: 404, hidden: ['Alpha invitation to propose note'] }
+    ],
+
+    // Invitations to propose and coaching, as alpha's organizers manage them: beta's call and proposal are none of alpha's.
+    'GET /c/:slug/orga/calls/:id/invitations params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/invitations`), 404),
+    'POST /c/:slug/orga/calls/:id/invitations params.id': [
+      ...betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/invitations`, { email: 'ada.alpha@lab.gov', note: 'Alpha note' }), 404),
+      // A member of beta typed in alpha's form: no member of alpha, as an address no one has (kept in the form).
+      { send: () => organizer.post(`${A}/orga/calls/${aCall}/invitations`, { email: b.members[0].email, note: 'Alpha note' }), status: 400, typed: b.members[0].email }
+    ],
+    'GET /c/:slug/orga/calls/:id/coaching params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/coaching`), 404),
+    'GET /c/:slug/orga/calls/:id/proposals/:pid/coaching params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/proposals/${b.proposalId}/coaching`), 404),
+    'GET /c/:slug/orga/calls/:id/proposals/:pid/coaching params.pid': betaOrNone([b.proposalId], (pid) => organizer.get(`${A}/orga/calls/${aCall}/proposals/${pid}/coaching`), 404),
+    'POST /c/:slug/orga/calls/:id/proposals/:pid/coaching params.id': [
+      ...betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/proposals/${b.proposalId}/coaching`, { note: 'Alpha coaching' }), 404),
+      ...betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/proposals/${a.proposalId}/coaching`, { note: 'Alpha coaching' }), 404)
+    ],
+    'POST /c/:slug/orga/calls/:id/proposals/:pid/coaching params.pid': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/orga/calls/${aCall}/proposals/${pid}/coaching`, { note: 'Alpha coaching' }), 404)
   }
   // An event of beta in any address of alpha: not found, whatever the page (published, draft, series meeting).
   const eventPages: Array<[string, string, Record<string, string>?]> = [
@@ -240,6 +316,7 @@ t.test('ids of another community reach nothing of it', async (t) => {
   async function betaState () {
     const c = b.community.id
     const eventIds = (await db.selectFrom('events').select('id').where('community_id', '=', c).execute()).map((e) => e.id)
+    const bProposals = db.selectFrom('proposals').select('id').where('call_id', '=', b.call.id)
     return {
       community: await db.selectFrom('communities').selectAll().where('id', '=', c).execute(),
       memberships: await db.selectFrom('memberships').selectAll().where('community_id', '=', c).orderBy('member_id').execute(),
@@ -256,6 +333,9 @@ t.test('ids of another community reach nothing of it', async (t) => {
       templates: await db.selectFrom('talk_templates').selectAll().where('community_id', '=', c).orderBy('id').execute(),
       calls: await db.selectFrom('calls').selectAll().where('community_id', '=', c).orderBy('id').execute(),
       proposals: await db.selectFrom('proposals').selectAll().where('call_id', '=', b.call.id).orderBy('id').execute(),
+      coSpeakers: await db.selectFrom('proposal_speakers').selectAll().where('proposal_id', 'in', bProposals).orderBy('id').execute(),
+      proposalInvitations: await db.selectFrom('proposal_invitations').selectAll().where('call_id', '=', b.call.id).orderBy('id').execute(),
+      coachingNotes: await db.selectFrom('coaching_notes').selectAll().where('proposal_id', 'in', bProposals).orderBy('id').execute(),
       audit: await db.selectFrom('audit_entries').selectAll().where('community_id', '=', c).orderBy('id').execute(),
       mail: await db.selectFrom('mail_messages').select(['to_address', 'subject']).where('to_address', 'like', '%.beta@lab.gov').orderBy('id').execute()
     }
