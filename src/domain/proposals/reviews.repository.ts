@@ -52,7 +52,7 @@ export async function findCommunityMemberByEmail (db: Db, communityId: number, e
 export async function listReviewableProposals (db: Db, callId: number, proposalId?: number) {
   let q = db.selectFrom('proposals as p').innerJoin('members as m', 'm.id', 'p.submitter_id')
     .select(['p.id', 'p.title', 'p.format', 'p.topic', 'p.answers', 'p.identifying', 'p.bio', 'p.affiliation', 'p.affiliation_note',
-      'p.first_time', 'p.submitter_id', 'p.template_id', 'p.submitted_at', 'm.full_name', 'm.agency', 'm.email'])
+      'p.first_time', 'p.submitter_id', 'p.template_id', 'p.submitted_at', 'p.decision_mailed_at', 'm.full_name', 'm.agency', 'm.email'])
     .select(sql<number[]>`coalesce((select array_agg(ps.member_id order by ps.id) from proposal_speakers ps
       where ps.proposal_id = p.id and ps.state = 'accepted' and ps.member_id is not null), '{}')`.as('co_speaker_ids'))
     .select(sql<string[]>`coalesce((select array_agg(coalesce(cm.full_name, ps.email) order by ps.id) from proposal_speakers ps

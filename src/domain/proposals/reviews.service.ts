@@ -16,9 +16,17 @@ export const HIDDEN = '[hidden]'
 export const SCORE_MIN = 1
 export const SCORE_MAX = 5
 
-/** Reviewers do not see who the speakers are: the call is blind and its decisions are not released yet. */
-export function isBlind (call: Pick<Call, 'blind_review' | 'decisions_released_at'>): boolean {
-  return call.blind_review && call.decisions_released_at === null
+/**
+ * The call reviews blind: reviewers do not see who a proposal's speakers are until that proposal's decision is
+ * released (decisions are released in batches, so a call with released decisions still has proposals under review).
+ */
+export function isBlind (call: Pick<Call, 'blind_review'>): boolean {
+  return call.blind_review
+}
+
+/** Whether this proposal's speakers are hidden from reviewers: blind call, decision not released yet. */
+export function isBlindFor (call: Pick<Call, 'blind_review'>, p: { decision_mailed_at: Date | null }): boolean {
+  return call.blind_review && p.decision_mailed_at === null
 }
 
 export function rubricOf (call: Pick<Call, 'rubric'>): RubricCriterion[] {
@@ -81,8 +89,8 @@ export interface ReviewerView {
   blind: boolean
 }
 
-export function reviewerView (call: Pick<Call, 'blind_review' | 'decisions_released_at'>, p: ReviewableProposal): ReviewerView {
-  const blind = isBlind(call)
+export function reviewerView (call: Pick<Call, 'blind_review'>, p: ReviewableProposal): ReviewerView {
+  const blind = isBlindFor(call, p)
   const names = [p.full_name, ...p.co_speaker_names]
   const agencies = [p.agency, ...p.co_speaker_agencies]
   const phrases = blind ? [...(p.identifying ?? []), ...names, ...agencies, p.email] : []

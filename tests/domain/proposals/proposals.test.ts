@@ -73,7 +73,7 @@ t.test('calls and proposals on a real database', async (t) => {
     t.equal(row.state, 'withdrawn')
     t.equal(row.withdrawn_reason, 'Changed jobs.')
     t.match(lockedReason(call, row), 'withdrawn')
-    t.match(lockedReason(call, { state: 'submitted', decision: 'rejected' }), 'decided')
+    t.match(lockedReason(call, { state: 'submitted', decision: 'rejected' }), 'it can no longer be changed', 'a decision (released or not) locks it, without saying there is one')
     t.match(lockedReason(call, null, new Date(now.getTime() + 2 * DAY)), 'closed on')
   })
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { conflictReason, hidePhrases, hideWords, isBlind, weightedScore } from '../../../src/domain/proposals/reviews.service.js'
+import { conflictReason, hidePhrases, hideWords, isBlind, isBlindFor, weightedScore } from '../../../src/domain/proposals/reviews.service.js'
 import { DEFAULT_RUBRIC } from '../../../src/domain/proposals/templates.js'
 
 t.test('identifying phrases are hidden, whatever their case or characters, longest first', async (t) => {
@@ -24,10 +24,12 @@ t.test('conflicts: own, accepted co-speaker, same email domain when the call say
   t.equal(conflictReason({ same_agency_conflict: true }, { id: 3, email: 'carl@sublab.gov' }, p), null)
 })
 
-t.test('blind until decisions are released, unless switched off', async (t) => {
-  t.equal(isBlind({ blind_review: true, decisions_released_at: null }), true)
-  t.equal(isBlind({ blind_review: true, decisions_released_at: new Date() }), false)
-  t.equal(isBlind({ blind_review: false, decisions_released_at: null }), false)
+t.test('blind until the proposal’s decision is released, unless switched off', async (t) => {
+  t.equal(isBlind({ blind_review: true }), true)
+  t.equal(isBlind({ blind_review: false }), false)
+  t.equal(isBlindFor({ blind_review: true }, { decision_mailed_at: null }), true, 'under review')
+  t.equal(isBlindFor({ blind_review: true }, { decision_mailed_at: new Date() }), false, 'its decision is released')
+  t.equal(isBlindFor({ blind_review: false }, { decision_mailed_at: null }), false, 'blind review switched off')
 })
 
 t.test('a name’s parts are hidden as whole words only', async (t) => {

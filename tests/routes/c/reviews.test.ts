@@ -245,7 +245,9 @@ t.test('reviewing proposals: reviewers, blind review, conflicts, scores, assignm
     const open = await (await as(rita)).get(`${review}/${blindOne.id}`)
     t.match(text(open.body), 'Ada Lovelace, Falcon County Crime Lab; Ben Bramble, Heron State Police')
     t.match(text(open.body), 'Project Nightjar')
+    // Decisions are released per proposal (its mail sent): this one's is, so its speakers show; the call is blind again.
     await db.updateTable('calls').set({ blind_review: true, decisions_released_at: new Date() }).where('id', '=', call.id).execute()
+    await db.updateTable('proposals').set({ decision: 'accepted', decision_mailed_at: new Date() }).where('id', '=', blindOne.id).execute()
     const released = await (await as(rita)).get(`${review}/${blindOne.id}`)
     t.match(text(released.body), 'Ada Lovelace')
     t.match(text(released.body), 'reviews are closed')
