@@ -208,6 +208,35 @@ t.test('ids of another community reach nothing of it', async (t) => {
       { send: () => ben.post(aProposal(a.proposalId, '/withdraw'), { reason: 'Alpha reason' }), status: 404, hidden: adaHidden }
     ],
 
+    // Review, as alpha's organizers (who review every call of alpha) reach it: beta's call is none of alpha's, beta's
+    // proposal is in no call of alpha's, and beta's members are no reviewers of alpha's call.
+    'GET /c/:slug/calls/:id/review params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/calls/${id}/review`), 404),
+    'GET /c/:slug/calls/:id/review.csv params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/calls/${id}/review.csv`), 404),
+    'GET /c/:slug/calls/:id/review/next params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/calls/${id}/review/next`), 404),
+    'GET /c/:slug/calls/:id/review/:pid params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/calls/${id}/review/${b.proposalId}`), 404),
+    'GET /c/:slug/calls/:id/review/:pid params.pid': betaOrNone([b.proposalId], (pid) => organizer.get(`${A}/calls/${aCall}/review/${pid}`), 404),
+    'POST /c/:slug/calls/:id/review/:pid params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/calls/${id}/review/${b.proposalId}`, { score_relevant: '5', comment: 'Alpha comment' }), 404),
+    'POST /c/:slug/calls/:id/review/:pid params.pid': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/calls/${aCall}/review/${pid}`, { score_relevant: '5', comment: 'Alpha comment' }), 404),
+    'GET /c/:slug/orga/calls/:id/reviews params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/reviews`), 404),
+    'GET /c/:slug/orga/calls/:id/reviews.csv params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/reviews.csv`), 404),
+    'POST /c/:slug/orga/calls/:id/reviews/reviewers params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/reviews/reviewers`, { email: a.members[0].email }), 404),
+    'POST /c/:slug/orga/calls/:id/reviews/reviewers/:mid/remove params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/reviews/reviewers/${a.members[0].id}/remove`), 404),
+    // Removing someone who is no reviewer of the call changes nothing: the dashboard again, as for an id nobody has.
+    'POST /c/:slug/orga/calls/:id/reviews/reviewers/:mid/remove params.mid': betaOrNone(bMembers, (mid) => organizer.post(`${A}/orga/calls/${aCall}/reviews/reviewers/${mid}/remove`), 303),
+    'POST /c/:slug/orga/calls/:id/reviews/settings params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/reviews/settings`, { crit_key: ['relevant'], crit_label: ['Relevant'], crit_weight: ['1'], reviewers_per_proposal: '2' }), 404),
+    'POST /c/:slug/orga/calls/:id/reviews/assign params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/reviews/assign`), 404),
+
+    // Decisions, as alpha's organizers make them: on alpha's calls and their proposals only.
+    'GET /c/:slug/orga/calls/:id/decisions params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/decisions`), 404),
+    'GET /c/:slug/orga/calls/:id/decisions/mails params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/decisions/mails`), 404),
+    'POST /c/:slug/orga/calls/:id/decisions/mails params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/decisions/mails`, {
+      accepted_subject: 'Alpha yes', accepted_body: 'Alpha {confirm_link}', backup_subject: 'Alpha maybe', backup_body: 'Alpha', rejected_subject: 'Alpha no', rejected_body: 'Alpha'
+    }), 404),
+    'GET /c/:slug/orga/calls/:id/decisions/release params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/decisions/release`), 404),
+    'POST /c/:slug/orga/calls/:id/decisions/release params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/decisions/release`), 404),
+    'POST /c/:slug/orga/calls/:id/decisions/:pid params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/decisions/${b.proposalId}`, { decision: 'rejected', note: 'Alpha note' }), 404),
+    'POST /c/:slug/orga/calls/:id/decisions/:pid params.pid': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/orga/calls/${aCall}/decisions/${pid}`, { decision: 'rejected', note: 'Alpha note' }), 404),
+
     // A proposal's people as speakers see them (co-speakers, the answer to a co-speaker invitation, an invitation to
     // propose): beta's call, proposal, co-speaker and invitation are none of alpha's, and each page is only for the
     // one it concerns (the submitter, the invited person).
