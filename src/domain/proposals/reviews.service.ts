@@ -145,7 +145,7 @@ export async function saveReview (db: Db, call: Call, reviewer: { id: number, em
   input: { scores: Record<string, number>, comment: string, noteToSpeaker: string }): Promise<SaveReviewResult> {
   const [p] = await listReviewableProposals(db, call.id, proposalId)
   if (!p) return { ok: false, problem: 'This proposal is not open for review (it was withdrawn or is not submitted).' }
-  if (call.decisions_released_at) return { ok: false, problem: 'Decisions on this call are released: reviews are closed.' }
+  if (p.decision_mailed_at) return { ok: false, problem: 'The decision on this proposal is released: its review is closed.' }
   const conflict = conflictReason(call, reviewer, p)
   if (conflict) return { ok: false, problem: conflict }
   const rubric = rubricOf(call)

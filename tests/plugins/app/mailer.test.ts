@@ -115,6 +115,14 @@ t.test('every mail template renders, escapes its HTML and links where its text d
       data: { name: HOSTILE, inviter: { full_name: HOSTILE, agency: 'NIST' }, community, callTitle: `Talks ${HOSTILE}`, title: `Backlog ${HOSTILE}`, isMember: false, slug: 'dna', callId: 3, proposalId: 9 },
       links: ['/c/dna/join', '/c/dna/calls/3/proposals/9/co-speaker']
     },
+    // decisions.service queueDecisionMail (the organizer's edited text, placeholders filled, as `message`)
+    'proposal-decision': {
+      data: {
+        subject: `Action required: confirm ${HOSTILE}`, message: `Hello ${HOSTILE},\nplease confirm.`, reminder: true,
+        confirmLink: `${TEST_SITE.publicUrl}/talk-confirm/tok`, proposalUrl: `${TEST_SITE.publicUrl}/c/dna/calls/3/proposals/7`
+      },
+      links: ['/c/dna/calls/3/proposals/7']
+    },
     'proposal-invitation': {
       data: { name: HOSTILE, inviter: HOSTILE, community, callTitle: `Talks ${HOSTILE}`, note: `We heard <this>\n${HOSTILE}`, slug: 'dna', callId: 3, invitationId: 5 },
       links: ['/c/dna/calls/3/invited/5']

@@ -250,6 +250,6 @@ t.test('reviewing proposals: reviewers, blind review, conflicts, scores, assignm
     await db.updateTable('proposals').set({ decision: 'accepted', decision_mailed_at: new Date() }).where('id', '=', blindOne.id).execute()
     const released = await (await as(rita)).get(`${review}/${blindOne.id}`)
     t.match(text(released.body), 'Ada Lovelace')
-    t.match(text(released.body), 'reviews are closed')
+    t.match(text(released.body), 'its review is closed')
   })
 })

@@ -114,7 +114,7 @@ export default async function reviewRoutes (app: FastifyInstance) {
       reviewed: Boolean(mine),
       // Others' scores only once the reviewer has submitted their own.
       others: mine ? reviews.filter((r) => r.reviewer_id !== request.member!.id).map((r) => ({ score: r.score, scores: r.scores as Record<string, number>, comment: r.comment })) : [],
-      closed: call.decisions_released_at !== null,
+      closed: p.decision_mailed_at !== null,
       action: paths.reviewProposal(request.community.slug, call.id, p.id),
       listHref: paths.review(request.community.slug, call.id),
       nextHref: paths.reviewNext(request.community.slug, call.id)
