@@ -1,8 +1,8 @@
-import t, { type Test } from 'tap'
-import { sql, type Kysely } from 'kysely'
-import type { Database } from '../../src/db/database.js'
+import t from 'tap'
+import { sql } from 'kysely'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { createCommunity, createMember, createSeries, signInAs } from '../fixtures/factories.js'
+import { countQueries } from '../fixtures/query-counter.js'
 
 /*
  * STYLE.md: list pages get query-count tests against N+1. Every statement Kysely executes (on either database)
@@ -15,30 +15,6 @@ import { createCommunity, createMember, createSeries, signInAs } from '../fixtur
  * with many is also compared. Counts are for a warm read cache (the viewer's standing comes from memory).
  */
 
-/** Counts the statements every Kysely executor of the process runs (transactions get executors of the same class). */
-function countQueries (t: Test, db: Kysely<Database>): { during: <T>(fn: () => Promise<T>) => Promise<{ result: T, queries: string[] }> } {
-  const proto = Object.getPrototypeOf(db.getExecutor()) as { executeQuery: (...args: unknown[]) => Promise<unknown> }
-  const had = Object.prototype.hasOwnProperty.call(proto, 'executeQuery')
-  const original = proto.executeQuery
-  let log: string[] | null = null
-  proto.executeQuery = function (this: unknown, ...args: unknown[]) {
-    if (log) log.push(String((args[0] as { sql?: string }).sql ?? ''))
-    return original.apply(this, args)
-  }
-  t.teardown(() => {
-    if (had) proto.executeQuery = original
-    else delete (proto as Partial<typeof proto>).executeQuery
-  })
-  return {
-    during: async (fn) => {
-      log = []
-      try {
-        const result = await fn()
-        return { result, queries: log }
-      } finally { log = null }
-    }
-  }
-}
 
 t.test('hot pages use a fixed number of queries', async (t) => {
   const { app } = await createTestApp(t)

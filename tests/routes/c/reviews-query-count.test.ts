@@ -1,38 +1,16 @@
-import t, { type Test } from 'tap'
-import { sql, type Kysely } from 'kysely'
-import type { Database } from '../../../src/db/database.js'
+import t from 'tap'
+import { sql } from 'kysely'
 import { Client, createTestApp } from '../../fixtures/build-app.js'
 import { createCommunity, createEvent, createMember, signInAs } from '../../fixtures/factories.js'
+import { countQueries } from '../../fixtures/query-counter.js'
 import { createCall, ensureTemplates } from '../../../src/domain/proposals/calls.service.js'
 import { DEFAULT_FORMATS } from '../../../src/domain/proposals/templates.js'
 
-/** Counts the statements Kysely runs while `fn` runs (as tests/routes/query-counts.test.ts does). */
-function countQueries (t: Test, db: Kysely<Database>) {
-  const proto = Object.getPrototypeOf(db.getExecutor()) as { executeQuery: (...args: unknown[]) => Promise<unknown> }
-  const had = Object.prototype.hasOwnProperty.call(proto, 'executeQuery')
-  const original = proto.executeQuery
-  let log: string[] | null = null
-  proto.executeQuery = function (this: unknown, ...args: unknown[]) {
-    if (log) log.push(String((args[0] as { sql?: string }).sql ?? ''))
-    return original.apply(this, args)
-  }
-  t.teardown(() => {
-    if (had) proto.executeQuery = original
-    else delete (proto as Partial<typeof proto>).executeQuery
-  })
-  return async <T>(fn: () => Promise<T>) => {
-    log = []
-    try {
-      const result = await fn()
-      return { result, queries: log }
-    } finally { log = null }
-  }
-}
 
 t.test('the review dashboard and the reviewer list use a fixed number of queries (no N+1)', async (t) => {
   const { app } = await createTestApp(t)
   const db = app.db
-  const during = countQueries(t, db)
+  const { during } = countQueries(t, db)
   const orga = await createMember(db, { full_name: 'Olive Organizer', email: 'olive@orga.gov' })
   const community = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: orga })
   const event = await createEvent(db, community, { title: 'Conference' })
