@@ -134,6 +134,21 @@ export const IdParams = Type.Object({ id: rowId })
 /** A query string that takes nothing (unknown parameters, such as a tracker's, are dropped). */
 export const NoQuery = Type.Object({}, { additionalProperties: false })
 
+// --- Route options ------------------------------------------------------------------------------------------
+
+/** The options of a page (GET): its params and query string (none by default). */
+export function pageRoute (params: TSchema, querystring: TSchema = NoQuery) {
+  return { schema: { params, querystring } }
+}
+
+/**
+ * The options of a form's POST: params, no query string, the form body; the handler reads the form's errors
+ * itself (config.form), so it re-shows the form with them and the input kept.
+ */
+export function formRoute (params: TSchema, body: TSchema) {
+  return { schema: { params, querystring: NoQuery, body }, config: { form: true } }
+}
+
 /** An optional query parameter of at most `max` characters (a repeated parameter keeps its first value). */
 export function queryText (label: string, max: number) {
   return Type.Optional(Type.String({ title: label, maxLength: max }))

@@ -1,7 +1,10 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Community, Event } from '../../db/database.js'
+import type { Call, Community, Event } from '../../db/database.js'
+import { mayOrganize } from '../../domain/communities/policy.js'
 import { findVisibleEvent } from '../../domain/events/events.repository.js'
+import { callPhase } from '../../domain/proposals/calls.service.js'
+import { findCall } from '../../domain/proposals/proposals.repository.js'
 import { VERIFY_HOURS, type JoinOutcome } from '../../domain/memberships/join.service.js'
 import { notFound } from '../../lib/errors.js'
 import { idParam } from '../../lib/http.js'
@@ -14,6 +17,11 @@ declare module 'fastify' {
      * organizers and site admins.
      */
     loadEvent (request: FastifyRequest): Promise<Event>
+    /**
+     * The :id call for proposals of the request's community, or 404. A call not open yet is only its
+     * organizers' unless `evenNotOpen` (a co-speaker or reviewer reaching a call that was moved later).
+     */
+    loadCall (request: FastifyRequest, opts?: { evenNotOpen?: boolean }): Promise<Call>
   }
   interface FastifyReply {
     /**
@@ -45,6 +53,12 @@ export default fp(async (app) => {
     const event = await findVisibleEvent(app.db, request.community.id, idParam(request, 'event'), s.isOrganizer || s.isAdmin)
     if (!event) throw notFound('event')
     return event
+  })
+
+  app.decorate('loadCall', async (request: FastifyRequest, opts: { evenNotOpen?: boolean } = {}): Promise<Call> => {
+    const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
+    if (!call || (!opts.evenNotOpen && callPhase(call) === 'not-open' && !mayOrganize(request.standing))) throw notFound('call')
+    return call
   })
 
   app.decorateReply('admitFromLink', async function (this: FastifyReply, c: Community, outcome: AdmittedOutcome, welcome: string) {

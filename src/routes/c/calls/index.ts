@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox'
 import type { Call, CallFormat, Proposal, TalkTemplate } from '../../../db/database.js'
 import { mayOrganize } from '../../../domain/communities/policy.js'
 import { callPhase, callTemplates, ensureTemplates } from '../../../domain/proposals/calls.service.js'
-import { findCall, findMemberName, findProposal, listMemberProposals } from '../../../domain/proposals/proposals.repository.js'
+import { findMemberName, findProposal, listMemberProposals } from '../../../domain/proposals/proposals.repository.js'
 import { AFFILIATIONS, lockedReason, PLEDGE, saveProposal, withdrawProposal } from '../../../domain/proposals/proposals.service.js'
 import {
   newProposalValues, ProposalForm, proposalFormValues, readProposalForm, WithdrawForm, type ProposalFormValues
@@ -17,7 +17,7 @@ import { isCoSpeaker, proposalPeople } from '../../../domain/proposals/speakers.
 import speakerRoutes from './speakers.js'
 import { isCallReviewer } from '../../../domain/proposals/reviews.repository.js'
 import reviewRoutes from './reviews.js'
-import { NoQuery, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
+import { formRoute, pageRoute, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
 import { confirmToken, speakerDecision, speakerStateLabel } from '../../../domain/proposals/decisions.service.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
@@ -30,25 +30,21 @@ const ProposeQuery = Type.Object({ template: queryText('the talk template', 12) 
  */
 export default async function callRoutes (app: FastifyInstance) {
   await app.register(reviewRoutes)
-  app.get('/c/:slug/calls/mine', { schema: { params: SlugParams, querystring: NoQuery } }, myProposals)
-  app.get('/c/:slug/calls/:id', { schema: { params: SlugIdParams, querystring: NoQuery } }, showCall)
-  app.get('/c/:slug/calls/:id/propose', { schema: { params: SlugIdParams, querystring: ProposeQuery } }, showProposeForm)
-  app.post('/c/:slug/calls/:id/propose', { schema: { params: SlugIdParams, querystring: NoQuery, body: ProposalForm }, config: { form: true } }, propose)
-  app.get('/c/:slug/calls/:id/proposals/:pid', { schema: { params: ProposalParams, querystring: NoQuery } }, showProposal)
-  app.get('/c/:slug/calls/:id/proposals/:pid/edit', { schema: { params: ProposalParams, querystring: NoQuery } }, showEditForm)
-  app.post('/c/:slug/calls/:id/proposals/:pid/edit', { schema: { params: ProposalParams, querystring: NoQuery, body: ProposalForm }, config: { form: true } }, saveEdit)
-  app.post('/c/:slug/calls/:id/proposals/:pid/withdraw', { schema: { params: ProposalParams, querystring: NoQuery, body: WithdrawForm }, config: { form: true } }, withdraw)
+  app.get('/c/:slug/calls/mine', pageRoute(SlugParams), myProposals)
+  app.get('/c/:slug/calls/:id', pageRoute(SlugIdParams), showCall)
+  app.get('/c/:slug/calls/:id/propose', pageRoute(SlugIdParams, ProposeQuery), showProposeForm)
+  app.post('/c/:slug/calls/:id/propose', formRoute(SlugIdParams, ProposalForm), propose)
+  app.get('/c/:slug/calls/:id/proposals/:pid', pageRoute(ProposalParams), showProposal)
+  app.get('/c/:slug/calls/:id/proposals/:pid/edit', pageRoute(ProposalParams), showEditForm)
+  app.post('/c/:slug/calls/:id/proposals/:pid/edit', formRoute(ProposalParams, ProposalForm), saveEdit)
+  app.post('/c/:slug/calls/:id/proposals/:pid/withdraw', formRoute(ProposalParams, WithdrawForm), withdraw)
 
   await app.register(speakerRoutes)
 
   const organizes = (request: FastifyRequest) => mayOrganize(request.standing)
 
   /** The call of the URL; a call not open yet is only the organizers' (404 to members). */
-  async function loadCall (request: FastifyRequest): Promise<Call> {
-    const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
-    if (!call || (callPhase(call) === 'not-open' && !organizes(request))) throw notFound('call')
-    return call
-  }
+  const loadCall = (request: FastifyRequest) => app.loadCall(request)
 
   /** The proposal of the URL: its speaker's, or any for the community's organizers; 404 to everyone else. */
   async function loadProposal (request: FastifyRequest, call: Call): Promise<Proposal> {

@@ -3,7 +3,6 @@ import { Type } from 'typebox'
 import type { Call, CallFormat } from '../../../db/database.js'
 import { mayOrganize } from '../../../domain/communities/policy.js'
 import { ensureTemplates } from '../../../domain/proposals/calls.service.js'
-import { findCall } from '../../../domain/proposals/proposals.repository.js'
 import { isCallReviewer, listProposalReviews, listReviewableProposals } from '../../../domain/proposals/reviews.repository.js'
 import {
   conflictReason, isBlind, nextInQueue, reviewerQueue, reviewerView, rubricOf, saveReview
@@ -13,7 +12,7 @@ import { toCsv } from '../../../lib/csv.js'
 import { HttpError, notFound } from '../../../lib/errors.js'
 import { idParam } from '../../../lib/http.js'
 import { paths } from '../../../lib/paths.js'
-import { NoQuery, rowId, slug, SlugIdParams } from '../../../lib/schema.js'
+import { formRoute, pageRoute, rowId, slug, SlugIdParams } from '../../../lib/schema.js'
 
 const ReviewParams = Type.Object({ slug, id: rowId, pid: rowId })
 
@@ -27,17 +26,16 @@ export default async function reviewRoutes (app: FastifyInstance) {
 
   // Organizers of the community, or a reviewer of this call; 404 to every other member.
   app.addHook('preHandler', async (request) => {
-    const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
-    if (!call) throw notFound('call')
+    const call = await app.loadCall(request, { evenNotOpen: true })
     if (!mayOrganize(request.standing) && !(request.member && await isCallReviewer(app.db, call.id, request.member.id))) throw notFound('call')
     calls.set(request, call)
   })
 
-  app.get('/c/:slug/calls/:id/review', { schema: { params: SlugIdParams, querystring: NoQuery } }, showList)
-  app.get('/c/:slug/calls/:id/review.csv', { schema: { params: SlugIdParams, querystring: NoQuery } }, exportList)
-  app.get('/c/:slug/calls/:id/review/next', { schema: { params: SlugIdParams, querystring: NoQuery } }, reviewNext)
-  app.get('/c/:slug/calls/:id/review/:pid', { schema: { params: ReviewParams, querystring: NoQuery } }, showProposal)
-  app.post('/c/:slug/calls/:id/review/:pid', { schema: { params: ReviewParams, querystring: NoQuery, body: ReviewForm }, config: { form: true } }, submitReview)
+  app.get('/c/:slug/calls/:id/review', pageRoute(SlugIdParams), showList)
+  app.get('/c/:slug/calls/:id/review.csv', pageRoute(SlugIdParams), exportList)
+  app.get('/c/:slug/calls/:id/review/next', pageRoute(SlugIdParams), reviewNext)
+  app.get('/c/:slug/calls/:id/review/:pid', pageRoute(ReviewParams), showProposal)
+  app.post('/c/:slug/calls/:id/review/:pid', formRoute(ReviewParams, ReviewForm), submitReview)
 
   const me = (request: FastifyRequest) => ({ id: request.member!.id, email: request.member!.email })
 

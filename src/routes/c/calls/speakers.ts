@@ -11,7 +11,7 @@ import { readForm } from '../../../forms/read-form.js'
 import { notFound } from '../../../lib/errors.js'
 import { idParam, tokenPageHeaders } from '../../../lib/http.js'
 import { paths } from '../../../lib/paths.js'
-import { buttonForm, NoQuery, rowId, slug } from '../../../lib/schema.js'
+import { buttonForm, formRoute, NoQuery, pageRoute, rowId, slug } from '../../../lib/schema.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
 const CoSpeakerParams = Type.Object({ slug, id: rowId, pid: rowId, sid: rowId })
@@ -26,18 +26,17 @@ const STATE_LABELS = CO_SPEAKER_STATES
  * the organizer's note.
  */
 export default async function speakerRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/calls/:id/proposals/:pid/co-speakers', { schema: { params: ProposalParams, querystring: NoQuery } }, showCoSpeakers)
-  app.post('/c/:slug/calls/:id/proposals/:pid/co-speakers', { schema: { params: ProposalParams, querystring: NoQuery, body: CoSpeakerForm }, config: { form: true } }, invite)
+  app.get('/c/:slug/calls/:id/proposals/:pid/co-speakers', pageRoute(ProposalParams), showCoSpeakers)
+  app.post('/c/:slug/calls/:id/proposals/:pid/co-speakers', formRoute(ProposalParams, CoSpeakerForm), invite)
   app.post('/c/:slug/calls/:id/proposals/:pid/co-speakers/:sid/withdraw', { schema: { params: CoSpeakerParams, querystring: NoQuery, body: buttonForm } }, withdrawInvitation)
   app.get('/c/:slug/calls/:id/proposals/:pid/co-speaker', { schema: { params: ProposalParams, querystring: NoQuery }, config: { access: 'signed-in' } }, showAnswer)
   app.post('/c/:slug/calls/:id/proposals/:pid/co-speaker', { schema: { params: ProposalParams, querystring: NoQuery, body: AnswerForm }, config: { access: 'signed-in', form: true } }, answer)
-  app.get('/c/:slug/calls/:id/invited/:iid', { schema: { params: InvitedParams, querystring: NoQuery } }, showInvited)
+  app.get('/c/:slug/calls/:id/invited/:iid', pageRoute(InvitedParams), showInvited)
   app.post('/c/:slug/calls/:id/invited/:iid', { schema: { params: InvitedParams, querystring: NoQuery, body: StartDraftForm } }, startDraft)
 
   /** The call and proposal of the URL (any state of the call: co-speakers may answer after it closes). */
   async function load (request: FastifyRequest): Promise<{ call: Call, proposal: Proposal }> {
-    const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
-    if (!call) throw notFound('call')
+    const call = await app.loadCall(request, { evenNotOpen: true })
     const proposal = await findProposal(app.db, call.id, idParam(request, 'proposal', 'pid'))
     if (!proposal) throw notFound('proposal')
     return { call, proposal }

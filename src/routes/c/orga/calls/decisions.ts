@@ -5,14 +5,13 @@ import { listDecisionRows } from '../../../../domain/proposals/decisions.reposit
 import {
   decide, decisionMails, DECISION_LABELS, DECISIONS, releaseCounts, releaseDecisions, saveDecisionMails
 } from '../../../../domain/proposals/decisions.service.js'
-import { findCall } from '../../../../domain/proposals/proposals.repository.js'
 import { DECISION_PLACEHOLDERS } from '../../../../domain/proposals/templates.js'
 import { readForm } from '../../../../forms/read-form.js'
 import { notFound } from '../../../../lib/errors.js'
 import { dateTime } from '../../../../lib/format.js'
 import { idParam } from '../../../../lib/http.js'
 import { paths } from '../../../../lib/paths.js'
-import { buttonForm, form, multiline, NoQuery, oneOf, rowId, slug, SlugIdParams, text } from '../../../../lib/schema.js'
+import { buttonForm, form, formRoute, multiline, oneOf, pageRoute, rowId, slug, SlugIdParams, text } from '../../../../lib/schema.js'
 
 const DecideParams = Type.Object({ slug, id: rowId, pid: rowId })
 const DecideForm = form({
@@ -35,20 +34,14 @@ const DECISION_OPTIONS = [{ value: '', label: 'Pending (not sent)' }, ...DECISIO
  * backup with a note to the speaker (changeable until released), the decision mails, and the release.
  */
 export default async function decisionRoutes (app: FastifyInstance) {
-  const post = (params: typeof SlugIdParams | typeof DecideParams, body: typeof DecideForm | typeof MailsForm | typeof buttonForm) =>
-    ({ schema: { params, querystring: NoQuery, body }, config: { form: true } })
-  app.get('/c/:slug/orga/calls/:id/decisions', { schema: { params: SlugIdParams, querystring: NoQuery } }, showDecisions)
-  app.get('/c/:slug/orga/calls/:id/decisions/mails', { schema: { params: SlugIdParams, querystring: NoQuery } }, showMails)
-  app.post('/c/:slug/orga/calls/:id/decisions/mails', post(SlugIdParams, MailsForm), saveMails)
-  app.get('/c/:slug/orga/calls/:id/decisions/release', { schema: { params: SlugIdParams, querystring: NoQuery } }, showRelease)
-  app.post('/c/:slug/orga/calls/:id/decisions/release', post(SlugIdParams, buttonForm), release)
-  app.post('/c/:slug/orga/calls/:id/decisions/:pid', post(DecideParams, DecideForm), saveDecision)
+  app.get('/c/:slug/orga/calls/:id/decisions', pageRoute(SlugIdParams), showDecisions)
+  app.get('/c/:slug/orga/calls/:id/decisions/mails', pageRoute(SlugIdParams), showMails)
+  app.post('/c/:slug/orga/calls/:id/decisions/mails', formRoute(SlugIdParams, MailsForm), saveMails)
+  app.get('/c/:slug/orga/calls/:id/decisions/release', pageRoute(SlugIdParams), showRelease)
+  app.post('/c/:slug/orga/calls/:id/decisions/release', formRoute(SlugIdParams, buttonForm), release)
+  app.post('/c/:slug/orga/calls/:id/decisions/:pid', formRoute(DecideParams, DecideForm), saveDecision)
 
-  async function loadCall (request: FastifyRequest): Promise<Call> {
-    const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
-    if (!call) throw notFound('call')
-    return call
-  }
+  const loadCall = (request: FastifyRequest) => app.loadCall(request)
 
   async function decisionsPage (request: FastifyRequest, reply: FastifyReply, call: Call,
     failed?: { pid: number, values: Record<string, string>, errors: Record<string, string> }, status = 200) {

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox'
 import type { Call, CallFormat } from '../../../../db/database.js'
 import { listRequirements } from '../../../../domain/communities/communities.repository.js'
 import { callPhase, createCall, editCall, ensureTemplates, saveTemplate } from '../../../../domain/proposals/calls.service.js'
-import { callTargets, findCall, findTarget, findTemplate, listCallProposals, listCallsWithCounts } from '../../../../domain/proposals/proposals.repository.js'
+import { callTargets, findTarget, findTemplate, listCallProposals, listCallsWithCounts } from '../../../../domain/proposals/proposals.repository.js'
 import { AFFILIATIONS, stateLabel } from '../../../../domain/proposals/proposals.service.js'
 import {
   CallForm, callFormValues, newCallValues, readCallForm, readTemplateForm, SPARE_FORMAT_ROWS, TemplateForm, templateFormValues,
@@ -13,7 +13,7 @@ import { notFound } from '../../../../lib/errors.js'
 import { dateTime, shortDate } from '../../../../lib/format.js'
 import { idParam } from '../../../../lib/http.js'
 import { paths } from '../../../../lib/paths.js'
-import { NoQuery, queryText, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
+import { formRoute, pageRoute, queryText, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 import { invitationOutcomes } from '../../../../domain/proposals/speakers.repository.js'
 import callSpeakerRoutes from './speakers.js'
 import reviewAdminRoutes from './reviews.js'
@@ -29,25 +29,19 @@ const PHASE_LABELS = { 'not-open': 'Not open yet', open: 'Open', closed: 'Closed
  */
 export default async function callRoutes (app: FastifyInstance) {
   await app.register(reviewAdminRoutes)
-  const form = (params: typeof SlugParams | typeof SlugIdParams, body: typeof CallForm | typeof TemplateForm) =>
-    ({ schema: { params, querystring: NoQuery, body }, config: { form: true } })
-  app.get('/c/:slug/orga/calls', { schema: { params: SlugParams, querystring: NoQuery } }, listCalls)
-  app.get('/c/:slug/orga/calls/new', { schema: { params: SlugParams, querystring: NewCallQuery } }, newCall)
-  app.post('/c/:slug/orga/calls/new', form(SlugParams, CallForm), createTheCall)
-  app.get('/c/:slug/orga/calls/templates', { schema: { params: SlugParams, querystring: NoQuery } }, listTheTemplates)
-  app.get('/c/:slug/orga/calls/templates/:id', { schema: { params: SlugIdParams, querystring: NoQuery } }, showTemplate)
-  app.post('/c/:slug/orga/calls/templates/:id', form(SlugIdParams, TemplateForm), saveTheTemplate)
-  app.get('/c/:slug/orga/calls/:id', { schema: { params: SlugIdParams, querystring: NoQuery } }, showCall)
-  app.get('/c/:slug/orga/calls/:id/edit', { schema: { params: SlugIdParams, querystring: NoQuery } }, showEditCall)
-  app.post('/c/:slug/orga/calls/:id/edit', form(SlugIdParams, CallForm), saveCall)
+  app.get('/c/:slug/orga/calls', pageRoute(SlugParams), listCalls)
+  app.get('/c/:slug/orga/calls/new', pageRoute(SlugParams, NewCallQuery), newCall)
+  app.post('/c/:slug/orga/calls/new', formRoute(SlugParams, CallForm), createTheCall)
+  app.get('/c/:slug/orga/calls/templates', pageRoute(SlugParams), listTheTemplates)
+  app.get('/c/:slug/orga/calls/templates/:id', pageRoute(SlugIdParams), showTemplate)
+  app.post('/c/:slug/orga/calls/templates/:id', formRoute(SlugIdParams, TemplateForm), saveTheTemplate)
+  app.get('/c/:slug/orga/calls/:id', pageRoute(SlugIdParams), showCall)
+  app.get('/c/:slug/orga/calls/:id/edit', pageRoute(SlugIdParams), showEditCall)
+  app.post('/c/:slug/orga/calls/:id/edit', formRoute(SlugIdParams, CallForm), saveCall)
   await app.register(callSpeakerRoutes)
   await app.register(decisionRoutes)
 
-  async function loadCall (request: FastifyRequest): Promise<Call> {
-    const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
-    if (!call) throw notFound('call')
-    return call
-  }
+  const loadCall = (request: FastifyRequest) => app.loadCall(request)
 
   async function listCalls (request: FastifyRequest, reply: FastifyReply) {
     const community = request.community

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { Call, CallFormat } from '../../../../db/database.js'
 import { listCurrentOrganizers } from '../../../../domain/communities/communities.repository.js'
-import { findCall } from '../../../../domain/proposals/proposals.repository.js'
 import { listCallReviewers } from '../../../../domain/proposals/reviews.repository.js'
 import {
   addReviewer, assignEvenly, isBlind, removeReviewer, reviewDashboard, reviewerPool, rubricOf, saveReviewSettings, SORTS, type Sort
@@ -12,10 +11,9 @@ import {
   AddReviewerForm, readSettingsForm, ReviewSettingsForm, settingsValues, SPARE_CRITERIA, type SettingsValues
 } from '../../../../forms/review-form.js'
 import { toCsv } from '../../../../lib/csv.js'
-import { notFound } from '../../../../lib/errors.js'
 import { idParam } from '../../../../lib/http.js'
 import { paths } from '../../../../lib/paths.js'
-import { buttonForm, NoQuery, queryText, rowId, slug, SlugIdParams } from '../../../../lib/schema.js'
+import { buttonForm, formRoute, pageRoute, queryText, rowId, slug, SlugIdParams } from '../../../../lib/schema.js'
 
 const DashboardQuery = Type.Object({
   sort: queryText('the sort order', 10),
@@ -33,20 +31,14 @@ const SORT_LABELS: Record<Sort, string> = { mean: 'Highest weighted mean', sprea
  * "assign evenly".
  */
 export default async function reviewAdminRoutes (app: FastifyInstance) {
-  const form = (params: typeof SlugIdParams | typeof ReviewerParams, body: typeof AddReviewerForm | typeof ReviewSettingsForm | typeof buttonForm) =>
-    ({ schema: { params, querystring: NoQuery, body }, config: { form: true } })
-  app.get('/c/:slug/orga/calls/:id/reviews', { schema: { params: SlugIdParams, querystring: DashboardQuery } }, dashboard)
-  app.get('/c/:slug/orga/calls/:id/reviews.csv', { schema: { params: SlugIdParams, querystring: DashboardQuery } }, dashboardCsv)
-  app.post('/c/:slug/orga/calls/:id/reviews/reviewers', form(SlugIdParams, AddReviewerForm), addTheReviewer)
-  app.post('/c/:slug/orga/calls/:id/reviews/reviewers/:mid/remove', form(ReviewerParams, buttonForm), removeTheReviewer)
-  app.post('/c/:slug/orga/calls/:id/reviews/settings', form(SlugIdParams, ReviewSettingsForm), saveSettings)
-  app.post('/c/:slug/orga/calls/:id/reviews/assign', form(SlugIdParams, buttonForm), assign)
+  app.get('/c/:slug/orga/calls/:id/reviews', pageRoute(SlugIdParams, DashboardQuery), dashboard)
+  app.get('/c/:slug/orga/calls/:id/reviews.csv', pageRoute(SlugIdParams, DashboardQuery), dashboardCsv)
+  app.post('/c/:slug/orga/calls/:id/reviews/reviewers', formRoute(SlugIdParams, AddReviewerForm), addTheReviewer)
+  app.post('/c/:slug/orga/calls/:id/reviews/reviewers/:mid/remove', formRoute(ReviewerParams, buttonForm), removeTheReviewer)
+  app.post('/c/:slug/orga/calls/:id/reviews/settings', formRoute(SlugIdParams, ReviewSettingsForm), saveSettings)
+  app.post('/c/:slug/orga/calls/:id/reviews/assign', formRoute(SlugIdParams, buttonForm), assign)
 
-  async function loadCall (request: FastifyRequest): Promise<Call> {
-    const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
-    if (!call) throw notFound('call')
-    return call
-  }
+  const loadCall = (request: FastifyRequest) => app.loadCall(request)
 
   async function pool (call: Call) {
     return reviewerPool(app.db, call.id, await listCurrentOrganizers(app.db, call.community_id))

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Call } from '../../../../db/database.js'
-import { findCall, findProposal } from '../../../../domain/proposals/proposals.repository.js'
+import { findProposal } from '../../../../domain/proposals/proposals.repository.js'
 import { invitationOutcomes, listCallInvitations, listCoachingNotes, listCoachingWanted } from '../../../../domain/proposals/speakers.repository.js'
 import { addCoachingNote, inviteToPropose, NOTE_MAX } from '../../../../domain/proposals/speakers.service.js'
 import { readForm } from '../../../../forms/read-form.js'
@@ -9,7 +9,7 @@ import { CoachingNoteForm, InviteToProposeForm, readInviteToProposeForm } from '
 import { notFound } from '../../../../lib/errors.js'
 import { idParam } from '../../../../lib/http.js'
 import { paths } from '../../../../lib/paths.js'
-import { NoQuery, rowId, slug, SlugIdParams } from '../../../../lib/schema.js'
+import { formRoute, pageRoute, rowId, slug, SlugIdParams } from '../../../../lib/schema.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
 
@@ -26,17 +26,13 @@ function outcomeLabel (row: { proposal_state: string | null, proposal_decision: 
  * mining") and what the invitations became, the proposals whose speaker asked for coaching, and coaching notes.
  */
 export default async function callSpeakerRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/orga/calls/:id/invitations', { schema: { params: SlugIdParams, querystring: NoQuery } }, showInvitations)
-  app.post('/c/:slug/orga/calls/:id/invitations', { schema: { params: SlugIdParams, querystring: NoQuery, body: InviteToProposeForm }, config: { form: true } }, invite)
-  app.get('/c/:slug/orga/calls/:id/coaching', { schema: { params: SlugIdParams, querystring: NoQuery } }, showCoachingWanted)
-  app.get('/c/:slug/orga/calls/:id/proposals/:pid/coaching', { schema: { params: ProposalParams, querystring: NoQuery } }, showNoteForm)
-  app.post('/c/:slug/orga/calls/:id/proposals/:pid/coaching', { schema: { params: ProposalParams, querystring: NoQuery, body: CoachingNoteForm }, config: { form: true } }, addNote)
+  app.get('/c/:slug/orga/calls/:id/invitations', pageRoute(SlugIdParams), showInvitations)
+  app.post('/c/:slug/orga/calls/:id/invitations', formRoute(SlugIdParams, InviteToProposeForm), invite)
+  app.get('/c/:slug/orga/calls/:id/coaching', pageRoute(SlugIdParams), showCoachingWanted)
+  app.get('/c/:slug/orga/calls/:id/proposals/:pid/coaching', pageRoute(ProposalParams), showNoteForm)
+  app.post('/c/:slug/orga/calls/:id/proposals/:pid/coaching', formRoute(ProposalParams, CoachingNoteForm), addNote)
 
-  async function loadCall (request: FastifyRequest): Promise<Call> {
-    const call = await findCall(app.db, request.community.id, idParam(request, 'call'))
-    if (!call) throw notFound('call')
-    return call
-  }
+  const loadCall = (request: FastifyRequest) => app.loadCall(request)
 
   async function invitationsPage (request: FastifyRequest, reply: FastifyReply, call: Call,
     extra: { values?: Record<string, string>, errors?: Record<string, string> } = {}, status = 200) {

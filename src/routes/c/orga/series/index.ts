@@ -16,8 +16,7 @@ import {
 import { notFound } from '../../../../lib/errors.js'
 import { parseId } from '../../../../lib/forms.js'
 import { idParam } from '../../../../lib/http.js'
-import { NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
-import type { TSchema } from 'typebox'
+import { formRoute, NoQuery, pageRoute, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 import { paths } from '../../../../lib/paths.js'
 import { date as fmtDate } from '../../../../lib/format.js'
 
@@ -28,20 +27,18 @@ const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
  * a new schedule.
  */
 export default async function seriesRoutes (app: FastifyInstance) {
-  const page = { schema: { params: SlugIdParams, querystring: NoQuery } }
-  // The form pages read their own errors (config.form): the form is re-shown with them and the input kept.
-  const formOf = (body: TSchema) => ({ schema: { params: SlugIdParams, querystring: NoQuery, body }, config: { form: true } })
-  app.get('/c/:slug/orga/series', { schema: { params: SlugParams, querystring: NoQuery } }, listAllSeries)
-  app.get('/c/:slug/orga/series/new', { schema: { params: SlugParams, querystring: NoQuery } }, newSeries)
-  app.post('/c/:slug/orga/series/new', { schema: { params: SlugParams, querystring: NoQuery, body: SeriesForm }, config: { form: true } }, createTheSeries)
+  const page = pageRoute(SlugIdParams)
+  app.get('/c/:slug/orga/series', pageRoute(SlugParams), listAllSeries)
+  app.get('/c/:slug/orga/series/new', pageRoute(SlugParams), newSeries)
+  app.post('/c/:slug/orga/series/new', formRoute(SlugParams, SeriesForm), createTheSeries)
   app.get('/c/:slug/orga/series/:id', page, showSeries)
   app.post('/c/:slug/orga/series/:id/cancel-occurrence', { schema: { params: SlugIdParams, querystring: NoQuery, body: CancelOccurrenceForm } }, cancelMeeting)
-  app.post('/c/:slug/orga/series/:id/move-occurrence', formOf(MoveOccurrenceForm), moveMeeting)
+  app.post('/c/:slug/orga/series/:id/move-occurrence', formRoute(SlugIdParams, MoveOccurrenceForm), moveMeeting)
   app.get('/c/:slug/orga/series/:id/edit', page, showEditForm)
-  app.post('/c/:slug/orga/series/:id/edit', formOf(SeriesEditForm), saveSeries)
-  app.post('/c/:slug/orga/series/:id/schedule', formOf(ScheduleForm), changeSchedule)
+  app.post('/c/:slug/orga/series/:id/edit', formRoute(SlugIdParams, SeriesEditForm), saveSeries)
+  app.post('/c/:slug/orga/series/:id/schedule', formRoute(SlugIdParams, ScheduleForm), changeSchedule)
   app.get('/c/:slug/orga/series/:id/speakers', page, showSpeakersForm)
-  app.post('/c/:slug/orga/series/:id/speakers', formOf(SpeakersForm), saveSpeakers)
+  app.post('/c/:slug/orga/series/:id/speakers', formRoute(SlugIdParams, SpeakersForm), saveSpeakers)
 
   /** Every series of the community: its schedule in words, next meeting and how many are to come. */
   async function listAllSeries (request: FastifyRequest, reply: FastifyReply) {
