@@ -26,6 +26,7 @@ import { loadConfig } from '../src/config.js'
 import { connect, type Connection } from '../src/db/connect.js'
 import { startSession } from '../src/domain/auth/auth.service.js'
 import { sendCalendarChanges } from '../src/domain/invites/invites.service.js'
+import { PROPOSALS, REVIEWERS, seedCall, SESSIONS } from './calls.js'
 import type { Browser, LoadSpec } from './load.js'
 import { measureStart } from './start.js'
 
@@ -289,6 +290,9 @@ async function main (): Promise<void> {
     const seedStart = Date.now()
     const { communityId } = await seed(app)
     console.log(`Seeded ${MEMBERS} members, ${EVENTS} events, ${EVENTS * RSVPS_PER_EVENT} RSVPs in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`)
+    const callSeedStart = Date.now()
+    const call = await seedCall(app, communityId)
+    console.log(`Seeded a call with ${PROPOSALS} proposals, ${REVIEWERS} reviewers and a ${SESSIONS}-session agenda in ${((Date.now() - callSeedStart) / 1000).toFixed(1)} s`)
 
     const events = await app.db.selectFrom('events').select(['id', 'ends_at'])
       .where('community_id', '=', communityId).orderBy('id').execute()
@@ -306,6 +310,12 @@ async function main (): Promise<void> {
       rsvpers.push(await browserFor(app, base, memberIds[Math.floor((i + 0.5) * memberIds.length / RSVP_SESSIONS)], `/c/${SLUG}/events/${openEventIds[0]}`))
     }
 
+    // Speakers: the call's organizer on the review dashboard, a reviewer on their list, a member on the agenda.
+    const dashboardPath = `/c/${SLUG}/orga/calls/${call.callId}/reviews`
+    const reviewListPath = `/c/${SLUG}/calls/${call.callId}/review`
+    const organizer = await browserFor(app, base, call.organizerId, dashboardPath)
+    const reviewer = await browserFor(app, base, call.reviewerIds[0], reviewListPath)
+
     // A quick check that each target answers as a browser would see it, so the figures measure real pages.
     const check = async (what: string, url: string, init: RequestInit, expected: number) => {
       const res = await fetch(url, { ...init, redirect: 'manual' })
@@ -320,6 +330,9 @@ async function main (): Promise<void> {
       body: new URLSearchParams({ choice: 'going', _csrf: rsvpers[0].csrf }).toString()
     }, 303)
 
+    await check('The review dashboard', base + dashboardPath, { headers: { cookie: organizer.cookie } }, 200)
+    await check('The reviewer\'s list', base + reviewListPath, { headers: { cookie: reviewer.cookie } }, 200)
+
     const memoryBeforeLoad = peakMemory()
     const pg = Boolean(serverBase)
     const bareResult = await measure('bare route', { url: bareUrl, method: 'GET', paths: ['/bare'], browsers: [] }, false)
@@ -330,6 +343,8 @@ async function main (): Promise<void> {
     const rsvp = await measure('RSVP POST', {
       url: base, method: 'POST', paths: openEventIds.map((id) => `/c/${SLUG}/events/${id}/rsvp`), browsers: rsvpers, form: { choice: ['going', 'maybe', 'declined'] }
     }, pg)
+    const dashboard = await measure('review dashboard', { url: base, method: 'GET', paths: [dashboardPath], browsers: [organizer] }, pg)
+    const reviewList = await measure('review list', { url: base, method: 'GET', paths: [reviewListPath], browsers: [reviewer] }, pg)
     const peak = peakMemory()
     // The other half of those RSVPs: their invites, which the worker builds (this process runs as a web process,
     // WORKER=false, so the answers wait in calendar_changes). Timed here, after the peak memory was read.
@@ -357,15 +372,15 @@ async function main (): Promise<void> {
     ]
 
     // ---- Report
-    const rows = [bareResult, page, list, rsvp]
+    const rows = [bareResult, page, list, rsvp, dashboard, reviewList]
     const pad = (s: string, n: number) => s.padEnd(n)
     const lpad = (s: string, n: number) => s.padStart(n)
     console.log('')
     console.log(`${CONNECTIONS} connections, ${SECONDS} s per target, ${serverBase ? 'PostgreSQL server' : 'embedded database'}, pg pool ${poolOf ? poolOf.options.max : '-'}, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`)
-    console.log(`${pad('target', 14)}${lpad('req/s', 9)}${lpad('p99 ms', 9)}${lpad('× bare req/s', 14)}${lpad('× bare p99', 12)}${lpad('queries/req', 13)}${lpad('CPU ms/req', 12)}${lpad('CPU %', 7)}${lpad('pool wait', 11)}  status codes`)
+    console.log(`${pad('target', 17)}${lpad('req/s', 9)}${lpad('p99 ms', 9)}${lpad('× bare req/s', 14)}${lpad('× bare p99', 12)}${lpad('queries/req', 13)}${lpad('CPU ms/req', 12)}${lpad('CPU %', 7)}${lpad('pool wait', 11)}  status codes`)
     for (const r of rows) {
       const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}:${n}`).join(' ') + (r.errors ? ` errors:${r.errors}` : '') + (r.timeouts ? ` timeouts:${r.timeouts}` : '')
-      console.log(`${pad(r.name, 14)}${lpad(String(r.rps), 9)}${lpad(String(r.p99), 9)}${lpad((r.rps / bareResult.rps).toFixed(3), 14)}${lpad((r.p99 / Math.max(bareResult.p99, 1)).toFixed(1), 12)}${lpad(r.queriesPerRequest === null ? '-' : String(r.queriesPerRequest), 13)}${lpad(String(r.serverCpuMsPerRequest), 12)}${lpad(String(r.serverCpuPercent), 7)}${lpad(r.poolWaitingMean === null ? '-' : `${r.poolWaitingMean}/${r.poolWaitingMax}`, 11)}  ${codes}`)
+      console.log(`${pad(r.name, 17)}${lpad(String(r.rps), 9)}${lpad(String(r.p99), 9)}${lpad((r.rps / bareResult.rps).toFixed(3), 14)}${lpad((r.p99 / Math.max(bareResult.p99, 1)).toFixed(1), 12)}${lpad(r.queriesPerRequest === null ? '-' : String(r.queriesPerRequest), 13)}${lpad(String(r.serverCpuMsPerRequest), 12)}${lpad(String(r.serverCpuPercent), 7)}${lpad(r.poolWaitingMean === null ? '-' : `${r.poolWaitingMean}/${r.poolWaitingMax}`, 11)}  ${codes}`)
     }
     if (serverBase) {
       console.log('\nSlowest statements by total time (count, mean round trip):')
@@ -392,7 +407,7 @@ async function main (): Promise<void> {
       loadAverage: os.loadavg(),
       connections: CONNECTIONS,
       secondsPerTarget: SECONDS,
-      seed: { members: MEMBERS, events: EVENTS, rsvps: EVENTS * RSVPS_PER_EVENT },
+      seed: { members: MEMBERS, events: EVENTS, rsvps: EVENTS * RSVPS_PER_EVENT, proposals: PROPOSALS, reviewers: REVIEWERS, agendaSessions: SESSIONS },
       results: rows.map((r) => ({ ...r, rpsRatioToBare: r.rps / bareResult.rps, p99RatioToBare: r.p99 / Math.max(bareResult.p99, 1) })),
       answerMail,
       start,

@@ -183,7 +183,7 @@ export const paths = {
   /** Organizers: add a coaching note to a proposal (the form's page and its POST). */
   orgaCoachingNote: (slug: string, callId: Id, proposalId: Id) => `${orga(slug)}/calls/${seg(callId)}/proposals/${seg(proposalId)}/coaching`,
   /** A call's review pages (its organizers and reviewers): the list, "review next", a proposal's review form, the export. */
-  review: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}/review`,
+  review: (slug: string, callId: Id, q: Record<string, string | number | undefined> = {}) => `${community(slug)}/calls/${seg(callId)}/review${query(q)}`,
   reviewNext: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}/review/next`,
   reviewProposal: (slug: string, callId: Id, proposalId: Id) => `${community(slug)}/calls/${seg(callId)}/review/${seg(proposalId)}`,
   reviewCsv: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}/review.csv`,

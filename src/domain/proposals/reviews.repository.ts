@@ -48,10 +48,14 @@ export async function findCommunityMemberByEmail (db: Db, communityId: number, e
 /**
  * The submitted proposals of a call with what review and conflict checks need: the submitter's name, agency
  * and email, the accepted co-speakers (member ids and names), and the reviews counted with their mean, spread.
+ * Lists (`withText` false) leave out the answers and the bio: a list shows titles, and a call can have thousands.
  */
-export async function listReviewableProposals (db: Db, callId: number, proposalId?: number) {
+export async function listReviewableProposals (db: Db, callId: number, proposalId?: number, withText = true) {
   let q = db.selectFrom('proposals as p').innerJoin('members as m', 'm.id', 'p.submitter_id')
-    .select(['p.id', 'p.title', 'p.format', 'p.topic', 'p.answers', 'p.identifying', 'p.bio', 'p.affiliation', 'p.affiliation_note',
+    .select(withText
+      ? (eb) => [eb.ref('p.answers').as('answers'), eb.ref('p.bio').as('bio')]
+      : () => [sql<Record<string, string>>`'{}'::jsonb`.as('answers'), sql<string>`''`.as('bio')])
+    .select(['p.id', 'p.title', 'p.format', 'p.topic', 'p.identifying', 'p.affiliation', 'p.affiliation_note',
       'p.first_time', 'p.submitter_id', 'p.template_id', 'p.submitted_at', 'p.decision_mailed_at', 'm.full_name', 'm.agency', 'm.email'])
     .select(sql<number[]>`coalesce((select array_agg(ps.member_id order by ps.id) from proposal_speakers ps
       where ps.proposal_id = p.id and ps.state = 'accepted' and ps.member_id is not null), '{}')`.as('co_speaker_ids'))

@@ -202,7 +202,7 @@ export async function assignEvenly (db: Db, call: Call, pool: Array<{ id: number
 /** The proposals a reviewer may review, each with whether it is assigned to them and whether they reviewed it. */
 export async function reviewerQueue (db: Db, call: Call, reviewer: { id: number, email: string }) {
   const [proposals, assignments, reviews] = await Promise.all([
-    listReviewableProposals(db, call.id), listCallAssignments(db, call.id), listCallReviews(db, call.id)
+    listReviewableProposals(db, call.id, undefined, false), listCallAssignments(db, call.id), listCallReviews(db, call.id)
   ])
   const mine = new Set(assignments.filter((a) => a.reviewer_id === reviewer.id).map((a) => a.proposal_id))
   const done = new Set(reviews.filter((r) => r.reviewer_id === reviewer.id).map((r) => r.proposal_id))
@@ -225,7 +225,7 @@ export type Sort = typeof SORTS[number]
 export async function reviewDashboard (db: Db, call: Call, pool: Array<{ id: number, full_name: string }>,
   opts: { sort: Sort, format?: string, topic?: string, firstTime?: boolean }) {
   const [proposals, assignments, reviews] = await Promise.all([
-    listReviewableProposals(db, call.id), listCallAssignments(db, call.id), listCallReviews(db, call.id)
+    listReviewableProposals(db, call.id, undefined, false), listCallAssignments(db, call.id), listCallReviews(db, call.id)
   ])
   const people = new Map<number, { id: number, name: string, assigned: number, done: number }>()
   for (const r of pool) people.set(r.id, { id: r.id, name: r.full_name, assigned: 0, done: 0 })

@@ -11,10 +11,13 @@ import { readReviewForm, ReviewForm, type ReviewValues } from '../../../forms/re
 import { toCsv } from '../../../lib/csv.js'
 import { HttpError, notFound } from '../../../lib/errors.js'
 import { idParam } from '../../../lib/http.js'
+import { pageNumber, PageQuery, slicePage } from '../../../lib/paging.js'
 import { paths } from '../../../lib/paths.js'
 import { formRoute, pageRoute, rowId, slug, SlugIdParams } from '../../../lib/schema.js'
 
 const ReviewParams = Type.Object({ slug, id: rowId, pid: rowId })
+/** Unassigned proposals per page of a reviewer's list (those assigned to them are all shown). */
+const OTHERS_PAGE_SIZE = 50
 
 /**
  * Reviewing a call's proposals, for the community's organizers and the members added as the call's reviewers
@@ -31,7 +34,7 @@ export default async function reviewRoutes (app: FastifyInstance) {
     calls.set(request, call)
   })
 
-  app.get('/c/:slug/calls/:id/review', pageRoute(SlugIdParams), showList)
+  app.get('/c/:slug/calls/:id/review', pageRoute(SlugIdParams, PageQuery), showList)
   app.get('/c/:slug/calls/:id/review.csv', pageRoute(SlugIdParams), exportList)
   app.get('/c/:slug/calls/:id/review/next', pageRoute(SlugIdParams), reviewNext)
   app.get('/c/:slug/calls/:id/review/:pid', pageRoute(ReviewParams), showProposal)
@@ -47,6 +50,7 @@ export default async function reviewRoutes (app: FastifyInstance) {
   async function showList (request: FastifyRequest, reply: FastifyReply) {
     const { call, queue } = await queueOf(request)
     const slug = request.community.slug
+    const others = slicePage(queue.filter((q) => !q.assigned), pageNumber(request.query), OTHERS_PAGE_SIZE)
     return reply.page('c/calls/review-list', {
       title: `Review: ${call.title}`,
       community: request.community,
@@ -56,7 +60,9 @@ export default async function reviewRoutes (app: FastifyInstance) {
       nextHref: paths.reviewNext(slug, call.id),
       csvHref: paths.reviewCsv(slug, call.id),
       assigned: queue.filter((q) => q.assigned).map((q) => ({ ...q, href: paths.reviewProposal(slug, call.id, q.view.id) })),
-      others: queue.filter((q) => !q.assigned).map((q) => ({ ...q, href: paths.reviewProposal(slug, call.id, q.view.id) }))
+      others: others.rows.map((q) => ({ ...q, href: paths.reviewProposal(slug, call.id, q.view.id) })),
+      othersPage: { page: others.page, pages: others.pages, total: others.total, first: others.first },
+      pageUrl: (n: number) => paths.review(slug, call.id, { page: n > 1 ? n : undefined })
     })
   }
 

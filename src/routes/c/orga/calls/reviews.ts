@@ -12,6 +12,7 @@ import {
 } from '../../../../forms/review-form.js'
 import { toCsv } from '../../../../lib/csv.js'
 import { idParam } from '../../../../lib/http.js'
+import { pageField, pageNumber, slicePage } from '../../../../lib/paging.js'
 import { paths } from '../../../../lib/paths.js'
 import { buttonForm, formRoute, pageRoute, queryText, rowId, slug, SlugIdParams } from '../../../../lib/schema.js'
 
@@ -19,8 +20,11 @@ const DashboardQuery = Type.Object({
   sort: queryText('the sort order', 10),
   format: queryText('the format', 100),
   topic: queryText('the topic', 200),
-  first_time: queryText('first-time speakers', 5)
+  first_time: queryText('first-time speakers', 5),
+  page: pageField
 }, { additionalProperties: false })
+/** Proposals per page of the dashboard (the CSV has them all). */
+const DASHBOARD_PAGE_SIZE = 50
 const ReviewerParams = Type.Object({ slug, id: rowId, mid: rowId })
 
 const SORT_LABELS: Record<Sort, string> = { mean: 'Highest weighted mean', spread: 'Largest spread', count: 'Fewest reviews', title: 'Title' }
@@ -56,6 +60,7 @@ export default async function reviewAdminRoutes (app: FastifyInstance) {
     const opts = options(request)
     const [reviewers, people] = await Promise.all([listCallReviewers(app.db, call.id), pool(call)])
     const data = await reviewDashboard(app.db, call, people, opts)
+    const shown = slicePage(data.proposals, pageNumber(request.query), DASHBOARD_PAGE_SIZE)
     const settings = extra.settings ?? settingsValues(call, rubricOf(call))
     const formats = call.formats as unknown as CallFormat[]
     const filters = { format: opts.format, topic: opts.topic, first_time: opts.firstTime ? 'yes' : undefined }
@@ -66,7 +71,9 @@ export default async function reviewAdminRoutes (app: FastifyInstance) {
       blind: isBlind(call),
       reviewers: reviewers.map((r) => ({ ...r, removeHref: paths.orgaReviewerRemove(slug, call.id, r.id) })),
       progress: data.reviewers,
-      proposals: data.proposals.map((p) => ({ ...p, formatLabel: formats.find((f) => f.key === p.view.format)?.label ?? p.view.format, href: paths.reviewProposal(slug, call.id, p.view.id) })),
+      proposalPage: { page: shown.page, pages: shown.pages, total: shown.total, first: shown.first },
+      pageUrl: (n: number) => paths.orgaReviews(slug, call.id, { ...filters, sort: opts.sort === 'mean' ? undefined : opts.sort, page: n > 1 ? String(n) : undefined }),
+      proposals: shown.rows.map((p) => ({ ...p, formatLabel: formats.find((f) => f.key === p.view.format)?.label ?? p.view.format, href: paths.reviewProposal(slug, call.id, p.view.id) })),
       sorts: SORTS.map((s) => ({ label: SORT_LABELS[s], href: paths.orgaReviews(slug, call.id, { ...filters, sort: s }), current: s === opts.sort })),
       opts,
       formats,
