@@ -25,10 +25,9 @@ closeWithGrace({ delay: 10_000 }, async ({ err }) => {
 })
 
 if (demo) {
-  const { seedDemo, DEMO } = await import('./cli/demo.js')
+  const { seedDemo, demoLinkLines } = await import('./cli/demo.js')
   const links = await seedDemo(app)
-  console.log(`\nDemo data is ready. Sign-in links (each works once, for 24 hours; restart the demo for new ones):\n` +
-    `  organizer (${DEMO.organizer.name}): ${links.organizer}\n  member    (${DEMO.member.name}): ${links.member}\n  admin     (${DEMO.admin.name}): ${links.admin}\n  reviewer  (${DEMO.reviewer.name}): ${links.reviewer}\n`)
+  console.log(`\nDemo data is ready. Sign-in links (each works once, for 24 hours; restart the demo for new ones):\n${demoLinkLines(links)}\n`)
 }
 await app.listen({ port: config.PORT, host: config.HOST })
 const where = config.DATABASE_URL ? 'the PostgreSQL server in DATABASE_URL' : `the embedded database in ${config.DATA_DIR}/pglite`

@@ -40,6 +40,8 @@ export const DEMO = {
   member: { name: 'Jordan Ellis', email: 'jordan.ellis@bci.ohio.example.gov' },
   admin: { name: 'Sam Rivera', email: 'sam.rivera@gsa.example.gov' },
   reviewer: { name: 'Emily Chen', email: 'emily.chen@doj.ca.example.gov' },
+  // The accepted and confirmed speaker of the conference call.
+  speaker: { name: 'Rachel Thompson', email: 'rachel.thompson@ocme.nyc.example.gov' },
   communities: { dna: 'forensic-dna-analysts', records: 'records-managers' }
 } as const
 
@@ -715,8 +717,20 @@ async function signInLink (app: FastifyInstance, email: string): Promise<string>
   return `${app.config.PUBLIC_URL}/auth/sign-in?token=${encodeURIComponent(token)}`
 }
 
-/** Demo data; returns sign-in links for a demo organizer, member and admin. */
-export async function seedDemo (app: FastifyInstance): Promise<{ organizer: string, member: string, admin: string, reviewer: string }> {
+/** A sign-in link per demo role. */
+export interface DemoLinks { organizer: string, member: string, speaker: string, reviewer: string, admin: string }
+
+/** The sign-in links as the console prints them, one role per line. */
+export function demoLinkLines (links: DemoLinks): string {
+  const rows: Array<[string, string, string]> = [
+    ['organizer', DEMO.organizer.name, links.organizer], ['member', DEMO.member.name, links.member],
+    ['speaker', DEMO.speaker.name, links.speaker], ['reviewer', DEMO.reviewer.name, links.reviewer], ['admin', DEMO.admin.name, links.admin]
+  ]
+  return rows.map(([role, name, link]) => `  ${`${role} (${name})`.padEnd(28)} ${link}`).join('\n')
+}
+
+/** Demo data; returns a sign-in link for each demo role. */
+export async function seedDemo (app: FastifyInstance): Promise<DemoLinks> {
   const present = await app.db.selectFrom('communities').select('id').where('slug', '=', DEMO.communities.dna).executeTakeFirst()
   if (!present) await app.db.transaction().execute((trx) => createDemoData(trx))
   await seedDemoEvents(app)
@@ -728,8 +742,9 @@ export async function seedDemo (app: FastifyInstance): Promise<{ organizer: stri
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),
-    admin: await signInLink(app, DEMO.admin.email),
-    reviewer: await signInLink(app, DEMO.reviewer.email)
+    speaker: await signInLink(app, DEMO.speaker.email),
+    reviewer: await signInLink(app, DEMO.reviewer.email),
+    admin: await signInLink(app, DEMO.admin.email)
   }
 }
 
@@ -742,6 +757,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const app = await buildApp({ config: { ...config, WORKER: false }, logger: false })
   const links = await seedDemo(app)
   await app.close()
-  console.log(`Demo data is ready. Start it with \`npm run demo\` (which prints fresh links), or sign in now as:\n` +
-    `  organizer (${DEMO.organizer.name}): ${links.organizer}\n  member    (${DEMO.member.name}): ${links.member}\n  admin     (${DEMO.admin.name}): ${links.admin}\n  reviewer  (${DEMO.reviewer.name}): ${links.reviewer}`)
+  console.log(`Demo data is ready. Start it with \`npm run demo\` (which prints fresh links), or sign in now as:\n${demoLinkLines(links)}`)
 }
