@@ -1,5 +1,6 @@
 import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection } from 'kysely'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import pg from 'pg'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -104,7 +105,9 @@ export async function connect (opts: ConnectOptions): Promise<Connection> {
   }
   const dataDir = opts.dataDir ?? 'memory://'
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(dataDir), { recursive: true })
-  const pglite = new PGlite(dataDir, { parsers: pgliteParsers, loadDataDir: opts.loadDataDir })
+  // pg_trgm (trigram similarity, the member directory's name search) ships with PGlite as a contrib extension:
+  // its files must be loaded at start, before a migration creates it (or a copied database uses it).
+  const pglite = new PGlite(dataDir, { parsers: pgliteParsers, loadDataDir: opts.loadDataDir, extensions: { pg_trgm } })
   await pglite.waitReady
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
   // The embedded database tells its listeners of a change before the statement's own promise settles.

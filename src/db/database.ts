@@ -30,6 +30,13 @@ export interface MembersTable {
   mail_calendar: Generated<boolean>
   /** Set by a site admin: the account cannot sign in (migrations/2026-12-04T1100_suspensions_archives.ts). */
   deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** Profile (migrations/2026-12-05T1200_directory.ts): what they can help others with, and what they look for. */
+  can_help_with: ColumnType<string | null, string | null | undefined, string | null>
+  looking_for: ColumnType<string | null, string | null | undefined, string | null>
+  /** Who sees each profile field (src/domain/members/visibility.ts); always every field, written whole. */
+  visibility: ColumnType<Record<string, string>, string | undefined, string>
+  /** The directory's search document, kept by a trigger from the fields members may see; never written by the app. */
+  search_doc: ColumnType<string, never, never>
 }
 
 export interface CommunitiesTable {

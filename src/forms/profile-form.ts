@@ -2,7 +2,8 @@ import type { Member } from '../db/database.js'
 import type { ProfileInput } from '../domain/members/members.service.js'
 import { isStateOrTerritory, joinRegion, splitRegion } from '../domain/members/regions.js'
 import { lines } from '../lib/forms.js'
-import { form, formatted, multiline, text } from '../lib/schema.js'
+import { form, formatted, multiline, oneOf, text } from '../lib/schema.js'
+import { DEFAULT_VISIBILITY, FIELD_LABELS, PROFILE_FIELDS, readVisibility, VISIBILITY_LEVELS, type ProfileField, type Visibility } from '../domain/members/visibility.js'
 import { readForm, type ReadForm } from './read-form.js'
 
 /** Length limits of the profile form (the form shows some of them as hints). */
@@ -15,11 +16,18 @@ export const PROFILE_LIMITS = {
   expertiseTags: 15,
   expertiseTag: 40,
   ask_me_about: 500,
+  can_help_with: 500,
+  looking_for: 500,
   bio: 1000,
   pronouns: 40
 } as const
 
 const L = PROFILE_LIMITS
+
+/** The form's name of the select that sets who sees a field ("show_email"). */
+export function visibilityInput (f: ProfileField): string {
+  return `show_${f}`
+}
 
 /** The profile form (the member's own page), with the zone they see times in. */
 export const ProfileForm = form({
@@ -30,10 +38,20 @@ export const ProfileForm = form({
   metro: text('the metro area', L.metro),
   expertise: text('expertise', L.expertise),
   ask_me_about: multiline('“ask me about”', L.ask_me_about),
+  can_help_with: multiline('“I can help with”', L.can_help_with),
+  looking_for: multiline('“I’m looking for”', L.looking_for),
   bio: multiline('your bio', L.bio),
   pronouns: text('your pronouns', L.pronouns),
-  time_zone: formatted('a time zone', 'known-time-zone', 100, { errorMessage: 'Choose a time zone from the list, or leave it empty.' })
+  time_zone: formatted('a time zone', 'known-time-zone', 100, { errorMessage: 'Choose a time zone from the list, or leave it empty.' }),
+  ...visibilityFields()
 })
+
+/** One select per field; left out (an older form, a script) means the field's default. */
+function visibilityFields () {
+  return Object.fromEntries(PROFILE_FIELDS.map((f) => [visibilityInput(f),
+    oneOf(`who sees “${FIELD_LABELS[f].toLowerCase()}”`, VISIBILITY_LEVELS, { errorMessage: 'Choose who sees it from the list.' })])) as
+    Record<`show_${ProfileField}`, ReturnType<typeof oneOf>>
+}
 
 /** The form's values for a member's current profile. */
 export function profileFormValues (m: Member): Record<string, string> {
@@ -46,9 +64,12 @@ export function profileFormValues (m: Member): Record<string, string> {
     metro,
     expertise: m.expertise.join(', '),
     ask_me_about: m.ask_me_about ?? '',
+    can_help_with: m.can_help_with ?? '',
+    looking_for: m.looking_for ?? '',
     bio: m.bio ?? '',
     pronouns: m.pronouns ?? '',
-    time_zone: m.time_zone ?? ''
+    time_zone: m.time_zone ?? '',
+    ...Object.fromEntries(Object.entries(readVisibility(m.visibility)).map(([f, level]) => [visibilityInput(f as ProfileField), level]))
   }
 }
 
@@ -73,9 +94,12 @@ export function readProfileForm (body: unknown): ReadForm & { input?: ProfileInp
       region: joinRegion(values.state, values.metro),
       expertise,
       askMeAbout: values.ask_me_about || null,
+      canHelpWith: values.can_help_with || null,
+      lookingFor: values.looking_for || null,
       bio: values.bio || null,
       pronouns: values.pronouns || null,
-      timeZone: values.time_zone || null
+      timeZone: values.time_zone || null,
+      visibility: Object.fromEntries(PROFILE_FIELDS.map((f) => [f, values[visibilityInput(f)] || DEFAULT_VISIBILITY[f]])) as Visibility
     }
   }
 }

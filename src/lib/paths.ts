@@ -70,6 +70,10 @@ export const paths = {
   myEvents: () => '/profile/events',
   /** A member's public profile. */
   member: (memberId: Id) => `/members/${seg(memberId)}`,
+  /** The directory of every community the signed-in member belongs to (search, filters, page). */
+  directory: (q: Record<string, string | number | undefined> = {}) => `/members${query(q)}`,
+  /** The signed-in member's own data, as a JSON download. */
+  profileData: () => '/profile/data.json',
 
   /** A community's landing page. */
   community: (slug: string) => community(slug),

@@ -32,40 +32,106 @@ export async function communitiesOf (db: Db, memberId: number, viewerId: number 
 
 /** Escapes LIKE wildcards so that a search for "50%" finds "50%", not everything. */
 function likePattern (q: string): string {
-  return '%' + q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'
+  return '%' + q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'
 }
 
+/**
+ * The words of a search as a tsquery text: each word a prefix ("ana" finds "analyst"), all required, optionally
+ * limited to a weight ('C': "ask me about" and "can help with"). Only letters and digits reach to_tsquery, so
+ * nothing typed can make a query that fails to parse. Empty when there are no words.
+ */
+export function tsqueryText (search: string, weight = ''): string {
+  const words = search.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8)
+  return words.map((w) => `${w}:*${weight}`).join(' & ')
+}
+
+/** Where the directory looks: the members of one community, or of every community the viewer belongs to. */
+export type DirectoryScope = { communityId: number } | { viewerId: number }
+
 export interface DirectoryQuery {
-  communityId: number
+  scope: DirectoryScope
+  /** Free text: full-text search of what members may see, plus trigram similarity of the name. */
   search: string
+  /** Part of the agency's name (case-insensitive). */
+  agency: string
+  /** A state or territory: regions in it ("Virginia", "Richmond, Virginia"). */
+  state: string
+  /** Part of one area of expertise (case-insensitive). */
+  expertise: string
+  /** Only this community (which the caller has checked the viewer shares), or null. */
+  communityId: number | null
+  /** Members of a shared community that holds a requirement of this name (case-insensitive), or ''. */
+  requirement: string
+  /** Words that must be in "ask me about" or "can help with". */
+  help: string
   limit: number
   offset: number
 }
 
-/** One page of a community's members matching the search (name, agency, expertise, region), and the total. */
+/** A field of `p` (members) is shown to members who share a community (migrations/2026-12-05T1200_directory.ts). */
+const shown = (field: string) => sql<boolean>`convene_member_field_shown(p.visibility, ${field})`
+
+/** The member `p` belongs (unsuspended) to a community in the scope, optionally one holding `requirement`. */
+function inScope (scope: DirectoryScope, communityId: number | null, requirement?: string) {
+  return sql<boolean>`exists (select 1 from memberships m
+    ${'viewerId' in scope ? sql`join memberships v on v.community_id = m.community_id and v.member_id = ${scope.viewerId} and v.suspended_at is null` : sql``}
+    where m.member_id = p.id and m.suspended_at is null
+    ${'communityId' in scope ? sql`and m.community_id = ${scope.communityId}` : sql``}
+    ${communityId !== null ? sql`and m.community_id = ${communityId}` : sql``}
+    ${requirement ? sql`and exists (select 1 from requirements r where r.community_id = m.community_id and lower(r.name) = ${requirement.toLowerCase()})` : sql``})`
+}
+
+/**
+ * One page of the directory and the total: members in the scope matching every filter given, ranked by how well
+ * the search matches (ts_rank_cd of the search document plus the name's trigram similarity), then by name and
+ * id, so that both databases give the same order. Filters look only at fields the member shows to members.
+ */
 export async function searchDirectory (db: Db, q: DirectoryQuery) {
-  let base = db.selectFrom('memberships as m')
-    .innerJoin('members as p', 'p.id', 'm.member_id')
-    .where('m.community_id', '=', q.communityId)
-    .where('m.suspended_at', 'is', null)
-  for (const word of q.search.split(/\s+/).filter(Boolean).slice(0, 5)) {
-    const pattern = likePattern(word)
-    base = base.where((eb) => eb.or([
-      eb('p.full_name', 'ilike', pattern),
-      eb('p.agency', 'ilike', pattern),
-      eb('p.region', 'ilike', pattern),
-      eb('p.job_title', 'ilike', pattern),
-      eb(sql<string>`array_to_string(p.expertise, ' ')`, 'ilike', pattern)
-    ]))
+  const search = q.search.trim().toLowerCase()
+  const tsq = tsqueryText(search)
+  let base = db.selectFrom('members as p').where(inScope(q.scope, q.communityId))
+  if (search) {
+    base = base.where(tsq
+      ? sql<boolean>`(p.search_doc @@ to_tsquery('simple', ${tsq}) or lower(p.full_name) % ${search})`
+      : sql<boolean>`lower(p.full_name) % ${search}`)
+  }
+  if (q.agency) base = base.where(shown('agency')).where(sql<boolean>`lower(p.agency) like ${likePattern(q.agency)}`)
+  if (q.state) base = base.where(shown('region')).where((eb) => eb.or([eb('p.region', '=', q.state), eb('p.region', 'like', '%, ' + q.state.replace(/[\\%_]/g, (c) => '\\' + c))]))
+  if (q.expertise) base = base.where(shown('expertise')).where(sql<boolean>`exists (select 1 from unnest(p.expertise) e where lower(e) like ${likePattern(q.expertise)})`)
+  if (q.requirement) base = base.where(inScope(q.scope, null, q.requirement))
+  const help = tsqueryText(q.help, 'C')
+  if (help) base = base.where(sql<boolean>`p.search_doc @@ to_tsquery('simple', ${help})`)
+
+  // Without a search every member ranks alike: by name (byte order, the same on both databases), then id.
+  let page = base.select(['p.id', 'p.full_name', 'p.pronouns', 'p.agency', 'p.job_title', 'p.region', 'p.expertise', 'p.ask_me_about', 'p.can_help_with', 'p.visibility'])
+  if (search) {
+    page = page.orderBy(tsq
+      ? sql`ts_rank_cd(p.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(p.full_name), ${search})`
+      : sql`similarity(lower(p.full_name), ${search})`, 'desc')
   }
   const [rows, count] = await Promise.all([
-    base.select(['p.id', 'p.full_name', 'p.agency', 'p.job_title', 'p.region', 'p.expertise', 'p.pronouns'])
-      .orderBy(sql`lower(p.full_name)`).orderBy('p.id')
+    page.orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id')
       .limit(q.limit).offset(q.offset)
       .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   ])
   return { rows, total: Number(count.n) }
+}
+
+/** The communities the member belongs to (unsuspended), by name: the directory's community choices. */
+export async function communitiesSharedBy (db: Db, memberId: number) {
+  return db.selectFrom('memberships as m').innerJoin('communities as c', 'c.id', 'm.community_id')
+    .select(['c.id', 'c.slug', 'c.name'])
+    .where('m.member_id', '=', memberId).where('m.suspended_at', 'is', null)
+    .orderBy('c.name').orderBy('c.id').execute()
+}
+
+/** The names of the requirements those communities hold, each once, by name. */
+export async function requirementNamesOf (db: Db, communityIds: number[]): Promise<string[]> {
+  if (!communityIds.length) return []
+  const rows = await db.selectFrom('requirements').select(sql<string>`min(name)`.as('name'))
+    .where('community_id', 'in', communityIds).groupBy(sql`lower(name)`).orderBy(sql`lower(name) collate "C"`).execute()
+  return rows.map((r) => r.name)
 }
 
 /**

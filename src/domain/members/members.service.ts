@@ -1,5 +1,7 @@
 import type { Db, Member } from '../../db/database.js'
-import { communitiesOf, findMemberById, searchDirectory, updateMember } from './members.repository.js'
+import { communitiesOf, communitiesSharedBy, findMemberById, requirementNamesOf, searchDirectory, updateMember } from './members.repository.js'
+import { eventsAttended } from './export.repository.js'
+import { readVisibility, shownFields, type ProfileField, type Visibility } from './visibility.js'
 
 export async function markEmailVerified (db: Db, memberId: number): Promise<void> {
   const m = await findMemberById(db, memberId)
@@ -18,6 +20,10 @@ export interface ProfileInput {
   bio: string | null
   pronouns: string | null
   timeZone: string | null
+  canHelpWith: string | null
+  lookingFor: string | null
+  /** Who sees each field. */
+  visibility: Visibility
 }
 
 /** Saves a member's profile (checked by the profile form). */
@@ -31,7 +37,10 @@ export async function saveProfile (db: Db, memberId: number, input: ProfileInput
     ask_me_about: input.askMeAbout,
     bio: input.bio,
     pronouns: input.pronouns,
-    time_zone: input.timeZone
+    time_zone: input.timeZone,
+    can_help_with: input.canHelpWith,
+    looking_for: input.lookingFor,
+    visibility: JSON.stringify(input.visibility)
   })
 }
 
@@ -49,7 +58,8 @@ export async function saveMailPreferences (db: Db, memberId: number, prefs: Mail
 
 /**
  * A member's page as the viewer may see it: only members who share a community with them (and site admins).
- * Returns null for everyone else, who must get a 404 (the member does not exist for them).
+ * Returns null for everyone else, who must get a 404 (the member does not exist for them). Others see the fields
+ * the member shows to members (a site admin too); the member sees everything, each field with who else sees it.
  */
 export async function memberPageFor (db: Db, viewer: Member | null, memberId: number) {
   if (!viewer || !Number.isSafeInteger(memberId) || memberId <= 0) return null
@@ -58,17 +68,106 @@ export async function memberPageFor (db: Db, viewer: Member | null, memberId: nu
   const isSelf = viewer.id === member.id
   const shared = await communitiesOf(db, member.id, isSelf ? null : viewer.id)
   if (!shared.length && !isSelf && !viewer.is_admin) return null
+  const visibility = readVisibility(member.visibility)
+  const seen = shownFields(visibility, isSelf ? 'self' : 'member')
   // Site admins see all of the member's communities; everyone else the ones they share.
-  const communities = viewer.is_admin && !isSelf ? await communitiesOf(db, member.id, null) : shared
-  return { member, communities, sharedOnly: !isSelf && !viewer.is_admin }
+  const communities = !seen.has('communities') ? [] : viewer.is_admin && !isSelf ? await communitiesOf(db, member.id, null) : shared
+  const events = seen.has('events_attended') ? await eventsAttended(db, member.id, isSelf || viewer.is_admin ? null : viewer.id) : []
+  const show = <T>(f: ProfileField, v: T): T | null => seen.has(f) ? v : null
+  const profile = {
+    id: member.id,
+    full_name: member.full_name,
+    pronouns: member.pronouns,
+    email: show('email', member.email),
+    agency: show('agency', member.agency),
+    job_title: show('job_title', member.job_title),
+    region: show('region', member.region),
+    expertise: show('expertise', member.expertise) ?? [],
+    ask_me_about: show('ask_me_about', member.ask_me_about),
+    can_help_with: show('can_help_with', member.can_help_with),
+    looking_for: show('looking_for', member.looking_for),
+    bio: show('bio', member.bio)
+  }
+  return { profile, communities, events, shows: seen, visibility: isSelf ? visibility : null, sharedOnly: !isSelf && !viewer.is_admin }
 }
 
 export const DIRECTORY_PAGE_SIZE = 25
 
-/** One page of a community's directory. `page` is 1-based (anything else means the first page). */
-export async function directoryPage (db: Db, communityId: number, search: string, page: number) {
+/** The directory's search and filters as typed ('' when not given); they combine (all must match). */
+export interface DirectoryFilters {
+  /** Name, agency, title, expertise, "ask me about", region… (what members may see). */
+  q: string
+  agency: string
+  /** A state or territory (checked by the caller against the list). */
+  region: string
+  expertise: string
+  /** The slug of a community the viewer belongs to (site-wide directory only). */
+  community: string
+  /** The name of a requirement one of the viewer's communities holds (site-wide directory only). */
+  requirement: string
+  /** Words in "ask me about" or "I can help with". */
+  help: string
+}
+
+/** A member as the directory shows them: the fields they show to members, the others null (or empty). */
+export interface DirectoryCard {
+  id: number
+  full_name: string
+  pronouns: string | null
+  agency: string | null
+  job_title: string | null
+  region: string | null
+  expertise: string[]
+  ask_me_about: string | null
+  can_help_with: string | null
+}
+
+/**
+ * One page of the directory for `viewer`: with `communityId`, that community's members (the route's guard has
+ * checked the viewer may see it); without, the members of every community the viewer belongs to, never others.
+ * A community or requirement the viewer cannot choose is an error for that field (and no search is made).
+ * `page` is 1-based.
+ */
+export async function directoryPage (db: Db, viewer: Member, where: { communityId?: number }, filters: DirectoryFilters, page: number) {
+  const siteWide = where.communityId === undefined
+  const communities = siteWide ? await communitiesSharedBy(db, viewer.id) : []
+  const requirements = siteWide ? await requirementNamesOf(db, communities.map((c) => c.id)) : []
+  const errors: Partial<Record<'community' | 'requirement', string>> = {}
+  const community = filters.community ? communities.find((c) => c.slug === filters.community) : undefined
+  if (filters.community && !community) errors.community = 'Choose one of your communities from the list.'
+  const requirement = filters.requirement ? requirements.find((r) => r.toLowerCase() === filters.requirement.toLowerCase()) : undefined
+  if (filters.requirement && !requirement) errors.requirement = 'Choose a requirement from the list.'
   const limit = DIRECTORY_PAGE_SIZE
-  const safePage = Number.isSafeInteger(page) && page > 0 ? Math.min(page, 10_000) : 1
-  const { rows, total } = await searchDirectory(db, { communityId, search, limit, offset: (safePage - 1) * limit })
-  return { rows, total, page: safePage, pageSize: limit, pages: Math.max(1, Math.ceil(total / limit)) }
+  const options = { communities, requirements }
+  if (Object.keys(errors).length) return { errors, options, rows: [] as DirectoryCard[], total: 0, page: 1, pageSize: limit, pages: 1 }
+  const { rows, total } = await searchDirectory(db, {
+    scope: siteWide ? { viewerId: viewer.id } : { communityId: where.communityId! },
+    search: filters.q,
+    agency: filters.agency,
+    state: filters.region,
+    expertise: filters.expertise,
+    communityId: community?.id ?? null,
+    requirement: requirement ?? '',
+    help: filters.help,
+    limit,
+    offset: (page - 1) * limit
+  })
+  return { errors, options, rows: rows.map(directoryCard), total, page, pageSize: limit, pages: Math.max(1, Math.ceil(total / limit)) }
+}
+
+function directoryCard (row: { id: number, full_name: string, pronouns: string | null, agency: string, job_title: string | null, region: string | null,
+  expertise: string[], ask_me_about: string | null, can_help_with: string | null, visibility: unknown }): DirectoryCard {
+  const seen = shownFields(readVisibility(row.visibility), 'member')
+  const show = <T>(f: ProfileField, v: T): T | null => seen.has(f) ? v : null
+  return {
+    id: row.id,
+    full_name: row.full_name,
+    pronouns: row.pronouns,
+    agency: show('agency', row.agency),
+    job_title: show('job_title', row.job_title),
+    region: show('region', row.region),
+    expertise: show('expertise', row.expertise) ?? [],
+    ask_me_about: show('ask_me_about', row.ask_me_about),
+    can_help_with: show('can_help_with', row.can_help_with)
+  }
 }

@@ -12,6 +12,8 @@ import { accountDeletionPreview, deleteAccount } from '../../domain/members/acco
 import { DeleteAccountForm, readDeleteAccountForm } from '../../forms/delete-account-form.js'
 import { requestEmailChange } from '../../domain/auth/email-change.service.js'
 import { EmailChangeForm, readEmailChangeForm } from '../../forms/email-change-form.js'
+import { memberDataExport } from '../../domain/members/export.service.js'
+import { FIELD_LABELS, LEVEL_LABELS, PROFILE_FIELDS, VISIBILITY_LEVELS } from '../../domain/members/visibility.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]
 
@@ -22,6 +24,7 @@ export default async function profileRoutes (app: FastifyInstance) {
   app.get('/profile', { schema: { querystring: NoQuery } }, showProfile)
   app.post('/profile', { schema: { querystring: NoQuery, body: ProfileForm }, config: { form: true } }, saveTheProfile)
   app.post('/profile/calendar-feed', { schema: { querystring: NoQuery, body: buttonForm } }, newFeedAddresses)
+  app.get('/profile/data.json', { schema: { querystring: NoQuery } }, downloadData)
   app.get('/profile/events', { schema: { querystring: NoQuery } }, showMyEvents)
   app.get('/profile/delete', { schema: { querystring: NoQuery } }, showDeleteAccount)
   app.post('/profile/delete', { schema: { querystring: NoQuery, body: DeleteAccountForm }, config: { form: true } }, deleteTheAccount)
@@ -29,7 +32,11 @@ export default async function profileRoutes (app: FastifyInstance) {
   app.post('/profile/email', { schema: { querystring: NoQuery, body: MailPreferencesForm } }, saveEmailPreferences)
 
   const zoneOptions = [{ value: '', label: '- Each event’s own time zone only -' }, ...ALL_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]
-  const profilePage = { title: 'Your profile', limits: PROFILE_LIMITS, stateOptions: STATE_OPTIONS, zoneOptions }
+  const profilePage = {
+    title: 'Your profile', limits: PROFILE_LIMITS, stateOptions: STATE_OPTIONS, zoneOptions,
+    visibilityFields: PROFILE_FIELDS, fieldLabels: FIELD_LABELS,
+    visibilityOptions: VISIBILITY_LEVELS.map((level) => ({ value: level, label: LEVEL_LABELS[level] }))
+  }
 
   async function showProfile (request: FastifyRequest, reply: FastifyReply) {
     const calendarFeed = await feedLinks(app.db, app.site, request.member!)
@@ -56,6 +63,14 @@ export default async function profileRoutes (app: FastifyInstance) {
     }
     await saveProfile(app.db, request.member!.id, form.input)
     return reply.flash('Your profile is saved.').redirect(paths.member(request.member!.id), 303)
+  }
+
+  async function downloadData (request: FastifyRequest, reply: FastifyReply) {
+    const data = await memberDataExport(app.db, request.member!.id)
+    return reply.header('Content-Type', 'application/json; charset=utf-8')
+      .header('Content-Disposition', 'attachment; filename="convene-my-data.json"')
+      .header('Cache-Control', 'no-store')
+      .send(JSON.stringify(data, null, 2))
   }
 
   async function showMyEvents (request: FastifyRequest, reply: FastifyReply) {

@@ -212,9 +212,9 @@ t.test('community directory', async (t) => {
     const far = await c.get('/c/dna/members?page=99')
     t.equal(far.statusCode, 200)
     t.match(text(far.body), 'There are no more members on this page.')
-    const junk = await c.get('/c/dna/members?page=abc&q[]=x')
-    t.equal(junk.statusCode, 200)
-    t.match(text(junk.body), '58 members')
+    const junk = await c.get('/c/dna/members?page=abc')
+    t.equal(junk.statusCode, 400, 'a page that is not a number is refused')
+    t.match(text(junk.body), 'The page number must be a whole number from 1.')
   })
 
   t.test('search by name, agency, expertise and region', async (t) => {

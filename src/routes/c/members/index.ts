@@ -1,22 +1,34 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type Static } from 'typebox'
 import { directoryPage } from '../../../domain/members/members.service.js'
-import { queryText, SlugParams } from '../../../lib/schema.js'
+import { DirectoryQuery, directoryQueryString, readDirectoryQuery } from '../../../forms/directory-query.js'
+import { US_STATES_AND_TERRITORIES } from '../../../domain/members/regions.js'
+import { paths } from '../../../lib/paths.js'
+import { pageRoute, SlugParams } from '../../../lib/schema.js'
 
-/** The directory's search and page (an over-long search is a 400 page naming the field, never cut). */
-const DirectoryQuery = Type.Object({ q: queryText('the search', 100), page: queryText('the page number', 6) }, { additionalProperties: false })
-
-/** The community's directory of members (members only, by the community guard). */
+/**
+ * The community's directory of members (members only, by the community guard): the site-wide directory's search
+ * and filters, kept to this community. Community and requirement filters are the site-wide page's.
+ */
 export default async function directoryRoutes (app: FastifyInstance) {
-  app.get('/c/:slug/members', { schema: { params: SlugParams, querystring: DirectoryQuery } }, showDirectory)
+  app.get('/c/:slug/members', pageRoute(SlugParams, DirectoryQuery), showDirectory)
 
   async function showDirectory (request: FastifyRequest, reply: FastifyReply) {
-    const query = request.query as Static<typeof DirectoryQuery>
-    const q = query.q ?? ''
-    const page = query.page && /^\d{1,6}$/.test(query.page) ? Number(query.page) : 1
-    const result = await directoryPage(app.db, request.community.id, q, page)
+    const { filters, page, errors } = readDirectoryQuery(request.query)
+    filters.community = ''
+    filters.requirement = ''
+    const result = await directoryPage(app.db, request.member!, { communityId: request.community.id }, filters, page)
+    const allErrors = { ...errors, ...result.errors }
+    const c = request.community
     return reply.page('c/members/directory', {
-      title: `Members · ${request.community.name}`, community: request.community, q, ...result
-    })
+      title: `Members · ${c.name}`,
+      community: c,
+      filters,
+      ...result,
+      errors: allErrors,
+      states: US_STATES_AND_TERRITORIES,
+      searched: Object.values(filters).some(Boolean),
+      action: paths.members(c.slug),
+      pageHref: (p: number) => paths.members(c.slug, directoryQueryString(filters, p))
+    }, Object.keys(allErrors).length ? 400 : 200)
   }
 }

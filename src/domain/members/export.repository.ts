@@ -1,0 +1,89 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.js'
+
+// What a member downloads as their own data (GET /profile/data.json). Each query reads the member's own rows;
+// other people appear at most by name (a co-speaker, the submitter of a talk they co-speak on), never by address.
+
+export async function ownProfile (db: Db, memberId: number) {
+  return db.selectFrom('members').where('id', '=', memberId)
+    .select(['id', 'email', 'full_name', 'pronouns', 'agency', 'job_title', 'region', 'expertise', 'ask_me_about', 'can_help_with',
+      'looking_for', 'bio', 'time_zone', 'visibility', 'mail_reminders', 'mail_calendar', 'email_verified_at', 'created_at', 'updated_at'])
+    .executeTakeFirstOrThrow()
+}
+
+export async function ownMemberships (db: Db, memberId: number) {
+  return db.selectFrom('memberships as m').innerJoin('communities as c', 'c.id', 'm.community_id')
+    .where('m.member_id', '=', memberId)
+    .select(['c.name as community', 'c.slug', 'm.joined_at', 'm.norms_accepted_at', 'm.suspended_at', 'm.suspended_reason'])
+    .orderBy('m.joined_at').orderBy('m.id').execute()
+}
+
+export async function ownRsvps (db: Db, memberId: number) {
+  return db.selectFrom('rsvps as r').innerJoin('events as e', 'e.id', 'r.event_id').innerJoin('communities as c', 'c.id', 'e.community_id')
+    .where('r.member_id', '=', memberId)
+    .select(['e.title as event', 'c.name as community', 'e.starts_at', 'r.status', 'r.listed', 'r.accessibility_needs', 'r.dietary_needs',
+      'r.waitlisted_at', 'r.created_at', 'r.updated_at'])
+    .orderBy('e.starts_at').orderBy('r.id').execute()
+}
+
+export async function ownCheckIns (db: Db, memberId: number) {
+  return db.selectFrom('check_ins as k').innerJoin('events as e', 'e.id', 'k.event_id').innerJoin('communities as c', 'c.id', 'e.community_id')
+    .where('k.member_id', '=', memberId)
+    .select(['e.title as event', 'c.name as community', 'e.starts_at', 'k.checked_in_at', 'k.walk_in'])
+    .orderBy('k.checked_in_at').orderBy('k.id').execute()
+}
+
+/** Proposals the member submitted; a decision only once it was released to the speakers. */
+export async function ownProposals (db: Db, memberId: number) {
+  return db.selectFrom('proposals as p').innerJoin('calls as k', 'k.id', 'p.call_id').innerJoin('communities as c', 'c.id', 'k.community_id')
+    .where('p.submitter_id', '=', memberId)
+    .select(['p.id', 'k.title as call', 'c.name as community', 'p.title', 'p.format', 'p.topic', 'p.answers', 'p.bio', 'p.affiliation',
+      'p.affiliation_note', 'p.first_time', 'p.wants_coaching', 'p.state', 'p.withdrawn_reason', 'p.confirmation', 'p.submitted_at', 'p.created_at',
+      sql<string | null>`case when k.decisions_released_at is not null then p.decision end`.as('decision'),
+      sql<string | null>`case when k.decisions_released_at is not null then p.note_to_speaker end`.as('note_to_speaker')])
+    .orderBy('p.created_at').orderBy('p.id').execute()
+}
+
+/** The co-speakers of those proposals, by name only (people invited who are not members yet: no name, no address). */
+export async function coSpeakersOf (db: Db, proposalIds: number[]) {
+  if (!proposalIds.length) return []
+  return db.selectFrom('proposal_speakers as s').leftJoin('members as m', 'm.id', 's.member_id')
+    .where('s.proposal_id', 'in', proposalIds)
+    .select(['s.proposal_id', 'm.full_name as name', 's.state'])
+    .orderBy('s.proposal_id').orderBy('s.id').execute()
+}
+
+/** Proposals the member was invited to co-speak on: the talk, who submitted it (by name), their answer. */
+export async function ownCoSpeaking (db: Db, memberId: number) {
+  return db.selectFrom('proposal_speakers as s').innerJoin('proposals as p', 'p.id', 's.proposal_id')
+    .innerJoin('members as m', 'm.id', 'p.submitter_id').innerJoin('calls as k', 'k.id', 'p.call_id')
+    .where('s.member_id', '=', memberId)
+    .select(['p.title', 'k.title as call', 'm.full_name as submitted_by', 's.state', 's.invited_at', 's.answered_at'])
+    .orderBy('s.invited_at').orderBy('s.id').execute()
+}
+
+/** Reviews the member wrote (the proposal by title: under blind review they never saw the speaker). */
+export async function ownReviews (db: Db, memberId: number) {
+  return db.selectFrom('reviews as r').innerJoin('proposals as p', 'p.id', 'r.proposal_id').innerJoin('calls as k', 'k.id', 'p.call_id')
+    .where('r.reviewer_id', '=', memberId)
+    .select(['k.title as call', 'p.title as proposal', 'r.score', 'r.scores', 'r.comment', 'r.note_to_speaker', 'r.submitted_at', 'r.updated_at'])
+    .orderBy('r.submitted_at').orderBy('r.id').execute()
+}
+
+export async function countActiveSessions (db: Db, memberId: number): Promise<number> {
+  const row = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('member_id', '=', memberId).where('expires_at', '>', new Date()).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Events the member was checked in at, newest first; with `viewerId`, only in communities the viewer belongs to. */
+export async function eventsAttended (db: Db, memberId: number, viewerId: number | null, limit = 20) {
+  let q = db.selectFrom('check_ins as k').innerJoin('events as e', 'e.id', 'k.event_id').innerJoin('communities as c', 'c.id', 'e.community_id')
+    .where('k.member_id', '=', memberId)
+    .select(['e.id', 'e.title', 'e.starts_at', 'c.slug', 'c.name as community'])
+  if (viewerId !== null) {
+    q = q.where((eb) => eb.exists(eb.selectFrom('memberships as v').select('v.id')
+      .whereRef('v.community_id', '=', 'e.community_id').where('v.member_id', '=', viewerId).where('v.suspended_at', 'is', null)))
+  }
+  return q.orderBy('e.starts_at', 'desc').orderBy('e.id', 'desc').limit(limit).execute()
+}
