@@ -9,7 +9,9 @@ import { addMembership, createCommunity, createEvent, createMember, signInAs } f
 // Every order asserted here is exact: the suite runs on the embedded database and on the server, and both must
 // rank alike.
 
-async function profile (db: Kysely<Database>, m: Member, fields: Partial<Member>, visibility: Partial<Visibility> = {}) {
+type ProfileText = Partial<Pick<Member, 'expertise' | 'ask_me_about' | 'can_help_with' | 'looking_for' | 'bio'>>
+
+async function profile (db: Kysely<Database>, m: Member, fields: ProfileText, visibility: Partial<Visibility> = {}) {
   await db.updateTable('members').set({ ...fields, visibility: JSON.stringify({ ...DEFAULT_VISIBILITY, ...visibility }) }).where('id', '=', m.id).execute()
 }
 

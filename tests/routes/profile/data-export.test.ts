@@ -1,0 +1,88 @@
+import t from 'tap'
+import { Client, createTestApp, text } from '../../fixtures/build-app.js'
+import { createRsvp, signInAs } from '../../fixtures/factories.js'
+import { buildTwoCommunities } from '../../fixtures/two-communities.js'
+import { DEFAULT_FORMATS } from '../../../src/domain/proposals/templates.js'
+
+t.test('a member downloads their own data, and nobody else’s', async (t) => {
+  const { app } = await createTestApp(t)
+  const db = app.db
+  const { a, b } = await buildTwoCommunities(db)
+  const [ada, ben] = a.members
+  await db.updateTable('members').set({ ask_me_about: 'Ada asks about quagga triage', looking_for: 'Ada looks for a zebrafish lab' }).where('id', '=', ada.id).execute()
+  // Ben: distinctive strings that must not leave with Ada's data.
+  await db.updateTable('members').set({ ask_me_about: 'Ben secret xylophone topic', bio: 'Ben private biography', can_help_with: 'Ben kumquat help' })
+    .where('id', '=', ben.id).execute()
+  // Ada going to the event with her needs, checked in; Ben too (his needs are his).
+  await createRsvp(db, a.event!, ada, { accessibilityNeeds: 'Ada needs step-free access' })
+  await createRsvp(db, a.event!, ben, { dietaryNeeds: 'Ben walnut allergy' })
+  await db.insertInto('check_ins').values([{ event_id: a.event!.id, member_id: ada.id }, { event_id: a.event!.id, member_id: ben.id }]).execute()
+  // Ben co-speaks on Ada's proposal; Ada co-speaks on Ben's; Ada reviews Ben's.
+  await db.insertInto('proposal_speakers').values({ proposal_id: a.proposalId, email: ben.email, member_id: ben.id, state: 'accepted' }).execute()
+  const template = await db.selectFrom('proposals').select('template_id').where('id', '=', a.proposalId).executeTakeFirstOrThrow()
+  const bens = await db.insertInto('proposals').values({
+    call_id: a.call.id, submitter_id: ben.id, template_id: template.template_id, title: 'Ben proposal on walrus audits',
+    format: DEFAULT_FORMATS[0].key, answers: JSON.stringify({ abstract: 'Ben abstract about yak shaving' }), bio: 'Ben speaker bio vole', state: 'submitted', submitted_at: new Date()
+  }).returning('id').executeTakeFirstOrThrow()
+  await db.insertInto('proposal_speakers').values({ proposal_id: bens.id, email: ada.email, member_id: ada.id, state: 'accepted' }).execute()
+  await db.insertInto('reviews').values({
+    proposal_id: bens.id, reviewer_id: ada.id, scores: JSON.stringify({ relevance: 4 }), score: 4, comment: 'Ada review comment: strong on audits'
+  }).execute()
+  await db.insertInto('reviews').values({
+    proposal_id: a.proposalId, reviewer_id: ben.id, scores: JSON.stringify({ relevance: 2 }), score: 2, comment: 'Ben review comment ocelot'
+  }).execute()
+
+  t.test('outsiders are sent to sign in', async (t) => {
+    const res = await new Client(app).get('/profile/data.json')
+    t.equal(res.statusCode, 303)
+    t.equal(res.headers.location, '/sign-in?next=%2Fprofile%2Fdata.json')
+  })
+
+  t.test('the profile page links to it', async (t) => {
+    const c = new Client(app)
+    await signInAs(c, ada)
+    const page = await c.get('/profile')
+    t.match(page.body, 'href="/profile/data.json" download')
+    t.match(text(page.body), 'download your data (JSON)')
+  })
+
+  t.test('a JSON download of the member’s own data', async (t) => {
+    const c = new Client(app)
+    await signInAs(c, ada)
+    const res = await c.get('/profile/data.json')
+    t.equal(res.statusCode, 200)
+    t.match(res.headers['content-type'], 'application/json')
+    t.equal(res.headers['content-disposition'], 'attachment; filename="convene-my-data.json"')
+    const data = JSON.parse(res.body)
+    t.equal(data.profile.email, ada.email)
+    t.equal(data.profile.full_name, 'Alpha Ada Analyst')
+    t.equal(data.profile.ask_me_about, 'Ada asks about quagga triage')
+    t.equal(data.profile.looking_for, 'Ada looks for a zebrafish lab')
+    t.equal(data.profile.visibility.email, 'connections')
+    t.same(data.mailPreferences, { reminders: true, calendar: true })
+    t.same(data.memberships.map((m: { community: string }) => m.community), ['Alpha Analysts Community'])
+    t.equal(data.rsvps.length, 1)
+    t.equal(data.rsvps[0].event, 'Alpha kit validation meetup')
+    t.equal(data.rsvps[0].accessibility_needs, 'Ada needs step-free access')
+    t.equal(data.checkIns.length, 1)
+    t.equal(data.proposals.length, 1)
+    t.equal(data.proposals[0].title, 'Alpha proposal on triage')
+    t.equal(data.proposals[0].bio, 'Alpha speaker bio')
+    t.same(data.proposals[0].coSpeakers, [
+      { name: 'Invited by email (not a member yet)', state: 'invited' },
+      { name: 'Alpha Ben Bench', state: 'accepted' }
+    ], 'co-speakers by name only')
+    t.same(data.coSpeaking.map((p: { title: string, submitted_by: string }) => [p.title, p.submitted_by]), [['Ben proposal on walrus audits', 'Alpha Ben Bench']])
+    t.same(data.reviewsWritten.map((r: { comment: string }) => r.comment), ['Ada review comment: strong on audits'])
+    t.equal(data.activeSessions, 2, 'Ada signed in twice in this file')
+    t.notOk('search_doc' in data.profile, 'no internal search document')
+
+    for (const foreign of [
+      ben.email, 'cleo.alpha@lab.gov', a.organizer.email, 'Ben secret xylophone topic', 'Ben private biography', 'Ben kumquat help',
+      'Ben walnut allergy', 'Ben abstract about yak shaving', 'Ben speaker bio vole', 'Ben review comment ocelot', 'Alpha coaching note',
+      ...b.secrets
+    ]) {
+      t.notMatch(res.body, foreign, `nothing of others: ${foreign}`)
+    }
+  })
+})
