@@ -21,7 +21,7 @@ const RECORDS = DEMO.communities.records
 
 /** Links the crawl never follows: state changes, downloads, feeds, hand-offs to other sites. */
 const SKIP = [
-  /\/sign-out\b/, /\.(ics|csv)(\?|$)/, /^\/feeds\//, /\/add\/(google|outlook|outlook-com)$/,
+  /\/sign-out\b/, /\.(ics|csv|json)(\?|$)/, /^\/feeds\//, /\/add\/(google|outlook|outlook-com)$/,
   /^\/(uswds|public)\//, /\/favicon\.ico$/
 ]
 
