@@ -109,13 +109,17 @@ export async function searchDirectory (db: Db, q: DirectoryQuery) {
       ? sql`ts_rank_cd(p.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(p.full_name), ${search})`
       : sql`similarity(lower(p.full_name), ${search})`, 'desc')
   }
-  const [rows, count] = await Promise.all([
-    page.orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id')
-      .limit(q.limit).offset(q.offset)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  ])
-  return { rows, total: Number(count.n) }
+  const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+  const ordered = page.orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id').limit(q.limit).offset(q.offset)
+  if (!search) {
+    // A page by name walks the name index and stops after it: the count is a query of its own.
+    const [rows, total] = await Promise.all([ordered.execute(), count()])
+    return { rows, total }
+  }
+  // Ranking reads every match anyway: count them in the same pass (a page past the end asks separately).
+  const rows = await ordered.select(sql<number>`count(*) over ()`.as('matches')).execute()
+  const total = rows.length ? Number(rows[0].matches) : q.offset > 0 ? await count() : 0
+  return { rows: rows.map(({ matches: _, ...row }) => row), total }
 }
 
 /** The communities the member belongs to (unsuspended), by name: the directory's community choices. */
