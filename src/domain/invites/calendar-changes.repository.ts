@@ -62,7 +62,7 @@ export async function queueSessionChanges (trx: Db, sessionId: number, reasons: 
       .columns(['session_id', 'event_id', 'member_id', 'reason', 'snapshot'])
       .expression((eb) => eb.selectFrom('session_picks')
         .innerJoin('agenda_sessions', 'agenda_sessions.id', 'session_picks.session_id')
-        .select((e) => [
+        .select([
           'agenda_sessions.id',
           'agenda_sessions.event_id',
           'session_picks.member_id',
@@ -71,7 +71,7 @@ export async function queueSessionChanges (trx: Db, sessionId: number, reasons: 
             ? sql<string>`jsonb_build_object('title', agenda_sessions.title, 'why_this_matters', agenda_sessions.why_this_matters,
                 'starts_at', agenda_sessions.starts_at, 'ends_at', agenda_sessions.ends_at, 'room', agenda_sessions.room,
                 'sequence', agenda_sessions.sequence)`.as('snapshot')
-            : e.val(null).as('snapshot')
+            : sql<string | null>`null::jsonb`.as('snapshot')
         ])
         .where('agenda_sessions.id', '=', sessionId).where('agenda_sessions.published', '=', true))
       .execute()
