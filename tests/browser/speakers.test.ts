@@ -1,19 +1,8 @@
-import t, { type Test } from 'tap'
-import type { Page } from 'playwright-core'
-import { skipWithoutChromium, startBrowserApp, type BrowserHarness } from '../fixtures/browser.js'
+import t from 'tap'
+import { checkDesktopAndPhone as check, skipWithoutChromium, startBrowserApp } from '../fixtures/browser.js'
 import { createCommunity, createEvent, createMember } from '../fixtures/factories.js'
 import { createCall, ensureTemplates } from '../../src/domain/proposals/calls.service.js'
 import { DEFAULT_FORMATS } from '../../src/domain/proposals/templates.js'
-
-/** axe at desktop width, then at 390 px with no horizontal scroll. */
-async function check (h: BrowserHarness, page: Page, t: Test) {
-  await h.checkA11y(page, t)
-  await page.setViewportSize({ width: 390, height: 844 })
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-  t.ok(overflow <= 0, `no horizontal scroll at 390 px on ${page.url()} (${overflow})`)
-  await h.checkA11y(page, t)
-  await page.setViewportSize({ width: 1280, height: 900 })
-}
 
 t.test('co-speakers, an invitation to propose and coaching notes in a real browser', { skip: skipWithoutChromium() }, async (t) => {
   const h = await startBrowserApp(t)

@@ -37,7 +37,12 @@ async function setUp (t: Test) {
     await moveSession(trx, session.id, to)
     await queueSessionChange(trx, session.id, reasons)
   })
-  return { app, db, ada, ben, cy, event, session, at, mail, move }
+  /** The editor's cancellation: queued just before the row (and its picks) are deleted. */
+  const cancel = () => db.transaction().execute(async (trx) => {
+    await queueSessionChange(trx, session.id, ['cancelled'])
+    await trx.deleteFrom('agenda_sessions').where('id', '=', session.id).execute()
+  })
+  return { app, db, ada, ben, cy, event, session, at, mail, move, cancel }
 }
 
 function vevent (ical: string) {
@@ -100,11 +105,8 @@ t.test('a member who unpicked before the worker ran gets nothing', async (t) => 
 })
 
 t.test('a cancelled session: METHOD:CANCEL to its pickers, after the row (and its picks) are gone', async (t) => {
-  const { app, db, mail, session, at } = await setUp(t)
-  await db.transaction().execute(async (trx) => {
-    await queueSessionChange(trx, session.id, ['cancelled'])
-    await trx.deleteFrom('agenda_sessions').where('id', '=', session.id).execute()
-  })
+  const { app, db, mail, session, at, cancel } = await setUp(t)
+  await cancel()
   t.same(await db.selectFrom('session_picks').selectAll().execute(), [], 'picks went with the session')
   await sendCalendarMail(app)
   const sent = await mail()
@@ -125,12 +127,9 @@ t.test('a cancelled session: METHOD:CANCEL to its pickers, after the row (and it
 })
 
 t.test('a move then a cancellation before the worker runs: only the CANCEL', async (t) => {
-  const { app, db, mail, move, at, session } = await setUp(t)
+  const { app, mail, move, at, cancel } = await setUp(t)
   await move({ starts_at: at(13), ends_at: at(14) }, ['time'])
-  await db.transaction().execute(async (trx) => {
-    await queueSessionChange(trx, session.id, ['cancelled'])
-    await trx.deleteFrom('agenda_sessions').where('id', '=', session.id).execute()
-  })
+  await cancel()
   await sendCalendarMail(app)
   const sent = await mail()
   t.equal(sent.length, 2)
