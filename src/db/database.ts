@@ -197,6 +197,7 @@ export interface Database {
   coaching_notes: CoachingNotesTable
   agenda_sessions: AgendaSessionsTable
   session_picks: SessionPicksTable
+  session_calendar_changes: SessionCalendarChangesTable
 }
 
 /** A database handle or an open transaction: repository functions take either. */
@@ -570,6 +571,33 @@ export interface SessionPicksTable {
   session_id: number
   member_id: number
   picked_at: CreatedAt
+}
+
+// The agenda's calendar mail (migrations/2026-12-05T0900_session_calendar_changes.ts)
+/** Why the calendar of a member who picked a session needs mail. */
+export type SessionChangeReason = 'time' | 'place' | 'cancelled'
+
+/** A cancelled (deleted) session as it was: enough to write its CANCEL. */
+export interface SessionSnapshot {
+  title: string
+  why_this_matters: string
+  /** ISO 8601. */
+  starts_at: string
+  ends_at: string
+  room: string
+  sequence: number
+}
+
+export interface SessionCalendarChangesTable {
+  id: Generated<string>
+  /** No foreign key: a cancellation outlives its session row. */
+  session_id: number
+  event_id: number
+  member_id: number
+  reason: SessionChangeReason
+  /** Only for `cancelled`. */
+  snapshot: ColumnType<SessionSnapshot | null, string | null | undefined, never>
+  queued_at: ColumnType<Date, Date | undefined, never>
 }
 
 export type TalkTemplate = Selectable<TalkTemplatesTable>

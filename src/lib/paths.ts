@@ -86,6 +86,14 @@ export const paths = {
   /** "Add to calendar" in a web calendar: google, outlook (work or school) or outlook-com. */
   eventAddTo: (slug: string, eventId: Id, calendar: 'google' | 'outlook' | 'outlook-com') =>
     `${community(slug)}/events/${seg(eventId)}/add/${calendar}`,
+  /** An event's agenda (published sessions by day), optionally filtered by track and room. */
+  agenda: (slug: string, eventId: Id, q: { track?: string, room?: string } = {}) =>
+    `${community(slug)}/events/${seg(eventId)}/agenda${query({ track: q.track || undefined, room: q.room || undefined })}`,
+  /** One session of the agenda: pick or unpick it (POST), or its calendar file (session.ics). */
+  agendaSession: (slug: string, eventId: Id, sessionId: Id, action: 'pick' | 'unpick' | 'session.ics') =>
+    `${community(slug)}/events/${seg(eventId)}/agenda/${seg(sessionId)}/${action}`,
+  /** The sessions the signed-in member picked, as one calendar file. */
+  agendaMineIcs: (slug: string, eventId: Id) => `${community(slug)}/events/${seg(eventId)}/agenda/mine.ics`,
   /** Asking to join a community. */
   join: (slug: string) => `${community(slug)}/join`,
   /** Accepting a community's norms (the last step of joining). */

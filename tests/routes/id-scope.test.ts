@@ -3,6 +3,7 @@ import type { LightMyRequestResponse, RouteOptions } from 'fastify'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { signInAs } from '../fixtures/factories.js'
 import { buildTwoCommunities, type TwoCommunities } from '../fixtures/two-communities.js'
+import { createSession } from '../fixtures/agenda.js'
 
 // Every id a form or an address takes is checked against the viewer's communities: an organizer of "alpha"
 // who posts ids of "beta" (its members as hosts, its events, series, requests, terms) learns nothing of beta —
@@ -52,6 +53,10 @@ t.test('ids of another community reach nothing of it', async (t) => {
   const ben = new Client(app)
   await signInAs(ben, a.members[1])
   await ben.get('/')
+  // A published agenda session on each community's event (the agenda's member pages take session ids).
+  const aSession = (await createSession(db, a.event!.id, { title: 'Alpha opening session' })).id
+  const bSession = (await createSession(db, b.event!.id, { title: 'Beta opening session', why_this_matters: 'Beta session reasons' })).id
+  b.secrets.push('Beta opening session', 'Beta session reasons')
   const bMembers = b.ids.members.map(String)
   const bEvent = String(b.event!.id)
   const bEvents = b.ids.events.map(String)
@@ -313,6 +318,19 @@ t.test('ids of another community reach nothing of it', async (t) => {
     ],
     'POST /c/:slug/orga/calls/:id/proposals/:pid/coaching params.pid': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/orga/calls/${aCall}/proposals/${pid}/coaching`, { note: 'Alpha coaching' }), 404)
   }
+  // The agenda: beta's session is no session of alpha's event, and beta's event has no agenda in alpha.
+  for (const action of ['pick', 'unpick', 'session.ics'] as const) {
+    const key = `${action === 'session.ics' ? 'GET' : 'POST'} /c/:slug/events/:id/agenda/:sid/${action}`
+    const send = (eventId: number | string, sid: number | string) => {
+      const url = `${A}/events/${eventId}/agenda/${sid}/${action}`
+      return action === 'session.ics' ? ada.get(url) : ada.post(url)
+    }
+    table[`${key} params.id`] = [
+      ...betaOrNone(bEvents, (id) => send(id, bSession), 404),
+      ...betaOrNone(bEvents, (id) => send(id, aSession), 404)
+    ]
+    table[`${key} params.sid`] = betaOrNone([bSession], (sid) => send(aEvent, sid), 404)
+  }
   // An event of beta in any address of alpha: not found, whatever the page (published, draft, series meeting).
   const eventPages: Array<[string, string, Record<string, string>?]> = [
     ['GET', '/c/:slug/events/:id'], ['POST', '/c/:slug/events/:id/rsvp', { choice: 'going' }], ['POST', '/c/:slug/events/:id/rsvp-links/revoke'],
@@ -322,7 +340,8 @@ t.test('ids of another community reach nothing of it', async (t) => {
     ['GET', '/c/:slug/orga/events/:id/attendees'], ['GET', '/c/:slug/orga/events/:id/attendees.csv'], ['GET', '/c/:slug/orga/events/:id/check-in'],
     ['POST', '/c/:slug/orga/events/:id/check-in', { member_id: bMembers[0] }], ['GET', '/c/:slug/orga/events/:id/invite'],
     ['POST', '/c/:slug/orga/events/:id/invite', { who: 'going' }], ['GET', '/c/:slug/orga/events/:id/message'],
-    ['POST', '/c/:slug/orga/events/:id/message', messageFields], ['POST', '/c/:slug/orga/events/:id/delete']
+    ['POST', '/c/:slug/orga/events/:id/message', messageFields], ['POST', '/c/:slug/orga/events/:id/delete'],
+    ['GET', '/c/:slug/events/:id/agenda'], ['GET', '/c/:slug/events/:id/agenda/mine.ics']
   ]
   for (const [method, url, fields] of eventPages) {
     table[`${method} ${url} params.id`] = [...bEvents, String(NONE)].map((id) => ({
@@ -365,6 +384,8 @@ t.test('ids of another community reach nothing of it', async (t) => {
       coSpeakers: await db.selectFrom('proposal_speakers').selectAll().where('proposal_id', 'in', bProposals).orderBy('id').execute(),
       proposalInvitations: await db.selectFrom('proposal_invitations').selectAll().where('call_id', '=', b.call.id).orderBy('id').execute(),
       coachingNotes: await db.selectFrom('coaching_notes').selectAll().where('proposal_id', 'in', bProposals).orderBy('id').execute(),
+      sessions: await db.selectFrom('agenda_sessions').selectAll().where('event_id', 'in', eventIds).orderBy('id').execute(),
+      picks: await db.selectFrom('session_picks').selectAll().where('session_id', '=', bSession).orderBy('member_id').execute(),
       audit: await db.selectFrom('audit_entries').selectAll().where('community_id', '=', c).orderBy('id').execute(),
       mail: await db.selectFrom('mail_messages').select(['to_address', 'subject']).where('to_address', 'like', '%.beta@lab.gov').orderBy('id').execute()
     }

@@ -54,12 +54,15 @@ export interface EventPage {
   /** Going and listed, by name (at most 500). */
   going: PersonRow[]
   counts: Record<RsvpStatus, number>
+  /** Whether the event has a published agenda session (the page links to the agenda). */
+  hasAgenda: boolean
 }
 
 export type MyRsvp = Pick<Rsvp, 'id' | 'status' | 'listed' | 'accessibility_needs' | 'dietary_needs' | 'waitlisted_at'>
 
 /**
- * The event page in one query: the event, its RSVP counts, its hosts and who's going (listed). Undefined when
+ * The event page in one query: the event, its RSVP counts, its hosts, who's going (listed) and whether it has a
+ * published agenda (agenda_sessions tell the read cache when they change). Undefined when
  * there is no such event; the caller checks its community and status.
  */
 export async function findEventPage (db: Db, id: number): Promise<EventPage | undefined> {
@@ -79,17 +82,20 @@ export async function findEventPage (db: Db, id: number): Promise<EventPage | un
       jsonArrayFrom(eb.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
         .select(['members.id', 'members.full_name', 'members.agency'])
         .whereRef('rsvps.event_id', '=', 'events.id').where('rsvps.status', '=', 'going').where('rsvps.listed', '=', true)
-        .orderBy('members.full_name').limit(500)).as('going')
+        .orderBy('members.full_name').limit(500)).as('going'),
+      eb.exists(eb.selectFrom('agenda_sessions').select('agenda_sessions.id')
+        .whereRef('agenda_sessions.event_id', '=', 'events.id').where('agenda_sessions.published', '=', true)).as('has_agenda')
     ])
     .where('events.id', '=', id)
     .executeTakeFirst()
   if (!row) return undefined
-  const { n_going: going, n_maybe: maybe, n_declined: declined, n_waitlisted: waitlisted, hosts, going: goingList, ...event } = row
+  const { n_going: going, n_maybe: maybe, n_declined: declined, n_waitlisted: waitlisted, hosts, going: goingList, has_agenda: hasAgenda, ...event } = row
   return {
     event,
     hosts,
     going: goingList,
-    counts: { going: Number(going), maybe: Number(maybe), declined: Number(declined), waitlisted: Number(waitlisted) }
+    counts: { going: Number(going), maybe: Number(maybe), declined: Number(declined), waitlisted: Number(waitlisted) },
+    hasAgenda: Boolean(hasAgenda)
   }
 }
 

@@ -9,6 +9,7 @@ import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
 import { findEventById } from '../events/events.repository.js'
 import { currentLinkVersion } from '../rsvps/rsvps.repository.js'
 import { rsvpTokenPair } from '../rsvps/rsvp-tokens.js'
+import { sendSessionChanges } from '../agenda/session-calendar.service.js'
 import { queueEventChanges, queueMemberChanges, takeChanges, type QueuedChange } from './calendar-changes.repository.js'
 import { allMembers, answersAndInvites, calendarStates, membersByEmail, recordInvite, type CalendarState } from './invites.repository.js'
 
@@ -142,8 +143,16 @@ export async function sendCalendarChanges (db: Kysely<Database>, mailer: Mailer,
   }
 }
 
-/** One batch of `sendCalendarChanges`, in the caller's transaction: how many queued changes it took. */
+/**
+ * One batch of `sendCalendarChanges`, in the caller's transaction: how many queued changes it took — of events
+ * (calendar_changes) and, in the same pass, of agenda sessions (session_calendar_changes: the members who picked
+ * a session that moved or was cancelled; agenda/session-calendar.service.ts).
+ */
 export async function sendSomeCalendarChanges (trx: Db, mailer: Mailer, limit: number, now = new Date()): Promise<number> {
+  return await sendEventChanges(trx, mailer, limit, now) + await sendSessionChanges(trx, mailer, limit, now)
+}
+
+async function sendEventChanges (trx: Db, mailer: Mailer, limit: number, now: Date): Promise<number> {
   const changes = await takeChanges(trx, limit)
   const byEvent = new Map<number, QueuedChange[]>()
   for (const c of changes) byEvent.set(c.event_id, [...(byEvent.get(c.event_id) ?? []), c])

@@ -18,6 +18,7 @@ import { isIsoDate } from '../../../lib/forms.js'
 import { buttonForm, NoQuery, queryText, SlugIdParams, SlugParams } from '../../../lib/schema.js'
 import { readRsvpForm, RsvpForm } from '../../../forms/rsvp-form.js'
 import { Type, type Static } from 'typebox'
+import agendaRoutes from './agenda.js'
 import calendarRoutes from './calendar.js'
 import { paths } from '../../../lib/paths.js'
 
@@ -56,6 +57,7 @@ export default async function eventRoutes (app: FastifyInstance) {
   app.post('/c/:slug/events/:id/rsvp-links/revoke', { schema: { params: SlugIdParams, querystring: NoQuery, body: buttonForm } }, revokeMyRsvpLinks)
 
   await app.register(calendarRoutes)
+  await app.register(agendaRoutes)
 
   async function listEventsPage (request: FastifyRequest, reply: FastifyReply) {
     const q = request.query as Static<typeof ListQuery>
@@ -135,6 +137,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       whoIsGoing,
       captionsMissing: lacksCaptions(event),
       openCall,
+      agendaHref: page.hasAgenda ? paths.agenda(request.community.slug, event.id) : null,
       ...extra
     }, status)
   }
