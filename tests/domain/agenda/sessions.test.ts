@@ -160,6 +160,28 @@ t.test('agenda sessions: the rules, on a real database', async (t) => {
     t.same(both.map((r) => r.ok).sort(), [false, true])
     const rows = await db.selectFrom('agenda_sessions').select('title').where('room', '=', 'Race room').execute()
     t.equal(rows.length, 1)
+    // Deterministic: the first save holds its transaction open after its checks and insert; the second must wait
+    // for it (the event row is locked) and then see its session, rather than pass on what it saw before.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => { release = resolve })
+    let firstChecked!: () => void
+    const checked = new Promise<void>((resolve) => { firstChecked = resolve })
+    const first = inTx(async (trx) => {
+      const r = await svc.createSession(trx, ev, input({ title: 'Held one', date: '2027-05-12', startTime: '13:00', endTime: '14:00', room: 'Held room' }))
+      firstChecked()
+      await held
+      return r
+    })
+    await checked
+    let secondDone = false
+    const second = add({ title: 'Held two', date: '2027-05-12', startTime: '13:30', endTime: '14:30', room: 'Held room' })
+      .finally(() => { secondDone = true })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    t.notOk(secondDone, 'the second save waits for the first')
+    release()
+    const [r1, r2] = await Promise.all([first, second])
+    t.equal(r1.ok, true)
+    t.match(r2, { ok: false, conflict: true, errors: { room: /Held room already has “Held one”/ } })
     const benSession = await db.selectFrom('agenda_sessions').select('id').where('proposal_id', '=', w.talks.ben).executeTakeFirstOrThrow()
     t.ok(await inTx((trx) => svc.deleteSession(trx, ev, benSession.id)))
     const placeTwice = await Promise.all([
