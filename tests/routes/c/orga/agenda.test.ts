@@ -2,6 +2,7 @@ import t from 'tap'
 import { Client, createTestApp, text } from '../../../fixtures/build-app.js'
 import { createMember, signInAs } from '../../../fixtures/factories.js'
 import { buildAgendaWorld } from '../../../fixtures/agenda-editor.js'
+import { countQueries } from '../../../fixtures/query-counter.js'
 import type { Member } from '../../../../src/db/database.js'
 
 t.test('organizers build an event’s agenda', async (t) => {
@@ -157,6 +158,16 @@ t.test('organizers build an event’s agenda', async (t) => {
     t.notOk((await sessions()).some((s) => s.id === keynote.id))
     t.equal((await organizer.get(`${base}/${keynote.id}`)).statusCode, 404)
     t.equal((await organizer.post(`${base}/${keynote.id}/delete`)).statusCode, 404)
+  })
+
+  await t.test('the agenda page costs the same few queries however many sessions', async (t) => {
+    const counter = countQueries(t, db)
+    const count = async () => (await counter.during(() => organizer.get(base))).queries.length
+    const few = await count()
+    for (const [i, time] of ['13:00', '14:00', '15:00', '16:00'].entries()) {
+      t.equal((await organizer.post(base, fields({ title: `Extra ${i}`, date: '2027-05-12', start_time: time, end_time: time.replace(':00', ':45'), room: `Room ${i}` }))).statusCode, 303)
+    }
+    t.equal(await count(), few, `${few} queries`)
   })
 
   await t.test('a session of another event is not found under this one', async (t) => {
