@@ -110,6 +110,13 @@ export const paths = {
     `${orga(slug)}/events/${seg(eventId)}/${action}`,
   /** The event's edit form. */
   orgaEventEdit: (slug: string, eventId: Id) => `${orga(slug)}/events/${seg(eventId)}/edit`,
+  /** An event's agenda for organizers: its sessions, the accepted talks to place, the form to add one (`place`: a talk to start from). */
+  orgaAgenda: (slug: string, eventId: Id, place?: Id) => `${orga(slug)}/events/${seg(eventId)}/agenda${query({ place })}`,
+  /** Publishes every session of an event's agenda (POST). */
+  orgaAgendaPublish: (slug: string, eventId: Id) => `${orga(slug)}/events/${seg(eventId)}/agenda/publish`,
+  /** One agenda session's edit form (GET, POST), or an action on it (POST): delete, publish, unpublish. */
+  orgaSession: (slug: string, eventId: Id, sessionId: Id, action?: 'delete' | 'publish' | 'unpublish') =>
+    `${orga(slug)}/events/${seg(eventId)}/agenda/${seg(sessionId)}${action ? `/${action}` : ''}`,
   /** The community's series, for organizers. */
   orgaSeriesList: (slug: string) => `${orga(slug)}/series`,
   /** An organizer's new series form. */
