@@ -1,9 +1,7 @@
 import t, { type Test } from 'tap'
 import type { Page } from 'playwright-core'
 import { skipWithoutChromium, startBrowserApp, type BrowserHarness } from '../fixtures/browser.js'
-import { createCommunity, createEvent, createMember } from '../fixtures/factories.js'
-import { createCall, ensureTemplates } from '../../src/domain/proposals/calls.service.js'
-import { DEFAULT_FORMATS } from '../../src/domain/proposals/templates.js'
+import { createCommunity, createMember, createOpenCall } from '../fixtures/factories.js'
 import { startSession } from '../../src/domain/auth/auth.service.js'
 import { SESSION_COOKIE } from '../../src/plugins/app/auth.js'
 import { paths } from '../../src/lib/paths.js'
@@ -132,16 +130,10 @@ t.test('XSS payloads in every field of the call and proposal flow stay inert', {
   const marta = await createMember(db, { full_name: 'Marta Member', agency: 'Falcon Lab', email: 'marta@falcon.gov' })
   const rita = await createMember(db, { full_name: 'Rita Reviewer', agency: 'Records Office', email: 'rita@records.gov' })
   const community = await createCommunity(db, { name: 'DNA Databasing', slug: 'dna', organizer: olga, members: [marta, rita] })
-  const event = await createEvent(db, community, { title: 'Regional conference' })
-  const [template] = await ensureTemplates(db, community.id)
+  const { call, template } = await createOpenCall(db, community, olga, { title: `Talks ${XSS}`, lookingFor: XSS_MD })
   // The organizers' template edit: name, description and each field's label, guidance and example.
   const fields = (template.fields as unknown as TemplateField[]).map((f) => ({ ...f, label: `${f.label} ${SCRIPT}`, guidance: XSS, example: XSS }))
   await db.updateTable('talk_templates').set({ name: `Experience ${SCRIPT}`, description: XSS, fields: JSON.stringify(fields) }).where('id', '=', template.id).execute()
-  const call = await createCall(db, community.id, {
-    target: { kind: 'event', id: event.id, timeZone: 'America/New_York' }, title: `Talks ${XSS}`, lookingFor: XSS_MD,
-    opensAt: new Date(Date.now() - 86_400_000), closesAt: new Date(Date.now() + 30 * 86_400_000), formats: DEFAULT_FORMATS, topics: [],
-    templateIds: [template.id], maxPerPerson: 5, blindReview: true
-  }, olga.id)
   await db.insertInto('call_reviewers').values({ call_id: call.id, member_id: rita.id, added_by: olga.id }).execute()
   const answers = Object.fromEntries(fields.map((f) => [f.key, f.key === 'pitch' ? XSS : XSS_MD]))
   const propose = async (title: string) => await db.insertInto('proposals').values({

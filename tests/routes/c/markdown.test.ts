@@ -1,12 +1,9 @@
 import t, { type Test } from 'tap'
 import { Client, createTestApp, text } from '../../fixtures/build-app.js'
-import { createCommunity, createEvent, createMember, signInAs } from '../../fixtures/factories.js'
-import { createCall, ensureTemplates } from '../../../src/domain/proposals/calls.service.js'
-import { DEFAULT_FORMATS } from '../../../src/domain/proposals/templates.js'
+import { createCommunity, createMember, createOpenCall, signInAs } from '../../fixtures/factories.js'
 import { paths } from '../../../src/lib/paths.js'
 import type { Member } from '../../../src/db/database.js'
 
-const DAY = 86_400_000
 const REL = 'rel="nofollow noopener noreferrer"'
 const PAYLOADS = '<script>window.__xss=1</script> <img src=x onerror="window.__xss=1"> [click](javascript:window.__xss=1) ![pixel](http://evil.example/p.png)'
 
@@ -29,14 +26,7 @@ t.test('Markdown in proposals and bios: rendered, sanitised, hidden in blind rev
   const orga = await createMember(db, { full_name: 'Olive Organizer', email: 'olive@orga.gov' })
   const ada = await createMember(db, { full_name: 'Ada Lovelace', agency: 'Falcon County Crime Lab', email: 'ada@falconlab.gov' })
   const community = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: orga, members: [ada] })
-  const conference = await createEvent(db, community, { title: 'Regional conference' })
-  const templates = await ensureTemplates(db, community.id)
-  const experience = templates.find((tpl) => tpl.name === 'Experience report')!
-  const call = await createCall(db, community.id, {
-    target: { kind: 'event', id: conference.id, timeZone: 'America/New_York' }, title: 'Talks for the regional conference',
-    lookingFor: 'Experience reports.', opensAt: new Date(Date.now() - DAY), closesAt: new Date(Date.now() + 30 * DAY),
-    formats: DEFAULT_FORMATS, topics: [], templateIds: [experience.id], maxPerPerson: 5, blindReview: true
-  }, orga.id)
+  const { call, template: experience } = await createOpenCall(db, community, orga)
   const p = await db.insertInto('proposals').values({
     call_id: call.id, submitter_id: ada.id, template_id: experience.id, title: 'Halving a **backlog**', format: 'talk', topic: null,
     answers: JSON.stringify({
