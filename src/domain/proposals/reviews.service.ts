@@ -87,6 +87,12 @@ export interface ReviewerView {
   speakers: string
   affiliation: string
   blind: boolean
+  /**
+   * Hiding what identifies the speakers (undefined when not blind). `answers` are hidden already, as Markdown
+   * source; the page renders them with this too, so that what Markdown joins or decodes (`**Ada** Lovelace`,
+   * `&#65;da`, a link's address) stays hidden as well.
+   */
+  hiding: { hide: (text: string) => string, mark: string } | undefined
 }
 
 export function reviewerView (call: Pick<Call, 'blind_review'>, p: ReviewableProposal): ReviewerView {
@@ -109,7 +115,8 @@ export function reviewerView (call: Pick<Call, 'blind_review'>, p: ReviewablePro
     bio: blind ? HIDDEN : p.bio,
     speakers: blind ? 'Hidden during blind review' : speakerLine,
     affiliation: blind ? p.affiliation : `${p.affiliation}${p.affiliation_note ? ` (${p.affiliation_note})` : ''}`,
-    blind
+    blind,
+    hiding: blind ? { hide, mark: HIDDEN } : undefined
   }
 }
 

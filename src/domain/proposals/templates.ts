@@ -127,6 +127,14 @@ export function checkAnswers (fields: TemplateField[], answers: Record<string, s
   return errors
 }
 
+/**
+ * Whether a field's answer is written in Markdown: the long, multi-line answers. The elevator pitch and the
+ * "why this matters" line stay plain text: they are copied into the agenda and lists, one line each.
+ */
+export function isMarkdownField (f: Pick<TemplateField, 'key' | 'multiline' | 'whyThisMatters'>): boolean {
+  return f.multiline && f.key !== ELEVATOR_PITCH.key && !f.whyThisMatters
+}
+
 /** The text of the template field that becomes "why this matters" (the elevator pitch when none is marked). */
 export function whyThisMattersOf (fields: TemplateField[], answers: Record<string, string>): string {
   const field = fields.find((f) => f.whyThisMatters) ?? fields.find((f) => f.key === ELEVATOR_PITCH.key)
