@@ -26,6 +26,7 @@ import { saveProposal, type ProposalInput } from '../domain/proposals/proposals.
 import { DEFAULT_FORMATS } from '../domain/proposals/templates.js'
 import { addCoachingNote, answerCoSpeaker, inviteCoSpeaker, inviteToPropose, startInvitedDraft } from '../domain/proposals/speakers.service.js'
 import { answerConfirmLink, confirmToken, decide, releaseDecisions } from '../domain/proposals/decisions.service.js'
+import { seedDemoAgenda } from './demo-agenda.js'
 
 /**
  * Demo data for `npm run demo`: a site admin, two communities with organizers (current and past coordinator
@@ -739,6 +740,7 @@ export async function seedDemo (app: FastifyInstance): Promise<DemoLinks> {
   await seedDemoSpeakers(app)
   await seedDemoReviews(app)
   await seedDemoDecisions(app)
+  await seedDemoAgenda(app)
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),

@@ -6,8 +6,8 @@ import { signInAs } from '../fixtures/factories.js'
 
 t.test('the demo conference gets a published two-day agenda with its confirmed talk (once)', async (t) => {
   const { app } = await createTestApp(t)
-  await seedDemo(app)
-  await seedDemoAgenda(app)
+  const links = await seedDemo(app)
+  t.ok(links.speaker.includes('/auth/sign-in?token='), 'a sign-in link for the demo speaker')
   const conference = await app.db.selectFrom('events').innerJoin('communities', 'communities.id', 'events.community_id')
     .select(['events.id']).where('communities.slug', '=', DEMO.communities.dna).where('events.kind', '=', 'conference').executeTakeFirstOrThrow()
   const sessions = await app.db.selectFrom('agenda_sessions').selectAll().where('event_id', '=', conference.id).execute()
@@ -26,4 +26,18 @@ t.test('the demo conference gets a published two-day agenda with its confirmed t
   t.equal(page.statusCode, 200)
   t.match(text(page.body), 'Opening keynote')
   t.match(text(page.body), 'Rachel Thompson')
+
+  // A member reads the published agenda; the demo speaker finds the talk on it.
+  const member = await app.db.selectFrom('members').selectAll().where('email', '=', DEMO.member.email).executeTakeFirstOrThrow()
+  const m = new Client(app)
+  await signInAs(m, member)
+  const agenda = await m.get(`/c/${DEMO.communities.dna}/events/${conference.id}/agenda`)
+  t.equal(agenda.statusCode, 200)
+  t.match(text(agenda.body), 'A competency test for low-template DNA in one afternoon')
+  t.match(text(agenda.body), 'Ballroom A')
+  t.match(agenda.body, 'Rachel Thompson')
+  const speaker = await app.db.selectFrom('members').selectAll().where('email', '=', DEMO.speaker.email).executeTakeFirstOrThrow()
+  const s = new Client(app)
+  await signInAs(s, speaker)
+  t.match(text((await s.get(`/c/${DEMO.communities.dna}/calls/mine`)).body), 'Accepted, confirmed')
 })
