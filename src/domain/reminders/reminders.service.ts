@@ -53,6 +53,8 @@ export async function sendDueReminders (db: Kysely<Database>, mailer: Mailer, no
       const going = await listGoingNotReminded(trx, event, nearest)
       if (!going.length) return 0
       const community = (await findCommunityById(trx, event.community_id))!
+      // Archived since the list was read: nothing (the list leaves archived communities out).
+      if (community.archived_at) return 0
       const details = eventMailData(event, community)
       const from = communitySender(mailer.site.mailFrom, community)
       const timeLeft = timeLeftInWords(nearest, (event.starts_at.getTime() - now.getTime()) / 60_000)
