@@ -199,7 +199,8 @@ async function createDemoData (trx: Db): Promise<void> {
   for (const [i, c] of communities.entries()) {
     const created = await createCommunity(trx, {
       slug: c.slug, name: c.name, about: c.about, requirements: c.requirements, norms: DEFAULT_NORMS,
-      publicRecordsNotice: DEFAULT_PUBLIC_RECORDS_NOTICE, allowedDomains: ['*.gov', '*.mil'], requiresApproval: true, invitationOnly: false
+      publicRecordsNotice: DEFAULT_PUBLIC_RECORDS_NOTICE, allowedDomains: ['*.gov', '*.mil'], requiresApproval: true, invitationOnly: false,
+      contactEmail: null
     }, c.organizers[0])
     // The creator's term (from createCommunity) becomes a one-year term that began five months ago.
     await trx.updateTable('coordinator_terms')

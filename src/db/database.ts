@@ -46,6 +46,8 @@ export interface CommunitiesTable {
   updated_at: ColumnType<Date, Date | undefined, Date>
   /** Set by a site admin: hidden from the home page's list, read-only. */
   archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** Where replies to the community's mail go, when set (migrations/2026-12-05T0800_mail_sender.ts). */
+  contact_email: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface RequirementsTable {
@@ -147,6 +149,11 @@ export interface MailMessagesTable {
   next_attempt_at: ColumnType<Date, Date | undefined, Date>
   created_at: CreatedAt
   sent_at: Date | null
+  /** The From display name (migrations/2026-12-05T0800_mail_sender.ts); the address is always MAIL_FROM's. Null: MAIL_FROM as it is. */
+  from_name: ColumnType<string | null, string | null | undefined, string | null>
+  /** The Reply-To address and its name; null: no Reply-To. */
+  reply_to: ColumnType<string | null, string | null | undefined, string | null>
+  reply_to_name: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface RateLimitsTable {

@@ -201,17 +201,19 @@ export async function listHosts (db: Db, eventId: number) {
     .where('event_hosts.event_id', '=', eventId).orderBy('members.full_name').execute()
 }
 
-/** Those of `ids` who are members of the community, by name (host checkboxes; ids may come from a posted form). */
+/** Those of `ids` who are members of the community in good standing (not suspended), by name (host checkboxes; ids may come from a posted form). */
 export async function listMembersAmong (db: Db, communityId: number, ids: number[]): Promise<{ id: number, full_name: string, agency: string }[]> {
   if (!ids.length) return []
   return db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
     .select(['members.id', 'members.full_name', 'members.agency'])
-    .where('memberships.community_id', '=', communityId).where('members.id', 'in', [...new Set(ids)])
+    .where('memberships.community_id', '=', communityId).where('memberships.suspended_at', 'is', null)
+    .where('members.id', 'in', [...new Set(ids)])
     .orderBy('members.full_name').execute()
 }
 
-/** The member of the community with this (normalised) address. */
+/** The member of the community (not suspended) with this (normalised) address: the host form's "add by email". */
 export async function findMemberByEmail (db: Db, communityId: number, email: string): Promise<{ id: number } | undefined> {
   return db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
-    .select('members.id').where('memberships.community_id', '=', communityId).where('members.email', '=', email).executeTakeFirst()
+    .select('members.id').where('memberships.community_id', '=', communityId).where('memberships.suspended_at', 'is', null)
+    .where('members.email', '=', email).executeTakeFirst()
 }

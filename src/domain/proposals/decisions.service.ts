@@ -1,6 +1,7 @@
 import type { Call, Community, Db, Decision, DecisionMails, Proposal } from '../../db/database.js'
 import { findCommunityById } from '../communities/communities.repository.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
+import { communitySender } from '../mail/sender.js'
 import { absoluteUrl, paths } from '../../lib/paths.js'
 import { safeEqual, sign } from '../../lib/tokens.js'
 import {
@@ -116,7 +117,8 @@ async function queueDecisionMail (db: Db, mailer: Mailer, call: Call, community:
       reminder,
       confirmLink: confirmLink || null,
       proposalUrl: absoluteUrl(mailer.site.publicUrl, paths.proposal(community.slug, call.id, p.id))
-    }
+    },
+    from: communitySender(mailer.site.mailFrom, community)
   })
 }
 

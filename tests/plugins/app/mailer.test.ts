@@ -138,7 +138,7 @@ t.test('every mail template renders, escapes its HTML and links where its text d
     },
     // event-message.service messageAnswerers
     'event-message': {
-      data: { name: HOSTILE, sender: HOSTILE, audienceLabel: 'going to', subject: `Parking ${HOSTILE}`, message: `Bring <ID>\n${HOSTILE}`, event, community },
+      data: { name: HOSTILE, sender: HOSTILE, audienceLabel: 'going to', subject: `Parking ${HOSTILE}`, message: `Bring <ID>\n${HOSTILE}`, event, community, replyTo: { name: HOSTILE, address: 'olive@gsa.gov' } },
       links: ['/c/dna/events/12']
     }
   }
