@@ -8,6 +8,7 @@ import {
   markConfirmReminded, markDecisionMailed, markReleased, promoteBackup, recordConfirmation, updateDecision, updateDecisionMails,
   type MailableProposal
 } from './decisions.repository.js'
+import { unplaceDeclinedTalk } from './placement.service.js'
 import { findCall, findProposal, lockCall } from './proposals.repository.js'
 import { DECISION_PLACEHOLDERS, DEFAULT_DECISION_MAILS, fillPlaceholders } from './templates.js'
 
@@ -198,6 +199,8 @@ export async function answerConfirmLink (db: Db, mailer: Mailer, token: string, 
       return 'confirmed'
     }
     await recordConfirmation(trx, p.id, 'declined', now)
+    // A talk placed on a series meeting leaves it (no speaker again); the promoted backup is placed by the organizers.
+    await unplaceDeclinedTalk(trx, call, p.id, now)
     const backup = await lockFirstBackup(trx, call.id)
     if (backup) {
       const community = (await findCommunityById(trx, call.community_id))!
