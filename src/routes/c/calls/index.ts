@@ -18,7 +18,7 @@ import speakerRoutes from './speakers.js'
 import { isCallReviewer } from '../../../domain/proposals/reviews.repository.js'
 import reviewRoutes from './reviews.js'
 import { formRoute, pageRoute, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
-import { confirmToken, speakerDecision, speakerStateLabel } from '../../../domain/proposals/decisions.service.js'
+import { confirmToken, reviewNotesForSpeaker, speakerDecision, speakerStateLabel } from '../../../domain/proposals/decisions.service.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
 const ProposeQuery = Type.Object({ template: queryText('the talk template', 12) }, { additionalProperties: false })
@@ -179,6 +179,7 @@ export default async function callRoutes (app: FastifyInstance) {
       affiliation: AFFILIATIONS.find((a) => a.value === proposal.affiliation)?.label ?? proposal.affiliation,
       stateLabel: speakerStateLabel(proposal, callPhase(call) === 'closed'),
       decision: mine ? speakerDecision(proposal) : null,
+      reviewNotes: mine ? await reviewNotesForSpeaker(app.db, proposal) : [],
       confirmHref: mine && proposal.decision === 'accepted' && proposal.decision_mailed_at && proposal.confirmation !== 'declined'
         ? paths.confirmTalk(confirmToken(app.secret, proposal.id, proposal.decided_at)) : null,
       locked: lockedReason(call, proposal),
