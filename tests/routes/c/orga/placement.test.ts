@@ -229,5 +229,11 @@ t.test('placing a series call’s accepted talks on the series’ meetings', asy
     t.same(same.ok && same.change, 'unchanged')
     const onEvent = await db.transaction().execute((trx) => placeTalk(trx, { ...call, series_id: null }, pd.id, m3.id))
     t.equal(onEvent.ok, false)
+    // Two talks placed on the same free meeting at once: the call row orders them, so exactly one gets it.
+    const both = await Promise.all([pc.id, pd.id].map((id) => db.transaction().execute((trx) => placeTalk(trx, call, id, m4.id))))
+    t.same(both.map((o) => o.ok).sort(), [false, true])
+    const holder = (await row(m4.id)).proposal_id
+    t.ok(holder === pc.id || holder === pd.id)
+    t.equal((await db.selectFrom('events').select('id').where('proposal_id', '=', holder).execute()).length, 1, 'one meeting per talk')
   })
 })
