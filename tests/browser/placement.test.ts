@@ -2,9 +2,8 @@ import t from 'tap'
 import type { Page } from 'playwright-core'
 import { skipWithoutChromium, startBrowserApp } from '../fixtures/browser.js'
 import { createCommunity, createMember, createSeries } from '../fixtures/factories.js'
-import { createCall, ensureTemplates } from '../../src/domain/proposals/calls.service.js'
+import { createClosedCall, insertSubmittedProposal } from '../fixtures/calls.js'
 import { decide, releaseDecisions } from '../../src/domain/proposals/decisions.service.js'
-import { DEFAULT_FORMATS } from '../../src/domain/proposals/templates.js'
 
 t.test('an organizer places accepted talks on a series’ meetings with the keyboard (axe at 1280 and 390 px)', { skip: skipWithoutChromium() }, async (t) => {
   const h = await startBrowserApp(t)
@@ -14,16 +13,9 @@ t.test('an organizer places accepted talks on a series’ meetings with the keyb
   const cy = await createMember(db, { full_name: 'Cy Cole' })
   const community = await createCommunity(db, { name: 'DNA Databasing', slug: 'dna', organizer, members: [ada, cy] })
   const { series } = await createSeries(db, community, { title: 'Brown-bag' })
-  const [template] = await ensureTemplates(db, community.id)
-  const call = await createCall(db, community.id, {
-    target: { kind: 'series', id: series.id, timeZone: 'America/Chicago' }, title: 'Talks for the next brown-bags', lookingFor: 'Your own work.',
-    opensAt: new Date(Date.now() - 30 * 86_400_000), closesAt: new Date(Date.now() - 86_400_000), formats: DEFAULT_FORMATS, topics: [],
-    templateIds: [template.id], maxPerPerson: 2, blindReview: true
-  }, organizer.id)
-  const propose = async (submitter: number, title: string) => db.insertInto('proposals').values({
-    call_id: call.id, submitter_id: submitter, template_id: template.id, title, format: 'talk', state: 'submitted',
-    answers: JSON.stringify({ why: 'Every lab re-validates this year; this saves months of work for each of them.' }), pledged_at: new Date(), submitted_at: new Date()
-  }).returningAll().executeTakeFirstOrThrow()
+  const { call } = await createClosedCall(db, community.id, { kind: 'series', id: series.id, timeZone: 'America/Chicago' }, organizer.id)
+  const propose = async (submitter: number, title: string) => insertSubmittedProposal(db, call, submitter, title,
+    { why: 'Every lab re-validates this year; this saves months of work for each of them.' })
   const pa = await propose(ada.id, 'Clearing a backlog')
   const pc = await propose(cy.id, 'Validation on a shoestring')
   await decide(db, call.id, pa.id, 'accepted', '', organizer.id)

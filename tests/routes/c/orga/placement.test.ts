@@ -1,10 +1,9 @@
 import t from 'tap'
 import { Client, createTestApp, PUBLIC_URL, text } from '../../../fixtures/build-app.js'
 import { createCommunity, createEvent, createMember, createSeries, signInAs } from '../../../fixtures/factories.js'
-import { createCall, ensureTemplates } from '../../../../src/domain/proposals/calls.service.js'
+import { createClosedCall, insertSubmittedProposal } from '../../../fixtures/calls.js'
 import { decide, releaseDecisions } from '../../../../src/domain/proposals/decisions.service.js'
 import { placeTalk, speakerLine } from '../../../../src/domain/proposals/placement.service.js'
-import { DEFAULT_FORMATS } from '../../../../src/domain/proposals/templates.js'
 import { seriesFormValues } from '../../../../src/forms/series-form.js'
 import type { Member } from '../../../../src/db/database.js'
 
@@ -32,17 +31,9 @@ t.test('placing a series call’s accepted talks on the series’ meetings', asy
   const records = await createCommunity(db, { slug: 'records', name: 'Records', organizer: stranger })
   const { series } = await createSeries(db, community, { title: 'Brown-bag', whyItMatters: 'Learn from each other.' })
   const { series: theirSeries } = await createSeries(db, records, { title: 'Records brown-bag' })
-  const templates = await ensureTemplates(db, community.id)
   const now = Date.now()
-  const call = await createCall(db, community.id, {
-    target: { kind: 'series', id: series.id, timeZone: 'America/Chicago' }, title: 'Talks for the next brown-bags',
-    lookingFor: 'Experience reports.', opensAt: new Date(now - 30 * DAY), closesAt: new Date(now - DAY),
-    formats: DEFAULT_FORMATS, topics: [], templateIds: [templates[0].id], maxPerPerson: 2, blindReview: true
-  }, orga.id)
-  const propose = async (m: Member, title: string) => db.insertInto('proposals').values({
-    call_id: call.id, submitter_id: m.id, template_id: templates[0].id, title, format: 'talk', state: 'submitted',
-    answers: JSON.stringify({ why: WHY, pitch: `${title}: the pitch.` }), pledged_at: new Date(), submitted_at: new Date(now - 2 * DAY)
-  }).returningAll().executeTakeFirstOrThrow()
+  const { call } = await createClosedCall(db, community.id, { kind: 'series', id: series.id, timeZone: 'America/Chicago' }, orga.id, 'Talks for the next brown-bags')
+  const propose = async (m: Member, title: string) => insertSubmittedProposal(db, call, m.id, title, { why: WHY, pitch: `${title}: the pitch.` })
   const pa = await propose(ada, 'How we halved our backlog')
   const pc = await propose(cy, 'Validation on a shoestring')
   const pd = await propose(dee, 'Mixtures made simple')
@@ -79,11 +70,7 @@ t.test('placing a series call’s accepted talks on the series’ meetings', asy
     t.equal((await (await as(null)).get(url)).statusCode, 404)
     t.equal((await (await as(stranger)).get(`/c/records/orga/calls/${call.id}/placement`)).statusCode, 404, 'a call of another community is not found')
     const conference = await createEvent(db, community, { title: 'Conference' })
-    const eventCall = await createCall(db, community.id, {
-      target: { kind: 'event', id: conference.id, timeZone: 'America/New_York' }, title: 'Conference talks',
-      lookingFor: '', opensAt: new Date(now - 30 * DAY), closesAt: new Date(now - DAY),
-      formats: DEFAULT_FORMATS, topics: [], templateIds: [templates[0].id], maxPerPerson: 2, blindReview: true
-    }, orga.id)
+    const { call: eventCall } = await createClosedCall(db, community.id, { kind: 'event', id: conference.id, timeZone: 'America/New_York' }, orga.id, 'Conference talks')
     t.equal((await organizer.get(`/c/dna/orga/calls/${eventCall.id}/placement`)).statusCode, 404)
     const show = await organizer.get(`/c/dna/orga/calls/${eventCall.id}`)
     t.match(show.body, `href="/c/dna/orga/events/${conference.id}/agenda"`, 'the event call’s page links to the event’s agenda')

@@ -1,11 +1,9 @@
 import t from 'tap'
 import { Client, createTestApp, text } from '../../../fixtures/build-app.js'
 import { createCommunity, createEvent, createMember, signInAs } from '../../../fixtures/factories.js'
-import { createCall, ensureTemplates } from '../../../../src/domain/proposals/calls.service.js'
-import { DEFAULT_DECISION_MAILS, DEFAULT_FORMATS, reviewNotesText } from '../../../../src/domain/proposals/templates.js'
+import { createClosedCall, insertSubmittedProposal } from '../../../fixtures/calls.js'
+import { DEFAULT_DECISION_MAILS, reviewNotesText } from '../../../../src/domain/proposals/templates.js'
 import type { Member } from '../../../../src/db/database.js'
-
-const DAY = 86_400_000
 
 t.test('reviewNotesText numbers the notes, without names', async (t) => {
   t.equal(reviewNotesText([]), '')
@@ -26,21 +24,12 @@ t.test('reviewers’ notes sent with a rejection or backup when the organizers t
   const eve = await createMember(db, { full_name: 'Eve Unticked' })
   const community = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: orga, members: [rita, ray, rex, ada, cy, dee, eve] })
   const conference = await createEvent(db, community, { title: 'Regional conference' })
-  const templates = await ensureTemplates(db, community.id)
-  const now = Date.now()
-  const call = await createCall(db, community.id, {
-    target: { kind: 'event', id: conference.id, timeZone: 'America/New_York' }, title: 'Talks for the regional conference',
-    lookingFor: 'Experience reports.', opensAt: new Date(now - 30 * DAY), closesAt: new Date(now - DAY),
-    formats: DEFAULT_FORMATS, topics: [], templateIds: [templates[0].id], maxPerPerson: 2, blindReview: true
-  }, orga.id)
+  const { call } = await createClosedCall(db, community.id, { kind: 'event', id: conference.id, timeZone: 'America/New_York' }, orga.id, 'Talks for the regional conference')
   // A backup text written before {review_notes} existed: the notes go after it.
   await db.updateTable('calls').set({
     decision_mails: JSON.stringify({ ...DEFAULT_DECISION_MAILS, backup: { subject: 'Backup: {title}', body: 'Hello {name}, "{title}" is a backup.\n\n{note}\n\nThe organizers' } })
   }).where('id', '=', call.id).execute()
-  const propose = async (m: Member, title: string) => db.insertInto('proposals').values({
-    call_id: call.id, submitter_id: m.id, template_id: templates[0].id, title, format: 'talk', state: 'submitted',
-    pledged_at: new Date(), submitted_at: new Date(now - 2 * DAY)
-  }).returningAll().executeTakeFirstOrThrow()
+  const propose = async (m: Member, title: string) => insertSubmittedProposal(db, call, m.id, title)
   const pa = await propose(ada, 'How we halved our backlog')
   const pc = await propose(cy, 'Our vendor’s amazing product')
   const pd = await propose(dee, 'Mixtures made simple')
