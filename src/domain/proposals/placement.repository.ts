@@ -57,3 +57,8 @@ export async function setMeetingTalk (trx: Db, eventId: number, proposalId: numb
 export async function findMeetingTalk (db: Db, proposalId: number) {
   return db.selectFrom('proposals').select(['id', 'call_id', 'title']).where('id', '=', proposalId).executeTakeFirst()
 }
+
+/** The meeting a talk is placed on (for its proposal's page), or undefined. */
+export async function findMeetingOfTalk (db: Db, proposalId: number) {
+  return db.selectFrom('events').select(['id', 'starts_at', 'time_zone', 'status']).where('proposal_id', '=', proposalId).executeTakeFirst()
+}

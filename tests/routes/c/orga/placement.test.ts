@@ -117,6 +117,9 @@ t.test('placing a series call’s accepted talks on the series’ meetings', asy
     const orgaPage = await organizer.get(`/c/dna/events/${m1.id}`)
     t.match(orgaPage.body, `href="/c/dna/calls/${call.id}/proposals/${pa.id}">How we halved our backlog</a>`, 'organizers get the link to the talk')
     t.notMatch(text((await organizer.get(`/c/dna/orga/series/${series.id}`)).body), 'changed on its own')
+    const own = await (await as(ada)).get(`/c/dna/calls/${call.id}/proposals/${pa.id}`)
+    t.match(text(own.body), 'Your talk is on the meeting of')
+    t.match(own.body, `href="/c/dna/events/${m1.id}"`, 'the speaker’s page links to the meeting')
   })
 
   await t.test('refused: a taken, past or cancelled meeting, a talk not accepted, a bad meeting value', async (t) => {
@@ -164,6 +167,9 @@ t.test('placing a series call’s accepted talks on the series’ meetings', asy
     t.equal(now2.proposal_id, pa.id)
     t.equal((await place(pc.id, m1.id)).statusCode, 303, 'the freed meeting takes another talk')
     t.equal((await row(m1.id)).speaker_name, 'Cy Cole')
+    const page = text((await (await as(eve)).get(`/c/dna/events/${m1.id}`)).body)
+    t.match(page, 'Talk Validation on a shoestring', 'the event page (read cache) follows the change')
+    t.notMatch(page, 'How we halved our backlog')
   })
 
   await t.test('a series-wide edit (the series edit page) still reaches a meeting with a placed talk', async (t) => {
