@@ -308,6 +308,8 @@ export interface EventsTable {
   edited_individually: Generated<boolean>
   /** Minutes before the start for reminders (migrations/2026-11-25T1400_invites_reminders.ts). */
   reminder_offsets_minutes: Generated<number[]>
+  /** The accepted talk placed on this meeting of a series (migrations/2026-12-05T0930_event_talks.ts). */
+  proposal_id: Generated<number | null>
   created_by: number | null
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | undefined, Date>
@@ -517,6 +519,8 @@ export interface ProposalsTable {
   confirmation: 'confirmed' | 'declined' | null
   confirmed_at: Date | null
   confirm_reminded_at: Date | null
+  /** Send the reviewers' notes (anonymously) with a rejected or backup decision (migrations/2026-12-05T0930_event_talks.ts). */
+  send_review_notes: Generated<boolean>
   submitted_at: Date | null
   created_at: CreatedAt
   updated_at: UpdatedAt

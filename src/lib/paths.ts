@@ -171,6 +171,9 @@ export const paths = {
   orgaDecide: (slug: string, callId: Id, proposalId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/${seg(proposalId)}`,
   orgaDecisionMails: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/mails`,
   orgaReleaseDecisions: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/release`,
+  /** A series call's accepted talks placed on the series' meetings (GET the table, POST one talk's meeting). */
+  orgaPlacement: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/placement`,
+  /** An event's agenda editor (sessions, and the accepted talks placed in them). */
 
   /** A call for proposals as members see it. */
   call: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}`,

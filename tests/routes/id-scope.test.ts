@@ -4,6 +4,8 @@ import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { signInAs } from '../fixtures/factories.js'
 import { buildTwoCommunities, type TwoCommunities } from '../fixtures/two-communities.js'
 import { createSession } from '../fixtures/agenda.js'
+import { createCall } from '../../src/domain/proposals/calls.service.js'
+import { DEFAULT_FORMATS } from '../../src/domain/proposals/templates.js'
 
 // Every id a form or an address takes is checked against the viewer's communities: an organizer of "alpha"
 // who posts ids of "beta" (its members as hosts, its events, series, requests, terms) learns nothing of beta —
@@ -74,6 +76,17 @@ t.test('ids of another community reach nothing of it', async (t) => {
   const NONE = 999_999
   const aCall = a.call.id
   const bCall = b.call.id
+  // Alpha's call on its series, with an accepted talk (released) to place on a meeting.
+  const aSeriesCall = (await createCall(db, a.community.id, {
+    target: { kind: 'series', id: aSeries, timeZone: 'America/Chicago' }, title: 'Alpha brown-bag talks', lookingFor: '',
+    opensAt: new Date(Date.now() - 30 * 86_400_000), closesAt: new Date(Date.now() - 86_400_000), formats: DEFAULT_FORMATS, topics: [],
+    templateIds: [a.templateId], maxPerPerson: 2, blindReview: true
+  }, a.organizer.id)).id
+  const aTalk = (await db.insertInto('proposals').values({
+    call_id: aSeriesCall, submitter_id: a.members[1].id, template_id: a.templateId, title: 'Alpha accepted talk', format: 'talk', state: 'submitted',
+    decision: 'accepted', decided_at: new Date(), decision_mailed_at: new Date(), submitted_at: new Date()
+  }).returning('id').executeTakeFirstOrThrow()).id
+  const placement = `${A}/orga/calls/${aSeriesCall}/placement`
   const bTemplates = b.templateIds.map(String)
   const x = (n: number, c = 'x') => c.repeat(n)
   const proposalFields = (templateId: string) => ({
@@ -236,6 +249,10 @@ t.test('ids of another community reach nothing of it', async (t) => {
     'POST /c/:slug/orga/calls/:id/reviews/assign params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/reviews/assign`), 404),
 
     // Decisions, as alpha's organizers make them: on alpha's calls and their proposals only.
+    'GET /c/:slug/orga/calls/:id/placement params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/placement`), 404),
+    'POST /c/:slug/orga/calls/:id/placement params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/placement`, { proposal_id: String(b.proposalId), event_id: '' }), 404),
+    'POST /c/:slug/orga/calls/:id/placement body.proposal_id': betaOrNone([b.proposalId], (pid) => organizer.post(placement, { proposal_id: pid, event_id: '' }, { csrfFrom: placement }), 404),
+    'POST /c/:slug/orga/calls/:id/placement body.event_id': betaOrNone(bEvents, (id) => organizer.post(placement, { proposal_id: String(aTalk), event_id: id }, { csrfFrom: placement }), 404),
     'GET /c/:slug/orga/calls/:id/decisions params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/decisions`), 404),
     'GET /c/:slug/orga/calls/:id/decisions/mails params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/decisions/mails`), 404),
     'POST /c/:slug/orga/calls/:id/decisions/mails params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/decisions/mails`, {

@@ -92,16 +92,25 @@ export const DEFAULT_DECISION_MAILS: DecisionMails = {
   },
   backup: {
     subject: 'Your proposal "{title}" is on our backup list',
-    body: 'Hello {name},\n\nWe could not fit "{title}" into {call} yet, but it is on our backup list: if a confirmed speaker cannot come, we will offer you the slot by mail.\n\n{note}\n\nThank you,\nThe organizers of {community}'
+    body: 'Hello {name},\n\nWe could not fit "{title}" into {call} yet, but it is on our backup list: if a confirmed speaker cannot come, we will offer you the slot by mail.\n\n{note}\n\n{review_notes}\n\nThank you,\nThe organizers of {community}'
   },
   rejected: {
     subject: 'About your proposal "{title}"',
-    body: 'Hello {name},\n\nThank you for proposing "{title}" for {call}. We could not include it this time.\n\n{note}\n\nWe hope you will propose again,\nThe organizers of {community}'
+    body: 'Hello {name},\n\nThank you for proposing "{title}" for {call}. We could not include it this time.\n\n{note}\n\n{review_notes}\n\nWe hope you will propose again,\nThe organizers of {community}'
   }
 }
 
 /** The placeholders a decision mail may use, and what each becomes. */
-export const DECISION_PLACEHOLDERS = ['name', 'title', 'call', 'community', 'confirm_link', 'note'] as const
+export const DECISION_PLACEHOLDERS = ['name', 'title', 'call', 'community', 'confirm_link', 'note', 'review_notes'] as const
+
+/**
+ * The reviewers' notes as a decision mail says them (what {review_notes} becomes): anonymous, numbered in the
+ * order written; '' when there are none.
+ */
+export function reviewNotesText (notes: string[]): string {
+  if (!notes.length) return ''
+  return ['What the reviewers wrote to you (their names are not shared):', ...notes.map((n, i) => `Reviewer ${i + 1}: ${n}`)].join('\n\n')
+}
 
 /** Characters as a person counts them (a flag or an accented letter is one), after trimming the ends. */
 export function charCount (text: string): number {
