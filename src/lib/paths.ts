@@ -173,7 +173,6 @@ export const paths = {
   orgaReleaseDecisions: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/release`,
   /** A series call's accepted talks placed on the series' meetings (GET the table, POST one talk's meeting). */
   orgaPlacement: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/placement`,
-  /** An event's agenda editor (sessions, and the accepted talks placed in them). */
 
   /** A call for proposals as members see it. */
   call: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}`,
