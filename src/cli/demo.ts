@@ -27,6 +27,7 @@ import { DEFAULT_FORMATS } from '../domain/proposals/templates.js'
 import { addCoachingNote, answerCoSpeaker, inviteCoSpeaker, inviteToPropose, startInvitedDraft } from '../domain/proposals/speakers.service.js'
 import { answerConfirmLink, confirmToken, decide, releaseDecisions } from '../domain/proposals/decisions.service.js'
 import { seedDemoAgenda } from './demo-agenda.js'
+import { seedDemoSeriesCall } from './demo-placement.js'
 
 /**
  * Demo data for `npm run demo`: a site admin, two communities with organizers (current and past coordinator
@@ -742,6 +743,7 @@ export async function seedDemo (app: FastifyInstance): Promise<DemoLinks> {
   await seedDemoReviews(app)
   await seedDemoDecisions(app)
   await seedDemoAgenda(app)
+  await seedDemoSeriesCall(app)
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),
