@@ -315,6 +315,7 @@ async function main (): Promise<void> {
     const reviewListPath = `/c/${SLUG}/calls/${call.callId}/review`
     const organizer = await browserFor(app, base, call.organizerId, dashboardPath)
     const reviewer = await browserFor(app, base, call.reviewerIds[0], reviewListPath)
+    const agendaPath = `/c/${SLUG}/events/${call.eventId}/agenda`
 
     // A quick check that each target answers as a browser would see it, so the figures measure real pages.
     const check = async (what: string, url: string, init: RequestInit, expected: number) => {
@@ -332,6 +333,7 @@ async function main (): Promise<void> {
 
     await check('The review dashboard', base + dashboardPath, { headers: { cookie: organizer.cookie } }, 200)
     await check('The reviewer\'s list', base + reviewListPath, { headers: { cookie: reviewer.cookie } }, 200)
+    await check('The agenda', base + agendaPath, { headers: { cookie: reader.cookie } }, 200)
 
     const memoryBeforeLoad = peakMemory()
     const pg = Boolean(serverBase)
@@ -345,6 +347,7 @@ async function main (): Promise<void> {
     }, pg)
     const dashboard = await measure('review dashboard', { url: base, method: 'GET', paths: [dashboardPath], browsers: [organizer] }, pg)
     const reviewList = await measure('review list', { url: base, method: 'GET', paths: [reviewListPath], browsers: [reviewer] }, pg)
+    const agenda = await measure('agenda page', { url: base, method: 'GET', paths: [agendaPath], browsers: [reader] }, pg)
     const peak = peakMemory()
     // The other half of those RSVPs: their invites, which the worker builds (this process runs as a web process,
     // WORKER=false, so the answers wait in calendar_changes). Timed here, after the peak memory was read.
@@ -372,7 +375,7 @@ async function main (): Promise<void> {
     ]
 
     // ---- Report
-    const rows = [bareResult, page, list, rsvp, dashboard, reviewList]
+    const rows = [bareResult, page, list, rsvp, dashboard, reviewList, agenda]
     const pad = (s: string, n: number) => s.padEnd(n)
     const lpad = (s: string, n: number) => s.padStart(n)
     console.log('')

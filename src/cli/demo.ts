@@ -26,6 +26,8 @@ import { saveProposal, type ProposalInput } from '../domain/proposals/proposals.
 import { DEFAULT_FORMATS } from '../domain/proposals/templates.js'
 import { addCoachingNote, answerCoSpeaker, inviteCoSpeaker, inviteToPropose, startInvitedDraft } from '../domain/proposals/speakers.service.js'
 import { answerConfirmLink, confirmToken, decide, releaseDecisions } from '../domain/proposals/decisions.service.js'
+import { seedDemoAgenda } from './demo-agenda.js'
+import { seedDemoSeriesCall } from './demo-placement.js'
 
 /**
  * Demo data for `npm run demo`: a site admin, two communities with organizers (current and past coordinator
@@ -198,7 +200,8 @@ async function createDemoData (trx: Db): Promise<void> {
   for (const [i, c] of communities.entries()) {
     const created = await createCommunity(trx, {
       slug: c.slug, name: c.name, about: c.about, requirements: c.requirements, norms: DEFAULT_NORMS,
-      publicRecordsNotice: DEFAULT_PUBLIC_RECORDS_NOTICE, allowedDomains: ['*.gov', '*.mil'], requiresApproval: true, invitationOnly: false
+      publicRecordsNotice: DEFAULT_PUBLIC_RECORDS_NOTICE, allowedDomains: ['*.gov', '*.mil'], requiresApproval: true, invitationOnly: false,
+      contactEmail: null
     }, c.organizers[0])
     // The creator's term (from createCommunity) becomes a one-year term that began five months ago.
     await trx.updateTable('coordinator_terms')
@@ -739,6 +742,8 @@ export async function seedDemo (app: FastifyInstance): Promise<DemoLinks> {
   await seedDemoSpeakers(app)
   await seedDemoReviews(app)
   await seedDemoDecisions(app)
+  await seedDemoAgenda(app)
+  await seedDemoSeriesCall(app)
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),

@@ -53,6 +53,8 @@ export interface CommunitiesTable {
   updated_at: ColumnType<Date, Date | undefined, Date>
   /** Set by a site admin: hidden from the home page's list, read-only. */
   archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** Where replies to the community's mail go, when set (migrations/2026-12-05T0800_mail_sender.ts). */
+  contact_email: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface RequirementsTable {
@@ -154,6 +156,11 @@ export interface MailMessagesTable {
   next_attempt_at: ColumnType<Date, Date | undefined, Date>
   created_at: CreatedAt
   sent_at: Date | null
+  /** The From display name (migrations/2026-12-05T0800_mail_sender.ts); the address is always MAIL_FROM's. Null: MAIL_FROM as it is. */
+  from_name: ColumnType<string | null, string | null | undefined, string | null>
+  /** The Reply-To address and its name; null: no Reply-To. */
+  reply_to: ColumnType<string | null, string | null | undefined, string | null>
+  reply_to_name: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface RateLimitsTable {
@@ -204,6 +211,7 @@ export interface Database {
   coaching_notes: CoachingNotesTable
   agenda_sessions: AgendaSessionsTable
   session_picks: SessionPicksTable
+  session_calendar_changes: SessionCalendarChangesTable
 }
 
 /** A database handle or an open transaction: repository functions take either. */
@@ -307,6 +315,8 @@ export interface EventsTable {
   edited_individually: Generated<boolean>
   /** Minutes before the start for reminders (migrations/2026-11-25T1400_invites_reminders.ts). */
   reminder_offsets_minutes: Generated<number[]>
+  /** The accepted talk placed on this meeting of a series (migrations/2026-12-05T0930_event_talks.ts). */
+  proposal_id: Generated<number | null>
   created_by: number | null
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | undefined, Date>
@@ -516,6 +526,8 @@ export interface ProposalsTable {
   confirmation: 'confirmed' | 'declined' | null
   confirmed_at: Date | null
   confirm_reminded_at: Date | null
+  /** Send the reviewers' notes (anonymously) with a rejected or backup decision (migrations/2026-12-05T0930_event_talks.ts). */
+  send_review_notes: Generated<boolean>
   submitted_at: Date | null
   created_at: CreatedAt
   updated_at: UpdatedAt
@@ -577,6 +589,33 @@ export interface SessionPicksTable {
   session_id: number
   member_id: number
   picked_at: CreatedAt
+}
+
+// The agenda's calendar mail (migrations/2026-12-05T0900_session_calendar_changes.ts)
+/** Why the calendar of a member who picked a session needs mail. */
+export type SessionChangeReason = 'time' | 'place' | 'cancelled'
+
+/** A cancelled (deleted) session as it was: enough to write its CANCEL. */
+export interface SessionSnapshot {
+  title: string
+  why_this_matters: string
+  /** ISO 8601. */
+  starts_at: string
+  ends_at: string
+  room: string
+  sequence: number
+}
+
+export interface SessionCalendarChangesTable {
+  id: Generated<string>
+  /** No foreign key: a cancellation outlives its session row. */
+  session_id: number
+  event_id: number
+  member_id: number
+  reason: SessionChangeReason
+  /** Only for `cancelled`. */
+  snapshot: ColumnType<SessionSnapshot | null, string | null | undefined, never>
+  queued_at: ColumnType<Date, Date | undefined, never>
 }
 
 export type TalkTemplate = Selectable<TalkTemplatesTable>

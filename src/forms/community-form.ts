@@ -20,7 +20,8 @@ const communityFields = {
   public_records_notice: multiline('the public-records notice', 2000),
   allowed_domains: multiline('the allowed email domains', 20_000),
   requires_approval: checkbox('require an organizer’s approval'),
-  invitation_only: checkbox('invitation only')
+  invitation_only: checkbox('invitation only'),
+  contact_email: text('the community contact address', 254)
 }
 
 /** The settings page's form. */
@@ -49,7 +50,8 @@ export function readCommunityForm (body: unknown, withSlug = false): { values: C
     public_records_notice: field(b, 'public_records_notice'),
     allowed_domains: field(b, 'allowed_domains'),
     requires_approval: ticked(b, 'requires_approval'),
-    invitation_only: ticked(b, 'invitation_only')
+    invitation_only: ticked(b, 'invitation_only'),
+    contact_email: field(b, 'contact_email')
   }
   const checked = validateCommunityForm(values)
   for (const [name, message] of Object.entries(checked.errors)) errors[name] ??= message
@@ -58,7 +60,7 @@ export function readCommunityForm (body: unknown, withSlug = false): { values: C
 
 /** The form's values for an existing community (what the settings page shows first). */
 export function communityFormValues (c: { name: string, about: string, norms: string[], public_records_notice: string,
-  allowed_domains: string[], requires_approval: boolean, invitation_only: boolean }, requirements: string[]): CommunityForm {
+  allowed_domains: string[], requires_approval: boolean, invitation_only: boolean, contact_email: string | null }, requirements: string[]): CommunityForm {
   return {
     name: c.name,
     about: c.about,
@@ -67,6 +69,7 @@ export function communityFormValues (c: { name: string, about: string, norms: st
     public_records_notice: c.public_records_notice,
     allowed_domains: c.allowed_domains.join('\n'),
     requires_approval: c.requires_approval,
-    invitation_only: c.invitation_only
+    invitation_only: c.invitation_only,
+    contact_email: c.contact_email ?? ''
   }
 }

@@ -90,6 +90,14 @@ export const paths = {
   /** "Add to calendar" in a web calendar: google, outlook (work or school) or outlook-com. */
   eventAddTo: (slug: string, eventId: Id, calendar: 'google' | 'outlook' | 'outlook-com') =>
     `${community(slug)}/events/${seg(eventId)}/add/${calendar}`,
+  /** An event's agenda (published sessions by day), optionally filtered by track and room. */
+  agenda: (slug: string, eventId: Id, q: { track?: string, room?: string } = {}) =>
+    `${community(slug)}/events/${seg(eventId)}/agenda${query({ track: q.track || undefined, room: q.room || undefined })}`,
+  /** One session of the agenda: pick or unpick it (POST), or its calendar file (session.ics). */
+  agendaSession: (slug: string, eventId: Id, sessionId: Id, action: 'pick' | 'unpick' | 'session.ics') =>
+    `${community(slug)}/events/${seg(eventId)}/agenda/${seg(sessionId)}/${action}`,
+  /** The sessions the signed-in member picked, as one calendar file. */
+  agendaMineIcs: (slug: string, eventId: Id) => `${community(slug)}/events/${seg(eventId)}/agenda/mine.ics`,
   /** Asking to join a community. */
   join: (slug: string) => `${community(slug)}/join`,
   /** Accepting a community's norms (the last step of joining). */
@@ -106,6 +114,13 @@ export const paths = {
     `${orga(slug)}/events/${seg(eventId)}/${action}`,
   /** The event's edit form. */
   orgaEventEdit: (slug: string, eventId: Id) => `${orga(slug)}/events/${seg(eventId)}/edit`,
+  /** An event's agenda for organizers: its sessions, the accepted talks to place, the form to add one (`place`: a talk to start from). */
+  orgaAgenda: (slug: string, eventId: Id, place?: Id) => `${orga(slug)}/events/${seg(eventId)}/agenda${query({ place })}`,
+  /** Publishes every session of an event's agenda (POST). */
+  orgaAgendaPublish: (slug: string, eventId: Id) => `${orga(slug)}/events/${seg(eventId)}/agenda/publish`,
+  /** One agenda session's edit form (GET, POST), or an action on it (POST): delete, publish, unpublish. */
+  orgaSession: (slug: string, eventId: Id, sessionId: Id, action?: 'delete' | 'publish' | 'unpublish') =>
+    `${orga(slug)}/events/${seg(eventId)}/agenda/${seg(sessionId)}${action ? `/${action}` : ''}`,
   /** The community's series, for organizers. */
   orgaSeriesList: (slug: string) => `${orga(slug)}/series`,
   /** An organizer's new series form. */
@@ -160,6 +175,8 @@ export const paths = {
   orgaDecide: (slug: string, callId: Id, proposalId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/${seg(proposalId)}`,
   orgaDecisionMails: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/mails`,
   orgaReleaseDecisions: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/decisions/release`,
+  /** A series call's accepted talks placed on the series' meetings (GET the table, POST one talk's meeting). */
+  orgaPlacement: (slug: string, callId: Id) => `${orga(slug)}/calls/${seg(callId)}/placement`,
 
   /** A call for proposals as members see it. */
   call: (slug: string, callId: Id) => `${community(slug)}/calls/${seg(callId)}`,

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { DateTime } from 'luxon'
 import { skipWithoutChromium, startBrowserApp } from '../fixtures/browser.js'
 import { createCommunity, createEvent, createMember } from '../fixtures/factories.js'
 import { createCall, ensureTemplates } from '../../src/domain/proposals/calls.service.js'
@@ -7,16 +8,20 @@ import { DEFAULT_FORMATS } from '../../src/domain/proposals/templates.js'
 /*
  * One talk's whole way, in a real browser, every page checked with axe at 1280 and 390 px: an organizer invites
  * a member to propose; the member writes and submits the proposal from the mailed link; a reviewer reviews it
- * blind; the organizer accepts and releases; the speaker confirms from the mail.
+ * blind; the organizer accepts and releases; the speaker confirms from the mail; the organizer places the talk on
+ * the event's agenda and publishes it; a member finds it there with its speaker and adds it to their agenda.
  */
-t.test('invited member → proposal → blind review → accepted → confirmed', { skip: skipWithoutChromium() }, async (t) => {
+t.test('invited member → proposal → blind review → accepted → confirmed → on the agenda', { skip: skipWithoutChromium() }, async (t) => {
   const h = await startBrowserApp(t)
   const db = h.app.db
   const organizer = await createMember(db, { full_name: 'Olga Organizer', agency: 'State Lab Board', email: 'olga@board.gov' })
   const speaker = await createMember(db, { full_name: 'Ines Ingram', agency: 'Falcon County Crime Lab', email: 'ines@falconlab.gov' })
   const reviewer = await createMember(db, { full_name: 'Rita Reviewer', agency: 'Records Office', email: 'rita@records.gov' })
   const community = await createCommunity(db, { name: 'DNA Databasing', slug: 'dna', organizer, members: [speaker, reviewer] })
-  const event = await createEvent(db, community, { title: 'Regional conference' })
+  const opens = DateTime.now().setZone('America/New_York').plus({ days: 10 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 })
+  const event = await createEvent(db, community, {
+    title: 'Regional conference', kind: 'conference', startsAt: opens.toJSDate(), endsAt: opens.plus({ hours: 8 }).toJSDate()
+  })
   const [experience] = await ensureTemplates(db, community.id)
   const call = await createCall(db, community.id, {
     target: { kind: 'event', id: event.id, timeZone: 'America/New_York' }, title: 'Talks for the conference', lookingFor: 'Your own work.',
@@ -104,6 +109,35 @@ t.test('invited member → proposal → blind review → accepted → confirmed'
   await own.goto(`/c/dna/calls/${call.id}/proposals/${proposal.id}`)
   t.match(await main(own), 'Decision: Accepted')
   await h.checkBothWidths(own, t)
+
+  // The organizer places the confirmed talk on the agenda (with the keyboard-usable form) and publishes it.
+  await orga.goto(`/c/dna/orga/events/${event.id}/agenda`)
+  await h.checkBothWidths(orga, t)
+  await orga.getByRole('link', { name: 'Place “Halving a DNA backlog without new staff”' }).click()
+  await orga.waitForURL('**/agenda?place=*')
+  await h.checkBothWidths(orga, t)
+  await orga.locator('#start_time').fill('10:00')
+  await orga.locator('#end_time').fill('10:45')
+  await orga.locator('#room').fill('Ballroom A')
+  await orga.locator('#track').fill('Casework')
+  await Promise.all([orga.waitForNavigation(), orga.getByRole('button', { name: 'Add the session' }).click()])
+  await h.checkBothWidths(orga, t)
+  await Promise.all([orga.waitForNavigation(), orga.getByRole('button', { name: 'Publish the agenda (every session)' }).click()])
+  await h.checkBothWidths(orga, t)
+
+  // A member finds it from the event page, with the speaker's name and why it matters, and picks it.
+  await rev.goto(`/c/dna/events/${event.id}`)
+  await h.checkBothWidths(rev, t)
+  await Promise.all([rev.waitForNavigation(), rev.getByRole('link', { name: 'See the agenda' }).click()])
+  await h.checkBothWidths(rev, t)
+  const agenda = await main(rev)
+  t.match(agenda, 'Halving a DNA backlog without new staff')
+  t.match(agenda, 'Ines Ingram', 'the speaker is named once the decision is out')
+  t.match(agenda, 'Every lab under the 2025 QAS revision faces the same backlog pressure this year.', 'why this matters, from the proposal')
+  t.match(agenda, 'Ballroom A')
+  await Promise.all([rev.waitForNavigation(), rev.getByRole('button', { name: /^Add to my agenda/ }).click()])
+  t.match(await main(rev), 'is in your agenda')
+  await h.checkBothWidths(rev, t)
 
   h.assertEveryPageChecked(t)
 })

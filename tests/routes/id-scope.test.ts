@@ -3,6 +3,9 @@ import type { LightMyRequestResponse, RouteOptions } from 'fastify'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { signInAs } from '../fixtures/factories.js'
 import { buildTwoCommunities, type TwoCommunities } from '../fixtures/two-communities.js'
+import { createSession } from '../fixtures/agenda.js'
+import { createCall } from '../../src/domain/proposals/calls.service.js'
+import { DEFAULT_FORMATS } from '../../src/domain/proposals/templates.js'
 
 // Every id a form or an address takes is checked against the viewer's communities: an organizer of "alpha"
 // who posts ids of "beta" (its members as hosts, its events, series, requests, terms) learns nothing of beta —
@@ -52,6 +55,10 @@ t.test('ids of another community reach nothing of it', async (t) => {
   const ben = new Client(app)
   await signInAs(ben, a.members[1])
   await ben.get('/')
+  // A published agenda session on each community's event (the agenda's member pages take session ids).
+  const aSession = (await createSession(db, a.event!.id, { title: 'Alpha opening session' })).id
+  const bSession = (await createSession(db, b.event!.id, { title: 'Beta opening session', why_this_matters: 'Beta session reasons' })).id
+  b.secrets.push('Beta opening session', 'Beta session reasons')
   const bMembers = b.ids.members.map(String)
   const bEvent = String(b.event!.id)
   const bEvents = b.ids.events.map(String)
@@ -69,6 +76,17 @@ t.test('ids of another community reach nothing of it', async (t) => {
   const NONE = 999_999
   const aCall = a.call.id
   const bCall = b.call.id
+  // Alpha's call on its series, with an accepted talk (released) to place on a meeting.
+  const aSeriesCall = (await createCall(db, a.community.id, {
+    target: { kind: 'series', id: aSeries, timeZone: 'America/Chicago' }, title: 'Alpha brown-bag talks', lookingFor: '',
+    opensAt: new Date(Date.now() - 30 * 86_400_000), closesAt: new Date(Date.now() - 86_400_000), formats: DEFAULT_FORMATS, topics: [],
+    templateIds: [a.templateId], maxPerPerson: 2, blindReview: true
+  }, a.organizer.id)).id
+  const aTalk = (await db.insertInto('proposals').values({
+    call_id: aSeriesCall, submitter_id: a.members[1].id, template_id: a.templateId, title: 'Alpha accepted talk', format: 'talk', state: 'submitted',
+    decision: 'accepted', decided_at: new Date(), decision_mailed_at: new Date(), submitted_at: new Date()
+  }).returning('id').executeTakeFirstOrThrow()).id
+  const placement = `${A}/orga/calls/${aSeriesCall}/placement`
   const bTemplates = b.templateIds.map(String)
   const x = (n: number, c = 'x') => c.repeat(n)
   const proposalFields = (templateId: string) => ({
@@ -82,6 +100,10 @@ t.test('ids of another community reach nothing of it', async (t) => {
     closes_date: jan, closes_time: '17:00', format_key: ['talk'], format_label: ['Talk'], format_minutes: ['20'], template_ids: templateIds, max_per_person: '3'
   })
   const messageFields = { audience: 'both', subject: 'Alpha note', body: 'Alpha says hello.' }
+  // The organizers' agenda pages take the same sessions (beta's must stay beta's; alpha's is not reached through beta's event).
+  const aSid = aSession
+  const bSid = bSession
+  const sessionFields = { proposal_id: '', title: 'Alpha break', why_this_matters: '', date: jan, start_time: '10:00', end_time: '10:30', room: 'Room B', track: '' }
   /** The same request with beta's id and with an id nothing has: the same answer for both. */
   const betaOrNone = (ids: Array<number | string>, send: (id: string) => Promise<LightMyRequestResponse>, status: number | number[]): Case[] =>
     [...ids, NONE].map((id) => ({ send: () => send(String(id)), status }))
@@ -227,6 +249,10 @@ t.test('ids of another community reach nothing of it', async (t) => {
     'POST /c/:slug/orga/calls/:id/reviews/assign params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/reviews/assign`), 404),
 
     // Decisions, as alpha's organizers make them: on alpha's calls and their proposals only.
+    'GET /c/:slug/orga/calls/:id/placement params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/placement`), 404),
+    'POST /c/:slug/orga/calls/:id/placement params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/placement`, { proposal_id: String(b.proposalId), event_id: '' }), 404),
+    'POST /c/:slug/orga/calls/:id/placement body.proposal_id': betaOrNone([b.proposalId], (pid) => organizer.post(placement, { proposal_id: pid, event_id: '' }, { csrfFrom: placement }), 404),
+    'POST /c/:slug/orga/calls/:id/placement body.event_id': betaOrNone(bEvents, (id) => organizer.post(placement, { proposal_id: String(aTalk), event_id: id }, { csrfFrom: placement }), 404),
     'GET /c/:slug/orga/calls/:id/decisions params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/decisions`), 404),
     'GET /c/:slug/orga/calls/:id/decisions/mails params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}/decisions/mails`), 404),
     'POST /c/:slug/orga/calls/:id/decisions/mails params.id': betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/decisions/mails`, {
@@ -311,7 +337,38 @@ t.test('ids of another community reach nothing of it', async (t) => {
       ...betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/proposals/${b.proposalId}/coaching`, { note: 'Alpha coaching' }), 404),
       ...betaOrNone([bCall], (id) => organizer.post(`${A}/orga/calls/${id}/proposals/${a.proposalId}/coaching`, { note: 'Alpha coaching' }), 404)
     ],
-    'POST /c/:slug/orga/calls/:id/proposals/:pid/coaching params.pid': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/orga/calls/${aCall}/proposals/${pid}/coaching`, { note: 'Alpha coaching' }), 404)
+    'POST /c/:slug/orga/calls/:id/proposals/:pid/coaching params.pid': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/orga/calls/${aCall}/proposals/${pid}/coaching`, { note: 'Alpha coaching' }), 404),
+
+    // The agenda: beta's talk is no talk of alpha's event (the answer of a talk no one has); the prefill shows nothing of it.
+    'GET /c/:slug/orga/events/:id/agenda querystring.place': betaOrNone([b.proposalId], (pid) => organizer.get(`${A}/orga/events/${aEvent}/agenda?place=${pid}`), 200),
+    'POST /c/:slug/orga/events/:id/agenda body.proposal_id': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/orga/events/${aEvent}/agenda`, { ...sessionFields, proposal_id: pid }), 400),
+    'POST /c/:slug/orga/events/:id/agenda/:sid body.proposal_id': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/orga/events/${aEvent}/agenda/${aSid}`, { ...sessionFields, proposal_id: pid }), 400)
+  }
+  // A session of beta under alpha's event, and any session under beta's event: not found.
+  const sessionPages: Array<[string, string, Record<string, string>?]> = [
+    ['GET', ''], ['POST', '', sessionFields], ['POST', '/delete'], ['POST', '/publish'], ['POST', '/unpublish']
+  ]
+  for (const [method, suffix, fields] of sessionPages) {
+    const send = (eventId: number | string, sid: number | string) => {
+      const path = `${A}/orga/events/${eventId}/agenda/${sid}${suffix}`
+      return method === 'GET' ? organizer.get(path) : organizer.post(path, fields ?? {})
+    }
+    const key = `${method} /c/:slug/orga/events/:id/agenda/:sid${suffix}`
+    table[`${key} params.id`] = [...bEvents, String(NONE)].flatMap((id) => [bSid, aSid].map((sid) => ({ send: () => send(id, sid), status: 404 })))
+    table[`${key} params.sid`] = betaOrNone([bSid], (sid) => send(aEvent, sid), 404)
+  }
+  // The agenda: beta's session is no session of alpha's event, and beta's event has no agenda in alpha.
+  for (const action of ['pick', 'unpick', 'session.ics'] as const) {
+    const key = `${action === 'session.ics' ? 'GET' : 'POST'} /c/:slug/events/:id/agenda/:sid/${action}`
+    const send = (eventId: number | string, sid: number | string) => {
+      const url = `${A}/events/${eventId}/agenda/${sid}/${action}`
+      return action === 'session.ics' ? ada.get(url) : ada.post(url)
+    }
+    table[`${key} params.id`] = [
+      ...betaOrNone(bEvents, (id) => send(id, bSession), 404),
+      ...betaOrNone(bEvents, (id) => send(id, aSession), 404)
+    ]
+    table[`${key} params.sid`] = betaOrNone([bSession], (sid) => send(aEvent, sid), 404)
   }
   // An event of beta in any address of alpha: not found, whatever the page (published, draft, series meeting).
   const eventPages: Array<[string, string, Record<string, string>?]> = [
@@ -322,7 +379,9 @@ t.test('ids of another community reach nothing of it', async (t) => {
     ['GET', '/c/:slug/orga/events/:id/attendees'], ['GET', '/c/:slug/orga/events/:id/attendees.csv'], ['GET', '/c/:slug/orga/events/:id/check-in'],
     ['POST', '/c/:slug/orga/events/:id/check-in', { member_id: bMembers[0] }], ['GET', '/c/:slug/orga/events/:id/invite'],
     ['POST', '/c/:slug/orga/events/:id/invite', { who: 'going' }], ['GET', '/c/:slug/orga/events/:id/message'],
-    ['POST', '/c/:slug/orga/events/:id/message', messageFields], ['POST', '/c/:slug/orga/events/:id/delete']
+    ['POST', '/c/:slug/orga/events/:id/message', messageFields], ['POST', '/c/:slug/orga/events/:id/delete'],
+    ['GET', '/c/:slug/events/:id/agenda'], ['GET', '/c/:slug/events/:id/agenda/mine.ics'],
+    ['GET', '/c/:slug/orga/events/:id/agenda'], ['POST', '/c/:slug/orga/events/:id/agenda', sessionFields], ['POST', '/c/:slug/orga/events/:id/agenda/publish']
   ]
   for (const [method, url, fields] of eventPages) {
     table[`${method} ${url} params.id`] = [...bEvents, String(NONE)].map((id) => ({
@@ -365,6 +424,8 @@ t.test('ids of another community reach nothing of it', async (t) => {
       coSpeakers: await db.selectFrom('proposal_speakers').selectAll().where('proposal_id', 'in', bProposals).orderBy('id').execute(),
       proposalInvitations: await db.selectFrom('proposal_invitations').selectAll().where('call_id', '=', b.call.id).orderBy('id').execute(),
       coachingNotes: await db.selectFrom('coaching_notes').selectAll().where('proposal_id', 'in', bProposals).orderBy('id').execute(),
+      sessions: await db.selectFrom('agenda_sessions').selectAll().where('event_id', 'in', eventIds).orderBy('id').execute(),
+      picks: await db.selectFrom('session_picks').selectAll().where('session_id', '=', bSession).orderBy('member_id').execute(),
       audit: await db.selectFrom('audit_entries').selectAll().where('community_id', '=', c).orderBy('id').execute(),
       mail: await db.selectFrom('mail_messages').select(['to_address', 'subject']).where('to_address', 'like', '%.beta@lab.gov').orderBy('id').execute()
     }
@@ -399,6 +460,8 @@ t.test('ids of another community reach nothing of it', async (t) => {
     t.same(await db.selectFrom('series_hosts').select('member_id').where('member_id', 'in', bOnly).where('series_id', '=', aSeries).execute(), [], 'alpha\'s series: no host of beta')
     t.same(await db.selectFrom('check_ins').select('member_id').where('member_id', 'in', bOnly).execute(), [], 'no member of beta checked in at alpha')
     t.equal((await db.selectFrom('events').select('id').where('community_id', '=', a.community.id).execute()).length, aEventsBefore, 'no event made with beta\'s hosts')
+    const aSession = await db.selectFrom('agenda_sessions').select(['title', 'published', 'sequence']).where('id', '=', aSid).executeTakeFirst()
+    t.same(aSession, { title: 'Alpha opening session', published: true, sequence: 0 }, 'alpha\'s session untouched through beta\'s event')
     // What alpha's organizer sees of alpha's pages: still no beta.
     for (const url of [`${A}/orga/events/${aEvent}/edit`, `${A}/orga/series/${aSeries}/edit`, `${A}/orga/events/new`, `${A}/orga/events/${aEvent}/check-in?q=Beta`]) {
       const res = await organizer.get(url)

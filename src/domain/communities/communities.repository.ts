@@ -85,7 +85,7 @@ export async function listRequirements (db: Db, communityId: number) {
 
 export async function updateCommunityRow (db: Db, id: number, changes: {
   name: string, about: string, norms: string[], public_records_notice: string, allowed_domains: string[],
-  requires_approval: boolean, invitation_only: boolean
+  requires_approval: boolean, invitation_only: boolean, contact_email: string | null
 }): Promise<void> {
   await db.updateTable('communities').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute()
 }

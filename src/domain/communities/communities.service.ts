@@ -43,6 +43,11 @@ export interface CommunityInput {
   allowedDomains: string[]
   requiresApproval: boolean
   invitationOnly: boolean
+  /**
+   * Where replies to the community's mail go (Reply-To; the mail itself always leaves from MAIL_FROM's address,
+   * see mail/sender.ts); null: replies go to the organizer who wrote, or nowhere in particular.
+   */
+  contactEmail: string | null
 }
 
 /**
@@ -58,7 +63,8 @@ export async function createCommunity (db: Db, input: CommunityInput, creatorId:
     public_records_notice: input.publicRecordsNotice || DEFAULT_PUBLIC_RECORDS_NOTICE,
     allowed_domains: input.allowedDomains,
     requires_approval: input.requiresApproval,
-    invitation_only: input.invitationOnly
+    invitation_only: input.invitationOnly,
+    contact_email: input.contactEmail
   }, input.requirements, creatorId)
 }
 
@@ -71,7 +77,8 @@ export async function updateCommunitySettings (db: Db, communityId: number, inpu
     public_records_notice: input.publicRecordsNotice,
     allowed_domains: input.allowedDomains,
     requires_approval: input.requiresApproval,
-    invitation_only: input.invitationOnly
+    invitation_only: input.invitationOnly,
+    contact_email: input.contactEmail
   })
   await syncRequirements(db, communityId, input.requirements)
 }

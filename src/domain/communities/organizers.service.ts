@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Database, Db } from '../../db/database.js'
 import { isIsoDate } from '../../lib/forms.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
+import { communitySender } from '../mail/sender.js'
 import { findMemberById } from '../members/members.repository.js'
 import { deleteTerm, findCommunityMemberByEmail, findTerm, insertTerm, listCommunities, listCurrentOrganizers, listMembersTerms, lockCommunity,
   overlappingTerms, setTermEnd, today } from './communities.repository.js'
@@ -119,7 +120,8 @@ export async function keepAnOrganizer (db: Kysely<Database>, mailer: Mailer): Pr
         kind: 'term-extended',
         to: holder.email,
         memberId: holder.id,
-        data: { name: holder.full_name, community: { name: c.name, slug: c.slug }, until }
+        data: { name: holder.full_name, community: { name: c.name, slug: c.slug }, until },
+        from: communitySender(mailer.site.mailFrom, { name: c.name, contact_email: null }, { replyTo: 'none' })
       })
       return 1
     })

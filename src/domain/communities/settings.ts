@@ -1,4 +1,4 @@
-import { lines } from '../../lib/forms.js'
+import { lines, normaliseEmail } from '../../lib/forms.js'
 import { quote } from '../../lib/validation.js'
 import type { CommunityInput } from './communities.service.js'
 import { normaliseDomainPattern } from './policy.js'
@@ -14,6 +14,8 @@ export interface CommunityForm {
   allowed_domains: string
   requires_approval: boolean
   invitation_only: boolean
+  /** Where replies to the community's mail go; empty: none. Left out (first-run setup): none. */
+  contact_email?: string
 }
 
 export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
@@ -64,6 +66,12 @@ export function validateCommunityForm (form: CommunityForm): { input: CommunityI
     errors.allowed_domains = 'List the email domains that may join, or require an organizer’s approval, or make the community invitation only — otherwise anyone could join.'
   }
 
+  const rawContact = (form.contact_email ?? '').trim()
+  const contactEmail = rawContact ? normaliseEmail(rawContact) : null
+  if (rawContact && !contactEmail) {
+    errors.contact_email = `${quote(rawContact)} is not an email address. Write the community contact address like records-team@agency.gov, or leave it empty.`
+  }
+
   return {
     input: {
       slug,
@@ -74,7 +82,8 @@ export function validateCommunityForm (form: CommunityForm): { input: CommunityI
       publicRecordsNotice: notice,
       allowedDomains,
       requiresApproval: form.requires_approval,
-      invitationOnly: form.invitation_only
+      invitationOnly: form.invitation_only,
+      contactEmail
     },
     errors
   }

@@ -54,12 +54,15 @@ export interface EventPage {
   /** Going and listed, by name (at most 500). */
   going: PersonRow[]
   counts: Record<RsvpStatus, number>
+  /** Whether the event has a published agenda session (the page links to the agenda). */
+  hasAgenda: boolean
 }
 
 export type MyRsvp = Pick<Rsvp, 'id' | 'status' | 'listed' | 'accessibility_needs' | 'dietary_needs' | 'waitlisted_at'>
 
 /**
- * The event page in one query: the event, its RSVP counts, its hosts and who's going (listed). Undefined when
+ * The event page in one query: the event, its RSVP counts, its hosts, who's going (listed) and whether it has a
+ * published agenda (agenda_sessions tell the read cache when they change). Undefined when
  * there is no such event; the caller checks its community and status.
  */
 export async function findEventPage (db: Db, id: number): Promise<EventPage | undefined> {
@@ -79,17 +82,20 @@ export async function findEventPage (db: Db, id: number): Promise<EventPage | un
       jsonArrayFrom(eb.selectFrom('rsvps').innerJoin('members', 'members.id', 'rsvps.member_id')
         .select(['members.id', 'members.full_name', 'members.agency'])
         .whereRef('rsvps.event_id', '=', 'events.id').where('rsvps.status', '=', 'going').where('rsvps.listed', '=', true)
-        .orderBy('members.full_name').limit(500)).as('going')
+        .orderBy('members.full_name').limit(500)).as('going'),
+      eb.exists(eb.selectFrom('agenda_sessions').select('agenda_sessions.id')
+        .whereRef('agenda_sessions.event_id', '=', 'events.id').where('agenda_sessions.published', '=', true)).as('has_agenda')
     ])
     .where('events.id', '=', id)
     .executeTakeFirst()
   if (!row) return undefined
-  const { n_going: going, n_maybe: maybe, n_declined: declined, n_waitlisted: waitlisted, hosts, going: goingList, ...event } = row
+  const { n_going: going, n_maybe: maybe, n_declined: declined, n_waitlisted: waitlisted, hosts, going: goingList, has_agenda: hasAgenda, ...event } = row
   return {
     event,
     hosts,
     going: goingList,
-    counts: { going: Number(going), maybe: Number(maybe), declined: Number(declined), waitlisted: Number(waitlisted) }
+    counts: { going: Number(going), maybe: Number(maybe), declined: Number(declined), waitlisted: Number(waitlisted) },
+    hasAgenda: Boolean(hasAgenda)
   }
 }
 
@@ -195,17 +201,19 @@ export async function listHosts (db: Db, eventId: number) {
     .where('event_hosts.event_id', '=', eventId).orderBy('members.full_name').execute()
 }
 
-/** Those of `ids` who are members of the community, by name (host checkboxes; ids may come from a posted form). */
+/** Those of `ids` who are members of the community in good standing (not suspended), by name (host checkboxes; ids may come from a posted form). */
 export async function listMembersAmong (db: Db, communityId: number, ids: number[]): Promise<{ id: number, full_name: string, agency: string }[]> {
   if (!ids.length) return []
   return db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
     .select(['members.id', 'members.full_name', 'members.agency'])
-    .where('memberships.community_id', '=', communityId).where('members.id', 'in', [...new Set(ids)])
+    .where('memberships.community_id', '=', communityId).where('memberships.suspended_at', 'is', null)
+    .where('members.id', 'in', [...new Set(ids)])
     .orderBy('members.full_name').execute()
 }
 
-/** The member of the community with this (normalised) address. */
+/** The member of the community (not suspended) with this (normalised) address: the host form's "add by email". */
 export async function findMemberByEmail (db: Db, communityId: number, email: string): Promise<{ id: number } | undefined> {
   return db.selectFrom('members').innerJoin('memberships', 'memberships.member_id', 'members.id')
-    .select('members.id').where('memberships.community_id', '=', communityId).where('members.email', '=', email).executeTakeFirst()
+    .select('members.id').where('memberships.community_id', '=', communityId).where('memberships.suspended_at', 'is', null)
+    .where('members.email', '=', email).executeTakeFirst()
 }

@@ -56,13 +56,13 @@ export async function resolveHosts (db: Db, communityId: number, form: HostsForm
   if (form.host_email) {
     const email = normaliseEmail(form.host_email)
     const found = email ? await findMemberByEmail(db, communityId, email) : undefined
-    if (!found) errors.host_email = 'No member of this community has that email address. Check it, or invite them first.'
+    if (!found) errors.host_email = 'No member of this community has that email address. Check it, or invite them first (a suspended member cannot host).'
     else ids.push(found.id)
   }
   const unique = [...new Set(ids)]
   if (unique.length) {
     const members = await listMembersAmong(db, communityId, unique)
-    if (members.length !== unique.length) errors.hosts = 'Hosts must be members of this community.'
+    if (members.length !== unique.length) errors.hosts = 'Hosts must be members of this community who are not suspended.'
   }
   if (!unique.length && !errors.host_email) errors.hosts = 'Choose at least one host.'
   return Object.keys(errors).length ? { errors } : { hostIds: unique, errors }

@@ -3,6 +3,7 @@ import type { Database, Db, RsvpStatus } from '../../db/database.js'
 import { findCommunityById, findCommunityMemberByEmail } from '../communities/communities.repository.js'
 import { lockEvent } from '../events/events.repository.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
+import { communitySender } from '../mail/sender.js'
 import { findMemberByEmail } from '../members/members.repository.js'
 import { findRsvp } from '../rsvps/rsvps.repository.js'
 import { answerInTransaction, type RsvpChoice } from '../rsvps/rsvps.service.js'
@@ -184,6 +185,7 @@ async function tellWaitlisted (trx: Db, deps: InboundDeps, event: { id: number, 
       name: member.full_name,
       event: { id: event.id, title: event.title, starts_at: event.starts_at, time_zone: event.time_zone },
       communitySlug: community?.slug ?? ''
-    }
+    },
+    from: community ? communitySender(deps.mailer.site.mailFrom, community) : null
   })
 }

@@ -6,9 +6,11 @@ import { buildCalendar, eventLocation, toCalendarEntry } from '../calendar/ics.j
 import { findCommunityById } from '../communities/communities.repository.js'
 import { eventMailData } from '../mail/event-data.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
+import { communitySender } from '../mail/sender.js'
 import { findEventById } from '../events/events.repository.js'
 import { currentLinkVersion } from '../rsvps/rsvps.repository.js'
 import { rsvpTokenPair } from '../rsvps/rsvp-tokens.js'
+import { sendSessionChanges } from '../agenda/session-calendar.service.js'
 import { queueEventChanges, queueMemberChanges, takeChanges, type QueuedChange } from './calendar-changes.repository.js'
 import { allMembers, answersAndInvites, calendarStates, membersByEmail, recordInvite, type CalendarState } from './invites.repository.js'
 
@@ -26,7 +28,7 @@ import { allMembers, answersAndInvites, calendarStates, membersByEmail, recordIn
  * changes piled up. What each message says is its template's (views/emails/): this file decides who gets which.
  */
 
-export type CommunityRef = Pick<Community, 'slug' | 'name'>
+export type CommunityRef = Pick<Community, 'slug' | 'name' | 'contact_email'>
 export type Person = { id: number, email: string, full_name: string }
 
 async function communityOf (db: Db, event: Event): Promise<CommunityRef> {
@@ -81,7 +83,10 @@ export async function queueCalendarMail (trx: Db, mailer: Mailer, event: Event, 
     memberId: member.id,
     data: { name: member.full_name, ...eventMailData(event, community), method: mail.method, rsvp: tokens, footer: 'details', ...mail.data },
     ical: buildCalendar({ method: mail.method, entries: [entry] }),
-    icalMethod: mail.method
+    icalMethod: mail.method,
+    // "<Community> via Convene", and no Reply-To: a calendar answers the ORGANIZER (the community's mailbox in
+    // the calendar part); a Reply-To elsewhere could draw a client's answer away from it.
+    from: communitySender(site.mailFrom, community, { replyTo: 'none' })
   })
   await recordInvite(trx, { eventId: event.id, memberId: member.id, sequence: event.sequence, method: mail.method, rsvp, sentAt: mail.now })
 }
@@ -142,8 +147,16 @@ export async function sendCalendarChanges (db: Kysely<Database>, mailer: Mailer,
   }
 }
 
-/** One batch of `sendCalendarChanges`, in the caller's transaction: how many queued changes it took. */
+/**
+ * One batch of `sendCalendarChanges`, in the caller's transaction: how many queued changes it took — of events
+ * (calendar_changes) and, in the same pass, of agenda sessions (session_calendar_changes: the members who picked
+ * a session that moved or was cancelled; agenda/session-calendar.service.ts).
+ */
 export async function sendSomeCalendarChanges (trx: Db, mailer: Mailer, limit: number, now = new Date()): Promise<number> {
+  return await sendEventChanges(trx, mailer, limit, now) + await sendSessionChanges(trx, mailer, limit, now)
+}
+
+async function sendEventChanges (trx: Db, mailer: Mailer, limit: number, now: Date): Promise<number> {
   const changes = await takeChanges(trx, limit)
   const byEvent = new Map<number, QueuedChange[]>()
   for (const c of changes) byEvent.set(c.event_id, [...(byEvent.get(c.event_id) ?? []), c])
@@ -181,7 +194,8 @@ async function reconcileEvent (trx: Db, mailer: Mailer, event: Event, community:
       kind: message.kind,
       to: s.email,
       memberId: s.id,
-      data: { name: s.full_name, ...eventMailData(event, community), method: null, footer: message.footer, ...message.data }
+      data: { name: s.full_name, ...eventMailData(event, community), method: null, footer: message.footer, ...message.data },
+      from: communitySender(mailer.site.mailFrom, community)
     })
   }
 }

@@ -2,12 +2,19 @@ import type { SendMailOptions } from 'nodemailer'
 import type { Db, MailMessage } from '../../db/database.js'
 import type { MailSender } from '../../infra/mail/transport.js'
 import { subjectLine } from './mailer.js'
+import { messageSender } from './sender.js'
 import { claimDueMail, databaseNow, hasDueMail, markMailAttemptFailed, markMailSent } from './mail.repository.js'
 
-/** The message as nodemailer sends it: one recipient; an iCalendar part inside multipart/alternative. */
-export function composeMail (row: MailMessage, from: string): SendMailOptions {
+/**
+ * The message as nodemailer sends it: one recipient; an iCalendar part inside multipart/alternative. From is
+ * always MAIL_FROM's address (`mailFrom`), with the row's display name when it has one; Reply-To when the row
+ * has one. Both go to nodemailer as address objects, so it quotes and encodes names (never glued into a string).
+ */
+export function composeMail (row: MailMessage, mailFrom: string): SendMailOptions {
+  const { from, replyTo } = messageSender(row, mailFrom)
   return {
     from,
+    ...(replyTo ? { replyTo } : {}),
     to: row.to_address,
     // Queued before subjects were kept to one line, a row may hold a line break: never into the header.
     subject: subjectLine(row.subject),

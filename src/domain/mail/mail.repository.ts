@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db, MailMessage } from '../../db/database.js'
+import type { MailFrom } from './sender.js'
 
 export interface OutgoingMail {
   kind: string
@@ -11,6 +12,8 @@ export interface OutgoingMail {
   /** An iCalendar object and its METHOD (REQUEST, CANCEL, PUBLISH), sent as a text/calendar part. */
   ical?: string | null
   icalMethod?: string | null
+  /** The From display name and Reply-To (sender.ts); null: MAIL_FROM as configured. */
+  from?: MailFrom | null
 }
 
 export async function insertMail (db: Db, mail: OutgoingMail): Promise<MailMessage> {
@@ -22,7 +25,10 @@ export async function insertMail (db: Db, mail: OutgoingMail): Promise<MailMessa
     text_body: mail.text,
     html_body: mail.html ?? null,
     ical: mail.ical ?? null,
-    ical_method: mail.icalMethod ?? null
+    ical_method: mail.icalMethod ?? null,
+    from_name: mail.from?.name ?? null,
+    reply_to: mail.from?.replyTo?.address ?? null,
+    reply_to_name: mail.from?.replyTo?.name ?? null
   }).returningAll().executeTakeFirstOrThrow()
 }
 

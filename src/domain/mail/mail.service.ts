@@ -1,5 +1,6 @@
 import type { Db, MailMessage } from '../../db/database.js'
 import { countMail, findMail, insertMail, listMail, type OutgoingMail } from './mail.repository.js'
+import { mailboxText, messageSender } from './sender.js'
 
 export type { OutgoingMail }
 
@@ -21,6 +22,10 @@ export async function mailboxPage (db: Db, page: number) {
   return { messages, total, page, pages }
 }
 
-export async function mailboxMessage (db: Db, id: number): Promise<MailMessage | undefined> {
-  return findMail(db, id)
+/** One message of the dev mailbox, with its From and Reply-To as they are sent (`mailFrom`: MAIL_FROM). */
+export async function mailboxMessage (db: Db, id: number, mailFrom: string): Promise<(MailMessage & { from: string, replyTo: string | null }) | undefined> {
+  const row = await findMail(db, id)
+  if (!row) return undefined
+  const sender = messageSender(row, mailFrom)
+  return { ...row, from: mailboxText(sender.from), replyTo: sender.replyTo ? mailboxText(sender.replyTo) : null }
 }

@@ -1,5 +1,6 @@
 import type { Db, MailMessage } from '../../db/database.js'
 import { insertMail } from './mail.repository.js'
+import type { MailFrom } from './sender.js'
 
 /**
  * What mail needs beyond the database: the public URL (links, calendar UIDs), MAIL_FROM (the ORGANIZER
@@ -52,6 +53,11 @@ export interface TemplatedMail {
   /** An iCalendar object and its METHOD, sent as a text/calendar part. */
   ical?: string | null
   icalMethod?: string | null
+  /**
+   * Who it is from, for mail on behalf of one community (`communitySender` in sender.ts): the From display name
+   * and Reply-To. Left out: MAIL_FROM as configured, no Reply-To (sign-in links and other mail of the site).
+   */
+  from?: MailFrom | null
 }
 
 /**
@@ -68,6 +74,7 @@ export async function queueTemplatedMail (db: Db, mailer: Mailer, mail: Template
     text,
     html,
     ical: mail.ical,
-    icalMethod: mail.icalMethod
+    icalMethod: mail.icalMethod,
+    from: mail.from
   })
 }

@@ -6,6 +6,7 @@ import { insertEmailToken, useInvitationTokens } from '../auth/auth.repository.j
 import { listCurrentOrganizers } from '../communities/communities.repository.js'
 import { decideJoin } from '../communities/policy.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
+import { communitySender } from '../mail/sender.js'
 import { findMemberByEmail, insertMember } from '../members/members.repository.js'
 import { markEmailVerified } from '../members/members.service.js'
 import { findInvitation, findJoinRequest, insertInvitation, insertJoinRequest, insertMembership, isCommunityMember,
@@ -56,7 +57,9 @@ async function notifyOrganizers (db: Db, mailer: Mailer, community: Community, r
         name: o.full_name,
         community: communityData(community),
         request: { full_name: request.full_name, agency: request.agency, email: request.email, note: request.note }
-      }
+      },
+      // To the organizers themselves: a Reply-To of the community's own address would lead nowhere new.
+      from: communitySender(mailer.site.mailFrom, community, { replyTo: 'none' })
     })
   }
 }
@@ -77,7 +80,8 @@ export async function requestToJoin (db: Db, mailer: Mailer, community: Communit
     template: 'verify-email',
     kind: 'verify-email',
     to: form.email,
-    data: { name: form.fullName, community: communityData(community), token, hours: VERIFY_HOURS }
+    data: { name: form.fullName, community: communityData(community), token, hours: VERIFY_HOURS },
+    from: communitySender(mailer.site.mailFrom, community)
   })
   return { kind: 'check-email', link: absoluteUrl(mailer.site.publicUrl, paths.joinVerify(token)) }
 }
@@ -170,7 +174,8 @@ export async function approveRequest (db: Db, mailer: Mailer, community: Communi
     kind: 'join-approved',
     to: request.email,
     memberId: request.member_id,
-    data: { name: request.full_name, community: communityData(community), token, days: APPROVAL_LINK_DAYS }
+    data: { name: request.full_name, community: communityData(community), token, days: APPROVAL_LINK_DAYS },
+    from: communitySender(mailer.site.mailFrom, community)
   })
   return { ok: true, name: request.full_name }
 }
@@ -185,7 +190,8 @@ export async function declineRequest (db: Db, mailer: Mailer, community: Communi
     kind: 'join-declined',
     to: request.email,
     memberId: request.member_id,
-    data: { name: request.full_name, community: communityData(community), note }
+    data: { name: request.full_name, community: communityData(community), note },
+    from: communitySender(mailer.site.mailFrom, community)
   })
   return { ok: true, name: request.full_name }
 }
@@ -232,7 +238,8 @@ async function mailInvitation (db: Db, mailer: Mailer, community: Community, inv
     kind: 'invitation',
     to: invitation.email,
     memberId,
-    data: { inviter: { full_name: inviter.full_name, agency: inviter.agency }, community: communityData(community), token, days: INVITATION_DAYS }
+    data: { inviter: { full_name: inviter.full_name, agency: inviter.agency }, community: communityData(community), token, days: INVITATION_DAYS },
+    from: communitySender(mailer.site.mailFrom, community, { writer: inviter })
   })
 }
 

@@ -11,7 +11,10 @@ export async function listDecisionRows (db: Db, callId: number) {
   return db.selectFrom('proposals').innerJoin('members', 'members.id', 'proposals.submitter_id')
     .select(['proposals.id', 'proposals.title', 'proposals.format', 'proposals.decision', 'proposals.decided_at',
       'proposals.decision_mailed_at', 'proposals.note_to_speaker', 'proposals.confirmation', 'proposals.confirmed_at',
-      'members.full_name', 'members.agency'])
+      'proposals.send_review_notes', 'members.full_name', 'members.agency'])
+    // How many reviewers wrote a note to the speaker (what "send the reviewers' notes" would send).
+    .select((eb) => eb.selectFrom('reviews').select((e2) => e2.fn.countAll<number>().as('n'))
+      .whereRef('reviews.proposal_id', '=', 'proposals.id').where(sql<boolean>`btrim(reviews.note_to_speaker) <> ''`).as('review_notes'))
     .where('proposals.call_id', '=', callId).where('proposals.state', '=', 'submitted')
     .orderBy('proposals.id').execute()
 }
@@ -21,11 +24,12 @@ export async function listDecisionRows (db: Db, callId: number) {
  * whether a row changed.
  */
 export async function updateDecision (db: Db, callId: number, proposalId: number,
-  change: { decision: Decision | null, note: string | null, by: number | null, at: Date }): Promise<boolean> {
+  change: { decision: Decision | null, note: string | null, sendReviewNotes: boolean, by: number | null, at: Date }): Promise<boolean> {
   const res = await db.updateTable('proposals')
     .set({
       decision: change.decision,
       note_to_speaker: change.note,
+      send_review_notes: change.sendReviewNotes,
       decided_by: change.decision ? change.by : null,
       decided_at: change.decision ? change.at : null,
       updated_at: change.at
@@ -48,13 +52,14 @@ export interface MailableProposal {
   decision: Decision | null
   decided_at: Date | null
   note_to_speaker: string | null
+  send_review_notes: boolean
   submitter_id: number
   full_name: string
   email: string
 }
 
 const mailable = ['proposals.id', 'proposals.call_id', 'proposals.title', 'proposals.decision', 'proposals.decided_at',
-  'proposals.note_to_speaker', 'proposals.submitter_id', 'members.full_name', 'members.email'] as const
+  'proposals.note_to_speaker', 'proposals.send_review_notes', 'proposals.submitter_id', 'members.full_name', 'members.email'] as const
 
 /** The call's submitted proposals with a decision whose mail has not gone yet (call it with the call locked). */
 export async function listUnmailedDecisions (db: Db, callId: number): Promise<MailableProposal[]> {
@@ -127,4 +132,15 @@ export async function markConfirmReminded (db: Db, proposalId: number, at: Date)
 export async function findMailable (db: Db, proposalId: number): Promise<MailableProposal | undefined> {
   return db.selectFrom('proposals').innerJoin('members', 'members.id', 'proposals.submitter_id').select([...mailable])
     .where('proposals.id', '=', proposalId).executeTakeFirst()
+}
+
+/**
+ * The reviewers' notes to the speaker of a proposal that are not empty, in the order written — the text only:
+ * never who wrote them (the speaker reads them as "Reviewer 1", "Reviewer 2"…).
+ */
+export async function listNotesToSpeaker (db: Db, proposalId: number): Promise<string[]> {
+  const rows = await db.selectFrom('reviews').select('note_to_speaker')
+    .where('proposal_id', '=', proposalId).where(sql<boolean>`btrim(note_to_speaker) <> ''`)
+    .orderBy('submitted_at').orderBy('id').execute()
+  return rows.map((r) => r.note_to_speaker.trim())
 }

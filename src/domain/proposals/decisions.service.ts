@@ -1,15 +1,17 @@
 import type { Call, Community, Db, Decision, DecisionMails, Proposal } from '../../db/database.js'
 import { findCommunityById } from '../communities/communities.repository.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
+import { communitySender } from '../mail/sender.js'
 import { absoluteUrl, paths } from '../../lib/paths.js'
 import { safeEqual, sign } from '../../lib/tokens.js'
 import {
-  findMailable, findProposalWithCall, listDueConfirmReminders, listUnmailedDecisions, lockFirstBackup, lockProposal,
+  findMailable, findProposalWithCall, listNotesToSpeaker, listDueConfirmReminders, listUnmailedDecisions, lockFirstBackup, lockProposal,
   markConfirmReminded, markDecisionMailed, markReleased, promoteBackup, recordConfirmation, updateDecision, updateDecisionMails,
   type MailableProposal
 } from './decisions.repository.js'
+import { unplaceDeclinedTalk } from './placement.service.js'
 import { findCall, findProposal, lockCall } from './proposals.repository.js'
-import { DECISION_PLACEHOLDERS, DEFAULT_DECISION_MAILS, fillPlaceholders } from './templates.js'
+import { DECISION_PLACEHOLDERS, DEFAULT_DECISION_MAILS, fillPlaceholders, reviewNotesText } from './templates.js'
 
 /*
  * Decisions on a call's proposals and the accepted speakers' confirmation. Organizers decide each submitted
@@ -65,12 +67,31 @@ export async function saveDecisionMails (db: Db, callId: number, mails: Decision
   return { ok: true }
 }
 
+/** The decisions whose mail may carry the reviewers' notes (an acceptance's mail is about confirming). */
+export const REVIEW_NOTES_DECISIONS: readonly Decision[] = ['rejected', 'backup']
+
 /**
- * Decides a submitted proposal (null: back to pending) with an optional note. Refused once its decision was
- * mailed (released), or when it is not a submitted proposal of the call.
+ * Decides a submitted proposal (null: back to pending) with an optional note, and whether the reviewers' notes
+ * go with it (kept only for a rejection or a backup). Refused once its decision was mailed (released), or when
+ * it is not a submitted proposal of the call.
  */
-export async function decide (db: Db, callId: number, proposalId: number, decision: Decision | null, note: string, by: number): Promise<boolean> {
-  return updateDecision(db, callId, proposalId, { decision, note: note.trim() || null, by, at: new Date() })
+export async function decide (db: Db, callId: number, proposalId: number, decision: Decision | null, note: string, by: number, sendReviewNotes = false): Promise<boolean> {
+  const send = sendReviewNotes && decision !== null && REVIEW_NOTES_DECISIONS.includes(decision)
+  return updateDecision(db, callId, proposalId, { decision, note: note.trim() || null, sendReviewNotes: send, by, at: new Date() })
+}
+
+/** Whether a decision's mail and page carry the reviewers' notes: the organizers chose so, for a rejection or a backup. */
+export function sendsReviewNotes (p: Pick<Proposal, 'decision' | 'send_review_notes'>): boolean {
+  return p.send_review_notes && p.decision !== null && REVIEW_NOTES_DECISIONS.includes(p.decision)
+}
+
+/**
+ * The reviewers' notes the speaker reads on their proposal's page: the non-empty ones, anonymous, once the
+ * decision that carries them was released ([] before, and for a decision that does not carry them).
+ */
+export async function reviewNotesForSpeaker (db: Db, p: Pick<Proposal, 'id' | 'state' | 'decision' | 'decision_mailed_at' | 'send_review_notes'>): Promise<string[]> {
+  if (p.state !== 'submitted' || p.decision_mailed_at === null || !sendsReviewNotes(p)) return []
+  return listNotesToSpeaker(db, p.id)
 }
 
 // ---- Signed confirm links
@@ -102,9 +123,13 @@ async function queueDecisionMail (db: Db, mailer: Mailer, call: Call, community:
   const confirmLink = decision === 'accepted'
     ? absoluteUrl(mailer.site.publicUrl, paths.confirmTalk(confirmToken(mailer.site.secret, p.id, decidedAt)))
     : ''
-  const values = { name: p.full_name, title: p.title, call: call.title, community: community.name, confirm_link: confirmLink, note: p.note_to_speaker ?? '' }
-  const subject = fillPlaceholders(mails[decision].subject, values)
-  const message = fillPlaceholders(mails[decision].body, values).replace(/\n{3,}/g, '\n\n').trim()
+  const reviewNotes = !reminder && decision === p.decision && sendsReviewNotes(p) ? reviewNotesText(await listNotesToSpeaker(db, p.id)) : ''
+  const values = { name: p.full_name, title: p.title, call: call.title, community: community.name, confirm_link: confirmLink, note: p.note_to_speaker ?? '', review_notes: reviewNotes }
+  const subject = fillPlaceholders(mails[decision].subject, { ...values, review_notes: '' }).replace(/\s{2,}/g, ' ').trim()
+  const body = mails[decision].body
+  // A text without {review_notes} (written before it existed) gets the notes after it, apart.
+  const message = (fillPlaceholders(body, values) + (reviewNotes && !body.includes('{review_notes}') ? `\n\n${reviewNotes}` : ''))
+    .replace(/\n{3,}/g, '\n\n').trim()
   await queueTemplatedMail(db, mailer, {
     template: 'proposal-decision',
     kind: reminder ? 'proposal-confirm-reminder' : `proposal-${decision}`,
@@ -116,7 +141,8 @@ async function queueDecisionMail (db: Db, mailer: Mailer, call: Call, community:
       reminder,
       confirmLink: confirmLink || null,
       proposalUrl: absoluteUrl(mailer.site.publicUrl, paths.proposal(community.slug, call.id, p.id))
-    }
+    },
+    from: communitySender(mailer.site.mailFrom, community)
   })
 }
 
@@ -198,6 +224,8 @@ export async function answerConfirmLink (db: Db, mailer: Mailer, token: string, 
       return 'confirmed'
     }
     await recordConfirmation(trx, p.id, 'declined', now)
+    // A talk placed on a series meeting leaves it (no speaker again); the promoted backup is placed by the organizers.
+    await unplaceDeclinedTalk(trx, call, p.id, now)
     const backup = await lockFirstBackup(trx, call.id)
     if (backup) {
       const community = (await findCommunityById(trx, call.community_id))!

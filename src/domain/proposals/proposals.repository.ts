@@ -154,7 +154,8 @@ export async function listMemberProposals (db: Db, communityId: number, memberId
 export async function listCallProposals (db: Db, callId: number) {
   return db.selectFrom('proposals').innerJoin('members', 'members.id', 'proposals.submitter_id')
     .select(['proposals.id', 'proposals.title', 'proposals.state', 'proposals.format', 'proposals.topic', 'proposals.affiliation',
-      'proposals.first_time', 'proposals.wants_coaching', 'proposals.submitted_at', 'members.full_name', 'members.agency'])
+      'proposals.first_time', 'proposals.wants_coaching', 'proposals.submitted_at', 'proposals.decision', 'proposals.confirmation',
+      'members.full_name', 'members.agency'])
     .where('proposals.call_id', '=', callId)
     .orderBy(sql`case proposals.state when 'submitted' then 0 when 'draft' then 1 else 2 end`).orderBy('proposals.id').execute()
 }

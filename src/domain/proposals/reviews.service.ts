@@ -87,6 +87,12 @@ export interface ReviewerView {
   speakers: string
   affiliation: string
   blind: boolean
+  /**
+   * Hiding what identifies the speakers (undefined when not blind). `answers` are hidden already, as Markdown
+   * source; the page renders them with this too, so that what Markdown joins or decodes (`**Ada** Lovelace`,
+   * `&#65;da`, a link's address) stays hidden as well.
+   */
+  hiding: { hide: (text: string) => string, mark: string } | undefined
 }
 
 export function reviewerView (call: Pick<Call, 'blind_review'>, p: ReviewableProposal): ReviewerView {
@@ -109,7 +115,8 @@ export function reviewerView (call: Pick<Call, 'blind_review'>, p: ReviewablePro
     bio: blind ? HIDDEN : p.bio,
     speakers: blind ? 'Hidden during blind review' : speakerLine,
     affiliation: blind ? p.affiliation : `${p.affiliation}${p.affiliation_note ? ` (${p.affiliation_note})` : ''}`,
-    blind
+    blind,
+    hiding: blind ? { hide, mark: HIDDEN } : undefined
   }
 }
 
@@ -206,8 +213,11 @@ export async function reviewerQueue (db: Db, call: Call, reviewer: { id: number,
   ])
   const mine = new Set(assignments.filter((a) => a.reviewer_id === reviewer.id).map((a) => a.proposal_id))
   const done = new Set(reviews.filter((r) => r.reviewer_id === reviewer.id).map((r) => r.proposal_id))
-  return proposals.filter((p) => !conflictReason(call, reviewer, p))
-    .map((p) => ({ proposal: p, assigned: mine.has(p.id), reviewed: done.has(p.id), view: reviewerView(call, p) }))
+  return proposals.filter((p) => !conflictReason(call, reviewer, p)).map((p) => {
+    // Worked out when a page shows the row: a call can have thousands, a page shows fifty.
+    let view: ReviewerView | undefined
+    return { proposal: p, assigned: mine.has(p.id), reviewed: done.has(p.id), get view () { return (view ??= reviewerView(call, p)) } }
+  })
 }
 
 /** The reviewer's assigned proposal with the fewest reviews that they have not reviewed yet (null when none). */
@@ -237,16 +247,19 @@ export async function reviewDashboard (db: Db, call: Call, pool: Array<{ id: num
     if (reviewedBy.has(`${a.proposal_id}:${a.reviewer_id}`)) person.done++
   }
   for (const r of reviews) if (!people.has(r.reviewer_id)) people.set(r.reviewer_id, { id: r.reviewer_id, name: r.reviewer_name, assigned: 0, done: 0 })
-  let rows = proposals.map((p) => ({ view: reviewerView(call, p), count: p.review_count, mean: p.mean, spread: p.spread }))
-  if (opts.format) rows = rows.filter((r) => r.view.format === opts.format)
-  if (opts.topic) rows = rows.filter((r) => r.view.topic === opts.topic)
-  if (opts.firstTime) rows = rows.filter((r) => r.view.firstTime)
+  const filtered = proposals.filter((p) => (!opts.format || p.format === opts.format) && (!opts.topic || p.topic === opts.topic) &&
+    (!opts.firstTime || p.first_time))
+  const rows = filtered.map((p) => {
+    // Worked out when a page (or the export) shows the row: a call can have thousands, a page shows fifty.
+    let view: ReviewerView | undefined
+    return { id: p.id, count: p.review_count, mean: p.mean, spread: p.spread, get view () { return (view ??= reviewerView(call, p)) } }
+  })
   const num = (n: number | null) => n ?? -1
   rows.sort((a, b) => {
-    if (opts.sort === 'title') return a.view.title.localeCompare(b.view.title) || a.view.id - b.view.id
-    if (opts.sort === 'count') return a.count - b.count || a.view.id - b.view.id
-    if (opts.sort === 'spread') return num(b.spread) - num(a.spread) || a.view.id - b.view.id
-    return num(b.mean) - num(a.mean) || a.view.id - b.view.id
+    if (opts.sort === 'title') return a.view.title.localeCompare(b.view.title) || a.id - b.id
+    if (opts.sort === 'count') return a.count - b.count || a.id - b.id
+    if (opts.sort === 'spread') return num(b.spread) - num(a.spread) || a.id - b.id
+    return num(b.mean) - num(a.mean) || a.id - b.id
   })
   return { reviewers: [...people.values()], proposals: rows }
 }

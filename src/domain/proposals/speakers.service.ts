@@ -1,5 +1,6 @@
 import type { Call, Community, Db, Member, Proposal, TalkTemplate } from '../../db/database.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
+import { communitySender } from '../mail/sender.js'
 import { callPhase } from './calls.service.js'
 import { saveProposal } from './proposals.service.js'
 import {
@@ -27,7 +28,7 @@ export type Outcome<T = undefined> = { ok: true, value: T } | { ok: false, error
 
 /** Invites a co-speaker by address and mails them; a non-member is told to join the community first. */
 export async function inviteCoSpeaker (trx: Db, mailer: Mailer, args: {
-  community: Pick<Community, 'id' | 'name' | 'slug'>, call: Call, proposal: Proposal, submitter: Pick<Member, 'id' | 'email' | 'full_name' | 'agency'>, email: string
+  community: Pick<Community, 'id' | 'name' | 'slug' | 'contact_email'>, call: Call, proposal: Proposal, submitter: Pick<Member, 'id' | 'email' | 'full_name' | 'agency'>, email: string
 }): Promise<Outcome<{ member: boolean }>> {
   const { community, call, proposal, submitter, email } = args
   if (proposal.state === 'withdrawn') return { ok: false, errors: { email: 'This proposal was withdrawn; it takes no co-speakers.' } }
@@ -47,7 +48,9 @@ export async function inviteCoSpeaker (trx: Db, mailer: Mailer, args: {
     data: {
       name: member?.full_name ?? '', inviter: { full_name: submitter.full_name, agency: submitter.agency }, community, callTitle: call.title,
       title: proposal.title || 'an untitled draft', isMember: Boolean(member), slug: community.slug, callId: call.id, proposalId: proposal.id
-    }
+    },
+    // A colleague's invitation: replies reach the colleague.
+    from: communitySender(mailer.site.mailFrom, community, { writer: submitter, replyTo: 'writer' })
   })
   return { ok: true, value: { member: Boolean(member) } }
 }
@@ -98,7 +101,7 @@ export async function proposalPeople (db: Db, proposal: Proposal, viewer: Pick<M
 
 /** An organizer invites a member of the community to propose on a call, with a note, and mails them. */
 export async function inviteToPropose (trx: Db, mailer: Mailer, args: {
-  community: Pick<Community, 'id' | 'name' | 'slug'>, call: Call, organizer: Pick<Member, 'id' | 'full_name'>, email: string, note: string
+  community: Pick<Community, 'id' | 'name' | 'slug' | 'contact_email'>, call: Call, organizer: Pick<Member, 'id' | 'full_name' | 'email'>, email: string, note: string
 }): Promise<Outcome<{ id: number, name: string }>> {
   const { community, call, organizer, email, note } = args
   const errors: Record<string, string> = {}
@@ -114,7 +117,8 @@ export async function inviteToPropose (trx: Db, mailer: Mailer, args: {
     kind: 'proposal-invitation',
     to: member.email,
     memberId: member.id,
-    data: { name: member.full_name, inviter: organizer.full_name, community, callTitle: call.title, note, slug: community.slug, callId: call.id, invitationId: invitation.id }
+    data: { name: member.full_name, inviter: organizer.full_name, community, callTitle: call.title, note, slug: community.slug, callId: call.id, invitationId: invitation.id },
+    from: communitySender(mailer.site.mailFrom, community, { writer: organizer })
   })
   return { ok: true, value: { id: invitation.id, name: member.full_name } }
 }

@@ -92,16 +92,25 @@ export const DEFAULT_DECISION_MAILS: DecisionMails = {
   },
   backup: {
     subject: 'Your proposal "{title}" is on our backup list',
-    body: 'Hello {name},\n\nWe could not fit "{title}" into {call} yet, but it is on our backup list: if a confirmed speaker cannot come, we will offer you the slot by mail.\n\n{note}\n\nThank you,\nThe organizers of {community}'
+    body: 'Hello {name},\n\nWe could not fit "{title}" into {call} yet, but it is on our backup list: if a confirmed speaker cannot come, we will offer you the slot by mail.\n\n{note}\n\n{review_notes}\n\nThank you,\nThe organizers of {community}'
   },
   rejected: {
     subject: 'About your proposal "{title}"',
-    body: 'Hello {name},\n\nThank you for proposing "{title}" for {call}. We could not include it this time.\n\n{note}\n\nWe hope you will propose again,\nThe organizers of {community}'
+    body: 'Hello {name},\n\nThank you for proposing "{title}" for {call}. We could not include it this time.\n\n{note}\n\n{review_notes}\n\nWe hope you will propose again,\nThe organizers of {community}'
   }
 }
 
 /** The placeholders a decision mail may use, and what each becomes. */
-export const DECISION_PLACEHOLDERS = ['name', 'title', 'call', 'community', 'confirm_link', 'note'] as const
+export const DECISION_PLACEHOLDERS = ['name', 'title', 'call', 'community', 'confirm_link', 'note', 'review_notes'] as const
+
+/**
+ * The reviewers' notes as a decision mail says them (what {review_notes} becomes): anonymous, numbered in the
+ * order written; '' when there are none.
+ */
+export function reviewNotesText (notes: string[]): string {
+  if (!notes.length) return ''
+  return ['What the reviewers wrote to you (their names are not shared):', ...notes.map((n, i) => `Reviewer ${i + 1}: ${n}`)].join('\n\n')
+}
 
 /** Characters as a person counts them (a flag or an accented letter is one), after trimming the ends. */
 export function charCount (text: string): number {
@@ -125,6 +134,14 @@ export function checkAnswers (fields: TemplateField[], answers: Record<string, s
     else if (!f.multiline && /[\r\n]/.test(answers[f.key] ?? '')) errors[f.key] = `${f.label}: must be one line.`
   }
   return errors
+}
+
+/**
+ * Whether a field's answer is written in Markdown: the long, multi-line answers. The elevator pitch and the
+ * "why this matters" line stay plain text: they are copied into the agenda and lists, one line each.
+ */
+export function isMarkdownField (f: Pick<TemplateField, 'key' | 'multiline' | 'whyThisMatters'>): boolean {
+  return f.multiline && f.key !== ELEVATOR_PITCH.key && !f.whyThisMatters
 }
 
 /** The text of the template field that becomes "why this matters" (the elevator pitch when none is marked). */

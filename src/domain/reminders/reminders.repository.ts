@@ -1,11 +1,16 @@
 import { sql } from 'kysely'
 import type { Db, Event } from '../../db/database.js'
 
-/** Published events that have not started and have at least one reminder offset whose time has come. */
+/**
+ * Published events that have not started and have at least one reminder offset whose time has come, in
+ * communities that are not archived (an archived community is read-only and sends nothing).
+ */
 export async function listEventsWithDueReminders (db: Db, now: Date): Promise<Array<{ id: number }>> {
   return db.selectFrom('events').select('id')
     .where('status', '=', 'published')
     .where('starts_at', '>', now)
+    .where(({ exists, selectFrom }) => exists(selectFrom('communities').select('communities.id')
+      .whereRef('communities.id', '=', 'events.community_id').where('communities.archived_at', 'is', null)))
     .where(sql<boolean>`exists (select 1 from unnest(events.reminder_offsets_minutes) as o(m) where events.starts_at - make_interval(mins => o.m) <= ${now})`)
     .orderBy('starts_at').execute()
 }

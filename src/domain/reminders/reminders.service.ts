@@ -4,6 +4,7 @@ import { findCommunityById } from '../communities/communities.repository.js'
 import { lockEvent } from '../events/events.repository.js'
 import { eventMailData } from '../mail/event-data.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
+import { communitySender } from '../mail/sender.js'
 import { currentLinkVersion } from '../rsvps/rsvps.repository.js'
 import { rsvpTokenPair } from '../rsvps/rsvp-tokens.js'
 import { formatOffsets } from './offsets.js'
@@ -52,7 +53,10 @@ export async function sendDueReminders (db: Kysely<Database>, mailer: Mailer, no
       const going = await listGoingNotReminded(trx, event, nearest)
       if (!going.length) return 0
       const community = (await findCommunityById(trx, event.community_id))!
+      // Archived since the list was read: nothing (the list leaves archived communities out).
+      if (community.archived_at) return 0
       const details = eventMailData(event, community)
+      const from = communitySender(mailer.site.mailFrom, community)
       const timeLeft = timeLeftInWords(nearest, (event.starts_at.getTime() - now.getTime()) / 60_000)
       let n = 0
       for (const m of going) {
@@ -65,7 +69,8 @@ export async function sendDueReminders (db: Kysely<Database>, mailer: Mailer, no
           kind: 'event-reminder',
           to: m.email,
           memberId: m.id,
-          data: { name: m.full_name, ...details, timeLeft, declineToken: tokens.declined }
+          data: { name: m.full_name, ...details, timeLeft, declineToken: tokens.declined },
+          from
         })
         n++
       }

@@ -164,7 +164,7 @@ export async function lockLaterOccurrences (trx: Db, seriesId: number, fromKey: 
 
 /** The next meetings of a series not cancelled and not started, in start order (the speakers form). */
 export async function upcomingMeetings (db: Db, seriesId: number, now: Date, limit: number) {
-  return db.selectFrom('events').select(['id', 'starts_at', 'time_zone', 'speaker_name', 'why_it_matters', 'edited_individually'])
+  return db.selectFrom('events').select(['id', 'starts_at', 'time_zone', 'speaker_name', 'why_it_matters', 'edited_individually', 'proposal_id'])
     .where('series_id', '=', seriesId).where('starts_at', '>', now).where('status', '!=', 'cancelled')
     .orderBy('starts_at').orderBy('id').limit(limit).execute()
 }

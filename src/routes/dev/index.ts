@@ -30,13 +30,13 @@ export default async function devRoutes (app: FastifyInstance) {
   }
 
   async function showMessage (request: FastifyRequest, reply: FastifyReply) {
-    const message = await mailboxMessage(app.db, idParam(request, 'message'))
+    const message = await mailboxMessage(app.db, idParam(request, 'message'), app.config.MAIL_FROM)
     if (!message) throw notFound('message')
     return reply.page('dev/message', { title: `${message.subject} (to ${message.to_address})`, message })
   }
 
   async function messageInvite (request: FastifyRequest, reply: FastifyReply) {
-    const message = await mailboxMessage(app.db, idParam(request, 'message'))
+    const message = await mailboxMessage(app.db, idParam(request, 'message'), app.config.MAIL_FROM)
     if (!message?.ical) throw notFound('calendar invitation')
     const method = /^[A-Z-]{1,20}$/.test(message.ical_method ?? '') ? `; method=${message.ical_method}` : ''
     return reply

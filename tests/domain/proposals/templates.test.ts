@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  charCount, checkAnswers, checkTemplateFields, DEFAULT_TEMPLATES, ELEVATOR_PITCH, fillPlaceholders, whyThisMattersOf
+  charCount, checkAnswers, checkTemplateFields, DEFAULT_TEMPLATES, ELEVATOR_PITCH, fillPlaceholders, isMarkdownField, whyThisMattersOf
 } from '../../../src/domain/proposals/templates.js'
 
 const report = DEFAULT_TEMPLATES.find((d) => d.name === 'Experience report')!
@@ -59,4 +59,11 @@ t.test('an edited template must stay usable', async (t) => {
   t.match(checkTemplateFields([f({}), f({}), ELEVATOR_PITCH]), ['Two fields are both called "a".'])
   t.match(checkTemplateFields([f({ min: 11 }), ELEVATOR_PITCH]), ['A: the shortest length must be between 0 and the longest.'])
   t.match(checkTemplateFields([f({ max: 6000 }), ELEVATOR_PITCH]), ['A: at most 5,000 characters.'])
+})
+
+t.test('the long answers are Markdown; the elevator pitch, the "why this matters" line and one-line fields are not', async (t) => {
+  const experience = DEFAULT_TEMPLATES[0].fields
+  t.same(experience.filter(isMarkdownField).map((f) => f.key), ['problem', 'tried', 'happened', 'reuse'])
+  t.notOk(isMarkdownField(ELEVATOR_PITCH))
+  t.notOk(isMarkdownField({ key: 'venue', multiline: false }))
 })

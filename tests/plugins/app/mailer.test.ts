@@ -107,6 +107,15 @@ t.test('every mail template renders, escapes its HTML and links where its text d
     'event-changed': { data: { ...calendar, method: 'REQUEST', rsvp, changes: { time: true, place: true } }, links: ['/c/dna/events/12', `/rsvp/${rsvp.going}`] },
     'event-cancelled': { data: { ...calendar, method: null, footer: 'other-events' }, links: ['/c/dna/events'] },
     'calendar-removed': { data: { ...calendar, method: 'CANCEL' }, links: ['/c/dna/events/12'] },
+    // agenda/session-calendar.service reconcileSession (an update; a cancellation says `cancelled: true`, method CANCEL)
+    'session-changed': {
+      data: {
+        name: HOSTILE, ...details, method: 'REQUEST', cancelled: false, changes: { time: true, place: true }, speakers: [HOSTILE],
+        session: { id: 4, title: `Triage ${HOSTILE}`, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + 3_600_000), room: 'Room <B>' },
+        sessionLocation: 'Room <B>, Library, 1 Main St'
+      },
+      links: ['/c/dna/events/12/agenda']
+    },
     // email-change.service requestEmailChange, confirmEmailChange
     'email-change': { data: { name: HOSTILE, token: 'tok', hours: 24, oldEmail: 'ada@lab.gov', newEmail: 'ada.new@lab.gov' }, links: ['/email-change/confirm?token=tok'] },
     'email-changed': { data: { name: HOSTILE, oldEmail: 'ada@lab.gov', newEmail: 'ada.new@lab.gov' }, links: [] },
@@ -129,7 +138,7 @@ t.test('every mail template renders, escapes its HTML and links where its text d
     },
     // event-message.service messageAnswerers
     'event-message': {
-      data: { name: HOSTILE, sender: HOSTILE, audienceLabel: 'going to', subject: `Parking ${HOSTILE}`, message: `Bring <ID>\n${HOSTILE}`, event, community },
+      data: { name: HOSTILE, sender: HOSTILE, audienceLabel: 'going to', subject: `Parking ${HOSTILE}`, message: `Bring <ID>\n${HOSTILE}`, event, community, replyTo: { name: HOSTILE, address: 'olive@gsa.gov' } },
       links: ['/c/dna/events/12']
     }
   }

@@ -18,7 +18,8 @@ import speakerRoutes from './speakers.js'
 import { isCallReviewer } from '../../../domain/proposals/reviews.repository.js'
 import reviewRoutes from './reviews.js'
 import { formRoute, pageRoute, queryText, rowId, slug, SlugIdParams, SlugParams } from '../../../lib/schema.js'
-import { confirmToken, speakerDecision, speakerStateLabel } from '../../../domain/proposals/decisions.service.js'
+import { findMeetingOfTalk } from '../../../domain/proposals/placement.repository.js'
+import { confirmToken, reviewNotesForSpeaker, speakerDecision, speakerStateLabel } from '../../../domain/proposals/decisions.service.js'
 
 const ProposalParams = Type.Object({ slug, id: rowId, pid: rowId })
 const ProposeQuery = Type.Object({ template: queryText('the talk template', 12) }, { additionalProperties: false })
@@ -179,6 +180,8 @@ export default async function callRoutes (app: FastifyInstance) {
       affiliation: AFFILIATIONS.find((a) => a.value === proposal.affiliation)?.label ?? proposal.affiliation,
       stateLabel: speakerStateLabel(proposal, callPhase(call) === 'closed'),
       decision: mine ? speakerDecision(proposal) : null,
+      reviewNotes: mine ? await reviewNotesForSpeaker(app.db, proposal) : [],
+      meeting: await placedMeeting(request, call, proposal),
       confirmHref: mine && proposal.decision === 'accepted' && proposal.decision_mailed_at && proposal.confirmation !== 'declined'
         ? paths.confirmTalk(confirmToken(app.secret, proposal.id, proposal.decided_at)) : null,
       locked: lockedReason(call, proposal),
@@ -187,6 +190,13 @@ export default async function callRoutes (app: FastifyInstance) {
       people: await proposalPeople(app.db, proposal, request.member!),
       canOrganize: organizes(request)
     }, status)
+  }
+
+  /** The series meeting an accepted talk is placed on, for its page: the date in the meeting's zone and its link. */
+  async function placedMeeting (request: FastifyRequest, call: Call, proposal: Proposal) {
+    if (!call.series_id || proposal.decision !== 'accepted' || !proposal.decision_mailed_at) return null
+    const m = await findMeetingOfTalk(app.db, proposal.id)
+    return m && m.status !== 'cancelled' ? { when: dateTime(m.starts_at, m.time_zone), href: paths.eventPage(request.community.slug, m.id) } : null
   }
 
   async function showEditForm (request: FastifyRequest, reply: FastifyReply) {

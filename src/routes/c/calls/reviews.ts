@@ -101,9 +101,10 @@ export default async function reviewRoutes (app: FastifyInstance) {
     }
     const view = reviewerView(call, p)
     const template = templates.find((t) => t.id === p.template_id)
-    const fields = (template?.fields ?? []).map((f) => ({ key: f.key, label: f.label }))
+    const fields = (template?.fields ?? []).map((f) => ({ key: f.key, label: f.label, multiline: f.multiline, whyThisMatters: f.whyThisMatters }))
     const known = new Set(fields.map((f) => f.key))
-    for (const k of Object.keys(view.answers)) if (!known.has(k)) fields.push({ key: k, label: k })
+    // An answer to a field the template no longer has is shown as plain text.
+    for (const k of Object.keys(view.answers)) if (!known.has(k)) fields.push({ key: k, label: k, multiline: false, whyThisMatters: undefined })
     const formats = call.formats as unknown as CallFormat[]
     return reply.page('c/calls/review', {
       title: `Review: ${view.title}`,

@@ -10,6 +10,7 @@ import { answerOutsideTransaction } from '../../../domain/rsvps/rsvps.service.js
 import { derived } from '../../../infra/cache/tagged-cache.js'
 import { tags } from '../../../infra/cache/tags.js'
 import { listCallsOn } from '../../../domain/proposals/proposals.repository.js'
+import { findMeetingTalk } from '../../../domain/proposals/placement.repository.js'
 import { callPhase } from '../../../domain/proposals/calls.service.js'
 import { dateTime, shortDate } from '../../../lib/format.js'
 import { notFound } from '../../../lib/errors.js'
@@ -18,6 +19,7 @@ import { isIsoDate } from '../../../lib/forms.js'
 import { buttonForm, NoQuery, queryText, SlugIdParams, SlugParams } from '../../../lib/schema.js'
 import { readRsvpForm, RsvpForm } from '../../../forms/rsvp-form.js'
 import { Type, type Static } from 'typebox'
+import agendaRoutes from './agenda.js'
 import calendarRoutes from './calendar.js'
 import { paths } from '../../../lib/paths.js'
 
@@ -56,6 +58,7 @@ export default async function eventRoutes (app: FastifyInstance) {
   app.post('/c/:slug/events/:id/rsvp-links/revoke', { schema: { params: SlugIdParams, querystring: NoQuery, body: buttonForm } }, revokeMyRsvpLinks)
 
   await app.register(calendarRoutes)
+  await app.register(agendaRoutes)
 
   async function listEventsPage (request: FastifyRequest, reply: FastifyReply) {
     const q = request.query as Static<typeof ListQuery>
@@ -104,9 +107,14 @@ export default async function eventRoutes (app: FastifyInstance) {
     const { page, mine, waitlistPlace } = found
     const { event, counts } = page
     const links = accessLinks(event)
+    // The accepted talk placed on this meeting of a series (its title; cached with the page, which a placement drops).
+    const talk = event.proposal_id === null ? null : await app.caches.eventPages.get(`talk:${event.id}:${event.proposal_id}`, async () => ({
+      value: (await findMeetingTalk(app.db, event.proposal_id!)) ?? null, tags: [tags.event(event.id)]
+    }))
     // What every viewer sees alike is rendered once per cached page (and per time zone: "in your time zone").
     const about = derived(page, `about:${links.ended ? 'ended' : ''}:${request.viewerZone ?? ''}`, () => app.renderFragment('/c/events/_about', {
       event,
+      talk,
       hosts: page.hosts,
       counts,
       links,
@@ -135,6 +143,8 @@ export default async function eventRoutes (app: FastifyInstance) {
       whoIsGoing,
       captionsMissing: lacksCaptions(event),
       openCall,
+      agendaHref: page.hasAgenda ? paths.agenda(request.community.slug, event.id) : null,
+      talk: talk && canOrganize ? { title: talk.title, href: paths.proposal(request.community.slug, talk.call_id, talk.id), placement: paths.orgaPlacement(request.community.slug, talk.call_id) } : null,
       ...extra
     }, status)
   }

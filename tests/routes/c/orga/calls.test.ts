@@ -88,7 +88,7 @@ t.test('organizers open and edit calls for proposals, and edit talk templates', 
     t.match(show, 'Open: from')
     t.match(show, 'Formats: Lightning talk (5 min), Talk (20 min), Roundtable (30 min)')
     t.match(show, 'No proposals yet.')
-    t.match(show, 'Review, decisions and the agenda are not built yet.')
+    t.match(show, 'The event’s agenda (place the accepted talks in its sessions)', 'a call on an event links to the event’s agenda')
   })
 
   await t.test('bad input: 400, each error naming its field, the input kept', async (t) => {

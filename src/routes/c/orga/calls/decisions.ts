@@ -11,12 +11,13 @@ import { notFound } from '../../../../lib/errors.js'
 import { dateTime } from '../../../../lib/format.js'
 import { idParam } from '../../../../lib/http.js'
 import { paths } from '../../../../lib/paths.js'
-import { buttonForm, form, formRoute, multiline, oneOf, pageRoute, rowId, slug, SlugIdParams, text } from '../../../../lib/schema.js'
+import { buttonForm, checkbox, form, formRoute, multiline, oneOf, pageRoute, rowId, slug, SlugIdParams, text } from '../../../../lib/schema.js'
 
 const DecideParams = Type.Object({ slug, id: rowId, pid: rowId })
 const DecideForm = form({
   decision: oneOf('Decision', ['', ...DECISIONS], { required: true }),
-  note: multiline('Note to the speaker', 2000)
+  note: multiline('Note to the speaker', 2000),
+  send_review_notes: checkbox('Send the reviewers’ notes to the speaker')
 })
 const MailsForm = form({
   accepted_subject: text('Accepted mail subject', 200, { required: true }),
@@ -66,7 +67,8 @@ export default async function decisionRoutes (app: FastifyInstance) {
           sent: r.decision_mailed_at !== null,
           confirmLabel: r.decision !== 'accepted' || !r.decision_mailed_at ? ''
             : r.confirmation === 'confirmed' ? 'Confirmed' : r.confirmation === 'declined' ? 'Declined' : 'Not answered yet',
-          values: mine ? failed.values : { decision: r.decision ?? '', note: r.note_to_speaker ?? '' },
+          values: mine ? failed.values : { decision: r.decision ?? '', note: r.note_to_speaker ?? '', send_review_notes: r.send_review_notes ? 'yes' : '' },
+          reviewNotes: Number(r.review_notes ?? 0),
           errors: mine ? failed.errors : {}
         }
       })
@@ -83,7 +85,7 @@ export default async function decisionRoutes (app: FastifyInstance) {
     const form = readForm(DecideForm, request.body)
     if (Object.keys(form.errors).length) return decisionsPage(request, reply, call, { pid, ...form }, 400)
     const decision = (form.values.decision || null) as Decision | null
-    const changed = await decide(app.db, call.id, pid, decision, form.values.note, request.member!.id)
+    const changed = await decide(app.db, call.id, pid, decision, form.values.note, request.member!.id, form.values.send_review_notes !== '')
     if (!changed) {
       const rows = await listDecisionRows(app.db, call.id)
       const row = rows.find((r) => r.id === pid)

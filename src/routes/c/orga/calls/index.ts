@@ -18,6 +18,7 @@ import { invitationOutcomes } from '../../../../domain/proposals/speakers.reposi
 import callSpeakerRoutes from './speakers.js'
 import reviewAdminRoutes from './reviews.js'
 import decisionRoutes from './decisions.js'
+import placementRoutes from './placement.js'
 
 const NewCallQuery = Type.Object({ on: queryText('what the call is on', 30) }, { additionalProperties: false })
 
@@ -40,6 +41,7 @@ export default async function callRoutes (app: FastifyInstance) {
   app.post('/c/:slug/orga/calls/:id/edit', formRoute(SlugIdParams, CallForm), saveCall)
   await app.register(callSpeakerRoutes)
   await app.register(decisionRoutes)
+  await app.register(placementRoutes)
 
   const loadCall = (request: FastifyRequest) => app.loadCall(request)
 
@@ -135,7 +137,9 @@ export default async function callRoutes (app: FastifyInstance) {
         stateLabel: stateLabel({ state: p.state, decision: null }, released),
         affiliationLabel: AFFILIATIONS.find((a) => a.value === p.affiliation)?.label ?? p.affiliation
       })),
-      outcomes: await invitationOutcomes(app.db, call.id)
+      outcomes: await invitationOutcomes(app.db, call.id),
+      // Where its accepted talks are placed: a series call's own page, or the event's agenda.
+      acceptedTalks: proposals.filter((p) => p.state === 'submitted' && p.decision === 'accepted' && p.confirmation !== 'declined').length
     })
   }
 

@@ -11,6 +11,7 @@ import { attendeesCsv } from '../../../../domain/rsvps/rsvps.service.js'
 import { EventForm, eventFormValues, hostsFormValues, readEventForm, readHostsForm } from '../../../../forms/event-form.js'
 import { buttonForm, form, NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 import { paths } from '../../../../lib/paths.js'
+import agendaRoutes from './agenda.js'
 import eventMessageRoutes from './message.js'
 
 const kindOptions = [{ value: '', label: '- Choose -' }, ...EVENT_KINDS]
@@ -29,6 +30,7 @@ export default async function eventRoutes (app: FastifyInstance) {
   app.post('/c/:slug/orga/events/:id/cancel', button, cancelTheEvent)
   app.post('/c/:slug/orga/events/:id/delete', button, deleteTheDraft)
   await app.register(eventMessageRoutes)
+  await app.register(agendaRoutes)
   app.get('/c/:slug/orga/events/:id/attendees', page, showAttendees)
   app.get('/c/:slug/orga/events/:id/attendees.csv', page, attendeesFile)
 

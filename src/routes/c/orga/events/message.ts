@@ -38,7 +38,7 @@ export default async function eventMessageRoutes (app: FastifyInstance) {
     if (Object.keys(errors).length) return messagePage(request, reply, event, values, errors)
     const audience = values.audience as MessageAudience
     const sent = await app.db.transaction().execute(async (trx) => {
-      const n = await messageAnswerers(trx, app.mailer, request.community, event, { audience, subject: values.subject.trim(), body: values.body.trim() }, request.member!.full_name)
+      const n = await messageAnswerers(trx, app.mailer, request.community, event, { audience, subject: values.subject.trim(), body: values.body.trim() }, request.member!)
       if (n) {
         await recordAudit(trx, {
           actorId: request.member!.id, action: 'event.messaged', communityId: request.community.id, target: event.title,
