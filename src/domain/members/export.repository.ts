@@ -70,6 +70,14 @@ export async function ownReviews (db: Db, memberId: number) {
     .orderBy('r.submitted_at').orderBy('r.id').execute()
 }
 
+/** Sessions the member put on their agenda. */
+export async function ownSessionPicks (db: Db, memberId: number) {
+  return db.selectFrom('session_picks as k').innerJoin('agenda_sessions as s', 's.id', 'k.session_id').innerJoin('events as e', 'e.id', 's.event_id')
+    .where('k.member_id', '=', memberId)
+    .select(['e.title as event', 's.title as session', 's.starts_at', 's.room', 'k.picked_at'])
+    .orderBy('s.starts_at').orderBy('s.id').execute()
+}
+
 export async function countActiveSessions (db: Db, memberId: number): Promise<number> {
   const row = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('member_id', '=', memberId).where('expires_at', '>', new Date()).executeTakeFirstOrThrow()

@@ -1,16 +1,16 @@
 import type { Db } from '../../db/database.js'
-import { countActiveSessions, coSpeakersOf, ownCheckIns, ownCoSpeaking, ownMemberships, ownProfile, ownProposals, ownReviews, ownRsvps } from './export.repository.js'
+import { countActiveSessions, coSpeakersOf, ownCheckIns, ownCoSpeaking, ownMemberships, ownProfile, ownProposals, ownReviews, ownRsvps, ownSessionPicks } from './export.repository.js'
 import { readVisibility } from './visibility.js'
 
 /**
  * Everything Convene holds about the member, for them to download (GET /profile/data.json): their profile and
  * choices, memberships, answers, check-ins, proposals (with co-speakers by name), co-speaking, the reviews they
- * wrote and how many sessions are signed in. Nobody else's personal data: others appear at most by name.
+ * wrote, the agenda sessions they picked and how many sessions are signed in. Nobody else's personal data: others appear at most by name.
  */
 export async function memberDataExport (db: Db, memberId: number) {
-  const [profile, memberships, rsvps, checkIns, proposals, coSpeaking, reviews, activeSessions] = await Promise.all([
+  const [profile, memberships, rsvps, checkIns, proposals, coSpeaking, reviews, agendaPicks, activeSessions] = await Promise.all([
     ownProfile(db, memberId), ownMemberships(db, memberId), ownRsvps(db, memberId), ownCheckIns(db, memberId),
-    ownProposals(db, memberId), ownCoSpeaking(db, memberId), ownReviews(db, memberId), countActiveSessions(db, memberId)
+    ownProposals(db, memberId), ownCoSpeaking(db, memberId), ownReviews(db, memberId), ownSessionPicks(db, memberId), countActiveSessions(db, memberId)
   ])
   const speakers = await coSpeakersOf(db, proposals.map((p) => p.id))
   const { visibility, mail_reminders: reminders, mail_calendar: calendar, ...rest } = profile
@@ -27,6 +27,7 @@ export async function memberDataExport (db: Db, memberId: number) {
     })),
     coSpeaking,
     reviewsWritten: reviews,
+    agendaPicks,
     activeSessions
   }
 }

@@ -32,6 +32,12 @@ t.test('a member downloads their own data, and nobody else’s', async (t) => {
     proposal_id: a.proposalId, reviewer_id: ben.id, scores: JSON.stringify({ relevance: 2 }), score: 2, comment: 'Ben review comment ocelot'
   }).execute()
 
+  const sessions = await db.insertInto('agenda_sessions').values([
+    { event_id: a.event!.id, title: 'Ada picked session', starts_at: a.event!.starts_at, ends_at: a.event!.ends_at },
+    { event_id: a.event!.id, title: 'Ben picked session heron', starts_at: a.event!.starts_at, ends_at: a.event!.ends_at }
+  ]).returning('id').execute()
+  await db.insertInto('session_picks').values([{ session_id: sessions[0].id, member_id: ada.id }, { session_id: sessions[1].id, member_id: ben.id }]).execute()
+
   t.test('outsiders are sent to sign in', async (t) => {
     const res = await new Client(app).get('/profile/data.json')
     t.equal(res.statusCode, 303)
@@ -74,12 +80,13 @@ t.test('a member downloads their own data, and nobody else’s', async (t) => {
     ], 'co-speakers by name only')
     t.same(data.coSpeaking.map((p: { title: string, submitted_by: string }) => [p.title, p.submitted_by]), [['Ben proposal on walrus audits', 'Alpha Ben Bench']])
     t.same(data.reviewsWritten.map((r: { comment: string }) => r.comment), ['Ada review comment: strong on audits'])
+    t.same(data.agendaPicks.map((p: { session: string }) => p.session), ['Ada picked session'])
     t.equal(data.activeSessions, 2, 'Ada signed in twice in this file')
     t.notOk('search_doc' in data.profile, 'no internal search document')
 
     for (const foreign of [
       ben.email, 'cleo.alpha@lab.gov', a.organizer.email, 'Ben secret xylophone topic', 'Ben private biography', 'Ben kumquat help',
-      'Ben walnut allergy', 'Ben abstract about yak shaving', 'Ben speaker bio vole', 'Ben review comment ocelot', 'Alpha coaching note',
+      'Ben walnut allergy', 'Ben abstract about yak shaving', 'Ben speaker bio vole', 'Ben review comment ocelot', 'Ben picked session heron', 'Alpha coaching note',
       ...b.secrets
     ]) {
       t.notMatch(res.body, foreign, `nothing of others: ${foreign}`)
