@@ -39,7 +39,7 @@ export async function up (db: Kysely<any>): Promise<void> {
         perform convene_cache_send(array(select distinct 'event:' || r.event_id from ${rows} r order by 1));
         return null;
       end $$`).execute(db)
-    await sql.raw(`create trigger agenda_cache_${op} after ${op} on agenda_sessions
+    await sql.raw(`create trigger convene_cache_${op} after ${op} on agenda_sessions
       referencing ${referencing} for each statement execute function agenda_cache_sessions_${op}()`).execute(db)
   }
   await sql.raw(`
@@ -48,13 +48,13 @@ export async function up (db: Kysely<any>): Promise<void> {
       perform pg_notify('convene_cache', 'event:*');
       return null;
     end $$`).execute(db)
-  await sql.raw(`create trigger agenda_cache_truncate after truncate on agenda_sessions
+  await sql.raw(`create trigger convene_cache_truncate after truncate on agenda_sessions
     for each statement execute function agenda_cache_sessions_truncate()`).execute(db)
 }
 
 export async function down (db: Kysely<any>): Promise<void> {
   for (const op of [...OPS, 'truncate']) {
-    await sql.raw(`drop trigger agenda_cache_${op} on agenda_sessions`).execute(db)
+    await sql.raw(`drop trigger convene_cache_${op} on agenda_sessions`).execute(db)
     await sql.raw(`drop function agenda_cache_sessions_${op}()`).execute(db)
   }
   await db.schema.dropTable('session_calendar_changes').execute()

@@ -60,6 +60,14 @@ t.test('every tag kind is sent by a trigger', async (t) => {
           time_zone: 'UTC', formats: '[]', template_ids: [], rubric: '[]', decision_mails: '{}', decisions_released_at: null, created_by: null
         }).execute(),
         tag: 'event:*'
+      },
+      // The event page links to the agenda once a session is published.
+      {
+        table: 'agenda_sessions',
+        change: () => db.insertInto('agenda_sessions').values({
+          event_id: event.id, title: 'Opening', starts_at: new Date(), ends_at: new Date(Date.now() + 1_800_000), published: true
+        }).execute(),
+        tag: tags.event(event.id)
       }
     ],
     rsvp: [{
