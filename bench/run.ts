@@ -27,6 +27,7 @@ import { connect, type Connection } from '../src/db/connect.js'
 import { startSession } from '../src/domain/auth/auth.service.js'
 import { sendCalendarChanges } from '../src/domain/invites/invites.service.js'
 import { PROPOSALS, REVIEWERS, seedCall, SESSIONS } from './calls.js'
+import { seedDirectory } from './directory.js'
 import type { Browser, LoadSpec } from './load.js'
 import { measureStart } from './start.js'
 
@@ -293,6 +294,9 @@ async function main (): Promise<void> {
     const callSeedStart = Date.now()
     const call = await seedCall(app, communityId)
     console.log(`Seeded a call with ${PROPOSALS} proposals, ${REVIEWERS} reviewers and a ${SESSIONS}-session agenda in ${((Date.now() - callSeedStart) / 1000).toFixed(1)} s`)
+    const directoryStart = Date.now()
+    const directory = await seedDirectory(app, communityId)
+    console.log(`Gave the members directory profiles and a second community in ${((Date.now() - directoryStart) / 1000).toFixed(1)} s`)
 
     const events = await app.db.selectFrom('events').select(['id', 'ends_at'])
       .where('community_id', '=', communityId).orderBy('id').execute()
@@ -316,6 +320,11 @@ async function main (): Promise<void> {
     const organizer = await browserFor(app, base, call.organizerId, dashboardPath)
     const reviewer = await browserFor(app, base, call.reviewerIds[0], reviewListPath)
     const agendaPath = `/c/${SLUG}/events/${call.eventId}/agenda`
+    // The directory: a member of both communities searching everyone they share one with.
+    const searcher = await browserFor(app, base, directory.viewerId, '/members')
+    const typoPath = '/members?q=jon+smyth'
+    const broadPath = '/members?q=str+mixture'
+    const profilePaths = memberIds.slice(0, 500).map((id) => `/members/${id}`)
 
     // A quick check that each target answers as a browser would see it, so the figures measure real pages.
     const check = async (what: string, url: string, init: RequestInit, expected: number) => {
@@ -334,6 +343,8 @@ async function main (): Promise<void> {
     await check('The review dashboard', base + dashboardPath, { headers: { cookie: organizer.cookie } }, 200)
     await check('The reviewer\'s list', base + reviewListPath, { headers: { cookie: reviewer.cookie } }, 200)
     await check('The agenda', base + agendaPath, { headers: { cookie: reader.cookie } }, 200)
+    await check('A directory search', base + broadPath, { headers: { cookie: searcher.cookie } }, 200)
+    await check('A member page', base + profilePaths[0], { headers: { cookie: searcher.cookie } }, 200)
 
     const memoryBeforeLoad = peakMemory()
     const pg = Boolean(serverBase)
@@ -348,6 +359,9 @@ async function main (): Promise<void> {
     const dashboard = await measure('review dashboard', { url: base, method: 'GET', paths: [dashboardPath], browsers: [organizer] }, pg)
     const reviewList = await measure('review list', { url: base, method: 'GET', paths: [reviewListPath], browsers: [reviewer] }, pg)
     const agenda = await measure('agenda page', { url: base, method: 'GET', paths: [agendaPath], browsers: [reader] }, pg)
+    const nameSearch = await measure('search: a name', { url: base, method: 'GET', paths: [typoPath], browsers: [searcher] }, pg)
+    const broadSearch = await measure('search: a topic', { url: base, method: 'GET', paths: [broadPath], browsers: [searcher] }, pg)
+    const profile = await measure('member page', { url: base, method: 'GET', paths: profilePaths, browsers: [searcher] }, pg)
     const peak = peakMemory()
     // The other half of those RSVPs: their invites, which the worker builds (this process runs as a web process,
     // WORKER=false, so the answers wait in calendar_changes). Timed here, after the peak memory was read.
@@ -375,7 +389,7 @@ async function main (): Promise<void> {
     ]
 
     // ---- Report
-    const rows = [bareResult, page, list, rsvp, dashboard, reviewList, agenda]
+    const rows = [bareResult, page, list, rsvp, dashboard, reviewList, agenda, nameSearch, broadSearch, profile]
     const pad = (s: string, n: number) => s.padEnd(n)
     const lpad = (s: string, n: number) => s.padStart(n)
     console.log('')
