@@ -25,8 +25,8 @@ const SKIP = [
   /^\/(uswds|public)\//, /\/favicon\.ico$/
 ]
 
-/** At most this many pages of one pattern (`/members/:n`), so the crawl stays bounded. */
-const PER_PATTERN = 2
+/** Pages of one pattern (`/members/:n`) checked: one each, so the crawl stays bounded as pages are added. */
+const PER_PATTERN = 1
 const MAX_PAGES = 140
 
 /** `/c/dna/events/123?past=1` → `/c/dna/events/:n?past`: numbers and tokens become placeholders. */
