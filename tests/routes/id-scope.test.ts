@@ -100,9 +100,6 @@ t.test('ids of another community reach nothing of it', async (t) => {
     closes_date: jan, closes_time: '17:00', format_key: ['talk'], format_label: ['Talk'], format_minutes: ['20'], template_ids: templateIds, max_per_person: '3'
   })
   const messageFields = { audience: 'both', subject: 'Alpha note', body: 'Alpha says hello.' }
-  // The organizers' agenda pages take the same sessions (beta's must stay beta's; alpha's is not reached through beta's event).
-  const aSid = aSession
-  const bSid = bSession
   const sessionFields = { proposal_id: '', title: 'Alpha break', why_this_matters: '', date: jan, start_time: '10:00', end_time: '10:30', room: 'Room B', track: '' }
   /** The same request with beta's id and with an id nothing has: the same answer for both. */
   const betaOrNone = (ids: Array<number | string>, send: (id: string) => Promise<LightMyRequestResponse>, status: number | number[]): Case[] =>
@@ -342,7 +339,7 @@ t.test('ids of another community reach nothing of it', async (t) => {
     // The agenda: beta's talk is no talk of alpha's event (the answer of a talk no one has); the prefill shows nothing of it.
     'GET /c/:slug/orga/events/:id/agenda querystring.place': betaOrNone([b.proposalId], (pid) => organizer.get(`${A}/orga/events/${aEvent}/agenda?place=${pid}`), 200),
     'POST /c/:slug/orga/events/:id/agenda body.proposal_id': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/orga/events/${aEvent}/agenda`, { ...sessionFields, proposal_id: pid }), 400),
-    'POST /c/:slug/orga/events/:id/agenda/:sid body.proposal_id': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/orga/events/${aEvent}/agenda/${aSid}`, { ...sessionFields, proposal_id: pid }), 400)
+    'POST /c/:slug/orga/events/:id/agenda/:sid body.proposal_id': betaOrNone([b.proposalId], (pid) => organizer.post(`${A}/orga/events/${aEvent}/agenda/${aSession}`, { ...sessionFields, proposal_id: pid }), 400)
   }
   // A session of beta under alpha's event, and any session under beta's event: not found.
   const sessionPages: Array<[string, string, Record<string, string>?]> = [
@@ -354,8 +351,8 @@ t.test('ids of another community reach nothing of it', async (t) => {
       return method === 'GET' ? organizer.get(path) : organizer.post(path, fields ?? {})
     }
     const key = `${method} /c/:slug/orga/events/:id/agenda/:sid${suffix}`
-    table[`${key} params.id`] = [...bEvents, String(NONE)].flatMap((id) => [bSid, aSid].map((sid) => ({ send: () => send(id, sid), status: 404 })))
-    table[`${key} params.sid`] = betaOrNone([bSid], (sid) => send(aEvent, sid), 404)
+    table[`${key} params.id`] = [...bEvents, String(NONE)].flatMap((id) => [bSession, aSession].map((sid) => ({ send: () => send(id, sid), status: 404 })))
+    table[`${key} params.sid`] = betaOrNone([bSession], (sid) => send(aEvent, sid), 404)
   }
   // The agenda: beta's session is no session of alpha's event, and beta's event has no agenda in alpha.
   for (const action of ['pick', 'unpick', 'session.ics'] as const) {
@@ -460,8 +457,8 @@ t.test('ids of another community reach nothing of it', async (t) => {
     t.same(await db.selectFrom('series_hosts').select('member_id').where('member_id', 'in', bOnly).where('series_id', '=', aSeries).execute(), [], 'alpha\'s series: no host of beta')
     t.same(await db.selectFrom('check_ins').select('member_id').where('member_id', 'in', bOnly).execute(), [], 'no member of beta checked in at alpha')
     t.equal((await db.selectFrom('events').select('id').where('community_id', '=', a.community.id).execute()).length, aEventsBefore, 'no event made with beta\'s hosts')
-    const aSession = await db.selectFrom('agenda_sessions').select(['title', 'published', 'sequence']).where('id', '=', aSid).executeTakeFirst()
-    t.same(aSession, { title: 'Alpha opening session', published: true, sequence: 0 }, 'alpha\'s session untouched through beta\'s event')
+    const aSessionRow = await db.selectFrom('agenda_sessions').select(['title', 'published', 'sequence']).where('id', '=', aSession).executeTakeFirst()
+    t.same(aSessionRow, { title: 'Alpha opening session', published: true, sequence: 0 }, 'alpha\'s session untouched through beta\'s event')
     // What alpha's organizer sees of alpha's pages: still no beta.
     for (const url of [`${A}/orga/events/${aEvent}/edit`, `${A}/orga/series/${aSeries}/edit`, `${A}/orga/events/new`, `${A}/orga/events/${aEvent}/check-in?q=Beta`]) {
       const res = await organizer.get(url)
