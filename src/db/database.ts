@@ -37,6 +37,10 @@ export interface MembersTable {
   visibility: ColumnType<Record<string, string>, string | undefined, string>
   /** The directory's search document, kept by a trigger from the fields members may see; never written by the app. */
   search_doc: ColumnType<string, never, never>
+  /** What the member's QR code holds (migrations/2026-12-05T1300_connections.ts): random, regenerable; null until first shown. */
+  met_code: ColumnType<string | null, string | null | undefined, string | null>
+  /** Opted in to "people you haven't met yet": sees suggestions and may be suggested to others. */
+  suggestions_opt_in: Generated<boolean>
 }
 
 export interface CommunitiesTable {
@@ -212,6 +216,52 @@ export interface Database {
   agenda_sessions: AgendaSessionsTable
   session_picks: SessionPicksTable
   session_calendar_changes: SessionCalendarChangesTable
+  met_marks: MetMarksTable
+  introductions: IntroductionsTable
+  connections: ConnectionsTable
+  connection_removals: ConnectionRemovalsTable
+}
+
+/** Who met whom (migrations/2026-12-05T1300_connections.ts): `member_id` says they met `met_id`, once per pair. */
+export interface MetMarksTable {
+  member_id: number
+  met_id: number
+  event_id: number | null
+  created_at: CreatedAt
+}
+
+/** An introduction of two members (member_a < member_b); connected when both have accepted. */
+export interface IntroductionsTable {
+  id: Generated<number>
+  introduced_by: number | null
+  member_a: number
+  member_b: number
+  community_id: number | null
+  note: string
+  a_accepted_at: Date | null
+  b_accepted_at: Date | null
+  declined_at: Date | null
+  declined_by: number | null
+  created_at: CreatedAt
+}
+
+/** Two connected members (member_a < member_b), with where they met or who introduced them. */
+export interface ConnectionsTable {
+  id: Generated<number>
+  member_a: number
+  member_b: number
+  event_id: number | null
+  introduction_id: number | null
+  introduced_by: number | null
+  created_at: CreatedAt
+}
+
+/** A pair whose connection was removed (member_a < member_b): never suggested to each other again. */
+export interface ConnectionRemovalsTable {
+  member_a: number
+  member_b: number
+  removed_by: number | null
+  removed_at: ColumnType<Date, Date | undefined, Date>
 }
 
 /** A database handle or an open transaction: repository functions take either. */
@@ -317,6 +367,8 @@ export interface EventsTable {
   reminder_offsets_minutes: Generated<number[]>
   /** The accepted talk placed on this meeting of a series (migrations/2026-12-05T0930_event_talks.ts). */
   proposal_id: Generated<number | null>
+  /** When the "Who did you meet?" mail went to its checked-in attendees (migrations/2026-12-05T1300_connections.ts). */
+  met_prompt_sent_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   created_by: number | null
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | undefined, Date>

@@ -118,7 +118,7 @@ t.test('member directory', async (t) => {
     await signInAs(c, hugo)
     const page = text((await c.get(`/members/${hugo.id}`)).body)
     t.match(page, 'Quietwater Lab Only you see this')
-    t.match(page, 'Courtroom testimony Seen only by people you are connected with (nobody yet)')
+    t.match(page, 'Courtroom testimony Seen only by people you are connected with')
     t.match(page, 'Oregon Seen by members of communities you share')
     t.match(page, hugo.email)
   })

@@ -1,6 +1,7 @@
 import type { Db, Member } from '../../db/database.js'
 import { communitiesOf, communitiesSharedBy, findMemberById, requirementNamesOf, searchDirectory, updateMember } from './members.repository.js'
 import { eventsAttended } from './export.repository.js'
+import { areConnected } from '../connections/connections.service.js'
 import { readVisibility, shownFields, type ProfileField, type Visibility } from './visibility.js'
 
 export async function markEmailVerified (db: Db, memberId: number): Promise<void> {
@@ -59,7 +60,8 @@ export async function saveMailPreferences (db: Db, memberId: number, prefs: Mail
 /**
  * A member's page as the viewer may see it: only members who share a community with them (and site admins).
  * Returns null for everyone else, who must get a 404 (the member does not exist for them). Others see the fields
- * the member shows to members (a site admin too); the member sees everything, each field with who else sees it.
+ * the member shows to members (a site admin too), a connection also those shown to connections; the member sees
+ * everything, each field with who else sees it.
  */
 export async function memberPageFor (db: Db, viewer: Member | null, memberId: number) {
   if (!viewer || !Number.isSafeInteger(memberId) || memberId <= 0) return null
@@ -69,7 +71,8 @@ export async function memberPageFor (db: Db, viewer: Member | null, memberId: nu
   const shared = await communitiesOf(db, member.id, isSelf ? null : viewer.id)
   if (!shared.length && !isSelf && !viewer.is_admin) return null
   const visibility = readVisibility(member.visibility)
-  const seen = shownFields(visibility, isSelf ? 'self' : 'member')
+  const connected = !isSelf && await areConnected(db, viewer.id, member.id)
+  const seen = shownFields(visibility, isSelf ? 'self' : connected ? 'connection' : 'member')
   // Site admins see all of the member's communities; everyone else the ones they share.
   const communities = !seen.has('communities') ? [] : viewer.is_admin && !isSelf ? await communitiesOf(db, member.id, null) : shared
   const events = seen.has('events_attended') ? await eventsAttended(db, member.id, isSelf || viewer.is_admin ? null : viewer.id) : []
@@ -88,7 +91,7 @@ export async function memberPageFor (db: Db, viewer: Member | null, memberId: nu
     looking_for: show('looking_for', member.looking_for),
     bio: show('bio', member.bio)
   }
-  return { profile, communities, events, shows: seen, visibility: isSelf ? visibility : null, sharedOnly: !isSelf && !viewer.is_admin }
+  return { profile, communities, events, shows: seen, connected, visibility: isSelf ? visibility : null, sharedOnly: !isSelf && !viewer.is_admin }
 }
 
 export const DIRECTORY_PAGE_SIZE = 25

@@ -1,8 +1,7 @@
 /**
  * Who sees each field of a member's profile. The member chooses per field:
  * - 'members': members who share a community with them (and so the directory, which searches these fields only);
- * - 'connections': only people they are connected with. Connections (issue 13) do not exist yet, so for now
- *   nobody but the member;
+ * - 'connections': only people they are connected with (src/domain/connections/);
  * - 'hidden': only the member.
  * The name is always shown to members who share a community; the pronouns go with the name.
  */
@@ -11,13 +10,13 @@ export type VisibilityLevel = typeof VISIBILITY_LEVELS[number]
 
 export const PROFILE_FIELDS = [
   'agency', 'job_title', 'region', 'expertise', 'ask_me_about', 'can_help_with', 'looking_for', 'bio',
-  'communities', 'events_attended', 'email'
+  'communities', 'events_attended', 'talks_given', 'connections', 'email'
 ] as const
 export type ProfileField = typeof PROFILE_FIELDS[number]
 
 export type Visibility = Record<ProfileField, VisibilityLevel>
 
-/** Everything is seen by members who share a community, except the email address: connections only. */
+/** Everything is seen by members who share a community, except the email address and who they are connected with: connections only. */
 export const DEFAULT_VISIBILITY: Visibility = {
   agency: 'members',
   job_title: 'members',
@@ -29,6 +28,8 @@ export const DEFAULT_VISIBILITY: Visibility = {
   bio: 'members',
   communities: 'members',
   events_attended: 'members',
+  talks_given: 'members',
+  connections: 'connections',
   email: 'connections'
 }
 
@@ -44,6 +45,8 @@ export const FIELD_LABELS: Record<ProfileField, string> = {
   bio: 'Bio',
   communities: 'Communities',
   events_attended: 'Events attended',
+  talks_given: 'Talks given',
+  connections: 'Connections',
   email: 'Email address'
 }
 
@@ -57,7 +60,7 @@ export const LEVEL_LABELS: Record<VisibilityLevel, string> = {
 /** The note beside a field on the member's own page: who else sees it. */
 export const SEEN_BY: Record<VisibilityLevel, string> = {
   members: 'Seen by members of communities you share',
-  connections: 'Seen only by people you are connected with (nobody yet)',
+  connections: 'Seen only by people you are connected with',
   hidden: 'Only you see this'
 }
 
@@ -76,11 +79,12 @@ export function readVisibility (stored: unknown): Visibility {
   return out
 }
 
-/** Who is looking: the member themself, or another member who shares a community (connections come later). */
-export type Viewer = 'self' | 'member'
+/** Who is looking: the member themself, a member they are connected with, or another member who shares a community. */
+export type Viewer = 'self' | 'connection' | 'member'
 
 /** The fields this viewer may see. */
 export function shownFields (visibility: Visibility, viewer: Viewer): Set<ProfileField> {
   if (viewer === 'self') return new Set(PROFILE_FIELDS)
+  if (viewer === 'connection') return new Set(PROFILE_FIELDS.filter((f) => visibility[f] !== 'hidden'))
   return new Set(PROFILE_FIELDS.filter((f) => visibility[f] === 'members'))
 }

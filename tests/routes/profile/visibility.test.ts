@@ -33,10 +33,11 @@ t.test('the profile form: new fields, and who sees each field', async (t) => {
     t.equal(row.looking_for, 'A partner lab for proficiency tests')
     t.same(row.visibility, {
       agency: 'members', job_title: 'members', region: 'members', expertise: 'members', ask_me_about: 'members', can_help_with: 'members',
-      looking_for: 'connections', bio: 'hidden', communities: 'members', events_attended: 'members', email: 'members'
+      looking_for: 'connections', bio: 'hidden', communities: 'members', events_attended: 'members', talks_given: 'members',
+      connections: 'connections', email: 'members'
     }, 'fields left out keep their defaults')
     const own = text((await c.get(`/members/${ada.id}`)).body)
-    t.match(own, 'I’m looking for A partner lab for proficiency tests Seen only by people you are connected with (nobody yet)')
+    t.match(own, 'I’m looking for A partner lab for proficiency tests Seen only by people you are connected with')
     t.match(own, 'Only you see this')
     t.match(own, 'Secret bio text')
     const seen = await asBen.get(`/members/${ada.id}`)
