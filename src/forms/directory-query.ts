@@ -13,6 +13,8 @@ export const DirectoryQuery = Type.Object({
   community: queryText('the community', 100),
   requirement: queryText('the requirement', 200),
   help: queryText('“ask me about / can help with”', 100),
+  relation: queryText('whom to show', 20),
+  sort: queryText('the order', 20),
   page: pageField
 }, { additionalProperties: false })
 
@@ -21,7 +23,8 @@ export function readDirectoryQuery (query: unknown): { filters: DirectoryFilters
   const q = query as Static<typeof DirectoryQuery>
   const t = (v: string | undefined) => (v ?? '').trim()
   const filters: DirectoryFilters = {
-    q: t(q.q), agency: t(q.agency), region: t(q.region), expertise: t(q.expertise), community: t(q.community), requirement: t(q.requirement), help: t(q.help)
+    q: t(q.q), agency: t(q.agency), region: t(q.region), expertise: t(q.expertise), community: t(q.community), requirement: t(q.requirement), help: t(q.help),
+    relation: t(q.relation), sort: t(q.sort)
   }
   const errors: Record<string, string> = {}
   if (filters.region && !isStateOrTerritory(filters.region)) errors.region = 'Choose a state or territory from the list.'

@@ -2,7 +2,7 @@ import type { Member } from '../db/database.js'
 import type { ProfileInput } from '../domain/members/members.service.js'
 import { isStateOrTerritory, joinRegion, splitRegion } from '../domain/members/regions.js'
 import { lines } from '../lib/forms.js'
-import { form, formatted, multiline, oneOf, text } from '../lib/schema.js'
+import { checkbox, form, formatted, multiline, oneOf, text } from '../lib/schema.js'
 import { DEFAULT_VISIBILITY, FIELD_LABELS, PROFILE_FIELDS, readVisibility, VISIBILITY_LEVELS, type ProfileField, type Visibility } from '../domain/members/visibility.js'
 import { readForm, type ReadForm } from './read-form.js'
 
@@ -43,6 +43,8 @@ export const ProfileForm = form({
   bio: multiline('your bio', L.bio),
   pronouns: text('your pronouns', L.pronouns),
   time_zone: formatted('a time zone', 'known-time-zone', 100, { errorMessage: 'Choose a time zone from the list, or leave it empty.' }),
+  // "People you haven't met yet": ticked to see suggestions and be suggested to others who opted in.
+  suggestions: checkbox('suggestions of people you haven’t met yet'),
   ...visibilityFields()
 })
 
@@ -69,6 +71,7 @@ export function profileFormValues (m: Member): Record<string, string> {
     bio: m.bio ?? '',
     pronouns: m.pronouns ?? '',
     time_zone: m.time_zone ?? '',
+    suggestions: m.suggestions_opt_in ? 'yes' : '',
     ...Object.fromEntries(Object.entries(readVisibility(m.visibility)).map(([f, level]) => [visibilityInput(f as ProfileField), level]))
   }
 }
@@ -99,6 +102,7 @@ export function readProfileForm (body: unknown): ReadForm & { input?: ProfileInp
       bio: values.bio || null,
       pronouns: values.pronouns || null,
       timeZone: values.time_zone || null,
+      suggestionsOptIn: values.suggestions !== '' && values.suggestions !== 'false',
       visibility: Object.fromEntries(PROFILE_FIELDS.map((f) => [f, values[visibilityInput(f)] || DEFAULT_VISIBILITY[f]])) as Visibility
     }
   }

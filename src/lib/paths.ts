@@ -62,6 +62,8 @@ export const paths = {
   profileCalendarFeed: () => '/profile/calendar-feed',
   /** The profile's email section (anchor). */
   profileEmail: () => '/profile#email',
+  /** The profile's "suggest people I haven't met yet" checkbox (anchor). */
+  profileSuggestions: () => '/profile#suggestions',
   /** Saves the member's email choices (POST). */
   profileEmailPreferences: () => '/profile/email',
   /** Deleting one's account (GET: what happens, and the confirmation; POST: delete). */

@@ -64,6 +64,12 @@ export interface DirectoryQuery {
   requirement: string
   /** Words that must be in "ask me about" or "can help with". */
   help: string
+  /** Who is looking (for the relation filter and the known-first order). */
+  viewerId: number
+  /** Only the viewer's connections made by meeting ('met': at an event, or not through an introduction) or through an introduction. */
+  relation: '' | 'met' | 'introduced'
+  /** The viewer's connections first, then the usual order. */
+  knownFirst: boolean
   limit: number
   offset: number
 }
@@ -79,6 +85,15 @@ function inScope (scope: DirectoryScope, communityId: number | null, requirement
     ${'communityId' in scope ? sql`and m.community_id = ${scope.communityId}` : sql``}
     ${communityId !== null ? sql`and m.community_id = ${communityId}` : sql``}
     ${requirement ? sql`and exists (select 1 from requirements r where r.community_id = m.community_id and lower(r.name) = ${requirement.toLowerCase()})` : sql``})`
+}
+
+/** The ids of the viewer's connections, optionally only those made by meeting or through an introduction. */
+function connectionIds (viewerId: number, relation: '' | 'met' | 'introduced') {
+  const how = relation === 'met' ? sql`and (c.event_id is not null or c.introduction_id is null)`
+    : relation === 'introduced' ? sql`and c.introduction_id is not null` : sql``
+  // Each side through its own index (connections_pair_key, connections_b_idx).
+  return sql`select c.member_b from connections c where c.member_a = ${viewerId} ${how}
+    union all select c.member_a from connections c where c.member_b = ${viewerId} ${how}`
 }
 
 /**
@@ -101,9 +116,12 @@ export async function searchDirectory (db: Db, q: DirectoryQuery) {
   if (q.requirement) base = base.where(inScope(q.scope, null, q.requirement))
   const help = tsqueryText(q.help, 'C')
   if (help) base = base.where(sql<boolean>`p.search_doc @@ to_tsquery('simple', ${help})`)
+  if (q.relation) base = base.where(sql<boolean>`p.id in (${connectionIds(q.viewerId, q.relation)})`)
 
   // Without a search every member ranks alike: by name (byte order, the same on both databases), then id.
   let page = base.select(['p.id', 'p.full_name', 'p.pronouns', 'p.agency', 'p.job_title', 'p.region', 'p.expertise', 'p.ask_me_about', 'p.can_help_with', 'p.visibility'])
+  // The viewer's connections (a hashed subplan, read once) before everyone else.
+  if (q.knownFirst) page = page.orderBy(sql`p.id in (${connectionIds(q.viewerId, '')})`, 'desc')
   if (search) {
     page = page.orderBy(tsq
       ? sql`ts_rank_cd(p.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(p.full_name), ${search})`

@@ -2,6 +2,8 @@ import type { Db, Member } from '../../db/database.js'
 import { communitiesOf, communitiesSharedBy, findMemberById, requirementNamesOf, searchDirectory, updateMember } from './members.repository.js'
 import { eventsAttended } from './export.repository.js'
 import { areConnected } from '../connections/connections.service.js'
+import { connectionsAmong } from '../connections/relations.repository.js'
+import { shortDate } from '../../lib/format.js'
 import { readVisibility, shownFields, type ProfileField, type Visibility } from './visibility.js'
 
 export async function markEmailVerified (db: Db, memberId: number): Promise<void> {
@@ -23,6 +25,8 @@ export interface ProfileInput {
   timeZone: string | null
   canHelpWith: string | null
   lookingFor: string | null
+  /** Opted in to "people you haven't met yet" (sees suggestions, and is suggested to others who opted in). */
+  suggestionsOptIn: boolean
   /** Who sees each field. */
   visibility: Visibility
 }
@@ -41,6 +45,7 @@ export async function saveProfile (db: Db, memberId: number, input: ProfileInput
     time_zone: input.timeZone,
     can_help_with: input.canHelpWith,
     looking_for: input.lookingFor,
+    suggestions_opt_in: input.suggestionsOptIn,
     visibility: JSON.stringify(input.visibility)
   })
 }
@@ -110,7 +115,15 @@ export interface DirectoryFilters {
   requirement: string
   /** Words in "ask me about" or "I can help with". */
   help: string
+  /** Only the viewer's connections: 'met' (at an event, or not through an introduction) or 'introduced'; '' for everyone. */
+  relation: string
+  /** 'known': the viewer's connections first; '' the usual order. */
+  sort: string
 }
+
+/** The directory's "only people I …" choices and its orders (value → label; '' is the default). */
+export const DIRECTORY_RELATIONS = { '': 'Everyone', met: 'Only people I’ve met', introduced: 'Only people I was introduced to' } as const
+export const DIRECTORY_SORTS = { '': 'Best match, then by name', known: 'People I know first' } as const
 
 /** A member as the directory shows them: the fields they show to members, the others null (or empty). */
 export interface DirectoryCard {
@@ -123,6 +136,8 @@ export interface DirectoryCard {
   expertise: string[]
   ask_me_about: string | null
   can_help_with: string | null
+  /** The viewer is connected with them: "Connected · met at …", "Connected · introduced by …"; null when not. */
+  connection: string | null
 }
 
 /**
@@ -135,13 +150,16 @@ export async function directoryPage (db: Db, viewer: Member, where: { communityI
   const siteWide = where.communityId === undefined
   const communities = siteWide ? await communitiesSharedBy(db, viewer.id) : []
   const requirements = siteWide ? await requirementNamesOf(db, communities.map((c) => c.id)) : []
-  const errors: Partial<Record<'community' | 'requirement', string>> = {}
+  const errors: Partial<Record<'community' | 'requirement' | 'relation' | 'sort', string>> = {}
   const community = filters.community ? communities.find((c) => c.slug === filters.community) : undefined
   if (filters.community && !community) errors.community = 'Choose one of your communities from the list.'
   const requirement = filters.requirement ? requirements.find((r) => r.toLowerCase() === filters.requirement.toLowerCase()) : undefined
   if (filters.requirement && !requirement) errors.requirement = 'Choose a requirement from the list.'
+  if (!Object.hasOwn(DIRECTORY_RELATIONS, filters.relation)) errors.relation = 'For “Show”, choose everyone, only people you’ve met, or only people you were introduced to.'
+  if (!Object.hasOwn(DIRECTORY_SORTS, filters.sort)) errors.sort = 'For “Order”, choose best match or people you know first.'
   const limit = DIRECTORY_PAGE_SIZE
-  const options = { communities, requirements }
+  const choices = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }))
+  const options = { communities, requirements, relations: choices(DIRECTORY_RELATIONS), sorts: choices(DIRECTORY_SORTS) }
   if (Object.keys(errors).length) return { errors, options, rows: [] as DirectoryCard[], total: 0, page: 1, pageSize: limit, pages: 1 }
   const { rows, total } = await searchDirectory(db, {
     scope: siteWide ? { viewerId: viewer.id } : { communityId: where.communityId! },
@@ -152,14 +170,28 @@ export async function directoryPage (db: Db, viewer: Member, where: { communityI
     communityId: community?.id ?? null,
     requirement: requirement ?? '',
     help: filters.help,
+    viewerId: viewer.id,
+    relation: filters.relation as '' | 'met' | 'introduced',
+    knownFirst: filters.sort === 'known',
     limit,
     offset: (page - 1) * limit
   })
-  return { errors, options, rows: rows.map(directoryCard), total, page, pageSize: limit, pages: Math.max(1, Math.ceil(total / limit)) }
+  // How the viewer knows those on the page: one query for the page.
+  const known = new Map((await connectionsAmong(db, viewer.id, rows.map((r) => r.id))).map((c) => [c.member_id, connectionNote(c)]))
+  const cards = rows.map((r) => ({ ...directoryCard(r), connection: known.get(r.id) ?? null }))
+  return { errors, options, rows: cards, total, page, pageSize: limit, pages: Math.max(1, Math.ceil(total / limit)) }
+}
+
+/** "Connected · met at Triangle regional meetup, Mar 10, 2026", "Connected · introduced by Jane Doe", or "Connected". */
+function connectionNote (c: { introduction_id: number | null, event_title: string | null, event_starts_at: Date | null, event_time_zone: string | null, introducer_name: string | null }): string {
+  if (c.event_title && c.event_starts_at) return `Connected · met at ${c.event_title}, ${shortDate(c.event_starts_at, c.event_time_zone ?? 'UTC')}`
+  if (c.introducer_name) return `Connected · introduced by ${c.introducer_name}`
+  if (c.introduction_id !== null) return 'Connected · introduced'
+  return 'Connected'
 }
 
 function directoryCard (row: { id: number, full_name: string, pronouns: string | null, agency: string, job_title: string | null, region: string | null,
-  expertise: string[], ask_me_about: string | null, can_help_with: string | null, visibility: unknown }): DirectoryCard {
+  expertise: string[], ask_me_about: string | null, can_help_with: string | null, visibility: unknown }): Omit<DirectoryCard, 'connection'> {
   const seen = shownFields(readVisibility(row.visibility), 'member')
   const show = <T>(f: ProfileField, v: T): T | null => seen.has(f) ? v : null
   return {

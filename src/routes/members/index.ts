@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { directoryPage, memberPageFor } from '../../domain/members/members.service.js'
 import { FIELD_LABELS, SEEN_BY } from '../../domain/members/visibility.js'
 import { US_STATES_AND_TERRITORIES } from '../../domain/members/regions.js'
+import { directorySuggestions } from '../../domain/connections/suggestions.service.js'
 import { DirectoryQuery, directoryQueryString, readDirectoryQuery } from '../../forms/directory-query.js'
 import { notFound } from '../../lib/errors.js'
 import { idParam } from '../../lib/http.js'
@@ -19,13 +20,19 @@ export default async function memberRoutes (app: FastifyInstance) {
     const { filters, page, errors } = readDirectoryQuery(request.query)
     const result = await directoryPage(app.db, request.member!, {}, filters, page)
     const allErrors = { ...errors, ...result.errors }
+    const searched = Object.entries(filters).some(([k, v]) => k !== 'sort' && v)
+    // "People you haven't met yet" above the first page of the whole directory (not above a search's results).
+    const suggestions = page === 1 && !searched && !Object.keys(allErrors).length
+      ? await directorySuggestions(app.db, request.member!, null)
+      : undefined
     return reply.page('members/directory', {
       title: 'Member directory',
       filters,
       ...result,
       errors: allErrors,
       states: US_STATES_AND_TERRITORIES,
-      searched: Object.values(filters).some(Boolean),
+      searched,
+      suggestions,
       action: paths.directory(),
       pageHref: (p: number) => paths.directory(directoryQueryString(filters, p))
     }, Object.keys(allErrors).length ? 400 : 200)

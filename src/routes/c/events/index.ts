@@ -22,6 +22,7 @@ import { Type, type Static } from 'typebox'
 import agendaRoutes from './agenda.js'
 import calendarRoutes from './calendar.js'
 import { paths } from '../../../lib/paths.js'
+import { eventSuggestions } from '../../../domain/connections/suggestions.service.js'
 
 /** The events list's filters and page, as its filter form and page links send them (odd values are ignored). */
 const ListQuery = Type.Object({
@@ -131,6 +132,10 @@ export default async function eventRoutes (app: FastifyInstance) {
       ? { href: paths.call(request.community.slug, call.id), title: call.title, closes: dateTime(call.closes_at, call.time_zone) }
       : null
     const whoIsGoing = derived(page, 'going', () => app.renderFragment('/c/events/_going', { going: page.going, counts }))
+    // "People you haven't met yet" among the others going, for a member going to an event still to come.
+    const suggestions = mine?.status === 'going' && event.status === 'published' && event.starts_at > new Date()
+      ? await eventSuggestions(app.db, request.member!, event.id)
+      : undefined
     return reply.page('c/events/show', {
       // The date too: every occurrence of a series has the same title.
       title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,
@@ -141,6 +146,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       canOrganize,
       about,
       whoIsGoing,
+      suggestions,
       captionsMissing: lacksCaptions(event),
       openCall,
       agendaHref: page.hasAgenda ? paths.agenda(request.community.slug, event.id) : null,
