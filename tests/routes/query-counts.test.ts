@@ -161,6 +161,28 @@ t.test('hot pages use a fixed number of queries', async (t) => {
     t.ok(directory.queries.length <= 3, `at most 3 queries (was ${directory.queries.length}): ${directory.queries.join(' | ')}`)
   })
 
+  await t.test('the members directory with connections on the page and suggestions', async (t) => {
+    // Ada opts in and shares an area of expertise with every attendee who opted in too.
+    await sql`update members set suggestions_opt_in = true, expertise = '{CODIS}' where id = ${ada.id} or email like 'qc%@agency.gov'`.execute(db)
+    const connect = async (n: number) => {
+      await sql`insert into connections (member_a, member_b, event_id)
+        select least(id, ${ada.id}), greatest(id, ${ada.id}), ${small} from members where email like 'qc%@agency.gov' order by id limit ${n}
+        on conflict do nothing`.execute(db)
+    }
+    await connect(1)
+    await member.get(`${base}/members`)
+    const few = await counter.during(() => member.get(`${base}/members`))
+    await connect(20)
+    const many = await counter.during(() => member.get(`${base}/members`))
+    t.equal(many.result.statusCode, 200)
+    t.match(text(many.result.body), 'Connected · met at Meetup 001')
+    t.match(text(many.result.body), 'People you haven’t met yet')
+    t.match(text(many.result.body), 'Also works on CODIS')
+    t.equal(many.queries.length, few.queries.length, `same number of queries for 1 and 20 connections: ${many.queries.join(' | ')}`)
+    // Today 4: a page of members, how many there are, how the viewer knows those on the page, the suggestions.
+    t.ok(many.queries.length <= 5, `at most 5 queries (was ${many.queries.length}): ${many.queries.join(' | ')}`)
+  })
+
   await t.test('the RSVP POST does not grow with the number of attendees', async (t) => {
     await member.get(`${base}/events/${small}`)
     const few = await counter.during(() => member.post(`${base}/events/${small}/rsvp`, { choice: 'going' }))
