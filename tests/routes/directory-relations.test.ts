@@ -80,6 +80,23 @@ t.test('directory: people I have met or was introduced to', async (t) => {
     t.same(await ids('/members?region=Ohio&sort=known'), [ian.id, mia.id, zed.id])
   })
 
+  t.test('people I know first across pages: each member once, in order', async (t) => {
+    const more: number[] = []
+    for (let i = 1; i <= 28; i++) {
+      const m = await createMember(db, { full_name: `Aaron ${String(i).padStart(2, '0')}` })
+      await db.insertInto('memberships').values({ community_id: dna.id, member_id: m.id, norms_accepted_at: new Date() }).execute()
+      more.push(m.id)
+    }
+    // The connections (by name), then everyone else by name: the Aarons before Olga, Vera and Zed.
+    const expected = [ian.id, mia.id, quinn.id, ...more, olga.id, vera.id, zed.id]
+    const one = await asVera.get('/c/dna/members?sort=known')
+    t.match(text(one.body), '34 members')
+    const two = await ids('/c/dna/members?sort=known&page=2')
+    t.same([...cardIds(one.body), ...two], expected)
+    t.same(await ids('/c/dna/members?sort=known&page=3'), [])
+    await db.deleteFrom('members').where('id', 'in', more).execute()
+  })
+
   t.test('cards say how the viewer knows them', async (t) => {
     const res = await asVera.get('/c/dna/members')
     const n = notes(res.body)

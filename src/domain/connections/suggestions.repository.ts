@@ -4,8 +4,8 @@ import type { Db } from '../../db/database.js'
 /**
  * The SQL of "people you haven't met yet" (indexes: migrations/2026-12-05T1400_suggestions.ts). One statement:
  * a small candidate set found through indexes (members going to the same upcoming events; opted-in members
- * sharing an area of expertise, the state, or "can help with" words), then the exclusions, the score and the
- * order. Only what candidates show to members counts (convene_member_field_shown).
+ * sharing an area of expertise, the state, or "ask me about" / "can help with" words), then the exclusions, the
+ * score and the order. Only what candidates show to members counts (convene_member_field_shown).
  */
 
 /** What the viewer brings: their own fields (a member sees all of their own), as the service prepared them. */
@@ -48,60 +48,84 @@ export interface SuggestionRow {
   requirement: string | null
 }
 
-const WORD_QUERY = (w: string) => `${w}:*C`
+/** At most this many members from each index source (expertise, state, "looking for" words). */
+const SOURCE_CAP = 500
+/** At most this many candidates are scored in full (the most promising by their sources' weights). */
+const CANDIDATES = 200
+
+const WORD_QUERY = (w: string) => `${w}:*`
+
+/** "Ask me about" and "can help with" as the member shows them to members (migrations/2026-12-05T1400_suggestions.ts). */
+const HELP_DOC = sql`convene_suggest_help(p.visibility, p.ask_me_about, p.can_help_with)`
 
 /** The suggestions for one viewer, best first (by score, then name in byte order, then id: the same on both databases). */
 export async function findSuggestions (db: Db, s: SuggestionSeed): Promise<SuggestionRow[]> {
   const v = s.viewerId
   const lookingFor = s.lookingFor.length ? s.lookingFor.map(WORD_QUERY).join(' | ') : ''
-  // The viewer's upcoming events (published, going): the "also going to" reason and, site-wide, candidates.
+  // The viewer's upcoming events (published, going), or the one event of the page.
   const myEvents = sql`select e.id, e.title, e.starts_at from rsvps r join events e on e.id = r.event_id
     where r.member_id = ${v} and r.status = 'going' and e.status = 'published' and e.starts_at > ${s.now}
     ${s.eventId !== null ? sql`and e.id = ${s.eventId}` : sql``}`
-  const sources: RawBuilder<unknown>[] = []
-  if (s.eventId !== null) {
-    sources.push(sql`select r.member_id as id from rsvps r where r.event_id = (select id from my_events) and r.status = 'going' and r.listed`)
-  } else {
-    sources.push(sql`select r.member_id as id from my_events e join rsvps r on r.event_id = e.id and r.status = 'going' and r.listed`)
-    if (s.tags.length) sources.push(sql`select p.id from members p where p.suggestions_opt_in and convene_suggest_tags(p.visibility, p.expertise) && ${s.tags}::text[]`)
-    if (s.state) sources.push(sql`select p.id from members p where p.suggestions_opt_in and convene_suggest_state(p.visibility, p.region) = ${s.state}`)
-    if (lookingFor) sources.push(sql`select p.id from members p where p.suggestions_opt_in and p.search_doc @@ to_tsquery('simple', ${lookingFor})`)
+  // Who is listed as going to those events (the first of them by date): candidates, and the "also going" reason.
+  const going = sql`select distinct on (r.member_id) r.member_id as id, e.title from my_events e
+    join rsvps r on r.event_id = e.id and r.status = 'going' and r.listed
+    order by r.member_id, e.starts_at, e.id`
+  // Each source with the weight of its reason, so that the most promising candidates are scored first. The index
+  // sources are capped (a broad "looking for" word could match thousands): see CANDIDATES.
+  const sources: RawBuilder<unknown>[] = [sql`select g.id, 5 as w from going g join members p on p.id = g.id where p.suggestions_opt_in`]
+  if (s.eventId === null) {
+    if (s.tags.length) sources.push(sql`(select p.id, 3 from members p where p.suggestions_opt_in and convene_suggest_tags(p.visibility, p.expertise) && ${s.tags}::text[] limit ${SOURCE_CAP})`)
+    if (s.state) sources.push(sql`(select p.id, 1 from members p where p.suggestions_opt_in and convene_suggest_state(p.visibility, p.region) = ${s.state} limit ${SOURCE_CAP})`)
+    if (lookingFor) sources.push(sql`(select p.id, 3 from members p where p.suggestions_opt_in and ${HELP_DOC} @@ to_tsquery('simple', ${lookingFor}) limit ${SOURCE_CAP})`)
   }
-  const tagsParam = sql`${s.tags}::text[]`
   const rows = await sql<SuggestionRow>`
-    with my_communities as (
+    with my_communities as materialized (
       select community_id from memberships where member_id = ${v} and suspended_at is null
       ${s.communityId !== null ? sql`and community_id = ${s.communityId}` : sql``}
     ),
-    my_events as (${myEvents}),
-    candidates as (${sql.join(sources, sql` union `)}),
-    found as (
+    my_requirements as materialized (
+      select community_id, min(name) as name from requirements where community_id in (select community_id from my_communities) group by community_id
+    ),
+    my_events as materialized (${myEvents}),
+    going as materialized (${going}),
+    -- Those who share a community with the viewer (unsuspended), not the viewer, not connected, not a removed
+    -- pair: the best by the weights of their sources (then by id), at most CANDIDATES of them.
+    candidates as materialized (
+      select x.id from (${sql.join(sources, sql` union all `)}) x
+      where x.id <> ${v}
+        and exists (select 1 from memberships m where m.member_id = x.id and m.suspended_at is null
+          and m.community_id in (select community_id from my_communities))
+        and not exists (select 1 from connections k where k.member_a = least(x.id, ${v}) and k.member_b = greatest(x.id, ${v}))
+        and not exists (select 1 from connection_removals k where k.member_a = least(x.id, ${v}) and k.member_b = greatest(x.id, ${v}))
+      group by x.id
+      order by sum(x.w) desc, x.id
+      limit ${CANDIDATES}
+    ),
+    found as materialized (
       select p.id, p.full_name, p.pronouns, p.agency, p.job_title, p.visibility,
         ${s.tags.length
           ? sql`array(select e from unnest(p.expertise) with ordinality as x(e, i)
-              where convene_member_field_shown(p.visibility, 'expertise') and lower(e) = any(${tagsParam}) order by i)`
+              where convene_member_field_shown(p.visibility, 'expertise') and lower(e) = any(${s.tags}::text[]) order by i)`
           : sql`'{}'::text[]`} as shared_tags,
         ${s.lookingFor.length
           ? sql`array(select w from unnest(${s.lookingFor}::text[]) with ordinality as x(w, i)
-              where p.search_doc @@ to_tsquery('simple', w || ':*C') order by i)`
+              where ${HELP_DOC} @@ to_tsquery('simple', w || ':*') order by i)`
           : sql`'{}'::text[]`} as help_words,
         case when not convene_member_field_shown(p.visibility, 'region') then 0
           when ${s.region !== null ? sql`p.region = ${s.region}` : sql`false`} then 2
           when ${s.state !== null ? sql`convene_suggest_state(p.visibility, p.region) = ${s.state}` : sql`false`} then 1
           else 0 end as region_match,
-        ${s.eventId !== null
-          ? sql`null::text`
-          : sql`(select e.title from my_events e join rsvps r on r.event_id = e.id and r.member_id = p.id and r.status = 'going' and r.listed
-              order by e.starts_at, e.id limit 1)`} as event_title,
-        (select min(q.name) from requirements q join memberships m on m.community_id = q.community_id and m.member_id = p.id and m.suspended_at is null
-          where q.community_id in (select community_id from my_communities)) as requirement
-      from (select distinct id from candidates) c
+        ${s.eventId !== null ? sql`null::text` : sql`g.title`} as event_title,
+        shared.requirement
+      from candidates c
       join members p on p.id = c.id
-      where p.id <> ${v} and p.suggestions_opt_in and p.deactivated_at is null
-        and exists (select 1 from memberships m where m.member_id = p.id and m.suspended_at is null
-          and m.community_id in (select community_id from my_communities))
-        and not exists (select 1 from connections k where k.member_a = least(p.id, ${v}) and k.member_b = greatest(p.id, ${v}))
-        and not exists (select 1 from connection_removals k where k.member_a = least(p.id, ${v}) and k.member_b = greatest(p.id, ${v}))
+      left join going g on g.id = p.id
+      -- A requirement held by a community both belong to.
+      cross join lateral (
+        select min(q.name) as requirement from memberships m join my_requirements q on q.community_id = m.community_id
+        where m.member_id = p.id and m.suspended_at is null
+      ) shared
+      where p.suggestions_opt_in and p.deactivated_at is null
     ),
     scored as (
       select f.*,

@@ -120,8 +120,8 @@ export async function searchDirectory (db: Db, q: DirectoryQuery) {
 
   // Without a search every member ranks alike: by name (byte order, the same on both databases), then id.
   let page = base.select(['p.id', 'p.full_name', 'p.pronouns', 'p.agency', 'p.job_title', 'p.region', 'p.expertise', 'p.ask_me_about', 'p.can_help_with', 'p.visibility'])
-  // The viewer's connections (a hashed subplan, read once) before everyone else.
-  if (q.knownFirst) page = page.orderBy(sql`p.id in (${connectionIds(q.viewerId, '')})`, 'desc')
+  // The viewer's connections (a hashed subplan, read once) before everyone else; without a search, see below.
+  if (q.knownFirst && search) page = page.orderBy(sql`p.id in (${connectionIds(q.viewerId, '')})`, 'desc')
   if (search) {
     page = page.orderBy(tsq
       ? sql`ts_rank_cd(p.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(p.full_name), ${search})`
@@ -129,6 +129,21 @@ export async function searchDirectory (db: Db, q: DirectoryQuery) {
   }
   const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
   const ordered = page.orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id').limit(q.limit).offset(q.offset)
+  if (!search && q.knownFirst) {
+    // Sorting the whole scope with connections first would read every member of it: instead, the connections
+    // (few) by name, then the others by name, each a page by the name index.
+    const known = sql<boolean>`p.id in (${connectionIds(q.viewerId, '')})`
+    const byName = <T extends typeof page>(x: T) => x.orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id')
+    const [knownTotal, total] = await Promise.all([
+      base.where(known).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
+      count()
+    ])
+    const first = q.offset < knownTotal ? await byName(page.where(known)).limit(q.limit).offset(q.offset).execute() : []
+    const rest = first.length < q.limit
+      ? await byName(page.where(sql<boolean>`not (${known})`)).limit(q.limit - first.length).offset(Math.max(0, q.offset - knownTotal)).execute()
+      : []
+    return { rows: [...first, ...rest], total }
+  }
   if (!search) {
     // A page by name walks the name index and stops after it: the count is a query of its own.
     const [rows, total] = await Promise.all([ordered.execute(), count()])
