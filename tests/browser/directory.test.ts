@@ -1,6 +1,6 @@
 import t from 'tap'
 import { skipWithoutChromium, startBrowserApp } from '../fixtures/browser.js'
-import { createCommunity, createMember } from '../fixtures/factories.js'
+import { createCommunity, createEvent, createMember, createRsvp } from '../fixtures/factories.js'
 
 t.test('the directory, a member page and the profile’s visibility choices in a real browser', { skip: skipWithoutChromium() }, async (t) => {
   const h = await startBrowserApp(t)
@@ -62,6 +62,12 @@ t.test('the directory, a member page and the profile’s visibility choices in a
   const main = (await page.locator('main').innerText()).replace(/\s+/g, ' ')
   t.match(main, 'People you haven’t met yet')
   t.match(main, 'Also works on CODIS; also works to FBI QAS.')
+  await h.checkBothWidths(page, t)
+  // The same on the page of an event both are going to.
+  const meetup = await createEvent(db, dna, { title: 'Triangle meetup' })
+  for (const m of [vera, john]) await createRsvp(db, meetup, m)
+  await page.goto(`/c/dna/events/${meetup.id}`)
+  t.match((await page.locator('main').innerText()).replace(/\s+/g, ' '), 'Among the others going')
   await h.checkBothWidths(page, t)
   h.assertEveryPageChecked(t)
 })
