@@ -22,6 +22,8 @@ import { Type, type Static } from 'typebox'
 import agendaRoutes from './agenda.js'
 import calendarRoutes from './calendar.js'
 import { paths } from '../../../lib/paths.js'
+// Issue 13: the member's personal QR code on in-person events they go to.
+import { metQrOf, showsCodeAtEvent } from '../../../domain/connections/qr.service.js'
 
 /** The events list's filters and page, as its filter form and page links send them (odd values are ignored). */
 const ListQuery = Type.Object({
@@ -131,6 +133,8 @@ export default async function eventRoutes (app: FastifyInstance) {
       ? { href: paths.call(request.community.slug, call.id), title: call.title, closes: dateTime(call.closes_at, call.time_zone) }
       : null
     const whoIsGoing = derived(page, 'going', () => app.renderFragment('/c/events/_going', { going: page.going, counts }))
+    const me = request.member!
+    const metQr = await showsCodeAtEvent(app.db, event, me.id, mine?.status ?? null) ? await metQrOf(app.db, app.site.publicUrl, me.id, me.full_name) : null
     return reply.page('c/events/show', {
       // The date too: every occurrence of a series has the same title.
       title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,
@@ -144,6 +148,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       captionsMissing: lacksCaptions(event),
       openCall,
       agendaHref: page.hasAgenda ? paths.agenda(request.community.slug, event.id) : null,
+      metQr,
       talk: talk && canOrganize ? { title: talk.title, href: paths.proposal(request.community.slug, talk.call_id, talk.id), placement: paths.orgaPlacement(request.community.slug, talk.call_id) } : null,
       ...extra
     }, status)
