@@ -14,9 +14,10 @@ import { requestEmailChange } from '../../domain/auth/email-change.service.js'
 import { EmailChangeForm, readEmailChangeForm } from '../../forms/email-change-form.js'
 import { memberDataExport } from '../../domain/members/export.service.js'
 import { FIELD_LABELS, LEVEL_LABELS, PROFILE_FIELDS, VISIBILITY_LEVELS } from '../../domain/members/visibility.js'
-// Issue 13 (who met whom): the personal QR code.
+// Issue 13 (who met whom): the personal QR code and introductions.
 import { metQrOf } from '../../domain/connections/qr.service.js'
 import profileQrRoutes from './qr.js'
+import profileIntroductionRoutes from './introductions.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]
 
@@ -34,6 +35,7 @@ export default async function profileRoutes (app: FastifyInstance) {
   app.post('/profile/email-address', { schema: { querystring: NoQuery, body: EmailChangeForm }, config: { form: true } }, askToChangeEmail)
   app.post('/profile/email', { schema: { querystring: NoQuery, body: MailPreferencesForm } }, saveEmailPreferences)
   await app.register(profileQrRoutes)
+  await app.register(profileIntroductionRoutes)
 
   const zoneOptions = [{ value: '', label: '- Each event’s own time zone only -' }, ...ALL_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]
   const profilePage = {
