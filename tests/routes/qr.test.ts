@@ -50,6 +50,8 @@ t.test('personal QR codes', async (t) => {
 
   await t.test('the event page shows the code for an in-person event the member goes to, not otherwise', async (t) => {
     const meetup = await createEvent(db, community, { title: 'Triangle meetup' })
+    // Under way: members check in at the door.
+    await db.updateTable('events').set({ starts_at: new Date(Date.now() - 3_600_000), ends_at: new Date(Date.now() + 3_600_000) }).where('id', '=', meetup.id).execute()
     const online = await createEvent(db, community, { title: 'Online brown-bag', kind: 'brown-bag' })
     let res = await asJane.get(`/c/dna/events/${meetup.id}`)
     t.notMatch(text(res.body), 'Your code for meeting people here', 'not going: no code')
@@ -61,6 +63,8 @@ t.test('personal QR codes', async (t) => {
     res = await asJane.get(`/c/dna/events/${online.id}`)
     t.notMatch(text(res.body), 'Your code for meeting people here', 'a brown-bag: no code')
     // Checked in without an answer (a walk-in) counts too.
+    res = await asRaj.get(`/c/dna/events/${meetup.id}`)
+    t.notMatch(text(res.body), 'Your code for meeting people here', 'not going, not checked in: no code')
     await checkIn(db, meetup, raj)
     res = await asRaj.get(`/c/dna/events/${meetup.id}`)
     t.match(text(res.body), 'Your code for meeting people here')

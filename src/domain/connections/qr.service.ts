@@ -36,17 +36,20 @@ export async function regenerateMetCode (db: Db, memberId: number): Promise<void
 
 /**
  * The member's QR code as an image (SVG, like an .ics file a format the domain writes) and the address it holds.
- * `publicUrl`: the site's PUBLIC_URL.
+ * `publicUrl`: the site's PUBLIC_URL; `known`: the code as the caller holds it (the cached member row on hot pages),
+ * read from the database when null.
  */
-export async function metQrOf (db: Db, publicUrl: string, memberId: number, fullName: string): Promise<{ svg: string, url: string }> {
-  const url = absoluteUrl(publicUrl, paths.met(await metCodeOf(db, memberId)))
+export async function metQrOf (db: Db, publicUrl: string, memberId: number, fullName: string, known: string | null = null): Promise<{ svg: string, url: string }> {
+  const url = absoluteUrl(publicUrl, paths.met(known ?? await metCodeOf(db, memberId)))
   return { svg: await qrSvg(url, `QR code of ${fullName}: scan it to say you met`), url }
 }
 
 /** Whether the event page shows the member their code: an in-person event they are going to or checked in at. */
-export async function showsCodeAtEvent (db: Db, event: { id: number, kind: EventKind }, memberId: number, rsvpStatus: string | null): Promise<boolean> {
+export async function showsCodeAtEvent (db: Db, event: { id: number, kind: EventKind, starts_at: Date }, memberId: number, rsvpStatus: string | null, now = new Date()): Promise<boolean> {
   if (!IN_PERSON_KINDS.includes(event.kind)) return false
-  return rsvpStatus === 'going' || await isCheckedIn(db, event.id, memberId)
+  if (rsvpStatus === 'going') return true
+  // Check-ins happen at the door: before the start there are none, and the page asks nothing more.
+  return event.starts_at <= now && await isCheckedIn(db, event.id, memberId)
 }
 
 /** What scanning a code shows the scanner. */

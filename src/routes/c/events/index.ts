@@ -134,7 +134,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       : null
     const whoIsGoing = derived(page, 'going', () => app.renderFragment('/c/events/_going', { going: page.going, counts }))
     const me = request.member!
-    const metQr = await showsCodeAtEvent(app.db, event, me.id, mine?.status ?? null) ? await metQrOf(app.db, app.site.publicUrl, me.id, me.full_name) : null
+    const metQr = await showsCodeAtEvent(app.db, event, me.id, mine?.status ?? null) ? await metQrOf(app.db, app.site.publicUrl, me.id, me.full_name, me.met_code) : null
     return reply.page('c/events/show', {
       // The date too: every occurrence of a series has the same title.
       title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,
