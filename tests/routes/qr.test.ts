@@ -33,6 +33,7 @@ t.test('personal QR codes', async (t) => {
   await signInAs(asRaj, raj)
   const asXena = new Client(app)
   await signInAs(asXena, xena)
+  const asOlive = async () => { const c = new Client(app); await signInAs(c, olive); return c }
 
   await t.test('the profile shows the code as an SVG with an accessible name, and the address below it', async (t) => {
     t.equal(await codeOf(db, jane), null, 'no code until it is needed')
@@ -151,6 +152,16 @@ t.test('personal QR codes', async (t) => {
     t.equal(stale.statusCode, 404)
     t.match(text(stale.body), 'This code is not valid any more')
     t.equal((await asRaj.get(`/met/${fresh}`)).statusCode, 200)
+  })
+
+  await t.test('a deactivated account\'s code is not valid', async (t) => {
+    await asOlive().then((c) => c.get('/profile'))
+    const code = (await codeOf(db, olive))!
+    await db.updateTable('members').set({ deactivated_at: new Date() }).where('id', '=', olive.id).execute()
+    const res = await asRaj.get(`/met/${code}`)
+    t.equal(res.statusCode, 404)
+    t.match(text(res.body), 'This code is not valid any more')
+    await db.updateTable('members').set({ deactivated_at: null }).where('id', '=', olive.id).execute()
   })
 
   await t.test('every POST needs the CSRF token', async (t) => {

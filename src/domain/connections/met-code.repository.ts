@@ -20,8 +20,10 @@ export async function replaceMetCode (db: Db, memberId: number, code: string): P
   await db.updateTable('members').set({ met_code: code }).where('id', '=', memberId).execute()
 }
 
+/** The member whose code this is; a deactivated account's code identifies nobody. */
 export async function findMemberByMetCode (db: Db, code: string) {
-  return db.selectFrom('members').select(['id', 'full_name', 'agency', 'visibility']).where('met_code', '=', code).executeTakeFirst()
+  return db.selectFrom('members').select(['id', 'full_name', 'agency', 'visibility']).where('met_code', '=', code)
+    .where('deactivated_at', 'is', null).executeTakeFirst()
 }
 
 /** Whether the two members belong (neither suspended) to one community. */

@@ -22,7 +22,7 @@ export default async function profileIntroductionRoutes (app: FastifyInstance) {
 
   async function showIntroductions (request: FastifyRequest, reply: FastifyReply) {
     const page = await introductionsPage(app.db, request.member!.id)
-    return reply.page('profile/introductions', { title: 'Your introductions', ...page })
+    return reply.page('profile/introductions', { title: 'Your introductions', ...page, zone: request.viewerZone ?? 'UTC' })
   }
 
   async function answer (request: FastifyRequest, reply: FastifyReply, choice: 'accept' | 'decline') {
