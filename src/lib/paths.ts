@@ -77,6 +77,19 @@ export const paths = {
   /** The signed-in member's own data, as a JSON download. */
   profileData: () => '/profile/data.json',
 
+  /** Who met whom (issue 13): a member's personal QR code leads here (GET: "I met …" confirm page; POST records it). */
+  met: (code: string) => `/met/${seg(code)}`,
+  /** The profile's QR code section (anchor). */
+  profileMetCodeSection: () => '/profile#met-code',
+  /** Replaces the member's QR code (POST). */
+  profileMetCode: () => '/profile/met-code',
+  /** Introducing a member to someone: the form, with the search for the other member (`q`). */
+  introduce: (memberId: Id, q?: string) => `/members/${seg(memberId)}/introduce${query({ q: q || undefined })}`,
+  /** The signed-in member's introductions: to them (accept, decline) and made by them. */
+  introductions: () => '/profile/introductions',
+  /** Accepts or declines an introduction (POST). */
+  introductionAnswer: (introductionId: Id, action: 'accept' | 'decline') => `/profile/introductions/${seg(introductionId)}/${action}`,
+
   /** A community's landing page. */
   community: (slug: string) => community(slug),
   /** Its upcoming events (`past` for the past ones), optionally with filters and a page cursor. */

@@ -14,6 +14,7 @@ import talkConfirmRoutes from './talk-confirm/index.js'
 import feedRoutes from './feeds/index.js'
 import inboundRoutes from './inbound/index.js'
 import devRoutes from './dev/index.js'
+import metRoutes from './met/index.js'
 
 /**
  * Every route folder, one encapsulated plugin each, laid out as the URLs are (see src/routes/README.md). A
@@ -35,4 +36,5 @@ export default async function routes (app: FastifyInstance) {
   await app.register(feedRoutes)
   await app.register(inboundRoutes)
   await app.register(devRoutes)
+  await app.register(metRoutes)
 }

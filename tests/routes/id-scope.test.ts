@@ -60,6 +60,12 @@ t.test('ids of another community reach nothing of it', async (t) => {
   const bSession = (await createSession(db, b.event!.id, { title: 'Beta opening session', why_this_matters: 'Beta session reasons' })).id
   b.secrets.push('Beta opening session', 'Beta session reasons')
   const bMembers = b.ids.members.map(String)
+  // Beta's organizer introduced two of beta's members (issue 13).
+  const bIntroduction = (await db.insertInto('introductions').values({
+    introduced_by: b.organizer.id, member_a: Math.min(b.members[0].id, b.members[1].id), member_b: Math.max(b.members[0].id, b.members[1].id),
+    community_id: b.community.id, note: 'Beta introduction note'
+  }).returning('id').executeTakeFirstOrThrow()).id
+  b.secrets.push('Beta introduction note')
   const bEvent = String(b.event!.id)
   const bEvents = b.ids.events.map(String)
 
@@ -146,6 +152,12 @@ t.test('ids of another community reach nothing of it', async (t) => {
     })),
     'GET /rsvp/done querystring.event': [{ send: () => organizer.get(`/rsvp/done?status=going&event=${bEvent}`), status: 200 }],
     'GET /members/:id params.id': bMembers.map((id) => ({ send: () => organizer.get(`/members/${id}`), status: 404 })),
+    // Issue 13: introducing a member of beta, or to one, and answering beta's introductions.
+    'GET /members/:id/introduce params.id': betaOrNone(bMembers, (id) => organizer.get(`/members/${id}/introduce?q=Beta`), 404),
+    'POST /members/:id/introduce params.id': betaOrNone(bMembers, (id) => organizer.post(`/members/${id}/introduce`, { other_id: String(a.members[0].id), note: 'Alpha note', q: '' }), 404),
+    'POST /members/:id/introduce body.other_id': betaOrNone(bMembers, (id) => organizer.post(`/members/${a.members[0].id}/introduce`, { other_id: id, note: 'Alpha note', q: 'Beta' }), 400),
+    'POST /profile/introductions/:id/accept params.id': betaOrNone([bIntroduction], (id) => organizer.post(`/profile/introductions/${id}/accept`), 404),
+    'POST /profile/introductions/:id/decline params.id': betaOrNone([bIntroduction], (id) => organizer.post(`/profile/introductions/${id}/decline`), 404),
     'POST /admin/admins/:id/remove params.id': [{ send: () => organizer.post(`/admin/admins/${w.otherAdmin.id}/remove`), status: 404 }],
     'GET /dev/mailbox/:id params.id': [{ send: () => organizer.get('/dev/mailbox/1'), status: 404 }],
     'GET /dev/mailbox/:id/invite.ics params.id': [{ send: () => organizer.get('/dev/mailbox/1/invite.ics'), status: 404 }],
@@ -424,6 +436,7 @@ t.test('ids of another community reach nothing of it', async (t) => {
       sessions: await db.selectFrom('agenda_sessions').selectAll().where('event_id', 'in', eventIds).orderBy('id').execute(),
       picks: await db.selectFrom('session_picks').selectAll().where('session_id', '=', bSession).orderBy('member_id').execute(),
       audit: await db.selectFrom('audit_entries').selectAll().where('community_id', '=', c).orderBy('id').execute(),
+      introductions: await db.selectFrom('introductions').selectAll().where('id', '=', bIntroduction).execute(),
       mail: await db.selectFrom('mail_messages').select(['to_address', 'subject']).where('to_address', 'like', '%.beta@lab.gov').orderBy('id').execute()
     }
   }

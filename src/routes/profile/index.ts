@@ -14,6 +14,10 @@ import { requestEmailChange } from '../../domain/auth/email-change.service.js'
 import { EmailChangeForm, readEmailChangeForm } from '../../forms/email-change-form.js'
 import { memberDataExport } from '../../domain/members/export.service.js'
 import { FIELD_LABELS, LEVEL_LABELS, PROFILE_FIELDS, VISIBILITY_LEVELS } from '../../domain/members/visibility.js'
+// Issue 13 (who met whom): the personal QR code and introductions.
+import { metQrOf } from '../../domain/connections/qr.service.js'
+import profileQrRoutes from './qr.js'
+import profileIntroductionRoutes from './introductions.js'
 
 const STATE_OPTIONS = [{ value: '', label: '- Choose -' }, ...US_STATES_AND_TERRITORIES.map((s) => ({ value: s, label: s }))]
 
@@ -30,6 +34,8 @@ export default async function profileRoutes (app: FastifyInstance) {
   app.post('/profile/delete', { schema: { querystring: NoQuery, body: DeleteAccountForm }, config: { form: true } }, deleteTheAccount)
   app.post('/profile/email-address', { schema: { querystring: NoQuery, body: EmailChangeForm }, config: { form: true } }, askToChangeEmail)
   app.post('/profile/email', { schema: { querystring: NoQuery, body: MailPreferencesForm } }, saveEmailPreferences)
+  await app.register(profileQrRoutes)
+  await app.register(profileIntroductionRoutes)
 
   const zoneOptions = [{ value: '', label: '- Each event’s own time zone only -' }, ...ALL_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]
   const profilePage = {
@@ -40,7 +46,8 @@ export default async function profileRoutes (app: FastifyInstance) {
 
   async function showProfile (request: FastifyRequest, reply: FastifyReply) {
     const calendarFeed = await feedLinks(app.db, app.site, request.member!)
-    return reply.page('profile/edit', { ...profilePage, values: profileFormValues(request.member!), calendarFeed, emailChange: { values: { new_email: '' }, errors: {} } })
+    const metQr = await metQrOf(app.db, app.site.publicUrl, request.member!.id, request.member!.full_name)
+    return reply.page('profile/edit', { ...profilePage, values: profileFormValues(request.member!), calendarFeed, metQr, emailChange: { values: { new_email: '' }, errors: {} } })
   }
 
   async function askToChangeEmail (request: FastifyRequest, reply: FastifyReply) {

@@ -22,6 +22,8 @@ import { Type, type Static } from 'typebox'
 import agendaRoutes from './agenda.js'
 import calendarRoutes from './calendar.js'
 import { paths } from '../../../lib/paths.js'
+// Issue 13: the member's personal QR code on in-person events they go to.
+import { metQrOf, showsCodeAtEvent } from '../../../domain/connections/qr.service.js'
 import { eventSuggestions } from '../../../domain/connections/suggestions.service.js'
 
 /** The events list's filters and page, as its filter form and page links send them (odd values are ignored). */
@@ -132,6 +134,8 @@ export default async function eventRoutes (app: FastifyInstance) {
       ? { href: paths.call(request.community.slug, call.id), title: call.title, closes: dateTime(call.closes_at, call.time_zone) }
       : null
     const whoIsGoing = derived(page, 'going', () => app.renderFragment('/c/events/_going', { going: page.going, counts }))
+    const me = request.member!
+    const metQr = await showsCodeAtEvent(app.db, event, me.id, mine?.status ?? null) ? await metQrOf(app.db, app.site.publicUrl, me.id, me.full_name, me.met_code) : null
     // "People you haven't met yet" among the others going, for a member going to an event still to come.
     const suggestions = mine?.status === 'going' && event.status === 'published' && event.starts_at > new Date()
       ? await eventSuggestions(app.db, request.member!, event.id)
@@ -150,6 +154,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       captionsMissing: lacksCaptions(event),
       openCall,
       agendaHref: page.hasAgenda ? paths.agenda(request.community.slug, event.id) : null,
+      metQr,
       talk: talk && canOrganize ? { title: talk.title, href: paths.proposal(request.community.slug, talk.call_id, talk.id), placement: paths.orgaPlacement(request.community.slug, talk.call_id) } : null,
       ...extra
     }, status)
