@@ -26,6 +26,7 @@ import { saveProposal, type ProposalInput } from '../domain/proposals/proposals.
 import { DEFAULT_FORMATS } from '../domain/proposals/templates.js'
 import { addCoachingNote, answerCoSpeaker, inviteCoSpeaker, inviteToPropose, startInvitedDraft } from '../domain/proposals/speakers.service.js'
 import { answerConfirmLink, confirmToken, decide, releaseDecisions } from '../domain/proposals/decisions.service.js'
+import { seedDemoConnections } from './demo-connections.js'
 import { seedDemoAgenda } from './demo-agenda.js'
 import { seedDemoSeriesCall } from './demo-placement.js'
 
@@ -452,6 +453,17 @@ async function createDemoEvents (trx: Db, communityId: number, spec: EventsSpec,
   await answerInTransaction(trx, { eventId: conference, memberId: crowd[12], choice: 'going', accessibilityNeeds: 'Live captions on the main stage, please.', dietaryNeeds: 'Vegetarian' }, now)
   await rsvpAll(trx, conference, crowd.slice(13, 16), 'maybe', now)
 
+  // Last year's conference, in person: who met whom there is part of the directory (src/cli/demo-connections.ts).
+  const lastYear = DateTime.fromJSDate(now, { zone: c.zone }).minus({ days: 255 })
+  const pastConference = await oneOff(trx, communityId, host, {
+    kind: 'conference', title: `${c.title} ${lastYear.year}`, summary: c.summary, whyItMatters: c.why, timeZone: c.zone,
+    startsAt: at(c.zone, -255, '09:00'), endsAt: at(c.zone, -254, '17:00'), venueName: c.venue, venueAddress: c.address,
+    venueRoom: 'Meeting rooms 201–205', region: c.region, capacity: 150
+  })
+  await setHosts(trx, pastConference, [host, coHost])
+  await rsvpAll(trx, pastConference, [host, coHost, ...crowd.slice(0, 14)], 'going', at(c.zone, -290, '09:00'))
+  await checkInGoing(trx, communityId, pastConference, coHost)
+
   await createCalendarDemo(trx, communityId, { host, crowd, slug, ideaLabSeriesId: ideaLab.series.id, conference, at, now })
 }
 
@@ -744,6 +756,7 @@ export async function seedDemo (app: FastifyInstance): Promise<DemoLinks> {
   await seedDemoDecisions(app)
   await seedDemoAgenda(app)
   await seedDemoSeriesCall(app)
+  await seedDemoConnections(app)
   return {
     organizer: await signInLink(app, DEMO.organizer.email),
     member: await signInLink(app, DEMO.member.email),

@@ -9,7 +9,7 @@ import { Client, createTestApp, PUBLIC_URL, testConfig, text } from '../fixtures
 import { signInAs } from '../fixtures/factories.js'
 
 async function counts (app: Client['app']) {
-  const n = async (table: 'members' | 'communities' | 'memberships' | 'coordinator_terms' | 'join_requests' | 'series' | 'events' | 'event_hosts' | 'rsvps' | 'check_ins' | 'calls' | 'proposals' | 'talk_templates') =>
+  const n = async (table: 'members' | 'communities' | 'memberships' | 'coordinator_terms' | 'join_requests' | 'series' | 'events' | 'event_hosts' | 'rsvps' | 'check_ins' | 'calls' | 'proposals' | 'talk_templates' | 'connections' | 'introductions' | 'met_marks') =>
     Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
   return {
     members: await n('members'),
@@ -24,7 +24,10 @@ async function counts (app: Client['app']) {
     checkIns: await n('check_ins'),
     calls: await n('calls'),
     proposals: await n('proposals'),
-    templates: await n('talk_templates')
+    templates: await n('talk_templates'),
+    connections: await n('connections'),
+    introductions: await n('introductions'),
+    marks: await n('met_marks')
   }
 }
 
@@ -339,6 +342,36 @@ t.test('demo data', async (t) => {
     const released = await app.db.selectFrom('proposals').select('id').where('decision_mailed_at', 'is not', null).execute()
     t.ok(released.length >= 3, `${released.length} released decisions (the conference's three and the brown-bag call's)`)
     t.equal(sent.length, released.length, 'one mail per released decision')
+  })
+
+  t.test('who met whom: connections from past meetups and last year’s conference, introductions, suggestions, QR codes', async (t) => {
+    const byEvent = await app.db.selectFrom('connections').innerJoin('events', 'events.id', 'connections.event_id')
+      .select(['events.kind', 'events.title']).select((eb) => eb.fn.countAll<number>().as('n')).groupBy(['events.kind', 'events.title']).execute()
+    t.ok(byEvent.some((r) => r.kind === 'meetup' && Number(r.n) >= 5), 'connections made at a past meetup')
+    t.ok(byEvent.some((r) => r.kind === 'conference' && Number(r.n) >= 10), 'connections made at last year’s conference')
+    for (const r of byEvent) t.not(r.kind, 'brown-bag', 'none from an online brown-bag')
+    const member = await app.db.selectFrom('members').selectAll().where('email', '=', DEMO.member.email).executeTakeFirstOrThrow()
+    const organizer = await app.db.selectFrom('members').selectAll().where('email', '=', DEMO.organizer.email).executeTakeFirstOrThrow()
+    const m = new Client(app)
+    await signInAs(m, member)
+    // A pending introduction for the demo member, from the organizer, the other side has accepted.
+    const intros = text((await m.get('/profile/introductions')).body)
+    t.match(intros, 'Priya Patel')
+    t.match(intros, DEMO.organizer.name)
+    t.match(intros, /Accept/)
+    // Suggestions that explain themselves.
+    const directory = text((await m.get('/members')).body)
+    t.match(directory, /People you haven.t met yet/)
+    t.match(directory, /also going to Forensic DNA Analysts annual conference|can help with what you.re looking for/i)
+    // The demo member's own page lists connections made at the meetup.
+    const own = text((await m.get(`/members/${member.id}`)).body)
+    t.match(own, /Connections/)
+    // The organizer's QR code works for the demo member: a confirm page, and the POST connects nobody yet.
+    const code = (await app.db.selectFrom('members').select('met_code').where('id', '=', organizer.id).executeTakeFirstOrThrow()).met_code
+    t.ok(code, 'the organizer has a QR code')
+    const confirm = await m.get(`/met/${code}`)
+    t.equal(confirm.statusCode, 200)
+    t.match(text(confirm.body), `I met ${DEMO.organizer.name}`)
   })
 
   t.test('running it again adds nothing and gives fresh links that work', async (t) => {
