@@ -21,7 +21,9 @@ import { readRsvpForm, RsvpForm } from '../../../forms/rsvp-form.js'
 import { Type, type Static } from 'typebox'
 import agendaRoutes from './agenda.js'
 import calendarRoutes from './calendar.js'
+import metRoutes from './met.js'
 import { paths } from '../../../lib/paths.js'
+import { isInPerson, metAccess } from '../../../domain/connections/met.service.js'
 
 /** The events list's filters and page, as its filter form and page links send them (odd values are ignored). */
 const ListQuery = Type.Object({
@@ -59,6 +61,7 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   await app.register(calendarRoutes)
   await app.register(agendaRoutes)
+  await app.register(metRoutes)
 
   async function listEventsPage (request: FastifyRequest, reply: FastifyReply) {
     const q = request.query as Static<typeof ListQuery>
@@ -131,6 +134,8 @@ export default async function eventRoutes (app: FastifyInstance) {
       ? { href: paths.call(request.community.slug, call.id), title: call.title, closes: dateTime(call.closes_at, call.time_zone) }
       : null
     const whoIsGoing = derived(page, 'going', () => app.renderFragment('/c/events/_going', { going: page.going, counts }))
+    // "Who did you meet?" for members checked in at an in-person event (one query, and only for those events).
+    const metHref = isInPerson(event) && await metAccess(app.db, event, request.member!.id) === 'ok' ? paths.eventMet(request.community.slug, event.id) : null
     return reply.page('c/events/show', {
       // The date too: every occurrence of a series has the same title.
       title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,
@@ -141,6 +146,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       canOrganize,
       about,
       whoIsGoing,
+      metHref,
       captionsMissing: lacksCaptions(event),
       openCall,
       agendaHref: page.hasAgenda ? paths.agenda(request.community.slug, event.id) : null,
