@@ -135,6 +135,16 @@ export async function eventConnectionCounts (db: Db, eventId: number): Promise<{
   return { total: Number(row.total), acrossAgencies: Number(row.across) }
 }
 
+/** How many connections the member made at the community's events (what leaving it removes). */
+export async function countConnectionsAtCommunity (db: Db, communityId: number, memberId: number): Promise<number> {
+  const row = await db.selectFrom('connections').innerJoin('events', 'events.id', 'connections.event_id')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('events.community_id', '=', communityId)
+    .where((eb) => eb.or([eb('connections.member_a', '=', memberId), eb('connections.member_b', '=', memberId)]))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
 /**
  * Leaving a community: the member's connections made at its events, and the marks said there (theirs and
  * towards them), are deleted. Returns how many connections went.

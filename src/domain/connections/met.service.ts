@@ -2,9 +2,10 @@ import { DateTime } from 'luxon'
 import type { Db, Event } from '../../db/database.js'
 import { readVisibility, shownFields } from '../members/visibility.js'
 import { connectedAmong, findMark, listConnectionsOf, lockPair } from './connections.repository.js'
-import { recordMet, type MetOutcome } from './connections.service.js'
+import { areConnected, recordMet, removeConnection, type MetOutcome } from './connections.service.js'
+import { findMemberById } from '../members/members.repository.js'
 import {
-  checkedInMember, checkedInOthers, communityIdsOf, eventCommunities, connectionBetween, declineMark, marksAround, sharingACommunity, waitingConfirmations
+  checkedInMember, checkedInOthers, communityIdsOf, eventCommunities, eventConnectionCounts, connectionBetween, declineMark, marksAround, sharingACommunity, waitingConfirmations
 } from './met.repository.js'
 
 /*
@@ -186,4 +187,27 @@ export async function confirmationsFor (db: Db, memberId: number): Promise<Waiti
       how: howMet(r, r.event_id === null ? null : eventsCommunity.get(r.event_id) ?? null, communities, new Set())
     }
   })
+}
+
+/** The member the viewer is connected with (for the "Remove your connection" page), or null when they are not connected. */
+export async function connectedMember (db: Db, viewerId: number, memberId: number): Promise<{ id: number, full_name: string } | null> {
+  if (!await areConnected(db, viewerId, memberId)) return null
+  const m = await findMemberById(db, memberId)
+  return m ? { id: m.id, full_name: m.full_name } : null
+}
+
+/** Removes the viewer's connection with `memberId` (in the caller's transaction); false when they were not connected. */
+export async function removeConnectionWith (trx: Db, viewerId: number, memberId: number): Promise<boolean> {
+  if (viewerId === memberId || !await areConnected(trx, viewerId, memberId)) return false
+  return removeConnection(trx, viewerId, memberId)
+}
+
+/**
+ * For the event's organizers: connections made at this in-person event, and the share (whole per cent) joining
+ * two members of different agencies. Null for an event people do not meet at in person.
+ */
+export async function connectionsMadeAt (db: Db, event: Pick<Event, 'id' | 'kind'>): Promise<{ total: number, acrossAgencies: number, acrossShare: number | null } | null> {
+  if (!isInPerson(event)) return null
+  const { total, acrossAgencies } = await eventConnectionCounts(db, event.id)
+  return { total, acrossAgencies, acrossShare: total ? Math.round(100 * acrossAgencies / total) : null }
 }

@@ -7,6 +7,7 @@ import { notFound } from '../../lib/errors.js'
 import { idParam } from '../../lib/http.js'
 import { paths } from '../../lib/paths.js'
 import { IdParams, NoQuery, pageRoute } from '../../lib/schema.js'
+import connectionRoutes from './connection.js'
 
 /** The site-wide directory (signed-in members), and member pages for members who share a community with the member shown. */
 export default async function memberRoutes (app: FastifyInstance) {
@@ -14,6 +15,7 @@ export default async function memberRoutes (app: FastifyInstance) {
   app.get('/members', { ...pageRoute(NoQuery, DirectoryQuery), preHandler: app.requireMember }, showDirectory)
   // To anyone who does not share a community with the member, the page does not exist (404, not 403).
   app.get('/members/:id', { schema: { params: IdParams, querystring: NoQuery } }, showMember)
+  await app.register(connectionRoutes)
 
   async function showDirectory (request: FastifyRequest, reply: FastifyReply) {
     const { filters, page, errors } = readDirectoryQuery(request.query)
