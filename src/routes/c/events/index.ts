@@ -134,8 +134,12 @@ export default async function eventRoutes (app: FastifyInstance) {
       ? { href: paths.call(request.community.slug, call.id), title: call.title, closes: dateTime(call.closes_at, call.time_zone) }
       : null
     const whoIsGoing = derived(page, 'going', () => app.renderFragment('/c/events/_going', { going: page.going, counts }))
-    // "Who did you meet?" for members checked in at an in-person event (one query, and only for those events).
-    const metHref = isInPerson(event) && await metAccess(app.db, event, request.member!.id) === 'ok' ? paths.eventMet(request.community.slug, event.id) : null
+    // "Who did you meet?" for members checked in at an in-person event: one query, only once its doors may be open
+    // (check-in starts at most two hours before), so the pages of upcoming events stay served from the cache alone.
+    const doorsOpen = event.starts_at.getTime() - 2 * 3_600_000 <= Date.now()
+    const metHref = isInPerson(event) && doorsOpen && await metAccess(app.db, event, request.member!.id) === 'ok'
+      ? paths.eventMet(request.community.slug, event.id)
+      : null
     return reply.page('c/events/show', {
       // The date too: every occurrence of a series has the same title.
       title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,
