@@ -288,3 +288,23 @@ t.test('removing a connection: a confirm step, then gone; either side', async (t
   t.equal((await asAnn.post(`/members/${bob.id}/connection/remove`)).statusCode, 404, 'already gone')
   t.match(text((await asAnn.get(`/c/dna/events/${meetup.id}/met`)).body), 'Bob Bench , Department of Examples I met them', 'they can say so again later')
 })
+
+t.test('a long list of those checked in is paged', async (t) => {
+  const { app } = await createTestApp(t)
+  const db = app.db
+  const olive = await createMember(db, { full_name: 'Olive Organizer' })
+  const people = []
+  for (let i = 0; i < 30; i++) people.push(await createMember(db, { full_name: `Person ${String(i).padStart(2, '0')}` }))
+  const dna = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: olive, members: people })
+  const conference = await createEvent(db, dna, { title: 'Annual conference', kind: 'conference', startsAt: new Date(Date.now() - 3 * HOUR) })
+  await checkIn(db, conference, ...people)
+  const c = await client(app, people[0])
+  const first = text((await c.get(`/c/dna/events/${conference.id}/met`)).body)
+  t.match(first, 'Person 25')
+  t.notMatch(first, 'Person 26', '25 others on the first page (by name)')
+  t.match(first, 'Page 1 of 2')
+  const second = await c.get(`/c/dna/events/${conference.id}/met?page=2`)
+  t.match(text(second.body), 'Person 26 , Department of Examples I met them')
+  t.match(text(second.body), 'Person 29')
+  t.equal((await c.get(`/c/dna/events/${conference.id}/met?page=x`)).statusCode, 400, 'a page that is not a number: 400')
+})
