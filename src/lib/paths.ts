@@ -70,6 +70,12 @@ export const paths = {
   deleteAccount: () => '/profile/delete',
   /** The signed-in member's events: upcoming and past, with their answers. */
   myEvents: () => '/profile/events',
+  /** Removing the connection with a member (GET: confirm; POST: remove). */
+  removeConnection: (memberId: Id) => `/members/${seg(memberId)}/connection/remove`,
+  /** Confirming that the member met someone who says so, or that they did not (POST, from the profile). */
+  confirmMet: (memberId: Id, answer: 'confirm' | 'decline') => `/profile/met/${seg(memberId)}/${answer}`,
+  /** The profile's "People who say they met you" section (anchor). */
+  profileMet: () => '/profile#met',
   /** A member's public profile. */
   member: (memberId: Id) => `/members/${seg(memberId)}`,
   /** The directory of every community the signed-in member belongs to (search, filters, page). */
@@ -100,6 +106,9 @@ export const paths = {
   eventRsvp: (slug: string, eventId: Id) => `${community(slug)}/events/${seg(eventId)}/rsvp`,
   /** Revokes the member's RSVP links for the event (POST). */
   eventRevokeRsvpLinks: (slug: string, eventId: Id) => `${community(slug)}/events/${seg(eventId)}/rsvp-links/revoke`,
+  /** "Who did you meet?" at an in-person event (GET: the other attendees checked in, searchable; POST: "I met them"). */
+  eventMet: (slug: string, eventId: Id, q: { q?: string, page?: number } = {}) =>
+    `${community(slug)}/events/${seg(eventId)}/met${query({ q: q.q || undefined, page: q.page && q.page > 1 ? q.page : undefined })}`,
   /** The event as a calendar file. */
   eventIcs: (slug: string, eventId: Id) => `${community(slug)}/events/${seg(eventId)}/event.ics`,
   /** "Add to calendar" in a web calendar: google, outlook (work or school) or outlook-com. */

@@ -58,6 +58,8 @@ t.test('ids of another community reach nothing of it', async (t) => {
   // A published agenda session on each community's event (the agenda's member pages take session ids).
   const aSession = (await createSession(db, a.event!.id, { title: 'Alpha opening session' })).id
   const bSession = (await createSession(db, b.event!.id, { title: 'Beta opening session', why_this_matters: 'Beta session reasons' })).id
+  // Alpha's organizer was checked in at alpha's meetup ("Who did you meet?" is theirs to use there).
+  await db.insertInto('check_ins').values({ event_id: a.event!.id, member_id: a.organizer.id }).execute()
   b.secrets.push('Beta opening session', 'Beta session reasons')
   const bMembers = b.ids.members.map(String)
   // Beta's organizer introduced two of beta's members (issue 13).
@@ -158,6 +160,13 @@ t.test('ids of another community reach nothing of it', async (t) => {
     'POST /members/:id/introduce body.other_id': betaOrNone(bMembers, (id) => organizer.post(`/members/${a.members[0].id}/introduce`, { other_id: id, note: 'Alpha note', q: 'Beta' }), 400),
     'POST /profile/introductions/:id/accept params.id': betaOrNone([bIntroduction], (id) => organizer.post(`/profile/introductions/${id}/accept`), 404),
     'POST /profile/introductions/:id/decline params.id': betaOrNone([bIntroduction], (id) => organizer.post(`/profile/introductions/${id}/decline`), 404),
+    // "Who did you meet?" at alpha's meetup, where alpha's organizer was checked in: beta's members were not (400, unnamed).
+    'POST /c/:slug/events/:id/met body.member_id': betaOrNone(bMembers, (id) => organizer.post(`${A}/events/${aEvent}/met`, { member_id: id }), 400),
+    // Connections: nobody of beta is connected with alpha's organizer (404), nor says they met them (400, the profile re-shown).
+    'GET /members/:id/connection/remove params.id': bMembers.map((id) => ({ send: () => organizer.get(`/members/${id}/connection/remove`), status: 404 })),
+    'POST /members/:id/connection/remove params.id': bMembers.map((id) => ({ send: () => organizer.post(`/members/${id}/connection/remove`), status: 404 })),
+    'POST /profile/met/:id/confirm params.id': bMembers.map((id) => ({ send: () => organizer.post(`/profile/met/${id}/confirm`), status: 400 })),
+    'POST /profile/met/:id/decline params.id': bMembers.map((id) => ({ send: () => organizer.post(`/profile/met/${id}/decline`), status: 400 })),
     'POST /admin/admins/:id/remove params.id': [{ send: () => organizer.post(`/admin/admins/${w.otherAdmin.id}/remove`), status: 404 }],
     'GET /dev/mailbox/:id params.id': [{ send: () => organizer.get('/dev/mailbox/1'), status: 404 }],
     'GET /dev/mailbox/:id/invite.ics params.id': [{ send: () => organizer.get('/dev/mailbox/1/invite.ics'), status: 404 }],
@@ -390,7 +399,8 @@ t.test('ids of another community reach nothing of it', async (t) => {
     ['POST', '/c/:slug/orga/events/:id/invite', { who: 'going' }], ['GET', '/c/:slug/orga/events/:id/message'],
     ['POST', '/c/:slug/orga/events/:id/message', messageFields], ['POST', '/c/:slug/orga/events/:id/delete'],
     ['GET', '/c/:slug/events/:id/agenda'], ['GET', '/c/:slug/events/:id/agenda/mine.ics'],
-    ['GET', '/c/:slug/orga/events/:id/agenda'], ['POST', '/c/:slug/orga/events/:id/agenda', sessionFields], ['POST', '/c/:slug/orga/events/:id/agenda/publish']
+    ['GET', '/c/:slug/orga/events/:id/agenda'], ['POST', '/c/:slug/orga/events/:id/agenda', sessionFields], ['POST', '/c/:slug/orga/events/:id/agenda/publish'],
+    ['GET', '/c/:slug/events/:id/met'], ['POST', '/c/:slug/events/:id/met', { member_id: String(a.members[0].id) }]
   ]
   for (const [method, url, fields] of eventPages) {
     table[`${method} ${url} params.id`] = [...bEvents, String(NONE)].map((id) => ({

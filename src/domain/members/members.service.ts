@@ -4,6 +4,8 @@ import { eventsAttended } from './export.repository.js'
 import { areConnected } from '../connections/connections.service.js'
 import { connectionsAmong } from '../connections/relations.repository.js'
 import { shortDate } from '../../lib/format.js'
+import { connectionsShownTo, connectionWith } from '../connections/met.service.js'
+import { talksGiven } from '../proposals/talks-given.repository.js'
 import { readVisibility, shownFields, type ProfileField, type Visibility } from './visibility.js'
 
 export async function markEmailVerified (db: Db, memberId: number): Promise<void> {
@@ -81,6 +83,12 @@ export async function memberPageFor (db: Db, viewer: Member | null, memberId: nu
   // Site admins see all of the member's communities; everyone else the ones they share.
   const communities = !seen.has('communities') ? [] : viewer.is_admin && !isSelf ? await communitiesOf(db, member.id, null) : shared
   const events = seen.has('events_attended') ? await eventsAttended(db, member.id, isSelf || viewer.is_admin ? null : viewer.id) : []
+  // Connections: only people who share a community with the viewer are listed (the others are not named at all).
+  const [connections, talks, connection] = await Promise.all([
+    seen.has('connections') ? connectionsShownTo(db, member.id, viewer.id) : [],
+    seen.has('talks_given') ? talksGiven(db, member.id, isSelf || viewer.is_admin ? null : viewer.id) : [],
+    connected ? connectionWith(db, viewer.id, member.id) : null
+  ])
   const show = <T>(f: ProfileField, v: T): T | null => seen.has(f) ? v : null
   const profile = {
     id: member.id,
@@ -96,7 +104,7 @@ export async function memberPageFor (db: Db, viewer: Member | null, memberId: nu
     looking_for: show('looking_for', member.looking_for),
     bio: show('bio', member.bio)
   }
-  return { profile, communities, events, shows: seen, connected, visibility: isSelf ? visibility : null, sharedOnly: !isSelf && !viewer.is_admin }
+  return { profile, communities, events, connections, talks, connection, shows: seen, connected, visibility: isSelf ? visibility : null, sharedOnly: !isSelf && !viewer.is_admin }
 }
 
 export const DIRECTORY_PAGE_SIZE = 25

@@ -5,6 +5,7 @@ import { endTerm } from '../communities/organizers.service.js'
 import { withdrawUpcomingAnswers } from '../rsvps/rsvps.service.js'
 import { openAnswers } from '../rsvps/rsvps.repository.js'
 import { deleteMembership } from './memberships.repository.js'
+import { countConnectionsAtCommunity, deleteConnectionsAtCommunity } from '../connections/met.repository.js'
 
 /*
  * Leaving a community. What the member answered to its events that have not ended (going, maybe, waitlisted) is
@@ -12,6 +13,8 @@ import { deleteMembership } from './memberships.repository.js'
  * calendar reconciler mails what the calendars need (the leaver's invite taken off, the promoted member's invite).
  * An organizer's term ends with leaving — one step, not two — unless they are the community's only current
  * organizer: a community always keeps one, so they hand over first (organizers.service.ts, endTerm).
+ * Connections made at the community's events (and "met" marks said there) go too: the member page would
+ * otherwise keep naming an event and people of a community they no longer belong to.
  */
 
 /** Why leaving was refused (the transaction is rolled back). */
@@ -22,6 +25,8 @@ export interface LeavePreview {
   answers: Array<{ id: number, title: string, starts_at: Date, time_zone: string, status: string }>
   /** Organizer terms that leaving ends. */
   terms: Array<{ id: number, starts_on: string, ends_on: string | null }>
+  /** How many connections made at the community's events leaving removes. */
+  connections: number
   /** Why they cannot leave yet (the only current organizer), or null. */
   refusal: string | null
 }
@@ -36,18 +41,20 @@ export function onlyOrganizerMessage (communityName: string, then: Departure = '
 
 /** What leaving the community would do, for the confirmation page. */
 export async function leavePreview (db: Db, communityId: number, communityName: string, memberId: number, now = new Date()): Promise<LeavePreview> {
-  const [answers, terms, organizers] = await Promise.all([
+  const [answers, terms, organizers, connections] = await Promise.all([
     openAnswers(db, memberId, communityId, now),
     termsNotEnded(db, memberId, communityId),
-    listCurrentOrganizers(db, communityId)
+    listCurrentOrganizers(db, communityId),
+    countConnectionsAtCommunity(db, communityId, memberId)
   ])
   const only = organizers.length === 1 && organizers[0].id === memberId
-  return { answers, terms, refusal: only ? onlyOrganizerMessage(communityName) : null }
+  return { answers, terms, connections, refusal: only ? onlyOrganizerMessage(communityName) : null }
 }
 
 /**
  * Leaves the community inside the caller's transaction: ends the member's organizer terms there, withdraws their
- * open answers (waitlist promotion and calendar mail follow as for any "can't go"), and ends the membership.
+ * open answers (waitlist promotion and calendar mail follow as for any "can't go"), removes the connections made
+ * at its events, and ends the membership.
  * Throws LeaveRefused (roll back) when they are its only current organizer. Returns how many answers were withdrawn.
  */
 export async function leaveInTransaction (trx: Db, community: { id: number, name: string }, memberId: number, now = new Date(),
@@ -58,6 +65,7 @@ export async function leaveInTransaction (trx: Db, community: { id: number, name
     if (!ended.ok) throw new LeaveRefused(ended.status === 409 ? onlyOrganizerMessage(community.name, then) : ended.message)
   }
   const withdrawn = await withdrawUpcomingAnswers(trx, community.id, memberId, now)
+  await deleteConnectionsAtCommunity(trx, community.id, memberId)
   await deleteMembership(trx, community.id, memberId)
   return withdrawn
 }

@@ -7,6 +7,7 @@ import type { Mailer } from '../../domain/mail/mailer.js'
 import { materialiseAllSeries } from '../../domain/series/series.service.js'
 import { CONFIRM_REMINDERS_CRON, CONFIRM_REMINDERS_JOB, sendConfirmReminders } from '../../domain/proposals/decisions.service.js'
 import { deleteExpired } from '../../domain/site/site.repository.js'
+import { MET_PROMPT_CRON, MET_PROMPT_JOB, sendMetPrompts } from '../../domain/connections/met-prompt.service.js'
 
 /** Daily: roll every series' horizon forward, so a series always has its occurrences ~12 months ahead. */
 export const SERIES_HORIZON_JOB = 'series.extend-horizon'
@@ -46,6 +47,14 @@ export function confirmRemindersHandler (db: Kysely<Database>, log: Logger, mail
   }
 }
 
+/** Hourly: "Who did you meet at …?" to those checked in at in-person events that have ended, once per event. */
+export function metPromptHandler (db: Kysely<Database>, log: Logger, mailer: Mailer) {
+  return async (): Promise<void> => {
+    const sent = await sendMetPrompts(db, mailer)
+    if (sent) log.info({ sent }, 'who did you meet mail')
+  }
+}
+
 export function registerSchedules (queue: JobQueue, db: Kysely<Database>, log: Logger, mailer: Mailer): void {
   void queue.work(SERIES_HORIZON_JOB, seriesHorizonHandler(db, log), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
   void queue.schedule(SERIES_HORIZON_JOB, SERIES_HORIZON_CRON)
@@ -53,6 +62,8 @@ export function registerSchedules (queue: JobQueue, db: Kysely<Database>, log: L
   void queue.schedule(HOUSEKEEPING_JOB, HOUSEKEEPING_CRON)
   void queue.work(CONFIRM_REMINDERS_JOB, confirmRemindersHandler(db, log, mailer), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
   void queue.schedule(CONFIRM_REMINDERS_JOB, CONFIRM_REMINDERS_CRON)
+  void queue.work(MET_PROMPT_JOB, metPromptHandler(db, log, mailer), { policy: 'stately', retryLimit: 1, pollingIntervalSeconds: 60 })
+  void queue.schedule(MET_PROMPT_JOB, MET_PROMPT_CRON)
 }
 
 /** Scheduled jobs of the app (cron, UTC): they run in the worker process only (see plugins/app/queue.ts). */

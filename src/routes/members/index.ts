@@ -10,6 +10,7 @@ import { paths } from '../../lib/paths.js'
 import { IdParams, NoQuery, pageRoute } from '../../lib/schema.js'
 // Issue 13: introducing a member to someone.
 import introduceRoutes from './introductions.js'
+import connectionRoutes from './connection.js'
 
 /** The site-wide directory (signed-in members), and member pages for members who share a community with the member shown. */
 export default async function memberRoutes (app: FastifyInstance) {
@@ -18,6 +19,7 @@ export default async function memberRoutes (app: FastifyInstance) {
   // To anyone who does not share a community with the member, the page does not exist (404, not 403).
   app.get('/members/:id', { schema: { params: IdParams, querystring: NoQuery } }, showMember)
   await app.register(introduceRoutes)
+  await app.register(connectionRoutes)
 
   async function showDirectory (request: FastifyRequest, reply: FastifyReply) {
     const { filters, page, errors } = readDirectoryQuery(request.query)

@@ -3,7 +3,8 @@ import { saveMailPreferences, saveProfile } from '../../domain/members/members.s
 import { MailPreferencesForm, readMailPreferencesForm } from '../../forms/mail-preferences-form.js'
 import { US_STATES_AND_TERRITORIES } from '../../domain/members/regions.js'
 import { PROFILE_LIMITS, ProfileForm, profileFormValues, readProfileForm } from '../../forms/profile-form.js'
-import { buttonForm, NoQuery } from '../../lib/schema.js'
+import { buttonForm, IdParams, NoQuery } from '../../lib/schema.js'
+import { idParam } from '../../lib/http.js'
 import { ALL_ZONES } from '../../lib/time-zones.js'
 import { feedLinks, regenerateFeed } from '../../domain/calendar/feeds.js'
 import { paths } from '../../lib/paths.js'
@@ -13,6 +14,7 @@ import { DeleteAccountForm, readDeleteAccountForm } from '../../forms/delete-acc
 import { requestEmailChange } from '../../domain/auth/email-change.service.js'
 import { EmailChangeForm, readEmailChangeForm } from '../../forms/email-change-form.js'
 import { memberDataExport } from '../../domain/members/export.service.js'
+import { confirmationsFor, confirmMet, declineMet } from '../../domain/connections/met.service.js'
 import { FIELD_LABELS, LEVEL_LABELS, PROFILE_FIELDS, VISIBILITY_LEVELS } from '../../domain/members/visibility.js'
 // Issue 13 (who met whom): the personal QR code and introductions.
 import { metQrOf } from '../../domain/connections/qr.service.js'
@@ -36,6 +38,9 @@ export default async function profileRoutes (app: FastifyInstance) {
   app.post('/profile/email', { schema: { querystring: NoQuery, body: MailPreferencesForm } }, saveEmailPreferences)
   await app.register(profileQrRoutes)
   await app.register(profileIntroductionRoutes)
+  // "People who say they met you": confirm (connected), or "not someone I met" (their mark goes; never suggested).
+  app.post('/profile/met/:id/confirm', { schema: { params: IdParams, querystring: NoQuery, body: buttonForm } }, confirmTheyMet)
+  app.post('/profile/met/:id/decline', { schema: { params: IdParams, querystring: NoQuery, body: buttonForm } }, declineTheyMet)
 
   const zoneOptions = [{ value: '', label: '- Each event’s own time zone only -' }, ...ALL_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]
   const profilePage = {
@@ -47,7 +52,8 @@ export default async function profileRoutes (app: FastifyInstance) {
   async function showProfile (request: FastifyRequest, reply: FastifyReply) {
     const calendarFeed = await feedLinks(app.db, app.site, request.member!)
     const metQr = await metQrOf(app.db, app.site.publicUrl, request.member!.id, request.member!.full_name)
-    return reply.page('profile/edit', { ...profilePage, values: profileFormValues(request.member!), calendarFeed, metQr, emailChange: { values: { new_email: '' }, errors: {} } })
+    const confirmations = await confirmationsFor(app.db, request.member!.id)
+    return reply.page('profile/edit', { ...profilePage, values: profileFormValues(request.member!), calendarFeed, metQr, confirmations, emailChange: { values: { new_email: '' }, errors: {} } })
   }
 
   async function askToChangeEmail (request: FastifyRequest, reply: FastifyReply) {
@@ -56,7 +62,8 @@ export default async function profileRoutes (app: FastifyInstance) {
     if (!outcome?.ok) {
       const errors = outcome ? { new_email: outcome.message } : form.errors
       const calendarFeed = await feedLinks(app.db, app.site, request.member!)
-      return reply.page('profile/edit', { ...profilePage, values: profileFormValues(request.member!), calendarFeed, emailChange: { values: form.values, errors } }, 400)
+      const confirmations = await confirmationsFor(app.db, request.member!.id)
+      return reply.page('profile/edit', { ...profilePage, values: profileFormValues(request.member!), calendarFeed, confirmations, emailChange: { values: form.values, errors } }, 400)
     }
     return reply.flash(`We sent a link to ${form.email}. Open it within a day to confirm the new address; until then Convene keeps using ${request.member!.email}.`)
       .redirect(paths.profileAccount(), 303)
@@ -66,7 +73,8 @@ export default async function profileRoutes (app: FastifyInstance) {
     const form = readProfileForm(request.body)
     if (!form.input) {
       const calendarFeed = await feedLinks(app.db, app.site, request.member!)
-      return reply.page('profile/edit', { ...profilePage, values: form.values, errors: form.errors, calendarFeed, emailChange: { values: { new_email: '' }, errors: {} } }, 400)
+      const confirmations = await confirmationsFor(app.db, request.member!.id)
+      return reply.page('profile/edit', { ...profilePage, values: form.values, errors: form.errors, calendarFeed, confirmations, emailChange: { values: { new_email: '' }, errors: {} } }, 400)
     }
     await saveProfile(app.db, request.member!.id, form.input)
     return reply.flash('Your profile is saved.').redirect(paths.member(request.member!.id), 303)
@@ -116,5 +124,28 @@ export default async function profileRoutes (app: FastifyInstance) {
     await regenerateFeed(app.db, request.member!.id)
     return reply.flash('Your calendar feeds have new addresses. The old ones no longer work: subscribe again with the new ones below.')
       .redirect(paths.profileFeeds(), 303)
+  }
+
+  /** The profile page again, with a problem in its "People who say they met you" section (400). */
+  async function metProblem (request: FastifyRequest, reply: FastifyReply, message: string) {
+    const [calendarFeed, confirmations] = await Promise.all([feedLinks(app.db, app.site, request.member!), confirmationsFor(app.db, request.member!.id)])
+    return reply.page('profile/edit', {
+      ...profilePage, values: profileFormValues(request.member!), calendarFeed, confirmations, metProblem: message, emailChange: { values: { new_email: '' }, errors: {} }
+    }, 400)
+  }
+
+  async function confirmTheyMet (request: FastifyRequest, reply: FastifyReply) {
+    const result = await app.db.transaction().execute((trx) => confirmMet(trx, request.member!.id, idParam(request, 'person')))
+    if (!result.ok) return metProblem(request, reply, result.message)
+    const message = result.outcome === 'connected' || result.outcome === 'already-connected'
+      ? `You and ${result.name} are now connected.`
+      : `Recorded. You’ll be connected when ${result.name} says so too.`
+    return reply.flash(message).redirect(paths.profileMet(), 303)
+  }
+
+  async function declineTheyMet (request: FastifyRequest, reply: FastifyReply) {
+    const done = await app.db.transaction().execute((trx) => declineMet(trx, request.member!.id, idParam(request, 'person')))
+    if (!done) return metProblem(request, reply, 'That person is no longer waiting for you to confirm.')
+    return reply.flash('Done: they no longer say they met you, and they won’t be suggested to you.').redirect(paths.profileMet(), 303)
   }
 }

@@ -21,10 +21,12 @@ import { readRsvpForm, RsvpForm } from '../../../forms/rsvp-form.js'
 import { Type, type Static } from 'typebox'
 import agendaRoutes from './agenda.js'
 import calendarRoutes from './calendar.js'
+import metRoutes from './met.js'
 import { paths } from '../../../lib/paths.js'
 // Issue 13: the member's personal QR code on in-person events they go to.
 import { metQrOf, showsCodeAtEvent } from '../../../domain/connections/qr.service.js'
 import { eventSuggestions } from '../../../domain/connections/suggestions.service.js'
+import { isInPerson, metAccess } from '../../../domain/connections/met.service.js'
 
 /** The events list's filters and page, as its filter form and page links send them (odd values are ignored). */
 const ListQuery = Type.Object({
@@ -62,6 +64,7 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   await app.register(calendarRoutes)
   await app.register(agendaRoutes)
+  await app.register(metRoutes)
 
   async function listEventsPage (request: FastifyRequest, reply: FastifyReply) {
     const q = request.query as Static<typeof ListQuery>
@@ -140,6 +143,12 @@ export default async function eventRoutes (app: FastifyInstance) {
     const suggestions = mine?.status === 'going' && event.status === 'published' && event.starts_at > new Date()
       ? await eventSuggestions(app.db, request.member!, event.id)
       : undefined
+    // "Who did you meet?" for members checked in at an in-person event: one query, only once its doors may be open
+    // (check-in starts at most two hours before), so the pages of upcoming events stay served from the cache alone.
+    const doorsOpen = event.starts_at.getTime() - 2 * 3_600_000 <= Date.now()
+    const metHref = isInPerson(event) && doorsOpen && await metAccess(app.db, event, request.member!.id) === 'ok'
+      ? paths.eventMet(request.community.slug, event.id)
+      : null
     return reply.page('c/events/show', {
       // The date too: every occurrence of a series has the same title.
       title: `${event.title}, ${shortDate(event.starts_at, event.time_zone)}`,
@@ -151,6 +160,7 @@ export default async function eventRoutes (app: FastifyInstance) {
       about,
       whoIsGoing,
       suggestions,
+      metHref,
       captionsMissing: lacksCaptions(event),
       openCall,
       agendaHref: page.hasAgenda ? paths.agenda(request.community.slug, event.id) : null,

@@ -5,6 +5,7 @@ import { ticked } from '../../../../forms/place-fields.js'
 import { parseId } from '../../../../lib/forms.js'
 import { checkbox, form, NoQuery, queryText, SlugIdParams } from '../../../../lib/schema.js'
 import { paths } from '../../../../lib/paths.js'
+import { connectionsMadeAt } from '../../../../domain/connections/met.service.js'
 
 const DoorListQuery = Type.Object({ q: queryText('the search', 100) }, { additionalProperties: false })
 
@@ -25,10 +26,13 @@ export default async function checkInRoutes (app: FastifyInstance) {
   async function showDoorList (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
     const q = ((request.query as Static<typeof DoorListQuery>).q ?? '').trim()
-    const [rows, candidates, arrived] = await Promise.all([
-      doorList(app.db, event.id, q), walkInCandidates(app.db, request.community.id, event.id, q), countCheckIns(app.db, event.id)
+    const [rows, candidates, arrived, connectionsMade] = await Promise.all([
+      doorList(app.db, event.id, q), walkInCandidates(app.db, request.community.id, event.id, q), countCheckIns(app.db, event.id),
+      connectionsMadeAt(app.db, event)
     ])
-    return reply.page('c/orga/check-in/index', { title: `Check-in · ${event.title}`, community: request.community, event, rows, candidates, arrived, q, walkInSearched: isWalkInSearch(q) })
+    return reply.page('c/orga/check-in/index', {
+      title: `Check-in · ${event.title}`, community: request.community, event, rows, candidates, arrived, q, walkInSearched: isWalkInSearch(q), connectionsMade
+    })
   }
 
   async function checkInAtTheDoor (request: FastifyRequest, reply: FastifyReply) {

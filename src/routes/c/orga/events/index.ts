@@ -8,6 +8,7 @@ import { zoneOptions } from '../../../../lib/time-zones.js'
 import { hostChoices, memberOptions, resolveHosts, type HostsForm } from '../../../../domain/events/hosts.service.js'
 import { countByStatus, listAttendees } from '../../../../domain/rsvps/rsvps.repository.js'
 import { attendeesCsv } from '../../../../domain/rsvps/rsvps.service.js'
+import { connectionsMadeAt } from '../../../../domain/connections/met.service.js'
 import { EventForm, eventFormValues, hostsFormValues, readEventForm, readHostsForm } from '../../../../forms/event-form.js'
 import { buttonForm, form, NoQuery, SlugIdParams, SlugParams } from '../../../../lib/schema.js'
 import { paths } from '../../../../lib/paths.js'
@@ -137,8 +138,8 @@ export default async function eventRoutes (app: FastifyInstance) {
 
   async function showAttendees (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
-    const [attendees, counts] = await Promise.all([listAttendees(app.db, event.id), countByStatus(app.db, event.id)])
-    return reply.page('c/orga/events/attendees', { title: `Attendees · ${event.title}`, community: request.community, event, attendees, counts })
+    const [attendees, counts, connectionsMade] = await Promise.all([listAttendees(app.db, event.id), countByStatus(app.db, event.id), connectionsMadeAt(app.db, event)])
+    return reply.page('c/orga/events/attendees', { title: `Attendees · ${event.title}`, community: request.community, event, attendees, counts, connectionsMade })
   }
 
   async function attendeesFile (request: FastifyRequest, reply: FastifyReply) {
