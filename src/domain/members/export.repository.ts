@@ -95,3 +95,36 @@ export async function eventsAttended (db: Db, memberId: number, viewerId: number
   }
   return q.orderBy('e.starts_at', 'desc').orderBy('e.id', 'desc').limit(limit).execute()
 }
+
+/** The member's connections: the other by name, where they met (the event) or who introduced them. */
+export async function ownConnections (db: Db, memberId: number) {
+  return db.selectFrom('connections as c')
+    .innerJoin('members as o', (j) => j.on(sql<boolean>`o.id = case when c.member_a = ${memberId} then c.member_b else c.member_a end`))
+    .leftJoin('events as e', 'e.id', 'c.event_id')
+    .leftJoin('members as i', 'i.id', 'c.introduced_by')
+    .where((eb) => eb.or([eb('c.member_a', '=', memberId), eb('c.member_b', '=', memberId)]))
+    .select(['o.full_name as with', 'e.title as metAt', 'e.starts_at as eventStartsAt', 'i.full_name as introducedBy', 'c.created_at'])
+    .orderBy('c.created_at').orderBy('c.id').execute()
+}
+
+/** "I met them" notes: the ones the member made, and the ones others made about them (by name). */
+export async function ownMetMarks (db: Db, memberId: number) {
+  const made = await db.selectFrom('met_marks as k').innerJoin('members as o', 'o.id', 'k.met_id').leftJoin('events as e', 'e.id', 'k.event_id')
+    .where('k.member_id', '=', memberId)
+    .select(['o.full_name as met', 'e.title as at', 'k.created_at']).orderBy('k.created_at').orderBy('k.met_id').execute()
+  const about = await db.selectFrom('met_marks as k').innerJoin('members as o', 'o.id', 'k.member_id').leftJoin('events as e', 'e.id', 'k.event_id')
+    .where('k.met_id', '=', memberId)
+    .select(['o.full_name as by', 'e.title as at', 'k.created_at']).orderBy('k.created_at').orderBy('k.member_id').execute()
+  return { made, about }
+}
+
+/** Introductions of the member (to someone, by someone) and the ones they made, with names and their state. */
+export async function ownIntroductions (db: Db, memberId: number) {
+  return db.selectFrom('introductions as n')
+    .innerJoin('members as a', 'a.id', 'n.member_a').innerJoin('members as b', 'b.id', 'n.member_b')
+    .leftJoin('members as i', 'i.id', 'n.introduced_by')
+    .where((eb) => eb.or([eb('n.member_a', '=', memberId), eb('n.member_b', '=', memberId), eb('n.introduced_by', '=', memberId)]))
+    .select(['i.full_name as introducedBy', 'a.full_name as memberA', 'b.full_name as memberB', 'n.note', 'n.a_accepted_at', 'n.b_accepted_at',
+      'n.declined_at', 'n.created_at'])
+    .orderBy('n.created_at').orderBy('n.id').execute()
+}

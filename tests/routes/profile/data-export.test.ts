@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Client, createTestApp, text } from '../../fixtures/build-app.js'
-import { createRsvp, signInAs } from '../../fixtures/factories.js'
+import { addMembership, createMember, createRsvp, signInAs } from '../../fixtures/factories.js'
 import { buildTwoCommunities } from '../../fixtures/two-communities.js'
 import { DEFAULT_FORMATS } from '../../../src/domain/proposals/templates.js'
 
@@ -37,6 +37,22 @@ t.test('a member downloads their own data, and nobody else’s', async (t) => {
     { event_id: a.event!.id, title: 'Ben picked session heron', starts_at: a.event!.starts_at, ends_at: a.event!.ends_at }
   ]).returning('id').execute()
   await db.insertInto('session_picks').values([{ session_id: sessions[0].id, member_id: ada.id }, { session_id: sessions[1].id, member_id: ben.id }]).execute()
+
+  // Who met whom: Ada and Ben connected at the meetup; Cleo says she met Ada; the organizer introduced Ada to Cleo
+  // (a private note); Ben and Cleo are connected (Ada's export must not show it), introduced by Ada (she sees that).
+  const cleo = await createMember(db, { full_name: 'Alpha Cleo Colleague', email: 'cleo.colleague@lab.gov' })
+  await addMembership(db, a.community.id, cleo.id)
+  const pair = (x: number, y: number) => ({ member_a: Math.min(x, y), member_b: Math.max(x, y) })
+  await db.insertInto('connections').values({ ...pair(ada.id, ben.id), event_id: a.event!.id }).execute()
+  await db.insertInto('met_marks').values([
+    { member_id: ada.id, met_id: ben.id, event_id: a.event!.id }, { member_id: ben.id, met_id: ada.id, event_id: a.event!.id },
+    { member_id: cleo.id, met_id: ada.id, event_id: a.event!.id }
+  ]).execute()
+  await db.insertInto('introductions').values({ ...pair(ada.id, cleo.id), introduced_by: a.organizer.id, note: 'You both triage quaggas', community_id: a.community.id }).execute()
+  const benCleo = await db.insertInto('introductions').values({ ...pair(ben.id, cleo.id), introduced_by: ada.id, note: 'Ada thinks Ben and Cleo should talk', community_id: a.community.id })
+    .returning('id').executeTakeFirstOrThrow()
+  await db.insertInto('connections').values({ ...pair(ben.id, cleo.id), introduction_id: benCleo.id, introduced_by: ada.id }).execute()
+  await db.insertInto('introductions').values({ ...pair(ben.id, a.organizer.id), introduced_by: cleo.id, note: 'Cleo private note about narwhals', community_id: a.community.id }).execute()
 
   t.test('outsiders are sent to sign in', async (t) => {
     const res = await new Client(app).get('/profile/data.json')
@@ -84,10 +100,16 @@ t.test('a member downloads their own data, and nobody else’s', async (t) => {
     t.same(data.agendaPicks.map((p: { session: string }) => p.session), ['Ada picked session'])
     t.equal(data.activeSessions, 2, 'Ada signed in twice in this file')
     t.notOk('search_doc' in data.profile, 'no internal search document')
+    t.same(data.connections.map((c: { with: string, metAt: string | null }) => [c.with, c.metAt]), [['Alpha Ben Bench', 'Alpha kit validation meetup']],
+      'her connection, by name and where they met; not Ben and Cleo’s')
+    t.same(data.metNotes.made.map((m: { met: string }) => m.met), ['Alpha Ben Bench'])
+    t.same(data.metNotes.about.map((m: { by: string }) => m.by), ['Alpha Ben Bench', cleo.full_name], 'who says they met her, by name')
+    t.same(data.introductions.map((n: { note: string }) => n.note), ['You both triage quaggas', 'Ada thinks Ben and Cleo should talk'],
+      'introductions of her and by her; not one she is no part of')
 
     for (const foreign of [
       ben.email, 'cleo.alpha@lab.gov', a.organizer.email, 'Ben secret xylophone topic', 'Ben private biography', 'Ben kumquat help',
-      'Ben walnut allergy', 'Ben abstract about yak shaving', 'Ben speaker bio vole', 'Ben review comment ocelot', 'Ben picked session heron', 'Alpha coaching note',
+      'Ben walnut allergy', 'Ben abstract about yak shaving', 'Ben speaker bio vole', 'Ben review comment ocelot', 'Ben picked session heron', 'Alpha coaching note', 'Cleo private note about narwhals', 'cleo.colleague@lab.gov',
       ...b.secrets
     ]) {
       t.notMatch(res.body, foreign, `nothing of others: ${foreign}`)
