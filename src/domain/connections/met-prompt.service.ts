@@ -6,7 +6,7 @@ import { eventMailData } from '../mail/event-data.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
 import { communitySender } from '../mail/sender.js'
 import { checkedInAttendees, eventsDueMetPrompt, markMetPromptSent } from './met.repository.js'
-import { IN_PERSON_KINDS } from './met.service.js'
+import { IN_PERSON_KINDS } from './met-code.repository.js'
 
 /** Hourly: "Who did you meet at …?" to those checked in at an in-person event that has ended, once per event. */
 export const MET_PROMPT_JOB = 'connections.met-prompt'

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import type { Db, Event } from '../../db/database.js'
 import { readVisibility, shownFields } from '../members/visibility.js'
 import { connectedAmong, findMark, listConnectionsOf, lockPair } from './connections.repository.js'
+import { IN_PERSON_KINDS } from './met-code.repository.js'
 import { areConnected, recordMet, removeConnection, type MetOutcome } from './connections.service.js'
 import { findMemberById } from '../members/members.repository.js'
 import {
@@ -15,9 +16,7 @@ import {
  * community with the viewer.
  */
 
-/** Kinds of event people meet at in person (a brown-bag is online: no "Who did you meet?"). */
-export const IN_PERSON_KINDS = ['meetup', 'conference', 'workshop'] as const
-
+/** An event people meet at in person (IN_PERSON_KINDS: a brown-bag is online, so no "Who did you meet?"). */
 export function isInPerson (event: Pick<Event, 'kind'>): boolean {
   return (IN_PERSON_KINDS as readonly string[]).includes(event.kind)
 }
