@@ -81,12 +81,19 @@ function inScope (scope: DirectoryScope, communityId: number | null, requirement
     ${requirement ? sql`and exists (select 1 from requirements r where r.community_id = m.community_id and lower(r.name) = ${requirement.toLowerCase()})` : sql``})`
 }
 
+/** At most this many matches of a search are ranked; past it the directory says "1,000+ members". */
+export const RANK_CAP = 1000
+
 /**
  * One page of the directory and the total: members in the scope matching every filter given, ranked by how well
  * the search matches (ts_rank_cd of the search document plus the name's trigram similarity), then by name and
  * id, so that both databases give the same order. Filters look only at fields the member shows to members.
+ *
+ * A search ranks at most `rankCap` matches (the candidates: those with the lowest ids, which the indexes find
+ * without reading a search document), so that a broad word across a large directory does not rank every
+ * match. With more matches than that, `total` is the cap and `capped` is true: the pages reach only the cap.
  */
-export async function searchDirectory (db: Db, q: DirectoryQuery) {
+export async function searchDirectory (db: Db, q: DirectoryQuery, rankCap = RANK_CAP): Promise<{ rows: DirectoryRow[], total: number, capped: boolean }> {
   const search = q.search.trim().toLowerCase()
   const tsq = tsqueryText(search)
   let base = db.selectFrom('members as p').where(inScope(q.scope, q.communityId))
@@ -102,24 +109,42 @@ export async function searchDirectory (db: Db, q: DirectoryQuery) {
   const help = tsqueryText(q.help, 'C')
   if (help) base = base.where(sql<boolean>`p.search_doc @@ to_tsquery('simple', ${help})`)
 
-  // Without a search every member ranks alike: by name (byte order, the same on both databases), then id.
-  let page = base.select(['p.id', 'p.full_name', 'p.pronouns', 'p.agency', 'p.job_title', 'p.region', 'p.expertise', 'p.ask_me_about', 'p.can_help_with', 'p.visibility'])
-  if (search) {
-    page = page.orderBy(tsq
-      ? sql`ts_rank_cd(p.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(p.full_name), ${search})`
-      : sql`similarity(lower(p.full_name), ${search})`, 'desc')
-  }
-  const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
-  const ordered = page.orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id').limit(q.limit).offset(q.offset)
+  const columns = ['p.id', 'p.full_name', 'p.pronouns', 'p.agency', 'p.job_title', 'p.region', 'p.expertise', 'p.ask_me_about', 'p.can_help_with', 'p.visibility'] as const
   if (!search) {
+    // Without a search every member ranks alike: by name (byte order, the same on both databases), then id.
     // A page by name walks the name index and stops after it: the count is a query of its own.
-    const [rows, total] = await Promise.all([ordered.execute(), count()])
-    return { rows, total }
+    const ordered = base.select([...columns]).orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id').limit(q.limit).offset(q.offset)
+    const [rows, n] = await Promise.all([ordered.execute(), base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()])
+    return { rows, total: Number(n.n), capped: false }
   }
-  // Ranking reads every match anyway: count them in the same pass (a page past the end asks separately).
-  const rows = await ordered.select(sql<number>`count(*) over ()`.as('matches')).execute()
-  const total = rows.length ? Number(rows[0].matches) : q.offset > 0 ? await count() : 0
-  return { rows: rows.map(({ matches: _, ...row }) => row), total }
+  // The candidates: one more than the cap (to tell "more than the cap"), by id so that both databases take the
+  // same ones; only they are ranked.
+  const candidates = base.select([...columns, 'p.search_doc']).orderBy('p.id').limit(rankCap + 1)
+  const rank = tsq
+    ? sql<number>`ts_rank_cd(c.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(c.full_name), ${search})`
+    : sql<number>`similarity(lower(c.full_name), ${search})`
+  const ranked = db.selectFrom(candidates.as('c'))
+    .select(['c.id', 'c.full_name', 'c.pronouns', 'c.agency', 'c.job_title', 'c.region', 'c.expertise', 'c.ask_me_about', 'c.can_help_with', 'c.visibility'])
+    .orderBy(rank, 'desc').orderBy(sql`lower(c.full_name) collate "C"`).orderBy('c.id')
+  // Counted in the same pass; a page past the end (or past the cap) counts separately.
+  const upTo = Math.max(0, Math.min(q.limit, rankCap - q.offset))
+  const rows = upTo ? await ranked.select(sql<number>`count(*) over ()`.as('matches')).limit(upTo).offset(q.offset).execute() : []
+  const matches = rows.length ? Number(rows[0].matches)
+    : q.offset === 0 ? 0 : Number((await db.selectFrom(base.select('p.id').limit(rankCap + 1).as('c')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+  return { rows: rows.map(({ matches: _, ...row }) => row), total: Math.min(matches, rankCap), capped: matches > rankCap }
+}
+
+export interface DirectoryRow {
+  id: number
+  full_name: string
+  pronouns: string | null
+  agency: string
+  job_title: string | null
+  region: string | null
+  expertise: string[]
+  ask_me_about: string | null
+  can_help_with: string | null
+  visibility: unknown
 }
 
 /** The communities the member belongs to (unsuspended), by name: the directory's community choices. */

@@ -1,5 +1,5 @@
 import type { Db, Member } from '../../db/database.js'
-import { communitiesOf, communitiesSharedBy, findMemberById, requirementNamesOf, searchDirectory, updateMember } from './members.repository.js'
+import { communitiesOf, communitiesSharedBy, findMemberById, requirementNamesOf, RANK_CAP, searchDirectory, updateMember } from './members.repository.js'
 import { eventsAttended } from './export.repository.js'
 import { areConnected } from '../connections/connections.service.js'
 import { readVisibility, shownFields, type ProfileField, type Visibility } from './visibility.js'
@@ -131,7 +131,8 @@ export interface DirectoryCard {
  * A community or requirement the viewer cannot choose is an error for that field (and no search is made).
  * `page` is 1-based.
  */
-export async function directoryPage (db: Db, viewer: Member, where: { communityId?: number }, filters: DirectoryFilters, page: number) {
+export async function directoryPage (db: Db, viewer: Member, where: { communityId?: number }, filters: DirectoryFilters, page: number,
+  rankCap = RANK_CAP) {
   const siteWide = where.communityId === undefined
   const communities = siteWide ? await communitiesSharedBy(db, viewer.id) : []
   const requirements = siteWide ? await requirementNamesOf(db, communities.map((c) => c.id)) : []
@@ -142,8 +143,8 @@ export async function directoryPage (db: Db, viewer: Member, where: { communityI
   if (filters.requirement && !requirement) errors.requirement = 'Choose a requirement from the list.'
   const limit = DIRECTORY_PAGE_SIZE
   const options = { communities, requirements }
-  if (Object.keys(errors).length) return { errors, options, rows: [] as DirectoryCard[], total: 0, page: 1, pageSize: limit, pages: 1 }
-  const { rows, total } = await searchDirectory(db, {
+  if (Object.keys(errors).length) return { errors, options, rows: [] as DirectoryCard[], total: 0, capped: false, page: 1, pageSize: limit, pages: 1 }
+  const { rows, total, capped } = await searchDirectory(db, {
     scope: siteWide ? { viewerId: viewer.id } : { communityId: where.communityId! },
     search: filters.q,
     agency: filters.agency,
@@ -154,8 +155,8 @@ export async function directoryPage (db: Db, viewer: Member, where: { communityI
     help: filters.help,
     limit,
     offset: (page - 1) * limit
-  })
-  return { errors, options, rows: rows.map(directoryCard), total, page, pageSize: limit, pages: Math.max(1, Math.ceil(total / limit)) }
+  }, rankCap)
+  return { errors, options, rows: rows.map(directoryCard), total, capped, page, pageSize: limit, pages: Math.max(1, Math.ceil(total / limit)) }
 }
 
 function directoryCard (row: { id: number, full_name: string, pronouns: string | null, agency: string, job_title: string | null, region: string | null,
