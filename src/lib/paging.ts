@@ -10,10 +10,3 @@ export const PageQuery = Type.Object({ page: pageField }, { additionalProperties
 export function pageNumber (query: unknown): number {
   return Number((query as Static<typeof PageQuery>).page ?? '1')
 }
-
-/** One page of `rows` (1-based; a page past the end is empty), with the count of pages (at least 1). */
-export function slicePage<T> (rows: readonly T[], page: number, size: number): { rows: T[], page: number, pages: number, total: number, first: number } {
-  const pages = Math.max(1, Math.ceil(rows.length / size))
-  const first = (page - 1) * size
-  return { rows: rows.slice(first, first + size), page, pages, total: rows.length, first: first + 1 }
-}
