@@ -310,7 +310,7 @@ async function main (): Promise<void> {
     console.log(`Gave the members directory profiles and a second community in ${((Date.now() - directoryStart) / 1000).toFixed(1)} s`)
     const tiesStart = Date.now()
     const ties = await seedConnections(app.db, SCALE)
-    console.log(`Seeded ${ties.connections} connections and ${ties.metMarks} "met" marks in ${((Date.now() - tiesStart) / 1000).toFixed(1)} s`)
+    console.log(`Seeded ${ties.checkIns} check-ins, ${ties.connections} connections and ${ties.metMarks} "met" marks in ${((Date.now() - tiesStart) / 1000).toFixed(1)} s`)
 
     const events = await app.db.selectFrom('events').select(['id', 'ends_at'])
       .where('community_id', '=', communityId).orderBy('id').execute()
@@ -482,7 +482,7 @@ async function main (): Promise<void> {
       secondsPerTarget: SECONDS,
       scale: SCALE.name,
       scaleConnections: SCALE_CONNECTIONS,
-      seed: { members: MEMBERS, events: EVENTS, rsvps: EVENTS * RSVPS_PER_EVENT, connections: ties.connections, metMarks: ties.metMarks, proposals: PROPOSALS, reviewers: REVIEWERS, agendaSessions: SESSIONS },
+      seed: { members: MEMBERS, events: EVENTS, rsvps: EVENTS * RSVPS_PER_EVENT, checkIns: ties.checkIns, connections: ties.connections, metMarks: ties.metMarks, proposals: PROPOSALS, reviewers: REVIEWERS, agendaSessions: SESSIONS },
       results: rows.map((r) => ({ ...r, rpsRatioToBare: r.rps / bareResult.rps, p95RatioToBare: r.p95 / Math.max(bareResult.p95, 0.1), p99RatioToBare: r.p99 / Math.max(bareResult.p99, 0.1) })),
       scaleResults: [scaleBare, ...shownScale].map((r) => ({ ...r, rpsRatioToBare: r.rps / scaleBare.rps, p95RatioToBare: r.p95 / Math.max(scaleBare.p95, 0.1), p99RatioToBare: r.p99 / Math.max(scaleBare.p99, 0.1) })),
       answerMail,

@@ -33,14 +33,19 @@ export function scaleFor (onServer: boolean, asked = process.env.BENCH_SCALE): S
 const OFFSETS = [1, 37, 1013, 4099]
 
 /**
- * Who met whom: `scale.connections` connections made at past in-person events (member i with i + 1, then i + 37,
+ * Who met whom: check-ins at past in-person events (two thirds of those going), `scale.connections` connections made at past in-person events (member i with i + 1, then i + 37,
  * i + 1013 …, around the circle of members, so no pair twice and about 2 × connections / members each), both
  * members' "met" marks for the first ring of them, a one-sided mark waiting for a confirmation for every 10th
- * member, and every other member opted in to suggestions.
+ * member, and every other member opted in to suggestions. Ends with VACUUM ANALYZE: the seed's updates leave the
+ * members table with dead rows and stale statistics that autovacuum would have cleaned up on a live site.
  */
-export async function seedConnections (db: Kysely<Database>, scale: Scale): Promise<{ connections: number, metMarks: number }> {
+export async function seedConnections (db: Kysely<Database>, scale: Scale): Promise<{ checkIns: number, connections: number, metMarks: number }> {
   const n = scale.members
   if (scale.connections > n * OFFSETS.length) throw new Error('Too many connections for the offsets.')
+  await sql`
+    insert into check_ins (event_id, member_id, checked_in_at)
+    select r.event_id, r.member_id, e.starts_at from rsvps r join events e on e.id = r.event_id
+    where e.kind <> 'brown-bag' and e.ends_at < now() and r.status = 'going' and (r.member_id + r.event_id) % 3 <> 0`.execute(db)
   await sql`
     with base as (select min(id) as base from members),
     ev as (select array_agg(id order by id) as ids from events where kind <> 'brown-bag' and ends_at < now()),
@@ -60,8 +65,7 @@ export async function seedConnections (db: Kysely<Database>, scale: Scale): Prom
     select b.base + g, b.base + (g + 2017) % ${n} from generate_series(0, ${n - 1}, 10) g cross join (select min(id) as base from members) b
     on conflict do nothing`.execute(db)
   await sql`update members set suggestions_opt_in = true where id % 2 = 0`.execute(db)
-  await sql`analyze connections`.execute(db)
-  await sql`analyze met_marks`.execute(db)
-  const count = async (table: 'connections' | 'met_marks') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
-  return { connections: await count('connections'), metMarks: await count('met_marks') }
+  await sql`vacuum analyze`.execute(db)
+  const count = async (table: 'check_ins' | 'connections' | 'met_marks') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+  return { checkIns: await count('check_ins'), connections: await count('connections'), metMarks: await count('met_marks') }
 }

@@ -71,11 +71,15 @@ export interface DirectoryQuery {
 /** A field of `p` (members) is shown to members who share a community (migrations/2026-12-05T1200_directory.ts). */
 const shown = (field: string) => sql<boolean>`convene_member_field_shown(p.visibility, ${field})`
 
-/** The member `p` belongs (unsuspended) to a community in the scope, optionally one holding `requirement`. */
+/**
+ * The member `p` belongs (unsuspended) to a community in the scope, optionally one holding `requirement`. The
+ * viewer's communities are an array worked out once (not a join), so that each candidate is one probe of
+ * memberships by member: a join made the planner hash every membership of those communities on each search.
+ */
 function inScope (scope: DirectoryScope, communityId: number | null, requirement?: string) {
   return sql<boolean>`exists (select 1 from memberships m
-    ${'viewerId' in scope ? sql`join memberships v on v.community_id = m.community_id and v.member_id = ${scope.viewerId} and v.suspended_at is null` : sql``}
     where m.member_id = p.id and m.suspended_at is null
+    ${'viewerId' in scope ? sql`and m.community_id = any(array(select v.community_id from memberships v where v.member_id = ${scope.viewerId} and v.suspended_at is null))` : sql``}
     ${'communityId' in scope ? sql`and m.community_id = ${scope.communityId}` : sql``}
     ${communityId !== null ? sql`and m.community_id = ${communityId}` : sql``}
     ${requirement ? sql`and exists (select 1 from requirements r where r.community_id = m.community_id and lower(r.name) = ${requirement.toLowerCase()})` : sql``})`

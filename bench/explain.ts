@@ -1,0 +1,37 @@
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of the directory search and the member page on a database the benchmark kept
+ * (BENCH_KEEP=1 npm run bench), as the app sends them:
+ *   node --import tsx bench/explain.ts postgres://postgres@127.0.0.1:5432/convene_bench_<pid> "str mixture"
+ *   node --import tsx bench/explain.ts postgres://postgres@127.0.0.1:5432/convene_bench_<pid> member
+ * The viewer is the first member of the second community (as in the benchmark).
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { searchDirectory } from '../src/domain/members/members.repository.js'
+import { memberPageFor } from '../src/domain/members/members.service.js'
+
+const url = process.argv[2]
+const pool = new pg.Pool({ connectionString: url, max: 1 })
+const captured: Array<{ sql: string, params: readonly unknown[] }> = []
+const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }), log: (e) => { if (e.level === 'query') captured.push({ sql: e.query.sql, params: e.query.parameters }) } })
+const viewer = (await sql<{ member_id: number }>`select member_id from memberships m join communities c on c.id = m.community_id where c.slug = 'bench-lab' order by member_id limit 1`.execute(db)).rows[0].member_id
+const what = process.argv[3]
+captured.length = 0
+if (what === 'member') {
+  const me = (await sql`select * from members where id = ${viewer}`.execute(db)).rows[0]
+  const target = (await sql<{ id: number }>`select min(id) + 1234 as id from members`.execute(db)).rows[0].id
+  captured.length = 0
+  await memberPageFor(db as any, me as any, target)
+} else {
+  await searchDirectory(db as any, { scope: { viewerId: viewer }, search: what, agency: '', state: '', expertise: '', communityId: null, requirement: '', help: '', limit: 25, offset: 0 })
+}
+const lit = (v: unknown) => v === null ? 'null' : typeof v === 'number' ? String(v) : Array.isArray(v) ? `'{${v.join(',')}}'` : `'${String(v).replace(/'/g, "''")}'`
+const queries = [...captured]
+captured.length = 0
+for (const q of queries) {
+  const text = q.sql.replace(/\$(\d+)/g, (_, i) => lit(q.params[Number(i) - 1]))
+  const plan = await sql.raw(`explain (analyze, buffers) ${text}`).execute(db)
+  const ms = (plan.rows as any[]).map((r) => r['QUERY PLAN']).join('\n')
+  console.log('=== ' + text.slice(0, 300) + '\n' + ms + '\n')
+}
+await db.destroy()
