@@ -138,11 +138,12 @@ export async function reviewedBy (db: Db, reviewerId: number, proposalIds: numbe
 
 /**
  * Per reviewer of a call's proposals (assigned one or wrote a review): how many assigned, how many of those
- * reviewed, and the id of their first review (null when none).
+ * reviewed, and the id of their first review (null when none). Names are looked up after grouping (a join
+ * before it hashed every member).
  */
 export async function reviewProgress (db: Db, callId: number) {
   const rows = await sql<{ reviewer_id: number, name: string, assigned: number, done: number, first_review: number | null }>`
-    select x.reviewer_id, m.full_name as name, count(*) filter (where x.assigned)::int as assigned,
+    select x.reviewer_id, (select m.full_name from members m where m.id = x.reviewer_id) as name, count(*) filter (where x.assigned)::int as assigned,
            count(*) filter (where x.assigned and x.reviewed)::int as done, min(x.review_id) as first_review
     from (
       select a.reviewer_id, true as assigned,
@@ -150,8 +151,8 @@ export async function reviewProgress (db: Db, callId: number) {
       from review_assignments a join proposals p on p.id = a.proposal_id where p.call_id = ${callId}
       union all
       select r.reviewer_id, false, false, r.id from reviews r join proposals p on p.id = r.proposal_id where p.call_id = ${callId}
-    ) x join members m on m.id = x.reviewer_id
-    group by x.reviewer_id, m.full_name`.execute(db)
+    ) x
+    group by x.reviewer_id`.execute(db)
   return rows.rows
 }
 
