@@ -101,11 +101,9 @@ export async function searchDirectory (db: Db, q: DirectoryQuery, rankCap = RANK
   const search = q.search.trim().toLowerCase()
   const tsq = tsqueryText(search)
   let base = db.selectFrom('members as p').where(inScope(q.scope, q.communityId))
-  if (search) {
-    base = base.where(tsq
-      ? sql<boolean>`(p.search_doc @@ to_tsquery('simple', ${tsq}) or lower(p.full_name) % ${search})`
-      : sql<boolean>`lower(p.full_name) % ${search}`)
-  }
+  // A search matches the search document or the name's trigrams (either).
+  const byDoc = sql<boolean>`p.search_doc @@ to_tsquery('simple', ${tsq})`
+  const byName = sql<boolean>`lower(p.full_name) % ${search}`
   if (q.agency) base = base.where(shown('agency')).where(sql<boolean>`lower(p.agency) like ${likePattern(q.agency)}`)
   if (q.state) base = base.where(shown('region')).where((eb) => eb.or([eb('p.region', '=', q.state), eb('p.region', 'like', '%, ' + q.state.replace(/[\\%_]/g, (c) => '\\' + c))]))
   if (q.expertise) base = base.where(shown('expertise')).where(sql<boolean>`exists (select 1 from unnest(p.expertise) e where lower(e) like ${likePattern(q.expertise)})`)
@@ -113,17 +111,23 @@ export async function searchDirectory (db: Db, q: DirectoryQuery, rankCap = RANK
   const help = tsqueryText(q.help, 'C')
   if (help) base = base.where(sql<boolean>`p.search_doc @@ to_tsquery('simple', ${help})`)
 
+  const matching = search ? base.where(tsq ? sql<boolean>`(${byDoc} or ${byName})` : byName) : base
   const columns = ['p.id', 'p.full_name', 'p.pronouns', 'p.agency', 'p.job_title', 'p.region', 'p.expertise', 'p.ask_me_about', 'p.can_help_with', 'p.visibility'] as const
   if (!search) {
     // Without a search every member ranks alike: by name (byte order, the same on both databases), then id.
     // A page by name walks the name index and stops after it: the count is a query of its own.
-    const ordered = base.select([...columns]).orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id').limit(q.limit).offset(q.offset)
-    const [rows, n] = await Promise.all([ordered.execute(), base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()])
+    const ordered = matching.select([...columns]).orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id').limit(q.limit).offset(q.offset)
+    const [rows, n] = await Promise.all([ordered.execute(), matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()])
     return { rows, total: Number(n.n), capped: false }
   }
-  // The candidates: one more than the cap (to tell "more than the cap"), by id so that both databases take the
-  // same ones; only they are ranked.
-  const candidates = base.select([...columns, 'p.search_doc']).orderBy('p.id').limit(rankCap + 1)
+  // The candidates: one more than the cap (to tell "more than the cap"), the lowest ids so that both databases
+  // take the same ones; only they are ranked. The lowest of the document's matches and the lowest of the name's,
+  // each found through its own index, then the lowest of both: one query with "or" walked the members by id and
+  // worked out the name's trigram similarity on every one.
+  const lowest = (cond: typeof byName) => db.selectFrom(base.where(cond).select('p.id').orderBy('p.id').limit(rankCap + 1).as('l')).select('l.id')
+  const ids = tsq ? lowest(byDoc).union(lowest(byName)) : lowest(byName)
+  const candidates = db.selectFrom('members as p').where('p.id', 'in', ids)
+    .select([...columns, 'p.search_doc']).orderBy('p.id').limit(rankCap + 1)
   const rank = tsq
     ? sql<number>`ts_rank_cd(c.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(c.full_name), ${search})`
     : sql<number>`similarity(lower(c.full_name), ${search})`
@@ -134,7 +138,7 @@ export async function searchDirectory (db: Db, q: DirectoryQuery, rankCap = RANK
   const upTo = Math.max(0, Math.min(q.limit, rankCap - q.offset))
   const rows = upTo ? await ranked.select(sql<number>`count(*) over ()`.as('matches')).limit(upTo).offset(q.offset).execute() : []
   const matches = rows.length ? Number(rows[0].matches)
-    : q.offset === 0 ? 0 : Number((await db.selectFrom(base.select('p.id').limit(rankCap + 1).as('c')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+    : q.offset === 0 ? 0 : Number((await db.selectFrom(matching.select('p.id').limit(rankCap + 1).as('c')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
   return { rows: rows.map(({ matches: _, ...row }) => row), total: Math.min(matches, rankCap), capped: matches > rankCap }
 }
 
