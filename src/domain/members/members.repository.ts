@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { CUSTOM_PLAN } from '../../db/connect.js'
 import type { Db, Member, MemberUpdate, NewMember } from '../../db/database.js'
 
 export async function findMemberByEmail (db: Db, email: string): Promise<Member | undefined> {
@@ -136,7 +137,7 @@ export async function searchDirectory (db: Db, q: DirectoryQuery, rankCap = RANK
     .orderBy(rank, 'desc').orderBy(sql`lower(c.full_name) collate "C"`).orderBy('c.id')
   // Counted in the same pass; a page past the end (or past the cap) counts separately.
   const upTo = Math.max(0, Math.min(q.limit, rankCap - q.offset))
-  const rows = upTo ? await ranked.select(sql<number>`count(*) over ()`.as('matches')).limit(upTo).offset(q.offset).execute() : []
+  const rows = upTo ? await ranked.select(sql<number>`count(*) over ()`.as('matches')).limit(upTo).offset(q.offset).modifyEnd(sql.raw(CUSTOM_PLAN)).execute() : []
   const matches = rows.length ? Number(rows[0].matches)
     : q.offset === 0 ? 0 : Number((await db.selectFrom(matching.select('p.id').limit(rankCap + 1).as('c')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
   return { rows: rows.map(({ matches: _, ...row }) => row), total: Math.min(matches, rankCap), capped: matches > rankCap }
