@@ -30,6 +30,8 @@ declare module 'autocannon' {
     total: number
     p50: number
     p90: number
+    /** Not from autocannon: bench/load.ts works it out from every response time. */
+    p95?: number
     p99: number
   }
 

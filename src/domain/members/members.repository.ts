@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { CUSTOM_PLAN } from '../../db/connect.js'
 import type { Db, Member, MemberUpdate, NewMember } from '../../db/database.js'
 
 export async function findMemberByEmail (db: Db, email: string): Promise<Member | undefined> {
@@ -77,11 +78,15 @@ export interface DirectoryQuery {
 /** A field of `p` (members) is shown to members who share a community (migrations/2026-12-05T1200_directory.ts). */
 const shown = (field: string) => sql<boolean>`convene_member_field_shown(p.visibility, ${field})`
 
-/** The member `p` belongs (unsuspended) to a community in the scope, optionally one holding `requirement`. */
+/**
+ * The member `p` belongs (unsuspended) to a community in the scope, optionally one holding `requirement`. The
+ * viewer's communities are an array worked out once (not a join), so that each candidate is one probe of
+ * memberships by member: a join made the planner hash every membership of those communities on each search.
+ */
 function inScope (scope: DirectoryScope, communityId: number | null, requirement?: string) {
   return sql<boolean>`exists (select 1 from memberships m
-    ${'viewerId' in scope ? sql`join memberships v on v.community_id = m.community_id and v.member_id = ${scope.viewerId} and v.suspended_at is null` : sql``}
     where m.member_id = p.id and m.suspended_at is null
+    ${'viewerId' in scope ? sql`and m.community_id = any(array(select v.community_id from memberships v where v.member_id = ${scope.viewerId} and v.suspended_at is null))` : sql``}
     ${'communityId' in scope ? sql`and m.community_id = ${scope.communityId}` : sql``}
     ${communityId !== null ? sql`and m.community_id = ${communityId}` : sql``}
     ${requirement ? sql`and exists (select 1 from requirements r where r.community_id = m.community_id and lower(r.name) = ${requirement.toLowerCase()})` : sql``})`
@@ -96,20 +101,25 @@ function connectionIds (viewerId: number, relation: '' | 'met' | 'introduced') {
     union all select c.member_a from connections c where c.member_b = ${viewerId} ${how}`
 }
 
+/** At most this many matches of a search are ranked; past it the directory says "1,000+ members". */
+export const RANK_CAP = 1000
+
 /**
  * One page of the directory and the total: members in the scope matching every filter given, ranked by how well
  * the search matches (ts_rank_cd of the search document plus the name's trigram similarity), then by name and
  * id, so that both databases give the same order. Filters look only at fields the member shows to members.
+ *
+ * A search ranks at most `rankCap` matches (the candidates: those with the lowest ids, which the indexes find
+ * without reading a search document), so that a broad word across a large directory does not rank every
+ * match. With more matches than that, `total` is the cap and `capped` is true: the pages reach only the cap.
  */
-export async function searchDirectory (db: Db, q: DirectoryQuery) {
+export async function searchDirectory (db: Db, q: DirectoryQuery, rankCap = RANK_CAP): Promise<{ rows: DirectoryRow[], total: number, capped: boolean }> {
   const search = q.search.trim().toLowerCase()
   const tsq = tsqueryText(search)
   let base = db.selectFrom('members as p').where(inScope(q.scope, q.communityId))
-  if (search) {
-    base = base.where(tsq
-      ? sql<boolean>`(p.search_doc @@ to_tsquery('simple', ${tsq}) or lower(p.full_name) % ${search})`
-      : sql<boolean>`lower(p.full_name) % ${search}`)
-  }
+  // A search matches the search document or the name's trigrams (either).
+  const byDoc = sql<boolean>`p.search_doc @@ to_tsquery('simple', ${tsq})`
+  const byName = sql<boolean>`lower(p.full_name) % ${search}`
   if (q.agency) base = base.where(shown('agency')).where(sql<boolean>`lower(p.agency) like ${likePattern(q.agency)}`)
   if (q.state) base = base.where(shown('region')).where((eb) => eb.or([eb('p.region', '=', q.state), eb('p.region', 'like', '%, ' + q.state.replace(/[\\%_]/g, (c) => '\\' + c))]))
   if (q.expertise) base = base.where(shown('expertise')).where(sql<boolean>`exists (select 1 from unnest(p.expertise) e where lower(e) like ${likePattern(q.expertise)})`)
@@ -118,41 +128,68 @@ export async function searchDirectory (db: Db, q: DirectoryQuery) {
   if (help) base = base.where(sql<boolean>`p.search_doc @@ to_tsquery('simple', ${help})`)
   if (q.relation) base = base.where(sql<boolean>`p.id in (${connectionIds(q.viewerId, q.relation)})`)
 
-  // Without a search every member ranks alike: by name (byte order, the same on both databases), then id.
-  let page = base.select(['p.id', 'p.full_name', 'p.pronouns', 'p.agency', 'p.job_title', 'p.region', 'p.expertise', 'p.ask_me_about', 'p.can_help_with', 'p.visibility'])
-  // The viewer's connections (a hashed subplan, read once) before everyone else; without a search, see below.
-  if (q.knownFirst && search) page = page.orderBy(sql`p.id in (${connectionIds(q.viewerId, '')})`, 'desc')
-  if (search) {
-    page = page.orderBy(tsq
-      ? sql`ts_rank_cd(p.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(p.full_name), ${search})`
-      : sql`similarity(lower(p.full_name), ${search})`, 'desc')
-  }
-  const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
-  const ordered = page.orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id').limit(q.limit).offset(q.offset)
+  const matching = search ? base.where(tsq ? sql<boolean>`(${byDoc} or ${byName})` : byName) : base
+  const columns = ['p.id', 'p.full_name', 'p.pronouns', 'p.agency', 'p.job_title', 'p.region', 'p.expertise', 'p.ask_me_about', 'p.can_help_with', 'p.visibility'] as const
+  const count = async () => Number((await matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+  const known = sql<boolean>`p.id in (${connectionIds(q.viewerId, '')})`
   if (!search && q.knownFirst) {
     // Sorting the whole scope with connections first would read every member of it: instead, the connections
     // (few) by name, then the others by name, each a page by the name index.
-    const known = sql<boolean>`p.id in (${connectionIds(q.viewerId, '')})`
-    const byName = <T extends typeof page>(x: T) => x.orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id')
+    const byName = <T extends typeof matching>(x: T) => x.select([...columns]).orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id')
     const [knownTotal, total] = await Promise.all([
-      base.where(known).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
+      matching.where(known).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
       count()
     ])
-    const first = q.offset < knownTotal ? await byName(page.where(known)).limit(q.limit).offset(q.offset).execute() : []
+    const first = q.offset < knownTotal ? await byName(matching.where(known)).limit(q.limit).offset(q.offset).execute() : []
     const rest = first.length < q.limit
-      ? await byName(page.where(sql<boolean>`not (${known})`)).limit(q.limit - first.length).offset(Math.max(0, q.offset - knownTotal)).execute()
+      ? await byName(matching.where(sql<boolean>`not (${known})`)).limit(q.limit - first.length).offset(Math.max(0, q.offset - knownTotal)).execute()
       : []
-    return { rows: [...first, ...rest], total }
+    return { rows: [...first, ...rest], total, capped: false }
   }
   if (!search) {
+    // Without a search every member ranks alike: by name (byte order, the same on both databases), then id.
     // A page by name walks the name index and stops after it: the count is a query of its own.
+    const ordered = matching.select([...columns]).orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id').limit(q.limit).offset(q.offset)
     const [rows, total] = await Promise.all([ordered.execute(), count()])
-    return { rows, total }
+    return { rows, total, capped: false }
   }
-  // Ranking reads every match anyway: count them in the same pass (a page past the end asks separately).
-  const rows = await ordered.select(sql<number>`count(*) over ()`.as('matches')).execute()
-  const total = rows.length ? Number(rows[0].matches) : q.offset > 0 ? await count() : 0
-  return { rows: rows.map(({ matches: _, ...row }) => row), total }
+  // The candidates: one more than the cap (to tell "more than the cap"), the lowest ids so that both databases
+  // take the same ones; only they are ranked. The lowest of the document's matches and the lowest of the name's,
+  // each found through its own index, then the lowest of both: one query with "or" walked the members by id and
+  // worked out the name's trigram similarity on every one.
+  const lowest = (cond: typeof byName) => db.selectFrom(base.where(cond).select('p.id').orderBy('p.id').limit(rankCap + 1).as('l')).select('l.id')
+  const lowestOf = tsq ? lowest(byDoc).union(lowest(byName)) : lowest(byName)
+  // "People I know first": the viewer's matching connections are candidates whatever their ids (they are few).
+  const ids = q.knownFirst ? lowestOf.union(matching.where(known).select('p.id')) : lowestOf
+  const isKnown = q.knownFirst ? known : sql<boolean>`false`
+  const candidates = db.selectFrom('members as p').where('p.id', 'in', ids)
+    .select([...columns, 'p.search_doc', isKnown.as('known')])
+    .orderBy(isKnown, 'desc').orderBy('p.id').limit(rankCap + 1)
+  const rank = tsq
+    ? sql<number>`ts_rank_cd(c.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(c.full_name), ${search})`
+    : sql<number>`similarity(lower(c.full_name), ${search})`
+  const ranked = db.selectFrom(candidates.as('c'))
+    .select(['c.id', 'c.full_name', 'c.pronouns', 'c.agency', 'c.job_title', 'c.region', 'c.expertise', 'c.ask_me_about', 'c.can_help_with', 'c.visibility'])
+    .orderBy('c.known', 'desc').orderBy(rank, 'desc').orderBy(sql`lower(c.full_name) collate "C"`).orderBy('c.id')
+  // Counted in the same pass; a page past the end (or past the cap) counts separately.
+  const upTo = Math.max(0, Math.min(q.limit, rankCap - q.offset))
+  const rows = upTo ? await ranked.select(sql<number>`count(*) over ()`.as('matches')).limit(upTo).offset(q.offset).modifyEnd(sql.raw(CUSTOM_PLAN)).execute() : []
+  const matches = rows.length ? Number(rows[0].matches)
+    : q.offset === 0 ? 0 : Number((await db.selectFrom(matching.select('p.id').limit(rankCap + 1).as('c')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+  return { rows: rows.map(({ matches: _, ...row }) => row), total: Math.min(matches, rankCap), capped: matches > rankCap }
+}
+
+export interface DirectoryRow {
+  id: number
+  full_name: string
+  pronouns: string | null
+  agency: string
+  job_title: string | null
+  region: string | null
+  expertise: string[]
+  ask_me_about: string | null
+  can_help_with: string | null
+  visibility: unknown
 }
 
 /** The communities the member belongs to (unsuspended), by name: the directory's community choices. */

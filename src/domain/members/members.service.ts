@@ -1,5 +1,5 @@
 import type { Db, Member } from '../../db/database.js'
-import { communitiesOf, communitiesSharedBy, findMemberById, requirementNamesOf, searchDirectory, updateMember } from './members.repository.js'
+import { communitiesOf, communitiesSharedBy, findMemberById, requirementNamesOf, RANK_CAP, searchDirectory, updateMember } from './members.repository.js'
 import { eventsAttended } from './export.repository.js'
 import { areConnected } from '../connections/connections.service.js'
 import { connectionsAmong } from '../connections/relations.repository.js'
@@ -154,7 +154,8 @@ export interface DirectoryCard {
  * A community or requirement the viewer cannot choose is an error for that field (and no search is made).
  * `page` is 1-based.
  */
-export async function directoryPage (db: Db, viewer: Member, where: { communityId?: number }, filters: DirectoryFilters, page: number) {
+export async function directoryPage (db: Db, viewer: Member, where: { communityId?: number }, filters: DirectoryFilters, page: number,
+  rankCap = RANK_CAP) {
   const siteWide = where.communityId === undefined
   const communities = siteWide ? await communitiesSharedBy(db, viewer.id) : []
   const requirements = siteWide ? await requirementNamesOf(db, communities.map((c) => c.id)) : []
@@ -168,8 +169,8 @@ export async function directoryPage (db: Db, viewer: Member, where: { communityI
   const limit = DIRECTORY_PAGE_SIZE
   const choices = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }))
   const options = { communities, requirements, relations: choices(DIRECTORY_RELATIONS), sorts: choices(DIRECTORY_SORTS) }
-  if (Object.keys(errors).length) return { errors, options, rows: [] as DirectoryCard[], total: 0, page: 1, pageSize: limit, pages: 1 }
-  const { rows, total } = await searchDirectory(db, {
+  if (Object.keys(errors).length) return { errors, options, rows: [] as DirectoryCard[], total: 0, capped: false, page: 1, pageSize: limit, pages: 1 }
+  const { rows, total, capped } = await searchDirectory(db, {
     scope: siteWide ? { viewerId: viewer.id } : { communityId: where.communityId! },
     search: filters.q,
     agency: filters.agency,
@@ -183,11 +184,11 @@ export async function directoryPage (db: Db, viewer: Member, where: { communityI
     knownFirst: filters.sort === 'known',
     limit,
     offset: (page - 1) * limit
-  })
+  }, rankCap)
   // How the viewer knows those on the page: one query for the page.
   const known = new Map((await connectionsAmong(db, viewer.id, rows.map((r) => r.id))).map((c) => [c.member_id, connectionNote(c)]))
   const cards = rows.map((r) => ({ ...directoryCard(r), connection: known.get(r.id) ?? null }))
-  return { errors, options, rows: cards, total, page, pageSize: limit, pages: Math.max(1, Math.ceil(total / limit)) }
+  return { errors, options, rows: cards, total, capped, page, pageSize: limit, pages: Math.max(1, Math.ceil(total / limit)) }
 }
 
 /** "Connected · met at Triangle regional meetup, Mar 10, 2026", "Connected · introduced by Jane Doe", or "Connected". */

@@ -51,7 +51,13 @@ export async function findCommunityMemberByEmail (db: Db, communityId: number, e
  * Lists (`withText` false) leave out the answers and the bio: a list shows titles, and a call can have thousands.
  */
 export async function listReviewableProposals (db: Db, callId: number, proposalId?: number, withText = true) {
-  let q = db.selectFrom('proposals as p').innerJoin('members as m', 'm.id', 'p.submitter_id')
+  let q = reviewable(db, callId, withText)
+  if (proposalId !== undefined) q = q.where('p.id', '=', proposalId)
+  return q.orderBy('p.id').execute()
+}
+
+function reviewable (db: Db, callId: number, withText: boolean) {
+  return db.selectFrom('proposals as p').innerJoin('members as m', 'm.id', 'p.submitter_id')
     .select(withText
       ? (eb) => [eb.ref('p.answers').as('answers'), eb.ref('p.bio').as('bio')]
       : () => [sql<Record<string, string>>`'{}'::jsonb`.as('answers'), sql<string>`''`.as('bio')])
@@ -67,8 +73,87 @@ export async function listReviewableProposals (db: Db, callId: number, proposalI
     .select(sql<number | null>`(select avg(r.score)::float8 from reviews r where r.proposal_id = p.id)`.as('mean'))
     .select(sql<number | null>`(select (max(r.score) - min(r.score))::float8 from reviews r where r.proposal_id = p.id)`.as('spread'))
     .where('p.call_id', '=', callId).where('p.state', '=', 'submitted')
-  if (proposalId !== undefined) q = q.where('p.id', '=', proposalId)
-  return q.orderBy('p.id').execute()
+}
+
+/** The dashboard's filters: a format, a topic, first-time speakers only. */
+export interface ReviewFilters { format?: string, topic?: string, firstTime?: boolean }
+
+/**
+ * Which proposals a list shows: the filters, and for a reviewer's list those they are not in conflict with
+ * (the rule of conflictReason in reviews.service.ts, in SQL: not their own, not one they co-speak on, and with
+ * `sameAgencyDomain` not one whose submitter's email has that domain), assigned to them or not.
+ */
+export interface ReviewableWhere extends ReviewFilters {
+  reviewer?: { id: number, sameAgencyDomain: string | null, assigned: boolean }
+}
+
+function narrowed<Q extends ReturnType<typeof reviewable>> (q: Q, where: ReviewableWhere): Q {
+  let out = q
+  if (where.format) out = out.where('p.format', '=', where.format) as Q
+  if (where.topic) out = out.where('p.topic', '=', where.topic) as Q
+  if (where.firstTime) out = out.where('p.first_time', '=', true) as Q
+  const r = where.reviewer
+  if (r) {
+    out = out.where('p.submitter_id', '<>', r.id)
+      .where(sql<boolean>`not exists (select 1 from proposal_speakers ps where ps.proposal_id = p.id and ps.state = 'accepted' and ps.member_id = ${r.id})`) as Q
+    if (r.sameAgencyDomain !== null) out = out.where(sql<boolean>`lower(substring(m.email from '[^@]*$')) <> ${r.sameAgencyDomain}`) as Q
+    out = out.where(sql<boolean>`${sql.raw(r.assigned ? '' : 'not')} exists (select 1 from review_assignments a where a.proposal_id = p.id and a.reviewer_id = ${r.id})`) as Q
+  }
+  return out
+}
+
+/** The dashboard's orders: highest weighted mean, largest spread, fewest reviews, title; then the proposal's id. */
+export type ReviewOrder = 'mean' | 'spread' | 'count' | 'title' | 'id'
+
+/**
+ * One page of a call's submitted proposals (as listReviewableProposals, without the answers and the bio), filtered
+ * and ordered in SQL; no `limit` gives them all. Proposals without reviews sort last by mean and by spread; titles
+ * sort without regard to case, in byte order (the same on both databases).
+ */
+export async function listReviewablePage (db: Db, callId: number, where: ReviewableWhere, order: ReviewOrder, limit?: number, offset = 0) {
+  const inner = narrowed(reviewable(db, callId, false), where)
+  let q = db.selectFrom(inner.as('x')).selectAll()
+  if (order === 'mean') q = q.orderBy(sql`coalesce(x.mean, -1)`, 'desc')
+  if (order === 'spread') q = q.orderBy(sql`coalesce(x.spread, -1)`, 'desc')
+  if (order === 'count') q = q.orderBy('x.review_count')
+  if (order === 'title') q = q.orderBy(sql`lower(x.title) collate "C"`).orderBy(sql`x.title collate "C"`)
+  q = q.orderBy('x.id')
+  if (limit !== undefined) q = q.limit(limit).offset(offset)
+  return q.execute()
+}
+
+/** How many proposals listReviewablePage would list without a limit. */
+export async function countReviewable (db: Db, callId: number, where: ReviewableWhere): Promise<number> {
+  // The subquery is pulled up into the count: the columns nobody reads (the reviews' aggregates) are not computed.
+  const row = await db.selectFrom(narrowed(reviewable(db, callId, false), where).as('x')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** The ids of those of `proposalIds` that `reviewerId` has reviewed. */
+export async function reviewedBy (db: Db, reviewerId: number, proposalIds: number[]): Promise<Set<number>> {
+  if (!proposalIds.length) return new Set()
+  const rows = await db.selectFrom('reviews').select('proposal_id').where('reviewer_id', '=', reviewerId).where('proposal_id', 'in', proposalIds).execute()
+  return new Set(rows.map((r) => r.proposal_id))
+}
+
+/**
+ * Per reviewer of a call's proposals (assigned one or wrote a review): how many assigned, how many of those
+ * reviewed, and the id of their first review (null when none). Names are looked up after grouping (a join
+ * before it hashed every member).
+ */
+export async function reviewProgress (db: Db, callId: number) {
+  const rows = await sql<{ reviewer_id: number, name: string, assigned: number, done: number, first_review: number | null }>`
+    select x.reviewer_id, (select m.full_name from members m where m.id = x.reviewer_id) as name, count(*) filter (where x.assigned)::int as assigned,
+           count(*) filter (where x.assigned and x.reviewed)::int as done, min(x.review_id) as first_review
+    from (
+      select a.reviewer_id, true as assigned,
+             exists (select 1 from reviews r where r.proposal_id = a.proposal_id and r.reviewer_id = a.reviewer_id) as reviewed, null::int as review_id
+      from review_assignments a join proposals p on p.id = a.proposal_id where p.call_id = ${callId}
+      union all
+      select r.reviewer_id, false, false, r.id from reviews r join proposals p on p.id = r.proposal_id where p.call_id = ${callId}
+    ) x
+    group by x.reviewer_id`.execute(db)
+  return rows.rows
 }
 
 export type ReviewableProposal = Awaited<ReturnType<typeof listReviewableProposals>>[number]

@@ -1,8 +1,8 @@
 import type { Call, Db, RubricCriterion } from '../../db/database.js'
 import { updateCallRow } from './proposals.repository.js'
 import {
-  deleteCallReviewer, findCommunityMemberByEmail, insertAssignments, insertCallReviewer, listCallAssignments, listCallReviewers,
-  listCallReviews, listReviewableProposals, upsertReview, type ReviewableProposal
+  countReviewable, deleteCallReviewer, findCommunityMemberByEmail, insertAssignments, insertCallReviewer, listCallAssignments, listCallReviewers,
+  listCallReviews, listReviewablePage, listReviewableProposals, reviewedBy, reviewProgress, upsertReview, type ReviewableProposal, type ReviewFilters
 } from './reviews.repository.js'
 import { DEFAULT_RUBRIC } from './templates.js'
 
@@ -220,6 +220,41 @@ export async function reviewerQueue (db: Db, call: Call, reviewer: { id: number,
   })
 }
 
+/** What a reviewer's list is filtered by in SQL: the same conflicts as conflictReason. */
+function reviewerWhere (call: Pick<Call, 'same_agency_conflict'>, reviewer: { id: number, email: string }, assigned: boolean) {
+  return { reviewer: { id: reviewer.id, sameAgencyDomain: call.same_agency_conflict ? domainOf(reviewer.email) : null, assigned } }
+}
+
+type QueueItem = Awaited<ReturnType<typeof reviewerQueue>>[number]
+
+function queueItems (call: Call, proposals: ReviewableProposal[], assigned: boolean, done: Set<number>): QueueItem[] {
+  return proposals.map((p) => {
+    let view: ReviewerView | undefined
+    return { proposal: p, assigned, reviewed: done.has(p.id), get view () { return (view ??= reviewerView(call, p)) } }
+  })
+}
+
+/** The proposals assigned to the reviewer (those without a conflict), by id, each with whether they reviewed it. */
+export async function reviewerAssigned (db: Db, call: Call, reviewer: { id: number, email: string }): Promise<QueueItem[]> {
+  const mine = await listReviewablePage(db, call.id, reviewerWhere(call, reviewer, true), 'id')
+  return queueItems(call, mine, true, await reviewedBy(db, reviewer.id, mine.map((p) => p.id)))
+}
+
+/**
+ * The reviewer's list: every proposal assigned to them, and one page (by id) of the others they may review,
+ * with how many there are. The same rows as reviewerQueue, filtered and paged in SQL.
+ */
+export async function reviewerList (db: Db, call: Call, reviewer: { id: number, email: string }, page: number, size: number) {
+  const othersWhere = reviewerWhere(call, reviewer, false)
+  const [mine, others, total] = await Promise.all([
+    listReviewablePage(db, call.id, reviewerWhere(call, reviewer, true), 'id'),
+    listReviewablePage(db, call.id, othersWhere, 'id', size, (page - 1) * size),
+    countReviewable(db, call.id, othersWhere)
+  ])
+  const done = await reviewedBy(db, reviewer.id, [...mine, ...others].map((p) => p.id))
+  return { assigned: queueItems(call, mine, true, done), others: queueItems(call, others, false, done), othersPage: pageOf(total, page, size) }
+}
+
 /** The reviewer's assigned proposal with the fewest reviews that they have not reviewed yet (null when none). */
 export function nextInQueue (queue: Awaited<ReturnType<typeof reviewerQueue>>): number | null {
   const open = queue.filter((q) => q.assigned && !q.reviewed)
@@ -232,34 +267,55 @@ export function nextInQueue (queue: Awaited<ReturnType<typeof reviewerQueue>>): 
 export const SORTS = ['mean', 'spread', 'count', 'title'] as const
 export type Sort = typeof SORTS[number]
 
+/** One page of a list (1-based; a page past the end is empty), with the count of pages (at least 1). */
+export interface ListPage { page: number, pages: number, total: number, first: number }
+
+function pageOf (total: number, page: number, size: number): ListPage {
+  return { page, pages: Math.max(1, Math.ceil(total / size)), total, first: (page - 1) * size + 1 }
+}
+
+/**
+ * The review dashboard: progress per reviewer and the call's submitted proposals, filtered, sorted and, with
+ * `paging`, one page of them (the export takes them all). Filtering, sorting, counting and paging are SQL; but
+ * a blind call sorted by title sorts the titles as shown (speakers' names hidden), which only this code knows:
+ * then every proposal's title is read and sorted here, so that the order says nothing of what is hidden.
+ */
 export async function reviewDashboard (db: Db, call: Call, pool: Array<{ id: number, full_name: string }>,
-  opts: { sort: Sort, format?: string, topic?: string, firstTime?: boolean }) {
-  const [proposals, assignments, reviews] = await Promise.all([
-    listReviewableProposals(db, call.id, undefined, false), listCallAssignments(db, call.id), listCallReviews(db, call.id)
+  opts: { sort: Sort, format?: string, topic?: string, firstTime?: boolean }, paging?: { page: number, size: number }) {
+  const filters: ReviewFilters = { format: opts.format, topic: opts.topic, firstTime: opts.firstTime }
+  const inJs = opts.sort === 'title' && isBlind(call)
+  const sqlPage = paging && !inJs
+  const [progress, total, listed] = await Promise.all([
+    reviewProgress(db, call.id),
+    sqlPage ? countReviewable(db, call.id, filters) : Promise.resolve(0),
+    sqlPage ? listReviewablePage(db, call.id, filters, opts.sort, paging.size, (paging.page - 1) * paging.size)
+      : listReviewablePage(db, call.id, filters, inJs ? 'id' : opts.sort)
   ])
   const people = new Map<number, { id: number, name: string, assigned: number, done: number }>()
   for (const r of pool) people.set(r.id, { id: r.id, name: r.full_name, assigned: 0, done: 0 })
-  const reviewedBy = new Set(reviews.map((r) => `${r.proposal_id}:${r.reviewer_id}`))
-  for (const a of assignments) {
-    const person = people.get(a.reviewer_id)
-    if (!person) continue
-    person.assigned++
-    if (reviewedBy.has(`${a.proposal_id}:${a.reviewer_id}`)) person.done++
+  for (const r of progress) {
+    const person = people.get(r.reviewer_id)
+    if (person) { person.assigned = r.assigned; person.done = r.done }
   }
-  for (const r of reviews) if (!people.has(r.reviewer_id)) people.set(r.reviewer_id, { id: r.reviewer_id, name: r.reviewer_name, assigned: 0, done: 0 })
-  const filtered = proposals.filter((p) => (!opts.format || p.format === opts.format) && (!opts.topic || p.topic === opts.topic) &&
-    (!opts.firstTime || p.first_time))
-  const rows = filtered.map((p) => {
-    // Worked out when a page (or the export) shows the row: a call can have thousands, a page shows fifty.
+  // Those who reviewed without being in the pool (a reviewer since removed), in the order of their first review.
+  for (const r of progress.filter((r) => !people.has(r.reviewer_id) && r.first_review !== null).sort((a, b) => a.first_review! - b.first_review!)) {
+    people.set(r.reviewer_id, { id: r.reviewer_id, name: r.name, assigned: 0, done: 0 })
+  }
+  const row = (p: ReviewableProposal) => {
+    // Worked out when a page (or the export) shows the row.
     let view: ReviewerView | undefined
     return { id: p.id, count: p.review_count, mean: p.mean, spread: p.spread, get view () { return (view ??= reviewerView(call, p)) } }
-  })
-  const num = (n: number | null) => n ?? -1
-  rows.sort((a, b) => {
-    if (opts.sort === 'title') return a.view.title.localeCompare(b.view.title) || a.id - b.id
-    if (opts.sort === 'count') return a.count - b.count || a.id - b.id
-    if (opts.sort === 'spread') return num(b.spread) - num(a.spread) || a.id - b.id
-    return num(b.mean) - num(a.mean) || a.id - b.id
-  })
-  return { reviewers: [...people.values()], proposals: rows }
+  }
+  let rows = listed.map(row)
+  let page: ListPage | undefined
+  if (inJs) {
+    rows.sort((a, b) => a.view.title.localeCompare(b.view.title) || a.id - b.id)
+    if (paging) {
+      page = pageOf(rows.length, paging.page, paging.size)
+      rows = rows.slice(page.first - 1, page.first - 1 + paging.size)
+    }
+  } else if (paging) {
+    page = pageOf(total, paging.page, paging.size)
+  }
+  return { reviewers: [...people.values()], proposals: rows, page: page ?? pageOf(rows.length, 1, Math.max(1, rows.length)) }
 }

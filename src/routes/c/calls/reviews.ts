@@ -5,13 +5,13 @@ import { mayOrganize } from '../../../domain/communities/policy.js'
 import { ensureTemplates } from '../../../domain/proposals/calls.service.js'
 import { isCallReviewer, listProposalReviews, listReviewableProposals } from '../../../domain/proposals/reviews.repository.js'
 import {
-  conflictReason, isBlind, nextInQueue, reviewerQueue, reviewerView, rubricOf, saveReview
+  conflictReason, isBlind, nextInQueue, reviewerAssigned, reviewerList, reviewerQueue, reviewerView, rubricOf, saveReview
 } from '../../../domain/proposals/reviews.service.js'
 import { readReviewForm, ReviewForm, type ReviewValues } from '../../../forms/review-form.js'
 import { toCsv } from '../../../lib/csv.js'
 import { HttpError, notFound } from '../../../lib/errors.js'
 import { idParam } from '../../../lib/http.js'
-import { pageNumber, PageQuery, slicePage } from '../../../lib/paging.js'
+import { pageNumber, PageQuery } from '../../../lib/paging.js'
 import { paths } from '../../../lib/paths.js'
 import { formRoute, pageRoute, rowId, slug, SlugIdParams } from '../../../lib/schema.js'
 
@@ -48,9 +48,9 @@ export default async function reviewRoutes (app: FastifyInstance) {
   }
 
   async function showList (request: FastifyRequest, reply: FastifyReply) {
-    const { call, queue } = await queueOf(request)
+    const call = calls.get(request)!
+    const list = await reviewerList(app.db, call, me(request), pageNumber(request.query), OTHERS_PAGE_SIZE)
     const slug = request.community.slug
-    const others = slicePage(queue.filter((q) => !q.assigned), pageNumber(request.query), OTHERS_PAGE_SIZE)
     return reply.page('c/calls/review-list', {
       title: `Review: ${call.title}`,
       community: request.community,
@@ -59,9 +59,9 @@ export default async function reviewRoutes (app: FastifyInstance) {
       canOrganize: mayOrganize(request.standing),
       nextHref: paths.reviewNext(slug, call.id),
       csvHref: paths.reviewCsv(slug, call.id),
-      assigned: queue.filter((q) => q.assigned).map((q) => ({ ...q, href: paths.reviewProposal(slug, call.id, q.view.id) })),
-      others: others.rows.map((q) => ({ ...q, href: paths.reviewProposal(slug, call.id, q.view.id) })),
-      othersPage: { page: others.page, pages: others.pages, total: others.total, first: others.first },
+      assigned: list.assigned.map((q) => ({ ...q, href: paths.reviewProposal(slug, call.id, q.view.id) })),
+      others: list.others.map((q) => ({ ...q, href: paths.reviewProposal(slug, call.id, q.view.id) })),
+      othersPage: list.othersPage,
       pageUrl: (n: number) => paths.review(slug, call.id, { page: n > 1 ? n : undefined })
     })
   }
@@ -77,8 +77,8 @@ export default async function reviewRoutes (app: FastifyInstance) {
   }
 
   async function reviewNext (request: FastifyRequest, reply: FastifyReply) {
-    const { call, queue } = await queueOf(request)
-    const next = nextInQueue(queue)
+    const call = calls.get(request)!
+    const next = nextInQueue(await reviewerAssigned(app.db, call, me(request)))
     const slug = request.community.slug
     if (next === null) return reply.flash('Nothing left to review among the proposals assigned to you.').redirect(paths.review(slug, call.id), 303)
     return reply.redirect(paths.reviewProposal(slug, call.id, next), 303)

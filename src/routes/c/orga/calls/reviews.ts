@@ -12,7 +12,7 @@ import {
 } from '../../../../forms/review-form.js'
 import { toCsv } from '../../../../lib/csv.js'
 import { idParam } from '../../../../lib/http.js'
-import { pageField, pageNumber, slicePage } from '../../../../lib/paging.js'
+import { pageField, pageNumber } from '../../../../lib/paging.js'
 import { paths } from '../../../../lib/paths.js'
 import { buttonForm, formRoute, pageRoute, queryText, rowId, slug, SlugIdParams } from '../../../../lib/schema.js'
 
@@ -59,8 +59,7 @@ export default async function reviewAdminRoutes (app: FastifyInstance) {
     const slug = request.community.slug
     const opts = options(request)
     const [reviewers, people] = await Promise.all([listCallReviewers(app.db, call.id), pool(call)])
-    const data = await reviewDashboard(app.db, call, people, opts)
-    const shown = slicePage(data.proposals, pageNumber(request.query), DASHBOARD_PAGE_SIZE)
+    const data = await reviewDashboard(app.db, call, people, opts, { page: pageNumber(request.query), size: DASHBOARD_PAGE_SIZE })
     const settings = extra.settings ?? settingsValues(call, rubricOf(call))
     const formats = call.formats as unknown as CallFormat[]
     const filters = { format: opts.format, topic: opts.topic, first_time: opts.firstTime ? 'yes' : undefined }
@@ -71,9 +70,9 @@ export default async function reviewAdminRoutes (app: FastifyInstance) {
       blind: isBlind(call),
       reviewers: reviewers.map((r) => ({ ...r, removeHref: paths.orgaReviewerRemove(slug, call.id, r.id) })),
       progress: data.reviewers,
-      proposalPage: { page: shown.page, pages: shown.pages, total: shown.total, first: shown.first },
+      proposalPage: data.page,
       pageUrl: (n: number) => paths.orgaReviews(slug, call.id, { ...filters, sort: opts.sort === 'mean' ? undefined : opts.sort, page: n > 1 ? String(n) : undefined }),
-      proposals: shown.rows.map((p) => ({ ...p, formatLabel: formats.find((f) => f.key === p.view.format)?.label ?? p.view.format, href: paths.reviewProposal(slug, call.id, p.view.id) })),
+      proposals: data.proposals.map((p) => ({ ...p, formatLabel: formats.find((f) => f.key === p.view.format)?.label ?? p.view.format, href: paths.reviewProposal(slug, call.id, p.view.id) })),
       sorts: SORTS.map((s) => ({ label: SORT_LABELS[s], href: paths.orgaReviews(slug, call.id, { ...filters, sort: s }), current: s === opts.sort })),
       opts,
       formats,
