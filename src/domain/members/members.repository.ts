@@ -162,9 +162,9 @@ export async function searchDirectory (db: Db, q: DirectoryQuery, rankCap = RANK
   // "People I know first": the viewer's matching connections are candidates whatever their ids (they are few).
   const ids = q.knownFirst ? lowestOf.union(matching.where(known).select('p.id')) : lowestOf
   const isKnown = q.knownFirst ? known : sql<boolean>`false`
-  const candidates = db.selectFrom('members as p').where('p.id', 'in', ids)
-    .select([...columns, 'p.search_doc', isKnown.as('known')])
-    .orderBy(isKnown, 'desc').orderBy('p.id').limit(rankCap + 1)
+  let candidates = db.selectFrom('members as p').where('p.id', 'in', ids).select([...columns, 'p.search_doc', isKnown.as('known')])
+  if (q.knownFirst) candidates = candidates.orderBy(isKnown, 'desc')
+  candidates = candidates.orderBy('p.id').limit(rankCap + 1)
   const rank = tsq
     ? sql<number>`ts_rank_cd(c.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(c.full_name), ${search})`
     : sql<number>`similarity(lower(c.full_name), ${search})`
