@@ -58,6 +58,13 @@ t.test('who did you meet, in a real browser', { skip: skipWithoutChromium() }, a
   await asAnn.goto(`/members/${ann.id}`)
   t.match((await asAnn.locator('main').innerText()).replace(/\s+/g, ' '), 'Bob Bench, Environmental Protection Agency, Region 5 Met at Triangle regional meetup')
   await h.checkBothWidths(asAnn, t)
+  // The directory shows the connection too: "only people I've met" lists Bob, with where they met.
+  await asAnn.goto('/members?relation=met')
+  const met = (await asAnn.locator('main').innerText()).replace(/\s+/g, ' ')
+  t.match(met, 'Bob Bench')
+  t.match(met, 'Connected · met at Triangle regional meetup')
+  t.notMatch(met, 'Cat Colleague', 'only the people Ann has met')
+  await h.checkBothWidths(asAnn, t)
 
   // Bob confirms Cat from his profile, then removes his connection with Ann (a confirm step first).
   await asBob.goto('/profile')

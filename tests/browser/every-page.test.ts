@@ -36,6 +36,9 @@ function patternOf (url: URL): string {
   return keys.length ? `${path}?${keys.join('&')}` : path
 }
 
+/** The URL patterns checked by the crawls so far (the site admin's crawl skips those: see below). */
+const checkedPatterns = new Set<string>()
+
 /** Text that means a value went missing on its way to the page. */
 const LEAKS = /\bundefined\b|\bnull\b|\[object Object\]|\bNaN\b|Invalid DateTime/
 
@@ -129,8 +132,11 @@ class Visitor {
     this.widest.set(width, Math.max(this.widest.get(width) ?? 0, o.scrollWidth))
   }
 
-  /** Breadth-first over same-origin links from `starts`; every page answers 200 and passes the checks. */
-  async crawl (t: Test, starts: string[]): Promise<void> {
+  /**
+   * Breadth-first over same-origin links from `starts`; every page answers 200 and passes the checks. `skip`:
+   * URL patterns another role has checked already, which this one does not open (beyond its `starts`).
+   */
+  async crawl (t: Test, starts: string[], skip: ReadonlySet<string> = new Set()): Promise<void> {
     const base = new URL(this.h.baseUrl)
     const seen = new Set<string>()
     const perPattern = new Map<string, number>()
@@ -143,6 +149,7 @@ class Visitor {
       const key = u.pathname + u.search
       if (seen.has(key) || SKIP.some((re) => re.test(u.pathname + u.search))) return
       const pattern = patternOf(u)
+      if (skip.has(pattern) && !starts.includes(key)) return
       const n = perPattern.get(pattern) ?? 0
       if (n >= PER_PATTERN) return
       perPattern.set(pattern, n + 1)
@@ -167,6 +174,7 @@ class Visitor {
         seen.add(landedKey)
       }
       await this.check(t, res, 200, url)
+      checkedPatterns.add(patternOf(landed))
       const hrefs = await this.page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href') ?? ''))
       hrefs.forEach(enqueue)
     }
@@ -284,7 +292,7 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
     await v.page.getByLabel('Full name', { exact: false }).first().fill('')
     const [res] = await Promise.all([
       v.page.waitForNavigation(),
-      v.page.locator('main form[method="post"] button[type="submit"], main form[method="post"] .usa-button').first().click()
+      v.page.getByRole('button', { name: 'Save profile' }).click()
     ])
     await v.check(t, res, 400, 'the profile form with an empty name')
     // A proposal submitted half-written: every template field's problem listed, the input kept.
@@ -359,7 +367,9 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
 
   t.test('the site admin', async (t) => {
     const v = new Visitor(h, await h.newPage({ as: admin }), 'admin')
-    await v.crawl(t, ['/', '/admin', '/dev/mailbox'])
+    // The admin belongs to no demo community: on community pages they see what a signed-in non-member sees, which
+    // the member's crawl checked (the other community's pages). Their own pages are the admin and the dev mailbox.
+    await v.crawl(t, ['/', '/admin', '/dev/mailbox'], new Set(checkedPatterns))
     await everyone(t, v)
     // The new-community form, submitted empty.
     await v.visit(t, '/admin/communities/new')
@@ -370,7 +380,7 @@ t.test('every page, in every role, on the demo data', { skip: skipWithoutChromiu
     await v.check(t, res, res?.status() === 422 ? 422 : 400, 'the new-community form submitted empty')
     v.assertDistinctTitles(t)
     t.comment(`${v.role} visited:\n${v.summary()}`)
-    t.ok(v.distinctPages() >= 15, `the admin saw ${v.distinctPages()} distinct pages`)
+    t.ok(v.distinctPages() >= 12, `the admin saw ${v.distinctPages()} distinct pages`)
     h.assertEveryPageChecked(t)
   })
 })

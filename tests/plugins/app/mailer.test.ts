@@ -107,6 +107,10 @@ t.test('every mail template renders, escapes its HTML and links where its text d
     'event-changed': { data: { ...calendar, method: 'REQUEST', rsvp, changes: { time: true, place: true } }, links: ['/c/dna/events/12', `/rsvp/${rsvp.going}`] },
     'event-cancelled': { data: { ...calendar, method: null, footer: 'other-events' }, links: ['/c/dna/events'] },
     'calendar-removed': { data: { ...calendar, method: 'CANCEL' }, links: ['/c/dna/events/12'] },
+    // connections/introductions.service introduce, answerIntroduction; met-prompt.service sendMetPrompts
+    introduction: { data: { name: HOSTILE, introducer: `Olive ${HOSTILE}`, other: { name: `Ben ${HOSTILE}`, agency: 'EPA <Region 5>' }, note: `You both <b>audit</b> ${HOSTILE}` }, links: ['/profile/introductions'] },
+    'introduction-connected': { data: { name: HOSTILE, introducer: `Olive ${HOSTILE}`, other: { name: `Ben ${HOSTILE}`, agency: null } }, links: ['/profile/introductions'] },
+    'met-prompt': { data: { name: HOSTILE, ...details, others: 3 }, links: ['/c/dna/events/12/met'] },
     // agenda/session-calendar.service reconcileSession (an update; a cancellation says `cancelled: true`, method CANCEL)
     'session-changed': {
       data: {
