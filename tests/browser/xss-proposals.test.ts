@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import type { Page } from 'playwright-core'
-import { skipWithoutChromium, startBrowserApp, type BrowserHarness } from '../fixtures/browser.js'
+import { NAME_HELPER, skipWithoutChromium, startBrowserApp, type BrowserHarness } from '../fixtures/browser.js'
 import { createCommunity, createMember, createOpenCall } from '../fixtures/factories.js'
 import { startSession } from '../../src/domain/auth/auth.service.js'
 import { SESSION_COOKIE } from '../../src/plugins/app/auth.js'
@@ -32,6 +32,7 @@ interface Person { page: Page, dialogs: string[], role: string }
 /** A page signed in as `member` whose context ignores the CSP; every dialog it opens is recorded. */
 async function open (h: BrowserHarness, member: Member, role: string): Promise<Person> {
   const context = await h.browser.newContext({ baseURL: h.baseUrl, viewport: DESKTOP, bypassCSP: true })
+  await context.addInitScript(NAME_HELPER)
   const session = await startSession(h.app.db, member.id, 1)
   await context.addCookies([{ name: SESSION_COOKIE, value: session.id, url: h.baseUrl, httpOnly: true, sameSite: 'Lax' }])
   const page = await context.newPage()

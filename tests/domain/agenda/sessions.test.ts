@@ -18,7 +18,7 @@ t.test('agenda sessions: the rules, on a real database', async (t) => {
   // What the calendar side is told, and whether the session row was still there when it was told.
   const told: Array<{ sessionId: number, reasons: string[], rowThere: boolean }> = []
   const svc = await t.mockImport<typeof Service>('../../../src/domain/agenda/sessions.service.js', {
-    '../../../src/domain/agenda/session-calendar.service.js': {
+    '../../../src/domain/agenda/session-calendar.service.ts': {
       queueSessionChange: async (trx: Db, sessionId: number, reasons: string[]) => {
         const row = await trx.selectFrom('agenda_sessions').select('id').where('id', '=', sessionId).executeTakeFirst()
         told.push({ sessionId, reasons, rowThere: Boolean(row) })
