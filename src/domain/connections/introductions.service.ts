@@ -77,17 +77,7 @@ export async function introduce (trx: Db, mailer: Mailer, introducer: Member, me
   }
   const community = await communityOfAll(trx, introducer.id, memberId, otherId)
   await insertIntroduction(trx, { introducedBy: introducer.id, x: memberId, y: otherId, communityId: community?.community_id ?? null, note })
-  const rows = await introductionMembers(trx, [memberId, otherId])
-  for (const to of rows) {
-    const them = rows.find((r) => r.id !== to.id)!
-    await queueTemplatedMail(trx, mailer, {
-      template: 'introduction',
-      kind: 'introduction',
-      to: to.email,
-      memberId: to.id,
-      data: { name: to.full_name, introducer: introducer.full_name, other: { name: them.full_name, agency: seenAgency(them) }, note }
-    })
-  }
+  await mailBoth(trx, mailer, [memberId, otherId], 'introduction', { introducer: introducer.full_name, note })
   return { ok: true, names: [member.full_name, other.full_name] }
 }
 
@@ -121,19 +111,21 @@ export async function answerIntroduction (trx: Db, mailer: Mailer, memberId: num
   await setAccepted(trx, found.id, side, now)
   if (!theirs) return { ok: true, outcome: 'accepted', other: otherName }
   await insertConnection(trx, memberId, otherId, { introductionId: found.id, introducedBy: found.introduced_by })
-  const rows = await introductionMembers(trx, [memberId, otherId])
   const introducer = found.introduced_by === null ? null : await findMemberById(trx, found.introduced_by)
+  await mailBoth(trx, mailer, [memberId, otherId], 'introduction-connected', { introducer: introducer?.full_name ?? null })
+  return { ok: true, outcome: 'connected', other: otherName }
+}
+
+/** One mail to each of the two members, naming the other (and their agency if they show it to members). */
+async function mailBoth (trx: Db, mailer: Mailer, ids: [number, number], template: 'introduction' | 'introduction-connected', data: Record<string, unknown>): Promise<void> {
+  const rows = await introductionMembers(trx, ids)
   for (const to of rows) {
     const them = rows.find((r) => r.id !== to.id)!
     await queueTemplatedMail(trx, mailer, {
-      template: 'introduction-connected',
-      kind: 'introduction-connected',
-      to: to.email,
-      memberId: to.id,
-      data: { name: to.full_name, introducer: introducer?.full_name ?? null, other: { name: them.full_name, agency: seenAgency(them) } }
+      template, kind: template, to: to.email, memberId: to.id,
+      data: { name: to.full_name, other: { name: them.full_name, agency: seenAgency(them) }, ...data }
     })
   }
-  return { ok: true, outcome: 'connected', other: otherName }
 }
 
 /** How an introduction stands, for one of the two or for the introducer. */
