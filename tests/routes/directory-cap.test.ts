@@ -4,9 +4,9 @@ import { searchDirectory } from '../../src/domain/members/members.repository.js'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
 
-// A broad search ranks at most a capped number of matches (the candidates with the lowest ids): past the cap the
-// directory says "1,000+ members" and its pages reach only the cap. Orders asserted here are exact: both
-// databases must rank alike.
+// A broad search ranks a capped number of candidates (the search document's matches with the lowest ids, the
+// names nearest the search): past the cap the directory says "1,000+ members" and its pages reach only the cap.
+// Orders asserted here are exact: both databases must rank alike.
 
 t.test('a broad search: the count is capped, the pages stay within the cap', async (t) => {
   const { app } = await createTestApp(t)
@@ -41,6 +41,16 @@ t.test('a broad search: the count is capped, the pages stay within the cap', asy
     t.equal(narrow.capped, true, 'ten matches are more than a cap of five')
     const exact = await searchDirectory(db, { ...query, search: 'mixture' }, 10)
     t.same([exact.total, exact.capped], [10, false], 'exactly the cap: not capped')
+  })
+
+  await t.test('a broad name search ranks the nearest names, not the lowest ids', async (t) => {
+    // "analist 1004" is no word of anyone's profile: only names match it, and "Analyst 1004" (a high id) is the
+    // nearest. The lowest-id name matches ("Analyst 0100", "Analyst 0104"…) would have left it out.
+    const typo = await searchDirectory(db, { ...query, search: 'analist 1004', limit: 3 }, 5)
+    t.equal(typo.capped, true, 'more names match than the cap of five')
+    t.equal(typo.rows[0].id, analysts[1003], 'the nearest name first')
+    t.same(typo.rows.map((r) => r.full_name).slice(0, 1), ['Analyst 1004'])
+    t.ok(typo.rows.every((r) => /^Analyst 1\d{3}$/.test(r.full_name)), `the next nearest names: ${typo.rows.map((r) => r.full_name).join(', ')}`)
   })
 
   await t.test('under the cap the count is exact and ranking is by match', async (t) => {

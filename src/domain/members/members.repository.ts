@@ -109,9 +109,10 @@ export const RANK_CAP = 1000
  * the search matches (ts_rank_cd of the search document plus the name's trigram similarity), then by name and
  * id, so that both databases give the same order. Filters look only at fields the member shows to members.
  *
- * A search ranks at most `rankCap` matches (the candidates: those with the lowest ids, which the indexes find
- * without reading a search document), so that a broad word across a large directory does not rank every
- * match. With more matches than that, `total` is the cap and `capped` is true: the pages reach only the cap.
+ * A search ranks only candidates found through the indexes — at most `rankCap` + 1 of the search document's
+ * matches (the lowest ids) and as many of the names nearest the search — so that a broad word across a large
+ * directory does not rank every match. With more matches than `rankCap`, `total` is the cap and `capped` is
+ * true: the pages reach only the first `rankCap` of the ranking.
  */
 export async function searchDirectory (db: Db, q: DirectoryQuery, rankCap = RANK_CAP): Promise<{ rows: DirectoryRow[], total: number, capped: boolean }> {
   const search = q.search.trim().toLowerCase()
@@ -153,24 +154,24 @@ export async function searchDirectory (db: Db, q: DirectoryQuery, rankCap = RANK
     const [rows, total] = await Promise.all([ordered.execute(), count()])
     return { rows, total, capped: false }
   }
-  // The candidates: one more than the cap (to tell "more than the cap"), the lowest ids so that both databases
-  // take the same ones; only they are ranked. The lowest of the document's matches and the lowest of the name's,
-  // each found through its own index, then the lowest of both: one query with "or" walked the members by id and
-  // worked out the name's trigram similarity on every one.
-  const lowest = (cond: typeof byName) => db.selectFrom(base.where(cond).select('p.id').orderBy('p.id').limit(rankCap + 1).as('l')).select('l.id')
-  const lowestOf = tsq ? lowest(byDoc).union(lowest(byName)) : lowest(byName)
+  // The candidates, each source through its own index and each at most one more than the cap (to tell "more
+  // than the cap"): the search document's matches with the lowest ids (a text index has no order of relevance;
+  // the lowest ids are the same on both databases), and the names nearest the search (the GiST index's `<->`
+  // order: the best name matches, not the first). One query with "or" walked the members by id and worked out
+  // the name's trigram similarity on every one.
+  const lowestDoc = db.selectFrom(base.where(byDoc).select('p.id').orderBy('p.id').limit(rankCap + 1).as('l')).select('l.id')
+  const nearestNames = db.selectFrom(base.where(byName).select('p.id').orderBy(sql`lower(p.full_name) <-> ${search}`).limit(rankCap + 1).as('l')).select('l.id')
+  const sources = tsq ? lowestDoc.union(nearestNames) : nearestNames
   // "People I know first": the viewer's matching connections are candidates whatever their ids (they are few).
-  const ids = q.knownFirst ? lowestOf.union(matching.where(known).select('p.id')) : lowestOf
-  const isKnown = q.knownFirst ? known : sql<boolean>`false`
-  let candidates = db.selectFrom('members as p').where('p.id', 'in', ids).select([...columns, 'p.search_doc', isKnown.as('known')])
-  if (q.knownFirst) candidates = candidates.orderBy(isKnown, 'desc')
-  candidates = candidates.orderBy('p.id').limit(rankCap + 1)
+  const ids = q.knownFirst ? sources.union(matching.where(known).select('p.id')) : sources
   const rank = tsq
-    ? sql<number>`ts_rank_cd(c.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(c.full_name), ${search})`
-    : sql<number>`similarity(lower(c.full_name), ${search})`
-  const ranked = db.selectFrom(candidates.as('c'))
-    .select(['c.id', 'c.full_name', 'c.pronouns', 'c.agency', 'c.job_title', 'c.region', 'c.expertise', 'c.ask_me_about', 'c.can_help_with', 'c.visibility'])
-    .orderBy('c.known', 'desc').orderBy(rank, 'desc').orderBy(sql`lower(c.full_name) collate "C"`).orderBy('c.id')
+    ? sql<number>`ts_rank_cd(p.search_doc, to_tsquery('simple', ${tsq})) + similarity(lower(p.full_name), ${search})`
+    : sql<number>`similarity(lower(p.full_name), ${search})`
+  // Every candidate is ranked (at most twice the cap, and the viewer's connections); when there are more than
+  // the cap, so are the matches, and the pages reach only the first `rankCap` of the ranking.
+  let ranked = db.selectFrom('members as p').where('p.id', 'in', ids).select([...columns])
+  if (q.knownFirst) ranked = ranked.orderBy(known, 'desc')
+  ranked = ranked.orderBy(rank, 'desc').orderBy(sql`lower(p.full_name) collate "C"`).orderBy('p.id')
   // Counted in the same pass; a page past the end (or past the cap) counts separately.
   const upTo = Math.max(0, Math.min(q.limit, rankCap - q.offset))
   const rows = upTo ? await ranked.select(sql<number>`count(*) over ()`.as('matches')).limit(upTo).offset(q.offset).modifyEnd(sql.raw(CUSTOM_PLAN)).execute() : []
