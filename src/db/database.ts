@@ -28,6 +28,8 @@ export interface MembersTable {
   mail_reminders: Generated<boolean>
   /** Calendar invitations (and their updates) for the events they answer going or maybe. */
   mail_calendar: Generated<boolean>
+  /** "Who did you meet?" after in-person events they checked in at (migrations/2026-12-05T2300_mail_met.ts). */
+  mail_met: Generated<boolean>
   /** Set by a site admin: the account cannot sign in (migrations/2026-12-04T1100_suspensions_archives.ts). */
   deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   /** Profile (migrations/2026-12-05T1200_directory.ts): what they can help others with, and what they look for. */

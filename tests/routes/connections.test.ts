@@ -223,7 +223,11 @@ t.test('confirmations, connections on member pages, removing, the mail, organize
     }
   })
 
-  await t.test('the mail after the event: once, to those checked in only', async (t) => {
+  await t.test('the mail after the event: once, to those checked in only who want it', async (t) => {
+    // Dee turns the mail off on her profile (the two other boxes stay ticked).
+    const saved = await asDee.post('/profile/email', { mail_reminders: 'yes', mail_calendar: 'yes' })
+    t.equal(saved.statusCode, 303)
+    t.notMatch((await asDee.get('/profile')).body, /name="mail_met" value="yes" checked/, 'her box is unticked')
     const brownBag = await createEvent(db, dna, { title: 'Online brown-bag', kind: 'brown-bag', startsAt: new Date(Date.now() - 3 * HOUR), onlineUrl: 'https://meet.example.gov/x' })
     await checkIn(db, brownBag, ann, bob)
     const lonely = await createEvent(db, dna, { title: 'Lonely workshop', kind: 'workshop', startsAt: new Date(Date.now() - 3 * HOUR) })
@@ -239,9 +243,10 @@ t.test('confirmations, connections on member pages, removing, the mail, organize
     await run()
     await run()
     const mail = await db.selectFrom('mail_messages').select(['to_address', 'subject', 'text_body', 'kind']).where('kind', '=', 'met-prompt').orderBy('to_address').execute()
-    t.same(mail.map((m) => m.to_address).sort(), ['ann@bci.ohio.gov', 'bob@epa.gov', cat.email, dee.email].sort(),
-      'one mail to each member checked in at the meetup, once (Eve only answered going)')
-    t.equal((await db.selectFrom('mail_messages').select('id').execute()).length - before, 4, 'nothing else')
+    t.same(mail.map((m) => m.to_address).sort(), ['ann@bci.ohio.gov', 'bob@epa.gov', cat.email].sort(),
+      'one mail to each member checked in at the meetup, once (Eve only answered going; Dee turned it off)')
+    t.equal((await db.selectFrom('mail_messages').select('id').execute()).length - before, 3, 'nothing else')
+    t.match(text((await asDee.get(`/c/dna/events/${meetup.id}/met`)).body), 'Who did you meet', 'Dee can still say whom she met on the page')
     t.ok(mail.every((m) => m.subject === 'Who did you meet at Triangle regional meetup?'))
     t.match(mail[0].text_body, `/c/dna/events/${meetup.id}/met`)
     const sent = await db.selectFrom('events').select(['id', 'met_prompt_sent_at']).where('id', 'in', [meetup.id, brownBag.id, lonely.id, archivedMeetup.id, upcoming.id]).execute()

@@ -181,7 +181,7 @@ export async function eventsDueMetPrompt (db: Db, kinds: readonly string[], sinc
 export async function checkedInAttendees (db: Db, eventId: number, communityId: number) {
   return db.selectFrom('check_ins as k').innerJoin('members as o', 'o.id', 'k.member_id')
     .innerJoin('memberships as m', (j) => j.onRef('m.member_id', '=', 'k.member_id').on('m.community_id', '=', communityId))
-    .select(['o.id', 'o.full_name', 'o.email'])
+    .select(['o.id', 'o.full_name', 'o.email', 'o.mail_met'])
     .where('k.event_id', '=', eventId).where('m.suspended_at', 'is', null)
     .orderBy('o.id').execute()
 }

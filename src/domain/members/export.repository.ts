@@ -7,7 +7,7 @@ import type { Db } from '../../db/database.js'
 export async function ownProfile (db: Db, memberId: number) {
   return db.selectFrom('members').where('id', '=', memberId)
     .select(['id', 'email', 'full_name', 'pronouns', 'agency', 'job_title', 'region', 'expertise', 'ask_me_about', 'can_help_with',
-      'looking_for', 'bio', 'time_zone', 'visibility', 'suggestions_opt_in', 'mail_reminders', 'mail_calendar', 'email_verified_at', 'created_at', 'updated_at'])
+      'looking_for', 'bio', 'time_zone', 'visibility', 'suggestions_opt_in', 'mail_reminders', 'mail_calendar', 'mail_met', 'email_verified_at', 'created_at', 'updated_at'])
     .executeTakeFirstOrThrow()
 }
 

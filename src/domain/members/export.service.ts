@@ -15,11 +15,11 @@ export async function memberDataExport (db: Db, memberId: number) {
     ownConnections(db, memberId), ownMetMarks(db, memberId), ownIntroductions(db, memberId)
   ])
   const speakers = await coSpeakersOf(db, proposals.map((p) => p.id))
-  const { visibility, mail_reminders: reminders, mail_calendar: calendar, ...rest } = profile
+  const { visibility, mail_reminders: reminders, mail_calendar: calendar, mail_met: metPrompts, ...rest } = profile
   return {
     exportedAt: new Date().toISOString(),
     profile: { ...rest, visibility: readVisibility(visibility) },
-    mailPreferences: { reminders, calendar },
+    mailPreferences: { reminders, calendar, metPrompts },
     memberships,
     rsvps,
     checkIns,

@@ -58,10 +58,12 @@ export interface MailPreferences {
   reminders: boolean
   /** Calendar invitations (and their updates) for the events they answer going or maybe, and organizers' invitations. */
   calendar: boolean
+  /** "Who did you meet?" after an in-person event they checked in at. */
+  met: boolean
 }
 
 export async function saveMailPreferences (db: Db, memberId: number, prefs: MailPreferences): Promise<void> {
-  await updateMember(db, memberId, { mail_reminders: prefs.reminders, mail_calendar: prefs.calendar })
+  await updateMember(db, memberId, { mail_reminders: prefs.reminders, mail_calendar: prefs.calendar, mail_met: prefs.met })
 }
 
 /**

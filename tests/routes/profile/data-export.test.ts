@@ -82,7 +82,7 @@ t.test('a member downloads their own data, and nobody else’s', async (t) => {
     t.equal(data.profile.looking_for, 'Ada looks for a zebrafish lab')
     t.equal(data.profile.visibility.email, 'connections')
     t.equal(data.profile.suggestions_opt_in, false, 'the suggestions choice')
-    t.same(data.mailPreferences, { reminders: true, calendar: true })
+    t.same(data.mailPreferences, { reminders: true, calendar: true, metPrompts: true })
     t.same(data.memberships.map((m: { community: string }) => m.community), ['Alpha Analysts Community'])
     t.equal(data.rsvps.length, 1)
     t.equal(data.rsvps[0].event, 'Alpha kit validation meetup')

@@ -24,6 +24,7 @@ t.test('a member turns reminders and calendar invitations off; mail they must ge
   const page = text(profile.body)
   t.match(page, 'Reminders before events I’m going to')
   t.match(page, 'Calendar invitations')
+  t.match(page, '“Who did you meet?” after in-person events')
   t.match(page, 'Mail we always send')
   t.match(page, 'sign-in links')
   t.match(page, 'cancellations of events you’re going to')
@@ -37,6 +38,9 @@ t.test('a member turns reminders and calendar invitations off; mail they must ge
   t.match(text(after.body), 'Your email choices are saved.')
   t.notMatch(after.body, /name="mail_reminders" value="yes" checked/)
   t.notMatch(after.body, /name="mail_calendar" value="yes" checked/)
+  t.notMatch(after.body, /name="mail_met" value="yes" checked/)
+  const saved2 = await db.selectFrom('members').select(['mail_reminders', 'mail_calendar', 'mail_met']).where('id', '=', ada.id).executeTakeFirstOrThrow()
+  t.same(saved2, { mail_reminders: false, mail_calendar: false, mail_met: false }, 'all three saved off')
 
   const forged = await c.post(paths.profileEmailPreferences(), { mail_reminders: 'yes' }, { csrf: false })
   t.equal(forged.statusCode, 403, 'CSRF-checked')
