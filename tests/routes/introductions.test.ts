@@ -56,6 +56,17 @@ t.test('introductions', async (t) => {
     t.equal(await db.selectFrom('introductions').select('id').executeTakeFirst(), undefined)
   })
 
+  await t.test('a site admin outside the community sees the member page but no way to introduce them', async (t) => {
+    const admin = await createMember(db, { full_name: 'Sam Siteadmin', is_admin: true })
+    const asAdmin = await client(admin)
+    const page = await asAdmin.get(`/members/${ada.id}`)
+    t.equal(page.statusCode, 200, 'admins see every member page')
+    t.notMatch(text(page.body), 'Introduce Ada Analyst', 'no link to a form that would be a 404')
+    t.equal((await asAdmin.get(`/members/${ada.id}/introduce`)).statusCode, 404)
+    t.match(text((await asXena.get(`/members/${xena.id}`)).body), 'Xena Elsewhere')
+    t.notMatch(text((await asXena.get(`/members/${xena.id}`)).body), 'Introduce Xena', 'nor on one\'s own page')
+  })
+
   await t.test('mistakes re-show the form with a 400, the message naming the field, the input kept', async (t) => {
     await asOlive.get(`/members/${ada.id}/introduce?q=ben`)
     const cases: Array<[string, Record<string, string>, string]> = [

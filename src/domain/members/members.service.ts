@@ -106,7 +106,9 @@ export async function memberPageFor (db: Db, viewer: Member | null, memberId: nu
     looking_for: show('looking_for', member.looking_for),
     bio: show('bio', member.bio)
   }
-  return { profile, communities, events, connections, talks, connection, shows: seen, connected, visibility: isSelf ? visibility : null, sharedOnly: !isSelf && !viewer.is_admin }
+  return { profile, communities, events, connections, talks, connection, shows: seen, connected, visibility: isSelf ? visibility : null, sharedOnly: !isSelf && !viewer.is_admin,
+    // Introductions are made within shared communities: a site admin outside them cannot introduce this member.
+    canIntroduce: !isSelf && shared.length > 0 }
 }
 
 export const DIRECTORY_PAGE_SIZE = 25
