@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database, Member } from '../../src/db/database.js'
 import { DEFAULT_VISIBILITY, type Visibility } from '../../src/domain/members/visibility.js'
 import { pairOf } from '../../src/domain/connections/connections.repository.js'
@@ -148,4 +148,26 @@ t.test('people you haven’t met yet', async (t) => {
     t.notMatch((await asEve.get('/profile')).body, /name="suggestions" value="yes" checked/)
     t.notOk(suggested((await asVera.get('/members')).body).some((s) => s.id === eve.id), 'no longer suggested')
   })
+})
+
+t.test('a large event: the members scored are the most promising of those going, not the first 200', async (t) => {
+  const { app } = await createTestApp(t)
+  const db = app.db
+  const vera = await createMember(db, { full_name: 'Vera Viewer' })
+  const olive = await createMember(db, { full_name: 'Olive Organizer' })
+  const dna = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: olive, members: [vera] })
+  const conference = await createEvent(db, dna, { title: 'Annual conference', capacity: null })
+  await set(db, vera, { expertise: ['Rapid DNA'] })
+  // 230 opted-in members going who share nothing with Vera (lower ids), then one who works on Rapid DNA.
+  await sql`insert into members (email, full_name, agency, suggestions_opt_in, email_verified_at)
+    select 'goer' || g || '@lab.gov', 'Goer ' || g, 'Lab', true, now() from generate_series(1, 230) g`.execute(db)
+  const rapid = await createMember(db, { full_name: 'Rita Rapid' })
+  await set(db, rapid, { expertise: ['Rapid DNA'] })
+  const goers = await db.selectFrom('members').select('id').where((eb) => eb.or([eb('email', 'like', 'goer%'), eb('id', '=', rapid.id)])).execute()
+  await db.insertInto('memberships').values(goers.map((g) => ({ community_id: dna.id, member_id: g.id, norms_accepted_at: new Date() }))).execute()
+  await db.insertInto('rsvps').values([vera, ...goers].map((g) => ({ event_id: conference.id, member_id: g.id, status: 'going' as const }))).execute()
+  const asVera = new Client(app)
+  await signInAs(asVera, vera)
+  const list = suggested((await asVera.get(`/c/dna/events/${conference.id}`)).body)
+  t.same(list, [{ id: rapid.id, why: 'Also works on Rapid DNA.' }], 'Rita, past the first 200 going, is found')
 })

@@ -72,8 +72,19 @@ export async function findSuggestions (db: Db, s: SuggestionSeed): Promise<Sugge
     order by r.member_id, e.starts_at, e.id`
   // Each source with the weight of its reason, so that the most promising candidates are scored first. The index
   // sources are capped (a broad "looking for" word could match thousands): see CANDIDATES.
-  const sources: RawBuilder<unknown>[] = [sql`select g.id, 5 as w from going g join members p on p.id = g.id where p.suggestions_opt_in`]
-  if (s.eventId === null) {
+  const sources: RawBuilder<unknown>[] = []
+  if (s.eventId !== null) {
+    // An event page's candidates are only those going, however many: each weighed by the reasons it can be
+    // worked out from their own row (the same weights as the directory's sources), so that at a large conference
+    // the 200 scored are the most promising of those going, not the first 200.
+    const weight = [
+      s.tags.length ? sql`case when convene_suggest_tags(p.visibility, p.expertise) && ${s.tags}::text[] then 3 else 0 end` : null,
+      s.state ? sql`case when convene_suggest_state(p.visibility, p.region) = ${s.state} then 1 else 0 end` : null,
+      lookingFor ? sql`case when ${HELP_DOC} @@ to_tsquery('simple', ${lookingFor}) then 3 else 0 end` : null
+    ].filter((w) => w !== null)
+    sources.push(sql`select g.id, ${sql.join([sql`5`, ...weight], sql` + `)} as w from going g join members p on p.id = g.id where p.suggestions_opt_in`)
+  } else {
+    sources.push(sql`select g.id, 5 as w from going g join members p on p.id = g.id where p.suggestions_opt_in`)
     if (s.tags.length) sources.push(sql`(select p.id, 3 from members p where p.suggestions_opt_in and convene_suggest_tags(p.visibility, p.expertise) && ${s.tags}::text[] limit ${SOURCE_CAP})`)
     if (s.state) sources.push(sql`(select p.id, 1 from members p where p.suggestions_opt_in and convene_suggest_state(p.visibility, p.region) = ${s.state} limit ${SOURCE_CAP})`)
     if (lookingFor) sources.push(sql`(select p.id, 3 from members p where p.suggestions_opt_in and ${HELP_DOC} @@ to_tsquery('simple', ${lookingFor}) limit ${SOURCE_CAP})`)
