@@ -171,3 +171,29 @@ t.test('a large event: the members scored are the most promising of those going,
   const list = suggested((await asVera.get(`/c/dna/events/${conference.id}`)).body)
   t.same(list, [{ id: rapid.id, why: 'Also works on Rapid DNA.' }], 'Rita, past the first 200 going, is found')
 })
+
+t.test('the other way round: members looking for what you can help with', async (t) => {
+  const { app } = await createTestApp(t)
+  const db = app.db
+  const olive = await createMember(db, { full_name: 'Olive Organizer' })
+  const vera = await createMember(db, { full_name: 'Vera Viewer' })
+  const lou = await createMember(db, { full_name: 'Lou Looking', agency: 'Texas DPS' })
+  const hidden = await createMember(db, { full_name: 'Hana Hidden' })
+  const mo = await createMember(db, { full_name: 'Mo Mismatch' })
+  const dna = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: olive, members: [vera, lou, hidden, mo] })
+  await set(db, vera, { can_help_with: 'Courtroom testimony coaching' })
+  await db.updateTable('members').set({ ask_me_about: 'Kinship analysis' }).where('id', '=', vera.id).execute()
+  await set(db, lou, { looking_for: 'Someone to rehearse courtroom testimony with, and kinship cases' })
+  // The same words, but "I'm looking for" shown only to connections: not a reason, not a candidate.
+  await set(db, hidden, { looking_for: 'Courtroom testimony practice' }, { looking_for: 'connections' })
+  await set(db, mo, { looking_for: 'Serology reagents' })
+  const asVera = new Client(app)
+  await signInAs(asVera, vera)
+  const directory = suggested((await asVera.get('/members')).body)
+  t.same(directory, [{ id: lou.id, why: 'Looking for what you can help with (courtroom, testimony and kinship).' }],
+    'Lou, whose looking-for holds words of Vera\'s can-help-with and ask-me-about; not Hana (hidden field), not Mo')
+  const meetup = await createEvent(db, dna, { title: 'Triangle meetup' })
+  for (const m of [vera, lou, hidden, mo]) await createRsvp(db, meetup, m)
+  const onEvent = suggested((await asVera.get(`/c/dna/events/${meetup.id}`)).body)
+  t.same(onEvent, [{ id: lou.id, why: 'Looking for what you can help with (courtroom, testimony and kinship).' }], 'on the event page too')
+})

@@ -2,9 +2,10 @@ import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../../db/database.js'
 
 /**
- * The SQL of "people you haven't met yet" (indexes: migrations/2026-12-05T1400_suggestions.ts). One statement:
- * a small candidate set found through indexes (members going to the same upcoming events; opted-in members
- * sharing an area of expertise, the state, or "ask me about" / "can help with" words), then the exclusions, the
+ * The SQL of "people you haven't met yet" (indexes: migrations/2026-12-05T1400_suggestions.ts and
+ * 2026-12-05T2330_suggest_wants.ts). One statement: a small candidate set found through indexes (members going
+ * to the same upcoming events; opted-in members sharing an area of expertise, the state, "ask me about" / "can
+ * help with" words the viewer is looking for, or "looking for" words the viewer can help with), then the exclusions, the
  * score and the order. Only what candidates show to members counts (convene_member_field_shown).
  */
 
@@ -19,6 +20,8 @@ export interface SuggestionSeed {
   region: string | null
   /** The words of their "I'm looking for" (letters and digits only, no common words). */
   lookingFor: string[]
+  /** The words of their "I can help with" and "ask me about" (the same way). */
+  offers: string[]
   /** Only members of this community (a community's directory), or of every community the viewer belongs to. */
   communityId: number | null
   /** Only members going to this upcoming event (its page). */
@@ -40,6 +43,8 @@ export interface SuggestionRow {
   shared_tags: string[]
   /** The viewer's "looking for" words found in their "ask me about" / "can help with". */
   help_words: string[]
+  /** The viewer's "can help with" / "ask me about" words found in their "looking for". */
+  wants_words: string[]
   /** 2: the same region, 1: the same state or territory, 0: neither. */
   region_match: number
   /** The first upcoming event both are going to (its title), or null. */
@@ -57,11 +62,14 @@ const WORD_QUERY = (w: string) => `${w}:*`
 
 /** "Ask me about" and "can help with" as the member shows them to members (migrations/2026-12-05T1400_suggestions.ts). */
 const HELP_DOC = sql`convene_suggest_help(p.visibility, p.ask_me_about, p.can_help_with)`
+/** "I'm looking for" as the member shows it to members (migrations/2026-12-05T2330_suggest_wants.ts). */
+const WANTS_DOC = sql`convene_suggest_wants(p.visibility, p.looking_for)`
 
 /** The suggestions for one viewer, best first (by score, then name in byte order, then id: the same on both databases). */
 export async function findSuggestions (db: Db, s: SuggestionSeed): Promise<SuggestionRow[]> {
   const v = s.viewerId
   const lookingFor = s.lookingFor.length ? s.lookingFor.map(WORD_QUERY).join(' | ') : ''
+  const offering = s.offers.length ? s.offers.map(WORD_QUERY).join(' | ') : ''
   // The viewer's upcoming events (published, going), or the one event of the page.
   const myEvents = sql`select e.id, e.title, e.starts_at from rsvps r join events e on e.id = r.event_id
     where r.member_id = ${v} and r.status = 'going' and e.status = 'published' and e.starts_at > ${s.now}
@@ -80,7 +88,8 @@ export async function findSuggestions (db: Db, s: SuggestionSeed): Promise<Sugge
     const weight = [
       s.tags.length ? sql`case when convene_suggest_tags(p.visibility, p.expertise) && ${s.tags}::text[] then 3 else 0 end` : null,
       s.state ? sql`case when convene_suggest_state(p.visibility, p.region) = ${s.state} then 1 else 0 end` : null,
-      lookingFor ? sql`case when ${HELP_DOC} @@ to_tsquery('simple', ${lookingFor}) then 3 else 0 end` : null
+      lookingFor ? sql`case when ${HELP_DOC} @@ to_tsquery('simple', ${lookingFor}) then 3 else 0 end` : null,
+      offering ? sql`case when ${WANTS_DOC} @@ to_tsquery('simple', ${offering}) then 3 else 0 end` : null
     ].filter((w) => w !== null)
     sources.push(sql`select g.id, ${sql.join([sql`5`, ...weight], sql` + `)} as w from going g join members p on p.id = g.id where p.suggestions_opt_in`)
   } else {
@@ -88,6 +97,7 @@ export async function findSuggestions (db: Db, s: SuggestionSeed): Promise<Sugge
     if (s.tags.length) sources.push(sql`(select p.id, 3 from members p where p.suggestions_opt_in and convene_suggest_tags(p.visibility, p.expertise) && ${s.tags}::text[] limit ${SOURCE_CAP})`)
     if (s.state) sources.push(sql`(select p.id, 1 from members p where p.suggestions_opt_in and convene_suggest_state(p.visibility, p.region) = ${s.state} limit ${SOURCE_CAP})`)
     if (lookingFor) sources.push(sql`(select p.id, 3 from members p where p.suggestions_opt_in and ${HELP_DOC} @@ to_tsquery('simple', ${lookingFor}) limit ${SOURCE_CAP})`)
+    if (offering) sources.push(sql`(select p.id, 3 from members p where p.suggestions_opt_in and ${WANTS_DOC} @@ to_tsquery('simple', ${offering}) limit ${SOURCE_CAP})`)
   }
   const rows = await sql<SuggestionRow>`
     with my_communities as materialized (
@@ -122,6 +132,10 @@ export async function findSuggestions (db: Db, s: SuggestionSeed): Promise<Sugge
           ? sql`array(select w from unnest(${s.lookingFor}::text[]) with ordinality as x(w, i)
               where ${HELP_DOC} @@ to_tsquery('simple', w || ':*') order by i)`
           : sql`'{}'::text[]`} as help_words,
+        ${s.offers.length
+          ? sql`array(select w from unnest(${s.offers}::text[]) with ordinality as x(w, i)
+              where ${WANTS_DOC} @@ to_tsquery('simple', w || ':*') order by i)`
+          : sql`'{}'::text[]`} as wants_words,
         case when not convene_member_field_shown(p.visibility, 'region') then 0
           when ${s.region !== null ? sql`p.region = ${s.region}` : sql`false`} then 2
           when ${s.state !== null ? sql`convene_suggest_state(p.visibility, p.region) = ${s.state}` : sql`false`} then 1
@@ -143,6 +157,7 @@ export async function findSuggestions (db: Db, s: SuggestionSeed): Promise<Sugge
         (case when f.event_title is not null then 5 else 0 end)
         + 3 * least(cardinality(f.shared_tags), 3)
         + (case when cardinality(f.help_words) > 0 then 2 + least(cardinality(f.help_words), 3) else 0 end)
+        + (case when cardinality(f.wants_words) > 0 then 2 + least(cardinality(f.wants_words), 3) else 0 end)
         + f.region_match
         + (case when f.requirement is not null then 1 else 0 end) as score
       from found f

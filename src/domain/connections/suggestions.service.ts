@@ -4,8 +4,8 @@ import { findSuggestions, type SuggestionRow } from './suggestions.repository.js
 
 /**
  * "People you haven't met yet": members the viewer is not connected with who share what they work on, their
- * state, what the viewer is looking for, an upcoming event or a community's requirement — each suggestion says
- * why. Opt-in on both sides: only members who opted in (members.suggestions_opt_in) see suggestions, and only
+ * state, an upcoming event or a community's requirement, who can help with what the viewer is looking for, or
+ * who are looking for what the viewer can help with — each suggestion says why. Opt-in on both sides: only members who opted in (members.suggestions_opt_in) see suggestions, and only
  * they are suggested. Never from outside data: only the fields candidates show to members of their communities.
  * Never the viewer, their connections, pairs whose connection was removed, suspended or deactivated members,
  * or anyone sharing no community with the viewer.
@@ -32,7 +32,10 @@ export interface Suggestion {
 const COMMON_WORDS = new Set(('a an and any are as at be by can for from help how i in into is it me my new of on or our ' +
   'some someone the their them to us want we who with would need needs looking find other others people colleague colleagues').split(' '))
 
-/** The words of "I'm looking for" that can match someone's "can help with": letters and digits, 3 or more, not common. */
+/**
+ * The words of "I'm looking for" that can match someone's "can help with" (or of "can help with" that can match
+ * someone's "looking for"): letters and digits, 3 or more, not common, at most 8.
+ */
 export function lookingForWords (text: string | null): string[] {
   if (!text) return []
   const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => [...w].length >= 3 && !COMMON_WORDS.has(w))
@@ -62,6 +65,7 @@ function suggestionOf (row: SuggestionRow, viewer: Member): Suggestion {
   if (row.event_title) reasons.push(`also going to ${row.event_title}`)
   if (row.shared_tags.length) reasons.push(`also works on ${listed(row.shared_tags.slice(0, 3))}`)
   if (row.help_words.length) reasons.push(`can help with what you’re looking for (${listed(row.help_words.slice(0, 3))})`)
+  if (row.wants_words.length) reasons.push(`looking for what you can help with (${listed(row.wants_words.slice(0, 3))})`)
   if (row.region_match === 2) reasons.push(`also in ${viewer.region}`)
   else if (row.region_match === 1) reasons.push(`also in ${stateOf(viewer.region)}`)
   if (row.requirement) reasons.push(`also works to ${row.requirement}`)
@@ -83,6 +87,7 @@ function seedOf (viewer: Member, now: Date) {
     state: stateOf(viewer.region),
     region: viewer.region,
     lookingFor: lookingForWords(viewer.looking_for),
+    offers: lookingForWords(`${viewer.can_help_with ?? ''} ${viewer.ask_me_about ?? ''}`),
     now
   }
 }
