@@ -71,8 +71,14 @@ export async function connectedAmong (db: Db, memberId: number, otherIds: number
   return new Set(rows.map((r) => r.member_a === memberId ? r.member_b : r.member_a))
 }
 
-/** A member's connections, newest first, with the other member and how they met (the event, or the introducer). */
-export async function listConnectionsOf (db: Db, memberId: number) {
+/**
+ * The member's connections, newest first, each with the other member (name, agency, what they show to whom) and
+ * how it was made: the event (and its community) or the introduction and who made it. With `otherIds`, only the
+ * connections with those members (a page of the directory, one member's page). The one query behind every
+ * "met at …" and "introduced by …".
+ */
+export async function connectionsOf (db: Db, memberId: number, otherIds?: number[]) {
+  if (otherIds && !otherIds.length) return []
   return db.selectFrom('connections as c')
     .innerJoin('members as o', (j) => j.on(sql<boolean>`o.id = case when c.member_a = ${memberId} then c.member_b else c.member_a end`))
     .leftJoin('events as e', 'e.id', 'c.event_id')
@@ -80,10 +86,16 @@ export async function listConnectionsOf (db: Db, memberId: number) {
     .leftJoin('members as i', 'i.id', 'c.introduced_by')
     .select([
       'c.id', 'c.created_at', 'c.introduction_id', 'o.id as member_id', 'o.full_name', 'o.agency', 'o.visibility',
-      'e.id as event_id', 'e.title as event_title', 'e.starts_at as event_starts_at', 'e.time_zone as event_time_zone', 'ec.slug as event_community_slug',
+      'e.id as event_id', 'e.title as event_title', 'e.starts_at as event_starts_at', 'e.time_zone as event_time_zone',
+      'e.community_id as event_community_id', 'ec.slug as event_community_slug',
       'i.id as introducer_id', 'i.full_name as introducer_name'
     ])
-    .where((eb) => eb.or([eb('c.member_a', '=', memberId), eb('c.member_b', '=', memberId)]))
+    .where((eb) => otherIds
+      ? eb.or([
+        eb.and([eb('c.member_a', '=', memberId), eb('c.member_b', 'in', otherIds)]),
+        eb.and([eb('c.member_b', '=', memberId), eb('c.member_a', 'in', otherIds)])
+      ])
+      : eb.or([eb('c.member_a', '=', memberId), eb('c.member_b', '=', memberId)]))
     .orderBy('c.created_at', 'desc').orderBy('c.id', 'desc')
     .execute()
 }

@@ -57,7 +57,7 @@ export async function waitingConfirmations (db: Db, memberId: number) {
     .leftJoin('events as e', 'e.id', 'mk.event_id')
     .leftJoin('communities as ec', 'ec.id', 'e.community_id')
     .select(['o.id', 'o.full_name', 'o.agency', 'o.visibility', 'mk.created_at', 'e.id as event_id', 'e.title as event_title',
-      'e.starts_at as event_starts_at', 'e.time_zone as event_time_zone', 'ec.slug as event_community_slug'])
+      'e.starts_at as event_starts_at', 'e.time_zone as event_time_zone', 'e.community_id as event_community_id', 'ec.slug as event_community_slug'])
     .where('mk.met_id', '=', memberId)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('met_marks as back').select('back.member_id')
       .whereRef('back.met_id', '=', 'mk.member_id').where('back.member_id', '=', memberId))))
@@ -82,19 +82,6 @@ export async function declineMark (db: Db, memberId: number, markerId: number): 
   return true
 }
 
-/** The connection between two members with where it was made (the event and its community), or undefined. */
-export async function connectionBetween (db: Db, x: number, y: number) {
-  const { member_a, member_b } = pairOf(x, y)
-  return db.selectFrom('connections as c')
-    .leftJoin('events as e', 'e.id', 'c.event_id')
-    .leftJoin('communities as ec', 'ec.id', 'e.community_id')
-    .leftJoin('members as i', 'i.id', 'c.introduced_by')
-    .select(['c.id', 'c.created_at', 'e.id as event_id', 'e.title as event_title', 'e.starts_at as event_starts_at', 'e.time_zone as event_time_zone',
-      'e.community_id as event_community_id', 'ec.slug as event_community_slug', 'i.id as introducer_id', 'i.full_name as introducer_name'])
-    .where('c.member_a', '=', member_a).where('c.member_b', '=', member_b)
-    .executeTakeFirst()
-}
-
 /** The ids among `ids` that share a community with `viewerId` (both not suspended there). */
 export async function sharingACommunity (db: Db, viewerId: number, ids: number[]): Promise<Set<number>> {
   if (!ids.length) return new Set()
@@ -110,13 +97,6 @@ export async function sharingACommunity (db: Db, viewerId: number, ids: number[]
 export async function communityIdsOf (db: Db, memberId: number): Promise<Set<number>> {
   const rows = await db.selectFrom('memberships').select('community_id').where('member_id', '=', memberId).where('suspended_at', 'is', null).execute()
   return new Set(rows.map((r) => r.community_id))
-}
-
-/** The community of each of these events. */
-export async function eventCommunities (db: Db, eventIds: number[]): Promise<Map<number, number>> {
-  if (!eventIds.length) return new Map()
-  const rows = await db.selectFrom('events').select(['id', 'community_id']).where('id', 'in', eventIds).execute()
-  return new Map(rows.map((r) => [r.id, r.community_id]))
 }
 
 /**

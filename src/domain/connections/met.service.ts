@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon'
 import type { Db, Event } from '../../db/database.js'
 import { readVisibility, shownFields } from '../members/visibility.js'
-import { connectedAmong, findMark, listConnectionsOf, lockPair } from './connections.repository.js'
+import { connectedAmong, connectionsOf, findMark, lockPair } from './connections.repository.js'
 import { IN_PERSON_KINDS } from './met-code.repository.js'
 import { areConnected, recordMet, removeConnection, type MetOutcome } from './connections.service.js'
 import { findMemberById } from '../members/members.repository.js'
 import {
-  checkedInMember, checkedInOthers, communityIdsOf, eventCommunities, eventConnectionCounts, connectionBetween, declineMark, marksAround, sharingACommunity, waitingConfirmations
+  checkedInMember, checkedInOthers, communityIdsOf, eventConnectionCounts, declineMark, marksAround, sharingACommunity, waitingConfirmations
 } from './met.repository.js'
 
 /*
@@ -126,15 +126,14 @@ export interface ShownConnection {
  * others are not listed at all), each with their agency as they show it to the viewer, and how they met.
  */
 export async function connectionsShownTo (db: Db, memberId: number, viewerId: number): Promise<ShownConnection[]> {
-  const rows = await listConnectionsOf(db, memberId)
+  const rows = await connectionsOf(db, memberId)
   const ids = rows.map((r) => r.member_id)
   const introducers = rows.map((r) => r.introducer_id).filter((i): i is number => i !== null)
-  const [visible, viewerConnected, viewerCommunities, named, eventsCommunity] = await Promise.all([
+  const [visible, viewerConnected, viewerCommunities, named] = await Promise.all([
     sharingACommunity(db, viewerId, ids.filter((i) => i !== viewerId)),
     connectedAmong(db, viewerId, ids),
     communityIdsOf(db, viewerId),
-    sharingACommunity(db, viewerId, introducers),
-    eventCommunities(db, rows.map((r) => r.event_id).filter((i): i is number => i !== null))
+    sharingACommunity(db, viewerId, introducers)
   ])
   if (ids.includes(viewerId)) visible.add(viewerId)
   if (introducers.includes(viewerId)) named.add(viewerId)
@@ -145,14 +144,14 @@ export async function connectionsShownTo (db: Db, memberId: number, viewerId: nu
       id: r.member_id,
       full_name: r.full_name,
       agency: seen.has('agency') ? r.agency : null,
-      how: howMet(r, r.event_id === null ? null : eventsCommunity.get(r.event_id) ?? null, viewerCommunities, named)
+      how: howMet(r, r.event_community_id, viewerCommunities, named)
     }
   })
 }
 
 /** How the viewer and the member they look at are connected, or null when they are not. */
 export async function connectionWith (db: Db, viewerId: number, memberId: number): Promise<HowMet | null> {
-  const row = await connectionBetween(db, viewerId, memberId)
+  const [row] = await connectionsOf(db, viewerId, [memberId])
   if (!row) return null
   const [communities, named] = await Promise.all([
     communityIdsOf(db, viewerId),
@@ -173,17 +172,14 @@ export interface WaitingConfirmation {
 export async function confirmationsFor (db: Db, memberId: number): Promise<WaitingConfirmation[]> {
   const rows = await waitingConfirmations(db, memberId)
   if (!rows.length) return []
-  const [communities, eventsCommunity] = await Promise.all([
-    communityIdsOf(db, memberId),
-    eventCommunities(db, rows.map((r) => r.event_id).filter((i): i is number => i !== null))
-  ])
+  const communities = await communityIdsOf(db, memberId)
   return rows.map((r) => {
     const seen = shownFields(readVisibility(r.visibility), 'member')
     return {
       id: r.id,
       full_name: r.full_name,
       agency: seen.has('agency') ? r.agency : null,
-      how: howMet(r, r.event_id === null ? null : eventsCommunity.get(r.event_id) ?? null, communities, new Set())
+      how: howMet(r, r.event_community_id, communities, new Set())
     }
   })
 }

@@ -2,7 +2,7 @@ import type { Db, Member } from '../../db/database.js'
 import { communitiesOf, communitiesSharedBy, findMemberById, requirementNamesOf, RANK_CAP, searchDirectory, updateMember } from './members.repository.js'
 import { eventsAttended } from './export.repository.js'
 import { areConnected } from '../connections/connections.service.js'
-import { connectionsAmong } from '../connections/relations.repository.js'
+import { connectionsOf } from '../connections/connections.repository.js'
 import { shortDate } from '../../lib/format.js'
 import { connectionsShownTo, connectionWith } from '../connections/met.service.js'
 import { talksGiven } from '../proposals/talks-given.repository.js'
@@ -190,7 +190,7 @@ export async function directoryPage (db: Db, viewer: Member, where: { communityI
     offset: (page - 1) * limit
   }, rankCap)
   // How the viewer knows those on the page: one query for the page.
-  const known = new Map((await connectionsAmong(db, viewer.id, rows.map((r) => r.id))).map((c) => [c.member_id, connectionNote(c)]))
+  const known = new Map((await connectionsOf(db, viewer.id, rows.map((r) => r.id))).map((c) => [c.member_id, connectionNote(c)]))
   const cards = rows.map((r) => ({ ...directoryCard(r), connection: known.get(r.id) ?? null }))
   return { errors, options, rows: cards, total, capped, page, pageSize: limit, pages: Math.max(1, Math.ceil(total / limit)) }
 }
