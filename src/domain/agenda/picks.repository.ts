@@ -11,6 +11,21 @@ export async function addPick (db: Db, sessionId: number, memberId: number): Pro
     .onConflict((oc) => oc.columns(['session_id', 'member_id']).doNothing()).execute()
 }
 
+/** The ids of the event's published sessions that someone picked. */
+export async function pickedPublishedSessionIds (db: Db, eventId: number): Promise<number[]> {
+  const rows = await db.selectFrom('agenda_sessions as s').select('s.id')
+    .where('s.event_id', '=', eventId).where('s.published', '=', true)
+    .where((eb) => eb.exists(eb.selectFrom('session_picks as p').select('p.member_id').whereRef('p.session_id', '=', 's.id')))
+    .orderBy('s.id').execute()
+  return rows.map((r) => r.id)
+}
+
+/** Forgets every pick of the event's sessions. */
+export async function removeEventPicks (db: Db, eventId: number): Promise<void> {
+  await db.deleteFrom('session_picks')
+    .where('session_id', 'in', (eb) => eb.selectFrom('agenda_sessions').select('id').where('event_id', '=', eventId)).execute()
+}
+
 export async function removePick (db: Db, sessionId: number, memberId: number): Promise<void> {
   await db.deleteFrom('session_picks').where('session_id', '=', sessionId).where('member_id', '=', memberId).execute()
 }

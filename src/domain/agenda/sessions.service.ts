@@ -3,6 +3,7 @@ import type { AgendaSession, Db } from '../../db/database.js'
 import { localToInstant } from '../series/recurrence.js'
 import { charCount, whyThisMattersOf } from '../proposals/templates.js'
 import { queueSessionChange, type SessionChangeReason } from './session-calendar.service.js'
+import { pickedPublishedSessionIds, removeEventPicks } from './picks.repository.js'
 import {
   deleteSessionRow, findEventTalk, findSession, findSessionOfProposal, listOverlappingSessions, listSpeakersOf,
   lockAgendaEvent, raiseSessionSequence, setSessionsPublished, updateSessionRow, insertSession, type PlaceableTalk, type SessionRow
@@ -244,6 +245,20 @@ export async function deleteSession (trx: Db, eventId: number, sessionId: number
     await queueSessionChange(trx, sessionId, ['cancelled'])
   }
   return deleteSessionRow(trx, eventId, sessionId)
+}
+
+/**
+ * The event is cancelled (in the caller's transaction): each published session someone picked is cancelled in
+ * their calendars — a CANCEL each, one past the session's SEQUENCE, sent by the one calendar reconciler — and the
+ * picks are forgotten, so that a later edit of the cancelled event's agenda mails nobody. The sessions stay, as
+ * the record of what was planned.
+ */
+export async function cancelPickedSessions (trx: Db, eventId: number): Promise<void> {
+  for (const id of await pickedPublishedSessionIds(trx, eventId)) {
+    await raiseSessionSequence(trx, eventId, id)
+    await queueSessionChange(trx, id, ['cancelled'])
+  }
+  await removeEventPicks(trx, eventId)
 }
 
 /** Publishes every unpublished session of the event; returns how many. */

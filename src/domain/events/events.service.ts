@@ -1,4 +1,5 @@
 import type { Db, Event, EventKind } from '../../db/database.js'
+import { cancelPickedSessions } from '../agenda/sessions.service.js'
 import { eventChanges, notifyEventCancelled, notifyEventChanged } from '../invites/invites.service.js'
 import { fillFromWaitlist } from '../rsvps/rsvps.service.js'
 import { waitlistPlace } from '../rsvps/rsvps.repository.js'
@@ -163,8 +164,11 @@ export async function cancelEvent (trx: Db, eventId: number): Promise<Event> {
   if (before.status === 'cancelled') return before
   const event = await updateEventRow(trx, eventId, { status: 'cancelled', sequence: before.sequence + 1 })
   // Queued with the cancellation: holders of the invite get a METHOD:CANCEL (STATUS:CANCELLED), others who
-  // answered the plain notice.
-  if (before.status === 'published') await notifyEventCancelled(trx, event)
+  // answered the plain notice; those who picked sessions of its agenda, a CANCEL of each.
+  if (before.status === 'published') {
+    await notifyEventCancelled(trx, event)
+    await cancelPickedSessions(trx, eventId)
+  }
   return event
 }
 

@@ -4,6 +4,7 @@ import ICAL from 'ical.js'
 import { Client, createTestApp, PUBLIC_URL, text } from '../../fixtures/build-app.js'
 import { createCommunity, createEvent, createMember, signInAs } from '../../fixtures/factories.js'
 import { createSession } from '../../fixtures/agenda.js'
+import { sendCalendarMail } from '../../fixtures/calendar-mail.js'
 import { createCall, ensureTemplates } from '../../../src/domain/proposals/calls.service.js'
 import { DEFAULT_FORMATS } from '../../../src/domain/proposals/templates.js'
 import { unfold } from '../../../src/domain/calendar/ics.js'
@@ -217,4 +218,51 @@ t.test('the agenda as members see it', async (t) => {
     const organizer = await as(orga)
     t.equal((await organizer.get(`${base}/events/${draft.id}/agenda`)).statusCode, 200, 'organizers see a draft’s agenda (its published sessions)')
   })
+})
+
+t.test('a cancelled event: each session picked is cancelled in the pickers\' calendars; the agenda stays as a record', async (t) => {
+  const { app } = await createTestApp(t)
+  const db = app.db
+  const orga = await createMember(db, { full_name: 'Olive Organizer', email: 'olive@agency.gov' })
+  const ada = await createMember(db, { full_name: 'Ada Analyst', email: 'ada@lab.gov' })
+  const ben = await createMember(db, { full_name: 'Ben Bench', email: 'ben@lab.gov' })
+  const community = await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: orga, members: [ada, ben] })
+  const start = DateTime.now().setZone(ZONE).plus({ days: 10 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 })
+  const conference = await createEvent(db, community, { title: 'Regional conference', startsAt: start.toJSDate(), endsAt: start.plus({ hours: 8 }).toJSDate(), timeZone: ZONE })
+  const keynote = await createSession(db, conference.id, { title: 'Keynote', starts_at: start.toJSDate(), ends_at: start.plus({ hours: 1 }).toJSDate() })
+  const panel = await createSession(db, conference.id, { title: 'Panel', starts_at: start.plus({ hours: 2 }).toJSDate(), ends_at: start.plus({ hours: 3 }).toJSDate() })
+  await createSession(db, conference.id, { title: 'Nobody picked this', starts_at: start.plus({ hours: 4 }).toJSDate(), ends_at: start.plus({ hours: 5 }).toJSDate() })
+  const asAda = new Client(app)
+  await signInAs(asAda, ada)
+  const asBen = new Client(app)
+  await signInAs(asBen, ben)
+  const agenda = `/c/dna/events/${conference.id}/agenda`
+  for (const s of [keynote, panel]) await asAda.post(`${agenda}/${s.id}/pick`, {})
+  await asBen.post(`${agenda}/${panel.id}/pick`, {})
+
+  const asOlive = new Client(app)
+  await signInAs(asOlive, orga)
+  const cancelled = await asOlive.post(`/c/dna/orga/events/${conference.id}/cancel`, {}, { csrfFrom: `/c/dna/orga/events/${conference.id}/edit` })
+  t.equal(cancelled.statusCode, 303)
+  await sendCalendarMail(app)
+  const mail = await db.selectFrom('mail_messages').select(['to_address', 'subject', 'ical_method', 'ical']).where('kind', '=', 'session-cancelled').orderBy('to_address').orderBy('subject').execute()
+  t.same(mail.map((m) => [m.to_address, m.subject, m.ical_method]), [
+    ['ada@lab.gov', 'Cancelled: Keynote', 'CANCEL'],
+    ['ada@lab.gov', 'Cancelled: Panel', 'CANCEL'],
+    ['ben@lab.gov', 'Cancelled: Panel', 'CANCEL']
+  ], 'a CANCEL of each session each member picked, nothing for the session nobody picked')
+  t.match(unfold(mail[0].ical!), `UID:session-${keynote.id}@`)
+  t.match(unfold(mail[0].ical!), 'STATUS:CANCELLED')
+  t.same(await db.selectFrom('session_picks').selectAll().execute(), [], 'the picks are forgotten')
+
+  const page = await asAda.get(agenda)
+  t.equal(page.statusCode, 200)
+  t.match(text(page.body), 'This event was cancelled. Its agenda stays here as a record')
+  t.match(text(page.body), 'Keynote')
+  t.notMatch(page.body, 'Add to my agenda', 'no buttons on a cancelled event\'s agenda')
+  const refused = await asAda.post(`${agenda}/${keynote.id}/pick`, {}, { csrfFrom: agenda })
+  t.equal(refused.statusCode, 400)
+  t.match(text(refused.body), 'This event was cancelled, so its sessions can no longer be added to your agenda')
+  t.equal((await asAda.post(`${agenda}/${keynote.id}/unpick`, {}, { csrfFrom: agenda })).statusCode, 400)
+  t.same(await db.selectFrom('session_picks').selectAll().execute(), [], 'still none')
 })

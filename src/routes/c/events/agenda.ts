@@ -6,7 +6,7 @@ import { agendaView } from '../../../domain/agenda/agenda-view.js'
 import { addPick, listPickedSessions, removePick } from '../../../domain/agenda/picks.repository.js'
 import { sessionsCalendar, toSessionEntry } from '../../../domain/agenda/session-ics.js'
 import { accessLinks } from '../../../domain/events/access-links.js'
-import { notFound } from '../../../lib/errors.js'
+import { badRequest, notFound } from '../../../lib/errors.js'
 import { idParam } from '../../../lib/http.js'
 import { paths } from '../../../lib/paths.js'
 import { shortDate } from '../../../lib/format.js'
@@ -62,9 +62,15 @@ export default async function agendaRoutes (app: FastifyInstance) {
     return `${paths.agenda(request.community.slug, event.id, { track: body.track, room: body.room })}#session-${sessionId}`
   }
 
+  /** A cancelled event's agenda is a record: nothing to add to one's agenda or remove from it. */
+  function refuseIfCancelled (event: Event) {
+    if (event.status === 'cancelled') throw badRequest('This event was cancelled, so its sessions can no longer be added to your agenda or removed from it.')
+  }
+
   async function pick (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
     const session = await loadSession(request, event)
+    refuseIfCancelled(event)
     await addPick(app.db, session.id, request.member!.id)
     return reply.flash(`“${session.title}” is in your agenda.`).redirect(back(request, event, session.id), 303)
   }
@@ -72,6 +78,7 @@ export default async function agendaRoutes (app: FastifyInstance) {
   async function unpick (request: FastifyRequest, reply: FastifyReply) {
     const event = await app.loadEvent(request)
     const session = await loadSession(request, event)
+    refuseIfCancelled(event)
     await removePick(app.db, session.id, request.member!.id)
     return reply.flash(`“${session.title}” is no longer in your agenda.`).redirect(back(request, event, session.id), 303)
   }
