@@ -44,6 +44,7 @@ export const paths = {
   adminMemberAction: (memberId: Id, action: 'deactivate' | 'reactivate') => `/admin/members/${seg(memberId)}/${action}`,
   /** Archives a community (POST). */
   adminArchiveCommunity: (communityId: Id) => `/admin/communities/${seg(communityId)}/archive`,
+  adminRestoreCommunity: (communityId: Id) => `/admin/communities/${seg(communityId)}/restore`,
   /** The site's audit log, at a page. */
   adminAudit: (page?: number) => `/admin/audit${query({ page: page && page > 1 ? page : undefined })}`,
 

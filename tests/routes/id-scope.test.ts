@@ -203,6 +203,7 @@ t.test('ids of another community reach nothing of it', async (t) => {
     'POST /admin/members/:id/deactivate params.id': betaOrNone(bMembers, (id) => organizer.post(`/admin/members/${id}/deactivate`, { reason: 'Alpha reason' }), 404),
     'POST /admin/members/:id/reactivate params.id': betaOrNone(bMembers, (id) => organizer.post(`/admin/members/${id}/reactivate`), 404),
     'POST /admin/communities/:id/archive params.id': betaOrNone([b.community.id], (id) => organizer.post(`/admin/communities/${id}/archive`), 404),
+    'POST /admin/communities/:id/restore params.id': betaOrNone([b.community.id], (id) => organizer.post(`/admin/communities/${id}/restore`), 404),
 
     // Calls for proposals, as alpha's organizers manage them; beta's talk templates are not alpha's to offer.
     'GET /c/:slug/orga/calls/:id params.id': betaOrNone([bCall], (id) => organizer.get(`${A}/orga/calls/${id}`), 404),

@@ -23,7 +23,8 @@ export const AUDIT_ACTIONS = {
   'account.deactivated': 'Deactivated an account',
   'account.reactivated': 'Reactivated an account',
   'community.created': 'Created a community',
-  'community.archived': 'Archived a community'
+  'community.archived': 'Archived a community',
+  'community.restored': 'Restored an archived community'
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS

@@ -103,6 +103,11 @@ export async function setDeactivated (db: Db, memberId: number, at: Date | null)
 }
 
 /** Archives a community (it stays readable); true when it was not archived before. */
+export async function restoreCommunityRow (db: Db, communityId: number): Promise<{ name: string } | undefined> {
+  return db.updateTable('communities').set({ archived_at: null }).where('id', '=', communityId).where('archived_at', 'is not', null)
+    .returning('name').executeTakeFirst()
+}
+
 export async function archiveCommunityRow (db: Db, communityId: number, at: Date): Promise<{ name: string } | undefined> {
   return db.updateTable('communities').set({ archived_at: at }).where('id', '=', communityId).where('archived_at', 'is', null)
     .returning('name').executeTakeFirst()

@@ -5,7 +5,7 @@ import { findCommunityBySlug } from '../communities/communities.repository.js'
 import { createCommunity, type CommunityInput } from '../communities/communities.service.js'
 import { findMemberByEmail, findMemberById, insertMember, updateMember } from '../members/members.repository.js'
 import {
-  adminExists, archiveCommunityRow, claimSetting, deleteSetting, getSetting, listAdmins, listCommunitiesWithCounts, lockAdminIds,
+  adminExists, archiveCommunityRow, restoreCommunityRow, claimSetting, deleteSetting, getSetting, listAdmins, listCommunitiesWithCounts, lockAdminIds,
   memberWithCommunities, putSettingOnce, searchAllMembers, setAdmin, setDeactivated
 } from './site.repository.js'
 
@@ -147,6 +147,15 @@ export async function reactivateAccount (db: Db, memberId: number): Promise<Acco
   if (!member.deactivated_at) return { ok: false, status: 409, message: `${member.full_name}’s account is active.` }
   await setDeactivated(db, memberId, null)
   return { ok: true, name: member.full_name }
+}
+
+/**
+ * Restores an archived community: back on the home page's list, open to changes and answers again (the next
+ * reminder pass sends the nearest reminder due for its upcoming events, one each). Call inside a transaction.
+ */
+export async function restoreCommunity (db: Db, communityId: number): Promise<AccountResult> {
+  const row = await restoreCommunityRow(db, communityId)
+  return row ? { ok: true, name: row.name } : { ok: false, status: 409, message: 'That community does not exist or is not archived.' }
 }
 
 /** Archives a community: off the home page's list, read-only for everyone. Call inside a transaction. */

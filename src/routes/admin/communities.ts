@@ -6,7 +6,7 @@ import { NewCommunityForm, readCommunityForm } from '../../forms/community-form.
 import { HttpError } from '../../lib/errors.js'
 import { idParam } from '../../lib/http.js'
 import { buttonForm, IdParams, NoQuery } from '../../lib/schema.js'
-import { archiveCommunity } from '../../domain/site/site.service.js'
+import { archiveCommunity, restoreCommunity } from '../../domain/site/site.service.js'
 import { paths } from '../../lib/paths.js'
 
 /** Site admins create communities (the folder's guard: everyone else gets 404); the admin becomes the first organizer. */
@@ -15,6 +15,18 @@ export default async function communityRoutes (app: FastifyInstance) {
   // The form is re-shown with its errors and the input kept (config.form).
   app.post('/admin/communities/new', { schema: { querystring: NoQuery, body: NewCommunityForm }, config: { form: true } }, createTheCommunity)
   app.post('/admin/communities/:id/archive', { schema: { params: IdParams, querystring: NoQuery, body: buttonForm } }, archive)
+  app.post('/admin/communities/:id/restore', { schema: { params: IdParams, querystring: NoQuery, body: buttonForm } }, restore)
+
+  async function restore (request: FastifyRequest, reply: FastifyReply) {
+    const id = idParam(request)
+    const result = await app.db.transaction().execute(async (trx) => {
+      const r = await restoreCommunity(trx, id)
+      if (r.ok) await recordAudit(trx, { actorId: request.member!.id, action: 'community.restored', communityId: id, target: r.name })
+      return r
+    })
+    if (!result.ok) throw new HttpError(result.status, result.message)
+    return reply.flash(`${result.name} is restored: it is on the home page again and open to changes and answers.`).redirect(paths.admin(), 303)
+  }
 
   async function archive (request: FastifyRequest, reply: FastifyReply) {
     const id = idParam(request)
