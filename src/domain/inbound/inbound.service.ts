@@ -23,6 +23,7 @@ export type IgnoredReason =
   | 'empty-message' | 'no-calendar-part' | 'not-a-reply' | 'unparseable-calendar' | 'no-event'
   | 'unknown-uid' | 'no-attendee' | 'sender-mismatch' | 'unknown-attendee' | 'not-a-member'
   | 'event-not-published' | 'event-cancelled' | 'event-ended' | 'stale-sequence' | 'no-answer' | 'rsvp-refused'
+  | 'community-archived'
 
 export type ProcessedReason = RsvpStatus
 
@@ -150,6 +151,10 @@ async function answerOne (db: Kysely<Database>, deps: InboundDeps, reply: ReplyE
     }
     const ids = { eventId, memberId: member.id }
     if (event.status === 'cancelled') return ignored('event-cancelled', `Event ${eventId} was cancelled.`, ids)
+    // An archived community is read-only: its events take no answers, by calendar reply as by any other way.
+    if ((await findCommunityById(trx, event.community_id))?.archived_at) {
+      return ignored('community-archived', `The community of event ${eventId} is archived, so its events take no more answers.`, ids)
+    }
     if (event.status !== 'published') return ignored('event-not-published', `Event ${eventId} is not published.`, ids)
     if (now >= event.ends_at) return ignored('event-ended', `Event ${eventId} has ended.`, ids)
     if (reply.sequence < event.sequence) {

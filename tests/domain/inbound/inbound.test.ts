@@ -155,6 +155,13 @@ t.test('calendar replies', async (t) => {
     t.match(await ingest('google', { uid: eventUid(closed, PUBLIC_URL), attendee: ada.email }), { status: 'ignored', reason: 'rsvp-refused', message: /RSVPs closed/ })
     t.match(await ingest('google', { uid: eventUid(closed, PUBLIC_URL), attendee: ada.email, partstat: 'DECLINED' }), { status: 'processed', reason: 'declined' },
       'declining stays possible after RSVPs close')
+    // An archived community's events take no answers, by calendar reply either; restored, they do again.
+    const archived = await event()
+    await db.updateTable('communities').set({ archived_at: new Date() }).where('id', '=', community.id).execute()
+    t.match(await ingest('google', { uid: eventUid(archived, PUBLIC_URL), attendee: ada.email }), { status: 'ignored', reason: 'community-archived', replies: [{ message: /archived/ }] })
+    t.equal(await rsvp(archived, ada.id), undefined, 'no answer recorded')
+    await db.updateTable('communities').set({ archived_at: null }).where('id', '=', community.id).execute()
+    t.match(await ingest('google', { uid: eventUid(archived, PUBLIC_URL), attendee: ada.email }), { status: 'processed', reason: 'going' })
   })
 
   t.test('messages that are not replies', async (t) => {
