@@ -8,7 +8,7 @@ const ICS = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Convene//Test//EN', 'M
   'UID:event-9@convene.test', 'DTSTAMP:20261125T090000Z', 'DTSTART:20261201T150000Z', 'DTEND:20261201T160000Z',
   'SUMMARY:Quarterly <review>', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n')
 
-async function queue (app: FastifyInstance, to: string, subject: string, extra: { ical?: string, icalMethod?: string, kind?: string } = {}) {
+async function queue (app: FastifyInstance, to: string, subject: string, extra: { ical?: string, icalMethod?: string, kind?: string, from?: { name: string, replyTo: null } } = {}) {
   return app.db.transaction().execute((trx) => queueMail(trx, { kind: extra.kind ?? 'test', to, subject, text: `Hello,\n\nLink: http://convene.test/x?a=1&b=<2>\n`, ...extra }))
 }
 
@@ -19,7 +19,7 @@ t.test('dev mailbox', async (t) => {
   const member = await createMember(app.db)
   await createCommunity(app.db, { organizer, members: [member] })
   const plain = await queue(app, 'ada@nist.gov', 'Your sign-in link', { kind: 'sign-in' })
-  const invite = await queue(app, 'bo@usda.gov', 'Invitation: Quarterly review', { ical: ICS, icalMethod: 'REQUEST', kind: 'event-invitation' })
+  const invite = await queue(app, 'bo@usda.gov', 'Invitation: Quarterly review', { ical: ICS, icalMethod: 'REQUEST', kind: 'event-invitation', from: { name: 'DNA Analysts via Convene', replyTo: null } })
   const urls = ['/dev/mailbox', `/dev/mailbox/${plain.id}`, `/dev/mailbox/${invite.id}/invite.ics`]
 
   t.test('outsiders get 404 on every page', async (t) => {
@@ -54,7 +54,8 @@ t.test('dev mailbox', async (t) => {
     t.match(page, 'Dev mailbox')
     t.match(page, 'No SMTP server is configured')
     t.match(page, '2 messages, newest first')
-    t.match(page, /Invitation: Quarterly review Calendar bo@usda\.gov event-invitation Queued .* Your sign-in link ada@nist\.gov sign-in Queued/)
+    // Each with its From as it is sent: a community's name, or MAIL_FROM as it is.
+    t.match(page, /Invitation: Quarterly review Calendar DNA Analysts via Convene <convene@localhost> bo@usda\.gov event-invitation Queued .* Your sign-in link Convene <convene@localhost> ada@nist\.gov sign-in Queued/)
     t.match(res.body, `href="/dev/mailbox/${plain.id}"`)
   })
 
@@ -168,7 +169,7 @@ t.test('with the worker running and no SMTP, mail is delivered to the dev mailbo
   const c = new Client(app)
   await signInAs(c, admin)
   const list = text((await c.get('/dev/mailbox')).body)
-  t.match(list, 'Kept locally Calendar ada@nist.gov test Delivered')
+  t.match(list, 'Kept locally Calendar Convene <convene@localhost> ada@nist.gov test Delivered')
   const page = text((await c.get(`/dev/mailbox/${mail.id}`)).body)
   t.match(page, /Status Delivered \w{3} \d+, \d{4}/)
 })

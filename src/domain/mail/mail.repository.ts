@@ -74,12 +74,12 @@ export async function markMailAttemptFailed (db: Db, id: number, error: string, 
     .where('id', '=', id).execute()
 }
 
-export type MailSummary = Pick<MailMessage, 'id' | 'kind' | 'to_address' | 'subject' | 'status' | 'attempts' | 'created_at' | 'sent_at'> & { has_ical: boolean }
+export type MailSummary = Pick<MailMessage, 'id' | 'kind' | 'to_address' | 'subject' | 'status' | 'attempts' | 'created_at' | 'sent_at' | 'from_name' | 'reply_to' | 'reply_to_name'> & { has_ical: boolean }
 
 /** The newest messages first. */
 export async function listMail (db: Db, limit: number, offset: number): Promise<MailSummary[]> {
   return db.selectFrom('mail_messages')
-    .select(['id', 'kind', 'to_address', 'subject', 'status', 'attempts', 'created_at', 'sent_at'])
+    .select(['id', 'kind', 'to_address', 'subject', 'status', 'attempts', 'created_at', 'sent_at', 'from_name', 'reply_to', 'reply_to_name'])
     .select((eb) => eb('ical', 'is not', null).$castTo<boolean>().as('has_ical'))
     .orderBy('id', 'desc').limit(limit).offset(offset)
     .execute()

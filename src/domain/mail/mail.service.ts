@@ -14,11 +14,12 @@ export async function queueMail (db: Db, mail: OutgoingMail): Promise<MailMessag
 
 export const MAILBOX_PAGE_SIZE = 50
 
-/** One page of the dev mailbox, newest first. */
-export async function mailboxPage (db: Db, page: number) {
+/** One page of the dev mailbox, newest first, each message with its From as it is sent (`mailFrom`: MAIL_FROM). */
+export async function mailboxPage (db: Db, page: number, mailFrom: string) {
   const total = await countMail(db)
   const pages = Math.max(1, Math.ceil(total / MAILBOX_PAGE_SIZE))
-  const messages = page <= pages ? await listMail(db, MAILBOX_PAGE_SIZE, (page - 1) * MAILBOX_PAGE_SIZE) : []
+  const rows = page <= pages ? await listMail(db, MAILBOX_PAGE_SIZE, (page - 1) * MAILBOX_PAGE_SIZE) : []
+  const messages = rows.map((m) => ({ ...m, from: mailboxText(messageSender(m, mailFrom).from) }))
   return { messages, total, page, pages }
 }
 

@@ -25,7 +25,7 @@ export default async function devRoutes (app: FastifyInstance) {
   app.get('/dev/mailbox/:id/invite.ics', message, messageInvite)
 
   async function showMailbox (request: FastifyRequest, reply: FastifyReply) {
-    const box = await mailboxPage(app.db, Number((request.query as Static<typeof MailboxQuery>).page ?? '1'))
+    const box = await mailboxPage(app.db, Number((request.query as Static<typeof MailboxQuery>).page ?? '1'), app.config.MAIL_FROM)
     return reply.page('dev/mailbox', { title: 'Dev mailbox', ...box })
   }
 
