@@ -36,12 +36,17 @@ export async function hostChoices (db: Db, communityId: number, currentHostIds: 
   return [...current, ...organizers.filter((o) => !seen.has(o.id)).map(({ id, full_name, agency }) => ({ id, full_name, agency }))]
 }
 
+/** Past this many members a "pick a member" list is too long to choose from: the form asks for an address instead. */
+export const MEMBER_SELECT_MAX = 300
+
 /**
  * The options of a "pick a member" select: every member in good standing of this community (never anyone else),
- * shown by name and agency; the value is the address the form's checks look up again.
+ * shown by name and agency; the value is the address the form's checks look up again. Null when the community
+ * has more than MEMBER_SELECT_MAX of them: the form then takes the member's email address, typed.
  */
-export async function memberOptions (db: Db, communityId: number, empty: string): Promise<{ value: string, label: string }[]> {
-  const members = await listMemberChoices(db, communityId)
+export async function memberOptions (db: Db, communityId: number, empty: string): Promise<{ value: string, label: string }[] | null> {
+  const members = await listMemberChoices(db, communityId, MEMBER_SELECT_MAX + 1)
+  if (members.length > MEMBER_SELECT_MAX) return null
   return [{ value: '', label: empty }, ...members.map((m) => ({ value: m.email, label: `${m.full_name}, ${m.agency}` }))]
 }
 

@@ -57,11 +57,11 @@ export async function deleteMembership (db: Db, communityId: number, memberId: n
  * The community's members in good standing, by name, for a form's member select (organizer, host): the value is
  * their address, which the form's checks look up again among this community's members.
  */
-export async function listMemberChoices (db: Db, communityId: number) {
+export async function listMemberChoices (db: Db, communityId: number, limit: number) {
   return db.selectFrom('memberships as m').innerJoin('members as p', 'p.id', 'm.member_id')
     .select(['p.id', 'p.full_name', 'p.agency', 'p.email'])
     .where('m.community_id', '=', communityId).where('m.suspended_at', 'is', null)
-    .orderBy(sql`lower(p.full_name)`).orderBy('p.id').execute()
+    .orderBy(sql`lower(p.full_name)`).orderBy('p.id').limit(limit).execute()
 }
 
 /** A member in good standing: a member of the community and not suspended there. */
