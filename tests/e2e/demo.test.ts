@@ -363,6 +363,7 @@ t.test('demo data', async (t) => {
     const directory = text((await m.get('/members')).body)
     t.match(directory, /People you haven.t met yet/)
     t.match(directory, /also going to Forensic DNA Analysts annual conference|can help with what you.re looking for/i)
+    t.match(directory, /looking for what you can help with \(mixture and interpretation\)/i, 'and the other way round: Jordan can help with mixture interpretation')
     // The demo member's own page lists connections made at the meetup.
     const own = text((await m.get(`/members/${member.id}`)).body)
     t.match(own, /Connections/)
