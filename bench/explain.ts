@@ -4,6 +4,7 @@
  *   node --import tsx bench/explain.ts postgres://postgres@127.0.0.1:5432/convene_bench_<pid> "str mixture"
  *   node --import tsx bench/explain.ts postgres://postgres@127.0.0.1:5432/convene_bench_<pid> member
  *   … dashboard | review-list   (the call's review dashboard, page 1 by mean; its first reviewer's list)
+ *   … event-suggestions         (the suggestions on an upcoming event's page, for the member the benchmark uses)
  * The viewer is the first member of the second community (as in the benchmark).
  */
 import { Kysely, PostgresDialect, sql } from 'kysely'
@@ -11,6 +12,7 @@ import pg from 'pg'
 import { searchDirectory } from '../src/domain/members/members.repository.js'
 import { memberPageFor } from '../src/domain/members/members.service.js'
 import { reviewDashboard, reviewerList } from '../src/domain/proposals/reviews.service.js'
+import { eventSuggestions } from '../src/domain/connections/suggestions.service.js'
 
 const url = process.argv[2]
 const pool = new pg.Pool({ connectionString: url, max: 1 })
@@ -25,6 +27,18 @@ if (what === 'dashboard' || what === 'review-list') {
   captured.length = 0
   if (what === 'dashboard') await reviewDashboard(db as any, call, [], { sort: 'mean' }, { page: 1, size: 50 })
   else await reviewerList(db as any, call, reviewer, 1, 50)
+} else if (what === 'event-suggestions') {
+  // As bench/run.ts chooses them: the member of both communities going to the most upcoming events, their first.
+  const goer = (await sql<{ member_id: number }>`
+    select r.member_id from rsvps r join events e on e.id = r.event_id
+    where r.status = 'going' and e.starts_at > now() and e.community_id = (select id from communities where slug = 'bench')
+      and r.member_id in (select member_id from memberships where community_id = (select id from communities where slug = 'bench-lab'))
+    group by r.member_id order by count(*) desc, r.member_id limit 1`.execute(db)).rows[0].member_id
+  const event = (await sql<{ id: number }>`select e.id from rsvps r join events e on e.id = r.event_id
+    where r.member_id = ${goer} and r.status = 'going' and e.starts_at > now() order by e.id limit 1`.execute(db)).rows[0].id
+  const me = (await sql`select * from members where id = ${goer}`.execute(db)).rows[0]
+  captured.length = 0
+  await eventSuggestions(db as any, me as any, event)
 } else if (what === 'member') {
   const me = (await sql`select * from members where id = ${viewer}`.execute(db)).rows[0]
   const target = (await sql<{ id: number }>`select min(id) + 1234 as id from members`.execute(db)).rows[0].id
@@ -33,7 +47,7 @@ if (what === 'dashboard' || what === 'review-list') {
 } else {
   await searchDirectory(db as any, { scope: { viewerId: viewer }, viewerId: viewer, relation: '', knownFirst: false, search: what, agency: '', state: '', expertise: '', communityId: null, requirement: '', help: '', limit: 25, offset: 0 })
 }
-const lit = (v: unknown) => v === null ? 'null' : typeof v === 'number' ? String(v) : Array.isArray(v) ? `'{${v.join(',')}}'` : `'${String(v).replace(/'/g, "''")}'`
+const lit = (v: unknown) => v === null ? 'null' : v instanceof Date ? `'${v.toISOString()}'` : typeof v === 'number' ? String(v) : Array.isArray(v) ? `'{${v.join(',')}}'` : `'${String(v).replace(/'/g, "''")}'`
 const queries = [...captured]
 captured.length = 0
 for (const q of queries) {

@@ -130,11 +130,11 @@ export async function findSuggestions (db: Db, s: SuggestionSeed): Promise<Sugge
           : sql`'{}'::text[]`} as shared_tags,
         ${s.lookingFor.length
           ? sql`array(select w from unnest(${s.lookingFor}::text[]) with ordinality as x(w, i)
-              where ${HELP_DOC} @@ to_tsquery('simple', w || ':*') order by i)`
+              where d.help_doc @@ to_tsquery('simple', w || ':*') order by i)`
           : sql`'{}'::text[]`} as help_words,
         ${s.offers.length
           ? sql`array(select w from unnest(${s.offers}::text[]) with ordinality as x(w, i)
-              where ${WANTS_DOC} @@ to_tsquery('simple', w || ':*') order by i)`
+              where d.wants_doc @@ to_tsquery('simple', w || ':*') order by i)`
           : sql`'{}'::text[]`} as wants_words,
         case when not convene_member_field_shown(p.visibility, 'region') then 0
           when ${s.region !== null ? sql`p.region = ${s.region}` : sql`false`} then 2
@@ -145,6 +145,9 @@ export async function findSuggestions (db: Db, s: SuggestionSeed): Promise<Sugge
       from candidates c
       join members p on p.id = c.id
       left join going g on g.id = p.id
+      -- Each candidate's two documents, worked out once (OFFSET 0 keeps the planner from copying the expressions
+      -- into every word's test above: that made each document once per word).
+      cross join lateral (select ${HELP_DOC} as help_doc, ${WANTS_DOC} as wants_doc offset 0) d
       -- A requirement held by a community both belong to.
       cross join lateral (
         select min(q.name) as requirement from memberships m join my_requirements q on q.community_id = m.community_id
