@@ -1,8 +1,9 @@
 import t from 'tap'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database, Member } from '../../src/db/database.js'
 import { Client, createTestApp, text } from '../fixtures/build-app.js'
 import { createCommunity, createMember, signInAs } from '../fixtures/factories.js'
+import { INTRODUCTIONS_PER_DAY } from '../../src/domain/connections/introductions.service.js'
 
 // Introductions (issue 13): a member introduces two members who each share a community with them, with a note;
 // both are mailed (no addresses in the mail); each accepts or declines on /profile/introductions; only when both
@@ -184,6 +185,13 @@ t.test('introductions', async (t) => {
     t.equal(await db.selectFrom('connections').select('id').where('introduction_id', '=', intro.id).executeTakeFirst(), undefined)
     await asAda.get('/profile/introductions')
     t.equal((await asAda.post(`/profile/introductions/${intro.id}/accept`)).statusCode, 409, 'a declined introduction is closed')
+    // Nobody may introduce them again, and nobody learns why.
+    const again = await asBen.post(`/members/${ada.id}/introduce`, { other_id: String(cleo.id), note: 'Try again?', q: 'cleo' }, { csrfFrom: `/members/${ada.id}/introduce?q=cleo` })
+    t.equal(again.statusCode, 400)
+    t.match(text(again.body), 'Ada Analyst and Cleo Chemist can’t be introduced to each other. Choose someone else.')
+    t.notMatch(text(again.body), /declin/, 'the reason stays theirs')
+    t.match(again.body, 'Try again?', 'the note is kept')
+    t.equal((await db.selectFrom('introductions').select('id').where('note', '=', 'Try again?').execute()).length, 0)
   })
 
   await t.test('every POST needs the CSRF token', async (t) => {
@@ -191,4 +199,31 @@ t.test('introductions', async (t) => {
       t.equal((await asOlive.post(url, { note, other_id: String(cleo.id), q: '' }, { csrf: false })).statusCode, 403, url)
     }
   })
+})
+
+t.test('at most INTRODUCTIONS_PER_DAY introductions by one member in 24 hours', async (t) => {
+  const { app } = await createTestApp(t)
+  const db = app.db
+  const olive = await createMember(db, { full_name: 'Olive Organizer' })
+  const ada = await createMember(db, { full_name: 'Ada Analyst' })
+  const ben = await createMember(db, { full_name: 'Ben Bench' })
+  await createCommunity(db, { slug: 'dna', name: 'DNA Analysts', organizer: olive, members: [ada, ben] })
+  // Twenty introductions of other pairs in the last day (any pairs: the count is by introducer).
+  const others = await Promise.all(Array.from({ length: INTRODUCTIONS_PER_DAY + 1 }, (_, i) => createMember(db, { full_name: `Other ${i}` })))
+  await db.insertInto('introductions').values(others.slice(1).map((o) => ({
+    member_a: Math.min(others[0].id, o.id), member_b: Math.max(others[0].id, o.id), introduced_by: olive.id, note: 'Earlier.'
+  }))).execute()
+  await sql`update introductions set created_at = now() - interval '1 hour'`.execute(db)
+  const asOlive = new Client(app)
+  await signInAs(asOlive, olive)
+  const form = `/members/${ada.id}/introduce?q=ben`
+  const refused = await asOlive.post(`/members/${ada.id}/introduce`, { other_id: String(ben.id), note: 'You both run CODIS audits.', q: 'ben' }, { csrfFrom: form })
+  t.equal(refused.statusCode, 400)
+  t.match(text(refused.body), `You have made ${INTRODUCTIONS_PER_DAY} introductions in the last 24 hours`)
+  t.match(refused.body, 'You both run CODIS audits.', 'the note is kept')
+  t.equal((await db.selectFrom('mail_messages').select('id').where('kind', '=', 'introduction').execute()).length, 0, 'nobody is mailed')
+  // A day later the oldest no longer count.
+  await sql`update introductions set created_at = now() - interval '25 hours' where introduced_by = ${olive.id}`.execute(db)
+  const made = await asOlive.post(`/members/${ada.id}/introduce`, { other_id: String(ben.id), note: 'You both run CODIS audits.', q: 'ben' }, { csrfFrom: form })
+  t.equal(made.statusCode, 303)
 })

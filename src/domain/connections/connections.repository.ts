@@ -49,6 +49,12 @@ export async function findConnection (db: Db, x: number, y: number) {
   return db.selectFrom('connections').selectAll().where('member_a', '=', member_a).where('member_b', '=', member_b).executeTakeFirst()
 }
 
+/** Whether the pair was removed or declined (connection_removals): never suggested, nor introduced, again. */
+export async function wasRemoved (db: Db, x: number, y: number): Promise<boolean> {
+  const { member_a, member_b } = pairOf(x, y)
+  return Boolean(await db.selectFrom('connection_removals').select('member_a').where('member_a', '=', member_a).where('member_b', '=', member_b).executeTakeFirst())
+}
+
 /** Removes the connection and both marks, and remembers the pair (never suggested again). True when there was one. */
 export async function deleteConnection (db: Db, byId: number, otherId: number): Promise<boolean> {
   const pair = pairOf(byId, otherId)

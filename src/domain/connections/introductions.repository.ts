@@ -12,6 +12,13 @@ export async function findOpenIntroduction (db: Db, x: number, y: number) {
     .executeTakeFirst()
 }
 
+/** How many introductions the member made since `since`. */
+export async function countIntroductionsBy (db: Db, introducerId: number, since: Date): Promise<number> {
+  const row = await db.selectFrom('introductions').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('introduced_by', '=', introducerId).where('created_at', '>', since).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
 export async function insertIntroduction (db: Db, row: { introducedBy: number, x: number, y: number, communityId: number | null, note: string }) {
   return db.insertInto('introductions').values({
     ...pairOf(row.x, row.y), introduced_by: row.introducedBy, community_id: row.communityId, note: row.note

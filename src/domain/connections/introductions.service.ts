@@ -2,9 +2,9 @@ import type { Db, Member } from '../../db/database.js'
 import { queueTemplatedMail, type Mailer } from '../mail/mailer.js'
 import { findMemberById, searchDirectory } from '../members/members.repository.js'
 import { readVisibility, shownFields } from '../members/visibility.js'
-import { connectedAmong, findConnection, insertConnection, lockPair } from './connections.repository.js'
+import { connectedAmong, findConnection, insertConnection, lockPair, wasRemoved } from './connections.repository.js'
 import {
-  communityOfAll, findIntroductionForUpdate, findOpenIntroduction, insertIntroduction, introductionMembers, introductionsBy,
+  communityOfAll, countIntroductionsBy, findIntroductionForUpdate, findOpenIntroduction, insertIntroduction, introductionMembers, introductionsBy,
   introductionsTo, rememberDeclinedPair, setAccepted, setDeclined
 } from './introductions.repository.js'
 import { shareCommunity } from './met-code.repository.js'
@@ -49,6 +49,9 @@ export async function searchCandidates (db: Db, introducer: Member, exclude: num
     .map((r) => ({ id: r.id, full_name: r.full_name, agency: seenAgency(r) }))
 }
 
+/** At most this many introductions by one member in 24 hours: each sends two mails, and nobody should be flooded. */
+export const INTRODUCTIONS_PER_DAY = 20
+
 export type IntroduceResult =
   | { ok: true, names: [string, string] }
   | { ok: false, field: 'other_id' | 'note', message: string }
@@ -56,9 +59,11 @@ export type IntroduceResult =
 /**
  * Introduces `memberId` to `otherId` with a note (already checked: 1 to NOTE_MAX characters). Refuses the same
  * person twice, the introducer themself, a member not sharing a community with the introducer, a pair already
- * connected, and a pair with an open introduction. Call inside a transaction (the pair is locked).
+ * connected, a pair with an open introduction, a pair that declined an introduction or removed their connection
+ * (without saying which: that is theirs), and an introducer past INTRODUCTIONS_PER_DAY. Call inside a
+ * transaction (the pair is locked).
  */
-export async function introduce (trx: Db, mailer: Mailer, introducer: Member, memberId: number, otherId: number | null, note: string): Promise<IntroduceResult> {
+export async function introduce (trx: Db, mailer: Mailer, introducer: Member, memberId: number, otherId: number | null, note: string, now = new Date()): Promise<IntroduceResult> {
   const member = await introducible(trx, introducer, memberId)
   if (!member) return { ok: false, field: 'other_id', message: 'You can introduce only members who share a community with you, and not yourself.' }
   if (otherId === null) return { ok: false, field: 'other_id', message: `Choose the member to introduce ${member.full_name} to: search by name, then pick one.` }
@@ -74,6 +79,16 @@ export async function introduce (trx: Db, mailer: Mailer, introducer: Member, me
   }
   if (await findOpenIntroduction(trx, memberId, otherId)) {
     return { ok: false, field: 'other_id', message: `${member.full_name} and ${other.full_name} already have an introduction waiting for an answer.` }
+  }
+  if (await wasRemoved(trx, memberId, otherId)) {
+    return { ok: false, field: 'other_id', message: `${member.full_name} and ${other.full_name} can’t be introduced to each other. Choose someone else.` }
+  }
+  if (await countIntroductionsBy(trx, introducer.id, new Date(now.getTime() - 86_400_000)) >= INTRODUCTIONS_PER_DAY) {
+    return {
+      ok: false,
+      field: 'note',
+      message: `You have made ${INTRODUCTIONS_PER_DAY} introductions in the last 24 hours, the most in a day (each one mails two people). Try again tomorrow; your note is kept here.`
+    }
   }
   const community = await communityOfAll(trx, introducer.id, memberId, otherId)
   await insertIntroduction(trx, { introducedBy: introducer.id, x: memberId, y: otherId, communityId: community?.community_id ?? null, note })
