@@ -5,6 +5,7 @@
  *   node --import tsx bench/explain.ts postgres://postgres@127.0.0.1:5432/convene_bench_<pid> member
  *   … dashboard | review-list   (the call's review dashboard, page 1 by mean; its first reviewer's list)
  *   … event-suggestions         (the suggestions on an upcoming event's page, for the member the benchmark uses)
+ *   … directory-suggestions     (the directory's first page without a search: its suggestions, for the same member)
  * The viewer is the first member of the second community (as in the benchmark).
  */
 import { Kysely, PostgresDialect, sql } from 'kysely'
@@ -12,7 +13,7 @@ import pg from 'pg'
 import { searchDirectory } from '../src/domain/members/members.repository.js'
 import { memberPageFor } from '../src/domain/members/members.service.js'
 import { reviewDashboard, reviewerList } from '../src/domain/proposals/reviews.service.js'
-import { eventSuggestions } from '../src/domain/connections/suggestions.service.js'
+import { directorySuggestions, eventSuggestions } from '../src/domain/connections/suggestions.service.js'
 
 const url = process.argv[2]
 const pool = new pg.Pool({ connectionString: url, max: 1 })
@@ -27,7 +28,7 @@ if (what === 'dashboard' || what === 'review-list') {
   captured.length = 0
   if (what === 'dashboard') await reviewDashboard(db as any, call, [], { sort: 'mean' }, { page: 1, size: 50 })
   else await reviewerList(db as any, call, reviewer, 1, 50)
-} else if (what === 'event-suggestions') {
+} else if (what === 'event-suggestions' || what === 'directory-suggestions') {
   // As bench/run.ts chooses them: the member of both communities going to the most upcoming events, their first.
   const goer = (await sql<{ member_id: number }>`
     select r.member_id from rsvps r join events e on e.id = r.event_id
@@ -38,7 +39,8 @@ if (what === 'dashboard' || what === 'review-list') {
     where r.member_id = ${goer} and r.status = 'going' and e.starts_at > now() order by e.id limit 1`.execute(db)).rows[0].id
   const me = (await sql`select * from members where id = ${goer}`.execute(db)).rows[0]
   captured.length = 0
-  await eventSuggestions(db as any, me as any, event)
+  if (what === 'event-suggestions') await eventSuggestions(db as any, me as any, event)
+  else await directorySuggestions(db as any, me as any, null)
 } else if (what === 'member') {
   const me = (await sql`select * from members where id = ${viewer}`.execute(db)).rows[0]
   const target = (await sql<{ id: number }>`select min(id) + 1234 as id from members`.execute(db)).rows[0].id
