@@ -14,30 +14,24 @@ export default async function communityRoutes (app: FastifyInstance) {
   app.get('/admin/communities/new', { schema: { querystring: NoQuery } }, newCommunity)
   // The form is re-shown with its errors and the input kept (config.form).
   app.post('/admin/communities/new', { schema: { querystring: NoQuery, body: NewCommunityForm }, config: { form: true } }, createTheCommunity)
+
+  /** Archiving and restoring: the change, logged in the same transaction, then back to /admin with what it did. */
+  const archiving = (change: typeof archiveCommunity, action: 'community.archived' | 'community.restored', done: string) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const id = idParam(request)
+      const result = await app.db.transaction().execute(async (trx) => {
+        const r = await change(trx, id)
+        if (r.ok) await recordAudit(trx, { actorId: request.member!.id, action, communityId: id, target: r.name })
+        return r
+      })
+      if (!result.ok) throw new HttpError(result.status, result.message)
+      return reply.flash(`${result.name} ${done}`).redirect(paths.admin(), 303)
+    }
+  const archive = archiving(archiveCommunity, 'community.archived', 'is archived: it is off the home page and read-only.')
+  const restore = archiving(restoreCommunity, 'community.restored', 'is restored: it is on the home page again and open to changes and answers.')
+
   app.post('/admin/communities/:id/archive', { schema: { params: IdParams, querystring: NoQuery, body: buttonForm } }, archive)
   app.post('/admin/communities/:id/restore', { schema: { params: IdParams, querystring: NoQuery, body: buttonForm } }, restore)
-
-  async function restore (request: FastifyRequest, reply: FastifyReply) {
-    const id = idParam(request)
-    const result = await app.db.transaction().execute(async (trx) => {
-      const r = await restoreCommunity(trx, id)
-      if (r.ok) await recordAudit(trx, { actorId: request.member!.id, action: 'community.restored', communityId: id, target: r.name })
-      return r
-    })
-    if (!result.ok) throw new HttpError(result.status, result.message)
-    return reply.flash(`${result.name} is restored: it is on the home page again and open to changes and answers.`).redirect(paths.admin(), 303)
-  }
-
-  async function archive (request: FastifyRequest, reply: FastifyReply) {
-    const id = idParam(request)
-    const result = await app.db.transaction().execute(async (trx) => {
-      const r = await archiveCommunity(trx, id)
-      if (r.ok) await recordAudit(trx, { actorId: request.member!.id, action: 'community.archived', communityId: id, target: r.name })
-      return r
-    })
-    if (!result.ok) throw new HttpError(result.status, result.message)
-    return reply.flash(`${result.name} is archived: it is off the home page and read-only.`).redirect(paths.admin(), 303)
-  }
 
   async function newCommunity (_request: FastifyRequest, reply: FastifyReply) {
     const values = {
