@@ -2,6 +2,7 @@ import t from 'tap'
 import { skipWithoutChromium, startBrowserApp } from '../fixtures/browser.js'
 import { createCommunity, createEvent, createMember } from '../fixtures/factories.js'
 import { createSession } from '../fixtures/agenda.js'
+import { cancelEvent } from '../../src/domain/events/events.service.js'
 
 t.test('a member finds the agenda, filters it and picks a session in a real browser', { skip: skipWithoutChromium() }, async (t) => {
   const h = await startBrowserApp(t)
@@ -36,6 +37,15 @@ t.test('a member finds the agenda, filters it and picks a session in a real brow
   t.match(main, 'is in your agenda.')
   t.match(main, /In my agenda/i, 'marked (the tag may be shown in capitals)')
   t.match(page.url(), /track=Science/, 'back to the filtered view')
+  await h.checkBothWidths(page, t)
+
+  // The event is cancelled: the agenda stays as a record, without buttons.
+  await db.transaction().execute((trx) => cancelEvent(trx, event.id))
+  await page.goto(`/c/dna/events/${event.id}/agenda`)
+  main = (await page.locator('main').innerText()).replace(/\s+/g, ' ')
+  t.match(main, 'This event was cancelled. Its agenda stays here as a record')
+  t.match(main, 'Opening remarks')
+  t.equal(await page.getByRole('button', { name: /my agenda/ }).count(), 0, 'no pick buttons')
   await h.checkBothWidths(page, t)
   h.assertEveryPageChecked(t)
 })

@@ -18,8 +18,8 @@ const WINDOW_MS = 7 * 86_400_000
 /**
  * One pass: for each published in-person event that ended within the last 7 days, in a community that is not
  * archived, whose mail has not gone (`events.met_prompt_sent_at`), and where at least two members checked in,
- * queues one mail per member checked in who wants it (members.mail_met) and marks the event — in one transaction, with the event row locked,
- * so two workers never send it twice. An event with fewer than two checked in is left for a later pass (an
+ * queues one mail per member checked in who wants it (members.mail_met) and marks the event — in one
+ * transaction, with the event row locked, so two workers never send it twice. An event with fewer than two checked in is left for a later pass (an
  * organizer may still check people in from the paper list). Returns the number of mails queued.
  */
 export async function sendMetPrompts (db: Kysely<Database>, mailer: Mailer, now = new Date()): Promise<number> {
@@ -35,10 +35,9 @@ export async function sendMetPrompts (db: Kysely<Database>, mailer: Mailer, now 
       if (attendees.length < 2) return 0
       const details = eventMailData(event, community, now)
       const from = communitySender(mailer.site.mailFrom, community)
-      let mailed = 0
       // Each of them can be chosen; only those who want the mail get it (members.mail_met).
-      for (const m of attendees.filter((a) => a.mail_met)) {
-        mailed++
+      const mailed = attendees.filter((a) => a.mail_met)
+      for (const m of mailed) {
         await queueTemplatedMail(trx, mailer, {
           template: 'met-prompt',
           kind: 'met-prompt',
@@ -49,7 +48,7 @@ export async function sendMetPrompts (db: Kysely<Database>, mailer: Mailer, now 
         })
       }
       await markMetPromptSent(trx, event.id, now)
-      return mailed
+      return mailed.length
     })
   }
   return queued

@@ -5,8 +5,8 @@ import type { Db } from '../../db/database.js'
  * The SQL of "people you haven't met yet" (indexes: migrations/2026-12-05T1400_suggestions.ts and
  * 2026-12-05T2330_suggest_wants.ts). One statement: a small candidate set found through indexes (members going
  * to the same upcoming events; opted-in members sharing an area of expertise, the state, "ask me about" / "can
- * help with" words the viewer is looking for, or "looking for" words the viewer can help with), then the exclusions, the
- * score and the order. Only what candidates show to members counts (convene_member_field_shown).
+ * help with" words the viewer is looking for, or "looking for" words the viewer can help with), then the
+ * exclusions, the score and the order. Only what candidates show to members counts (convene_member_field_shown).
  */
 
 /** What the viewer brings: their own fields (a member sees all of their own), as the service prepared them. */
@@ -78,26 +78,21 @@ export async function findSuggestions (db: Db, s: SuggestionSeed): Promise<Sugge
   const going = sql`select distinct on (r.member_id) r.member_id as id, e.title from my_events e
     join rsvps r on r.event_id = e.id and r.status = 'going' and r.listed
     order by r.member_id, e.starts_at, e.id`
-  // Each source with the weight of its reason, so that the most promising candidates are scored first. The index
-  // sources are capped (a broad "looking for" word could match thousands): see CANDIDATES.
-  const sources: RawBuilder<unknown>[] = []
-  if (s.eventId !== null) {
-    // An event page's candidates are only those going, however many: each weighed by the reasons it can be
-    // worked out from their own row (the same weights as the directory's sources), so that at a large conference
-    // the 200 scored are the most promising of those going, not the first 200.
-    const weight = [
-      s.tags.length ? sql`case when convene_suggest_tags(p.visibility, p.expertise) && ${s.tags}::text[] then 3 else 0 end` : null,
-      s.state ? sql`case when convene_suggest_state(p.visibility, p.region) = ${s.state} then 1 else 0 end` : null,
-      lookingFor ? sql`case when ${HELP_DOC} @@ to_tsquery('simple', ${lookingFor}) then 3 else 0 end` : null,
-      offering ? sql`case when ${WANTS_DOC} @@ to_tsquery('simple', ${offering}) then 3 else 0 end` : null
-    ].filter((w) => w !== null)
-    sources.push(sql`select g.id, ${sql.join([sql`5`, ...weight], sql` + `)} as w from going g join members p on p.id = g.id where p.suggestions_opt_in`)
-  } else {
-    sources.push(sql`select g.id, 5 as w from going g join members p on p.id = g.id where p.suggestions_opt_in`)
-    if (s.tags.length) sources.push(sql`(select p.id, 3 from members p where p.suggestions_opt_in and convene_suggest_tags(p.visibility, p.expertise) && ${s.tags}::text[] limit ${SOURCE_CAP})`)
-    if (s.state) sources.push(sql`(select p.id, 1 from members p where p.suggestions_opt_in and convene_suggest_state(p.visibility, p.region) = ${s.state} limit ${SOURCE_CAP})`)
-    if (lookingFor) sources.push(sql`(select p.id, 3 from members p where p.suggestions_opt_in and ${HELP_DOC} @@ to_tsquery('simple', ${lookingFor}) limit ${SOURCE_CAP})`)
-    if (offering) sources.push(sql`(select p.id, 3 from members p where p.suggestions_opt_in and ${WANTS_DOC} @@ to_tsquery('simple', ${offering}) limit ${SOURCE_CAP})`)
+  // The reasons a member's own row can give (each through its own partial index), with their weights.
+  const reasons: Array<{ when: RawBuilder<boolean>, w: number }> = []
+  if (s.tags.length) reasons.push({ when: sql`convene_suggest_tags(p.visibility, p.expertise) && ${s.tags}::text[]`, w: 3 })
+  if (s.state) reasons.push({ when: sql`convene_suggest_state(p.visibility, p.region) = ${s.state}`, w: 1 })
+  if (lookingFor) reasons.push({ when: sql`${HELP_DOC} @@ to_tsquery('simple', ${lookingFor})`, w: 3 })
+  if (offering) reasons.push({ when: sql`${WANTS_DOC} @@ to_tsquery('simple', ${offering})`, w: 3 })
+  // Each source with the weight of its reason, so that the most promising candidates are scored first (see
+  // CANDIDATES). In the directory, those going to the same events and each reason's members, capped (a broad
+  // "looking for" word could match thousands). On an event page only those going, however many: each weighed by
+  // the reasons of their own row, so that at a large conference the 200 scored are the most promising of those
+  // going, not the first 200.
+  const goingWeight = s.eventId === null ? sql`5` : sql.join([sql`5`, ...reasons.map((r) => sql`(case when ${r.when} then ${sql.lit(r.w)} else 0 end)`)], sql` + `)
+  const sources: RawBuilder<unknown>[] = [sql`select g.id, ${goingWeight} as w from going g join members p on p.id = g.id where p.suggestions_opt_in`]
+  if (s.eventId === null) {
+    for (const r of reasons) sources.push(sql`(select p.id, ${sql.lit(r.w)} from members p where p.suggestions_opt_in and ${r.when} limit ${SOURCE_CAP})`)
   }
   const rows = await sql<SuggestionRow>`
     with my_communities as materialized (

@@ -5,8 +5,8 @@ import { findSuggestions, type SuggestionRow } from './suggestions.repository.js
 /**
  * "People you haven't met yet": members the viewer is not connected with who share what they work on, their
  * state, an upcoming event or a community's requirement, who can help with what the viewer is looking for, or
- * who are looking for what the viewer can help with — each suggestion says why. Opt-in on both sides: only members who opted in (members.suggestions_opt_in) see suggestions, and only
- * they are suggested. Never from outside data: only the fields candidates show to members of their communities.
+ * who are looking for what the viewer can help with — each suggestion says why. Opt-in on both sides: only
+ * members who opted in (members.suggestions_opt_in) see suggestions, and only they are suggested. Never from outside data: only the fields candidates show to members of their communities.
  * Never the viewer, their connections, pairs whose connection was removed, suspended or deactivated members,
  * or anyone sharing no community with the viewer.
  */
@@ -33,10 +33,10 @@ const COMMON_WORDS = new Set(('a an and any are as at be by can for from help ho
   'some someone the their them to us want we who with would need needs looking find other others people colleague colleagues').split(' '))
 
 /**
- * The words of "I'm looking for" that can match someone's "can help with" (or of "can help with" that can match
- * someone's "looking for"): letters and digits, 3 or more, not common, at most 8.
+ * The words of a text that can match another member's: "I'm looking for" against their "can help with", and the
+ * other way round. Letters and digits, 3 or more, not common, at most 8.
  */
-export function lookingForWords (text: string | null): string[] {
+export function matchWords (text: string | null): string[] {
   if (!text) return []
   const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => [...w].length >= 3 && !COMMON_WORDS.has(w))
   return [...new Set(words)].slice(0, 8)
@@ -86,8 +86,8 @@ function seedOf (viewer: Member, now: Date) {
     tags: [...new Set(viewer.expertise.map((e) => e.toLowerCase()))],
     state: stateOf(viewer.region),
     region: viewer.region,
-    lookingFor: lookingForWords(viewer.looking_for),
-    offers: lookingForWords(`${viewer.can_help_with ?? ''} ${viewer.ask_me_about ?? ''}`),
+    lookingFor: matchWords(viewer.looking_for),
+    offers: matchWords(`${viewer.can_help_with ?? ''} ${viewer.ask_me_about ?? ''}`),
     now
   }
 }
